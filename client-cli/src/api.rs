@@ -1,0 +1,564 @@
+//! A blocking client for the canvass JSON API that turns error answers into messages an
+//! officer can act on.
+
+use std::fmt;
+use std::time::Duration;
+
+use canvass_protocol::accounts::Account;
+use canvass_protocol::auth::{Health, LoginRequest, LoginResponse};
+use canvass_protocol::surveys::{CreateSurvey, Survey};
+use canvass_protocol::{ErrorBody, ErrorCode, ErrorDetail};
+
+/// The longest piece of an unexpected answer quoted back to the user.
+const QUOTED_BODY_CHARS: usize = 300;
+
+/// What went wrong talking to the server, worded for the person at the keyboard: every
+/// message says what to do next.
+#[derive(Debug)]
+pub enum ClientError {
+    /// The server address is not an `http://` or `https://` URL.
+    BadServerUrl(String),
+    /// No answer from the server: network down, wrong address, server stopped.
+    Unreachable { url: String, reason: String },
+    /// The server answered with an error body.
+    Api {
+        status: u16,
+        code: ErrorCode,
+        /// The server's own message.
+        message: String,
+        /// The field at fault, when one is.
+        field: Option<String>,
+        /// Every problem, when the server listed several (an invalid form definition).
+        errors: Vec<ErrorDetail>,
+        /// Seconds to wait, from `Retry-After`, on `too_many_attempts` and `rate_limited`.
+        retry_after: Option<u64>,
+    },
+    /// The server answered with something that is not the canvass API.
+    Unexpected { status: u16, body: String },
+}
+
+impl ClientError {
+    /// The server's error code, when it answered with one.
+    #[must_use]
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ClientError::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// Whether the server refused the token itself (revoked, expired, unknown, missing): the
+    /// stored sign-in is of no more use and `canvass login` is the remedy.
+    #[must_use]
+    pub fn is_token_refused(&self) -> bool {
+        matches!(
+            self.code(),
+            Some(
+                ErrorCode::TokenRevoked
+                    | ErrorCode::TokenExpired
+                    | ErrorCode::InvalidToken
+                    | ErrorCode::Unauthenticated
+            )
+        )
+    }
+
+    /// Whether the server was never reached, so it knows nothing of the request.
+    #[must_use]
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, ClientError::Unreachable { .. })
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::BadServerUrl(url) => write!(
+                f,
+                "the server address {url:?} is not a valid http:// or https:// URL; write it \
+                 like https://canvass.example.gov.cn or http://192.168.1.10:8080"
+            ),
+            ClientError::Unreachable { url, reason } => write!(
+                f,
+                "cannot reach the server at {url}: {reason}. Check the network and the address, \
+                 then try again."
+            ),
+            ClientError::Api {
+                status,
+                code,
+                message,
+                field,
+                errors,
+                retry_after,
+            } => {
+                f.write_str(&explain(*code, message, field.as_deref(), *retry_after))?;
+                write!(f, " [{code}, HTTP {status}]")?;
+                for e in errors {
+                    match &e.field {
+                        Some(field) => write!(f, "\n  - {field}: {} [{}]", e.message, e.code)?,
+                        None => write!(f, "\n  - {} [{}]", e.message, e.code)?,
+                    }
+                }
+                Ok(())
+            }
+            ClientError::Unexpected { status, body } => write!(
+                f,
+                "the server answered HTTP {status} with something that is not the canvass API \
+                 ({body:?}). Check that the address points to a canvass server."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+/// The plain-words explanation of an error code, with the next step.
+fn explain(
+    code: ErrorCode,
+    message: &str,
+    field: Option<&str>,
+    retry_after: Option<u64>,
+) -> String {
+    let wait = || {
+        retry_after.map_or_else(
+            || "a few minutes".to_string(),
+            |s| {
+                if s < 120 {
+                    format!("{s} seconds")
+                } else {
+                    format!("{} minutes", s.div_ceil(60))
+                }
+            },
+        )
+    };
+    match code {
+        ErrorCode::InvalidCredentials => "the username or password is wrong (the server does not \
+             say which). Check both and try again."
+            .into(),
+        ErrorCode::TooManyAttempts => format!(
+            "too many failed sign-ins for this account or from this computer. Wait {} and try \
+             again.",
+            wait()
+        ),
+        ErrorCode::RateLimited => {
+            format!(
+                "the server is refusing requests from this address for now. Wait {} and try again.",
+                wait()
+            )
+        }
+        ErrorCode::Unauthenticated => {
+            "the server wants a sign-in for this. Run `canvass login` first.".into()
+        }
+        ErrorCode::InvalidToken => "the server does not recognise this computer's sign-in (its \
+             signing key may have changed, or the token was damaged). Run `canvass login` again."
+            .into(),
+        ErrorCode::TokenExpired => {
+            "this device's sign-in has expired (token expired). Run `canvass login` again.".into()
+        }
+        ErrorCode::TokenRevoked => "this device was signed out (token revoked): by `canvass \
+             logout`, by an administrator, or because the account's password was changed. Run \
+             `canvass login` again."
+            .into(),
+        ErrorCode::AccountDisabled => "your account is disabled, so the server refuses everything \
+             it sends. Ask your administrator to enable it."
+            .into(),
+        ErrorCode::Forbidden => format!(
+            "your account cannot do this for that unit: its role does not allow it ({}). Ask an \
+             organiser or administrator of the unit.",
+            with_field(field, message)
+        ),
+        ErrorCode::OutOfScope => format!(
+            "your account cannot do this for that unit: it is outside the units your account \
+             covers ({}). Check the unit or survey id, or ask an account of a higher unit.",
+            with_field(field, message)
+        ),
+        ErrorCode::NotFound => format!(
+            "{message}. Check the id (`canvass survey list` shows the surveys your account can \
+             see)."
+        ),
+        ErrorCode::RouteNotFound | ErrorCode::MethodNotAllowed => "the server does not offer \
+             this; it probably runs an older version of canvass. Ask the administrator to \
+             upgrade the server."
+            .into(),
+        ErrorCode::ServiceUnavailable => "the server cannot reach its database right now. Try \
+             again in a few minutes; if it keeps happening, tell the administrator."
+            .into(),
+        ErrorCode::InternalError => "the server failed while doing this (the cause is in the \
+             server's log). Try again; if it keeps failing, tell the administrator."
+            .into(),
+        ErrorCode::ProtocolUnsupported => "the server speaks another version of the field sync \
+             protocol than this canvass client. Upgrade canvass on this computer (nothing \
+             collected is lost: it stays queued here)."
+            .into(),
+        ErrorCode::BatchConflict => format!(
+            "the server already holds a different batch under the same id ({message}). This \
+             should never happen; nothing was changed here. Stop and tell the administrator."
+        ),
+        ErrorCode::PayloadTooLarge => {
+            format!("the server refused the request as too large: {message}")
+        }
+        ErrorCode::BatchSize => format!(
+            "the server refused the number of items in the batch: {message}. Upgrade canvass \
+             or tell the administrator."
+        ),
+        ErrorCode::InvalidDefinition => {
+            "the server refused the form definition; fix every problem listed and try again:".into()
+        }
+        _ => format!(
+            "the server refused the request: {}",
+            with_field(field, message)
+        ),
+    }
+}
+
+/// `targets[0]: message`, or the message alone.
+fn with_field(field: Option<&str>, message: &str) -> String {
+    match field {
+        Some(field) => format!("{field}: {message}"),
+        None => message.to_string(),
+    }
+}
+
+/// A connection to one canvass server.
+pub struct ApiClient {
+    base: String,
+    http: reqwest::blocking::Client,
+    token: Option<String>,
+}
+
+impl fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("base", &self.base)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl ApiClient {
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: &str) -> Result<Self, ClientError> {
+        let base = normalise_server(base)?;
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("canvass-cli/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Unreachable {
+                url: base.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
+            base,
+            http,
+            token: None,
+        })
+    }
+
+    /// Uses `token` for the requests that need one.
+    #[must_use]
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The server's base address, without a trailing slash.
+    #[must_use]
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The underlying HTTP client, for requests built elsewhere in the crate (sync).
+    pub(crate) fn http(&self) -> &reqwest::blocking::Client {
+        &self.http
+    }
+
+    /// `GET /healthz`: whether the server is up and reaches its database.
+    pub fn health(&self) -> Result<Health, ClientError> {
+        let response = self.send(self.http.get(self.url("/healthz")))?;
+        // 503 still carries a Health body: the server is up, its database is not
+        let status = response.status().as_u16();
+        let text = response.text().unwrap_or_default();
+        serde_json::from_str(&text).map_err(|_| ClientError::Unexpected {
+            status,
+            body: quote(&text),
+        })
+    }
+
+    /// Signs in; with `device_name` the server issues a long-lived device token.
+    pub fn login(
+        &self,
+        username: &str,
+        password: &str,
+        device_name: Option<&str>,
+    ) -> Result<LoginResponse, ClientError> {
+        let body = LoginRequest {
+            username: username.into(),
+            password: password.into(),
+            device_name: device_name.map(Into::into),
+        };
+        let request = self.http.post(self.url("/api/v1/auth/login")).json(&body);
+        Self::parse(self.send(request)?)
+    }
+
+    /// `POST /api/v1/auth/logout`: revokes the device token this client uses.
+    pub fn logout(&self) -> Result<(), ClientError> {
+        let request = self.http.post(self.url("/api/v1/auth/logout"));
+        Self::parse_empty(self.send(request)?)
+    }
+
+    /// `GET /api/v1/auth/me`: the signed-in account; fails when the token is refused.
+    pub fn me(&self) -> Result<Account, ClientError> {
+        Self::parse(self.send(self.http.get(self.url("/api/v1/auth/me")))?)
+    }
+
+    /// `GET /api/v1/surveys`: the surveys of the account's units.
+    pub fn list_surveys(&self) -> Result<Vec<Survey>, ClientError> {
+        Self::parse(self.send(self.http.get(self.url("/api/v1/surveys")))?)
+    }
+
+    /// `POST /api/v1/surveys`: creates a draft survey.
+    pub fn create_survey(&self, survey: &CreateSurvey) -> Result<Survey, ClientError> {
+        let request = self.http.post(self.url("/api/v1/surveys")).json(survey);
+        Self::parse(self.send(request)?)
+    }
+
+    /// `POST /api/v1/surveys/{id}/{action}` for a lifecycle action.
+    pub fn survey_action(&self, id: i64, action: SurveyAction) -> Result<Survey, ClientError> {
+        let path = format!("/api/v1/surveys/{id}/{}", action.as_str());
+        Self::parse(self.send(self.http.post(self.url(&path)))?)
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub(crate) fn send(
+        &self,
+        mut request: reqwest::blocking::RequestBuilder,
+    ) -> Result<reqwest::blocking::Response, ClientError> {
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        request.send().map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: root_cause(&e),
+        })
+    }
+
+    pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+        response: reqwest::blocking::Response,
+    ) -> Result<T, ClientError> {
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(Self::error(response));
+        }
+        let text = response.text().unwrap_or_default();
+        serde_json::from_str(&text).map_err(|_| ClientError::Unexpected {
+            status,
+            body: quote(&text),
+        })
+    }
+
+    fn parse_empty(response: reqwest::blocking::Response) -> Result<(), ClientError> {
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(Self::error(response))
+        }
+    }
+
+    pub(crate) fn error(response: reqwest::blocking::Response) -> ClientError {
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
+        let text = response.text().unwrap_or_default();
+        match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => ClientError::Api {
+                status,
+                code: body.error.code,
+                message: body.error.message,
+                field: body.error.field,
+                errors: body.errors,
+                retry_after,
+            },
+            Err(_) => ClientError::Unexpected {
+                status,
+                body: quote(&text),
+            },
+        }
+    }
+}
+
+/// A survey lifecycle action (`POST /api/v1/surveys/{id}/<action>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyAction {
+    /// Publish the draft version; a draft survey opens.
+    Publish,
+    /// Stop accepting answers.
+    Close,
+    /// Accept answers again after closing.
+    Open,
+}
+
+impl SurveyAction {
+    /// The last path segment.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SurveyAction::Publish => "publish",
+            SurveyAction::Close => "close",
+            SurveyAction::Open => "open",
+        }
+    }
+}
+
+/// Checks a server address and puts it in the one form that is stored and compared: trimmed,
+/// without trailing slashes.
+pub fn normalise_server(base: &str) -> Result<String, ClientError> {
+    let base = base.trim().trim_end_matches('/').to_string();
+    let rest = base
+        .strip_prefix("http://")
+        .or_else(|| base.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(base),
+        _ => Err(ClientError::BadServerUrl(base)),
+    }
+}
+
+fn quote(text: &str) -> String {
+    let mut quoted: String = text.chars().take(QUOTED_BODY_CHARS).collect();
+    if text.chars().count() > QUOTED_BODY_CHARS {
+        quoted.push('…');
+    }
+    quoted
+}
+
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: ErrorCode, message: &str) -> ClientError {
+        ClientError::Api {
+            status: 400,
+            code,
+            message: message.into(),
+            field: None,
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn server_urls_must_be_http() {
+        assert!(matches!(
+            ApiClient::new("ftp://x"),
+            Err(ClientError::BadServerUrl(_))
+        ));
+        assert!(matches!(
+            ApiClient::new("http://"),
+            Err(ClientError::BadServerUrl(_))
+        ));
+        assert_eq!(
+            ApiClient::new(" http://127.0.0.1:8080/ ").unwrap().base(),
+            "http://127.0.0.1:8080"
+        );
+    }
+
+    #[test]
+    fn an_unreachable_server_says_what_to_do() {
+        let client = ApiClient::new("http://127.0.0.1:1").unwrap();
+        let err = client.health().unwrap_err();
+        assert!(err.is_unreachable(), "{err}");
+        assert!(err.to_string().contains("Check the network"), "{err}");
+    }
+
+    #[test]
+    fn refused_tokens_are_explained_in_plain_words() {
+        let revoked = api(ErrorCode::TokenRevoked, "the token was revoked");
+        assert!(revoked.is_token_refused());
+        let shown = revoked.to_string();
+        assert!(
+            shown.contains("this device was signed out (token revoked)"),
+            "{shown}"
+        );
+        assert!(shown.contains("canvass login"), "{shown}");
+        assert!(api(ErrorCode::TokenExpired, "")
+            .to_string()
+            .contains("expired"));
+        assert!(api(ErrorCode::AccountDisabled, "")
+            .to_string()
+            .contains("administrator"));
+        assert!(!api(ErrorCode::AccountDisabled, "").is_token_refused());
+    }
+
+    #[test]
+    fn permission_errors_say_the_account_cannot_do_this() {
+        for code in [ErrorCode::Forbidden, ErrorCode::OutOfScope] {
+            let shown = api(code, "organisers only").to_string();
+            assert!(
+                shown.contains("your account cannot do this for that unit"),
+                "{shown}"
+            );
+            assert!(shown.contains("organisers only"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn every_listed_problem_is_shown_with_its_field() {
+        let err = ClientError::Api {
+            status: 422,
+            code: ErrorCode::InvalidDefinition,
+            message: "2 problems".into(),
+            field: None,
+            errors: vec![
+                ErrorDetail {
+                    code: ErrorCode::DuplicateId,
+                    message: "the id is used twice".into(),
+                    field: Some("questions[1].id".into()),
+                },
+                ErrorDetail {
+                    code: ErrorCode::InvalidValue,
+                    message: "empty".into(),
+                    field: None,
+                },
+            ],
+            retry_after: None,
+        };
+        let shown = err.to_string();
+        assert!(
+            shown.contains("questions[1].id: the id is used twice [duplicate_id]"),
+            "{shown}"
+        );
+        assert!(shown.contains("- empty [invalid_value]"), "{shown}");
+    }
+
+    #[test]
+    fn waiting_times_come_from_retry_after() {
+        let err = ClientError::Api {
+            status: 429,
+            code: ErrorCode::TooManyAttempts,
+            message: String::new(),
+            field: None,
+            errors: Vec::new(),
+            retry_after: Some(300),
+        };
+        assert!(err.to_string().contains("Wait 5 minutes"), "{err}");
+    }
+
+    #[test]
+    fn long_unexpected_bodies_are_cut_short() {
+        let quoted = quote(&"x".repeat(1000));
+        assert_eq!(quoted.chars().count(), QUOTED_BODY_CHARS + 1);
+    }
+}

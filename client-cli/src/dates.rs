@@ -1,0 +1,318 @@
+//! Moments on the command line and on screen: RFC 3339 timestamps and plain dates, read and
+//! shown in the users' calendar (China Standard Time, UTC+8, the same calendar the server uses
+//! for answer days), converted to the seconds since the Unix epoch that the API exchanges.
+
+use std::fmt;
+
+/// Offset of the users' calendar from UTC, in seconds (China Standard Time, UTC+8).
+pub const CALENDAR_OFFSET_SECS: i64 = 8 * 3600;
+
+const SECS_PER_DAY: i64 = 86_400;
+
+/// Which end of a day a plain date (`YYYY-MM-DD`) stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayBound {
+    /// The first moment of the day, 00:00 UTC+8: for a window that opens on that day.
+    Start,
+    /// The first moment after the day, 00:00 UTC+8 the next day: for a window that closes at
+    /// the end of that day (the server accepts answers strictly before `closes_at`).
+    End,
+}
+
+/// A moment that could not be read, with what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError {
+    input: String,
+    reason: &'static str,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:?} is not a date or time ({}); write YYYY-MM-DD (a day in China Standard Time) \
+             or an RFC 3339 time such as 2025-06-01T08:00:00+08:00",
+            self.input, self.reason
+        )
+    }
+}
+
+impl std::error::Error for DateError {}
+
+/// Reads `YYYY-MM-DD` (a day in UTC+8, taken at `bound`) or an RFC 3339 timestamp
+/// (`2025-06-01T08:30:00+08:00`, `2025-06-01T00:30:00Z`, fractional seconds ignored) and
+/// returns seconds since the Unix epoch.
+pub fn parse_moment(input: &str, bound: DayBound) -> Result<i64, DateError> {
+    let text = input.trim();
+    let fail = |reason| DateError {
+        input: input.to_string(),
+        reason,
+    };
+    let bytes = text.as_bytes();
+    if bytes.len() < 10 || !text.is_char_boundary(10) {
+        return Err(fail("the date is not YYYY-MM-DD"));
+    }
+    let days = parse_date(&text[..10]).ok_or_else(|| fail("the date is not YYYY-MM-DD"))?;
+    if bytes.len() == 10 {
+        let start = days * SECS_PER_DAY - CALENDAR_OFFSET_SECS;
+        return Ok(match bound {
+            DayBound::Start => start,
+            DayBound::End => start + SECS_PER_DAY,
+        });
+    }
+    if !matches!(bytes[10], b'T' | b't' | b' ') {
+        return Err(fail("a time must follow the date after 'T'"));
+    }
+    let rest = &text[11..];
+    let (clock, offset) = split_offset(rest).ok_or_else(|| fail("the time has no offset"))?;
+    let seconds = parse_clock(clock).ok_or_else(|| fail("the time is not HH:MM:SS"))?;
+    let offset = parse_offset(offset).ok_or_else(|| fail("the offset is not Z or +HH:MM"))?;
+    Ok(days * SECS_PER_DAY + seconds - offset)
+}
+
+/// The calendar day (`YYYY-MM-DD`, UTC+8) a moment falls on: the day a field answer is
+/// recorded with.
+#[must_use]
+pub fn day_of(epoch_secs: i64) -> String {
+    let (y, m, d) = civil_from_days((epoch_secs + CALENDAR_OFFSET_SECS).div_euclid(SECS_PER_DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Today in the users' calendar (UTC+8), `YYYY-MM-DD`.
+#[must_use]
+pub fn today() -> String {
+    day_of(now_secs())
+}
+
+/// Seconds since the Unix epoch, now.
+#[must_use]
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Shows a moment as an RFC 3339 timestamp in UTC+8, e.g. `2025-06-01T08:30:00+08:00`.
+#[must_use]
+pub fn format_moment(epoch_secs: i64) -> String {
+    let local = epoch_secs + CALENDAR_OFFSET_SECS;
+    let days = local.div_euclid(SECS_PER_DAY);
+    let secs = local.rem_euclid(SECS_PER_DAY);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+08:00",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// `YYYY-MM-DD` → days since 1970-01-01, or `None` when it is not a real date.
+fn parse_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = digits(&s[0..4])?;
+    let month = digits(&s[5..7])?;
+    let day = digits(&s[8..10])?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day))
+}
+
+/// `HH:MM:SS` or `HH:MM:SS.fff` (fraction dropped), or `HH:MM` → seconds into the day.
+fn parse_clock(s: &str) -> Option<i64> {
+    let (main, fraction) = s.split_once('.').unwrap_or((s, ""));
+    if !fraction.bytes().all(|c| c.is_ascii_digit()) || (s.contains('.') && fraction.is_empty()) {
+        return None;
+    }
+    let parts: Vec<&str> = main.split(':').collect();
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m] if fraction.is_empty() => (*h, *m, "00"),
+        [h, m, sec] => (*h, *m, *sec),
+        _ => return None,
+    };
+    if h.len() != 2 || m.len() != 2 || sec.len() != 2 {
+        return None;
+    }
+    let (h, m, sec) = (digits(h)?, digits(m)?, digits(sec)?);
+    // 60 admits a leap second as RFC 3339 does; it lands on the next second
+    if h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    Some(h * 3600 + m * 60 + sec)
+}
+
+/// Splits `08:30:00+08:00` into the clock and the offset (`Z`, `+08:00`, `-05:00`).
+fn split_offset(s: &str) -> Option<(&str, &str)> {
+    if let Some(clock) = s.strip_suffix(['Z', 'z']) {
+        return Some((clock, "Z"));
+    }
+    let at = s.rfind(['+', '-'])?;
+    Some((&s[..at], &s[at..]))
+}
+
+/// `Z` → 0, `+08:00` → 28 800, `-05:30` → −19 800.
+fn parse_offset(s: &str) -> Option<i64> {
+    if s == "Z" {
+        return Some(0);
+    }
+    let sign = match s.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (h, m) = s[1..].split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m) = (digits(h)?, digits(m)?);
+    if h > 23 || m > 59 {
+        return None;
+    }
+    Some(sign * (h * 3600 + m * 60))
+}
+
+fn digits(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_falls_on_its_day_in_china_standard_time() {
+        // 2025-05-31T16:00:00Z is already 2025-06-01 in UTC+8
+        assert_eq!(day_of(1_748_707_200), "2025-06-01");
+        assert_eq!(day_of(1_748_707_199), "2025-05-31");
+        assert!(canvass_protocol::sync::valid_day(&today()));
+    }
+
+    #[test]
+    fn a_plain_date_is_a_day_in_china_standard_time() {
+        // 2025-06-01T00:00:00+08:00 = 2025-05-31T16:00:00Z
+        assert_eq!(
+            parse_moment("2025-06-01", DayBound::Start),
+            Ok(1_748_707_200)
+        );
+        assert_eq!(
+            parse_moment("2025-06-01", DayBound::End),
+            Ok(1_748_707_200 + 86_400)
+        );
+    }
+
+    #[test]
+    fn rfc3339_timestamps_honour_their_offset() {
+        let utc = parse_moment("2025-05-31T16:00:00Z", DayBound::Start).unwrap();
+        assert_eq!(utc, 1_748_707_200);
+        assert_eq!(
+            parse_moment("2025-06-01T00:00:00+08:00", DayBound::End),
+            Ok(utc)
+        );
+        assert_eq!(
+            parse_moment("2025-05-31t11:00:00-05:00", DayBound::Start),
+            Ok(utc)
+        );
+        assert_eq!(
+            parse_moment("2025-05-31 16:00:00.999Z", DayBound::Start),
+            Ok(utc)
+        );
+        assert_eq!(parse_moment("1970-01-01T00:00:00Z", DayBound::Start), Ok(0));
+        assert_eq!(
+            parse_moment("1969-12-31T23:59:59Z", DayBound::Start),
+            Ok(-1)
+        );
+    }
+
+    #[test]
+    fn impossible_dates_and_times_are_refused_with_a_hint() {
+        for bad in [
+            "",
+            "2025-6-1",
+            "2025-02-29",
+            "2024-13-01",
+            "2025-04-31",
+            "01/06/2025",
+            "2025-06-01T25:00:00Z",
+            "2025-06-01T08:00:00",
+            "2025-06-01T08:00:00+8",
+            "2025-06-01T08:00:00.Z",
+            "2025-06-01X08:00:00Z",
+            "tomorrow",
+            "2025-06-0一",
+            "2025-06-01T08:00:00+08:0〇",
+        ] {
+            let err = parse_moment(bad, DayBound::Start).unwrap_err();
+            assert!(err.to_string().contains("YYYY-MM-DD"), "{bad}: {err}");
+        }
+        assert!(parse_moment("2024-02-29", DayBound::Start).is_ok());
+        assert!(parse_moment("2000-02-29", DayBound::Start).is_ok());
+        assert!(parse_moment("1900-02-29", DayBound::Start).is_err());
+    }
+
+    #[test]
+    fn moments_are_shown_in_china_standard_time_and_read_back() {
+        assert_eq!(format_moment(1_748_707_200), "2025-06-01T00:00:00+08:00");
+        assert_eq!(format_moment(0), "1970-01-01T08:00:00+08:00");
+        for t in [-86_401, -1, 0, 1_748_707_200, 1_748_739_599, 4_102_444_800] {
+            assert_eq!(
+                parse_moment(&format_moment(t), DayBound::Start),
+                Ok(t),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn civil_dates_round_trip_over_centuries() {
+        for days in (-800_000..800_000).step_by(997) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+            assert!(d >= 1 && d <= days_in_month(y, m));
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Line-by-line questions in the terminal: read from any `BufRead` (a terminal, or lines
+//! piped in by a script or a test), written to any `Write`. No raw terminal mode: what the
+//! officer types is a line, and the end of input is a clean stop.
+
+use std::io::{self, BufRead, Write};
+
+use canvass_protocol::forms::Lang;
+
+/// Typed alone on a line: go back to the previous question.
+pub const BACK: &str = "<";
+/// Typed alone on a line: no answer (clears a previous answer).
+pub const CLEAR: &str = "-";
+/// Typed alone on a line: stop now; an unfinished answer set or sheet is not saved.
+pub const QUIT: &str = "!q";
+/// Typed alone on a line: show the help again.
+pub const HELP: &str = "?";
+
+/// What the officer typed at a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Text (already unescaped: a leading `\` is dropped, so `\<` is the text `<`).
+    Text(String),
+    /// An empty line: keep the shown default, or no answer when there is none.
+    Empty,
+    /// `<`
+    Back,
+    /// `-`
+    Clear,
+    /// `!q`
+    Quit,
+    /// `?`
+    Help,
+    /// The input ended.
+    EndOfInput,
+}
+
+/// Reads replies and writes prompts.
+pub struct Prompter<R, W> {
+    input: R,
+    /// Where questions and messages go.
+    pub out: W,
+    /// The language of questions and messages.
+    pub lang: Lang,
+}
+
+impl<R: BufRead, W: Write> Prompter<R, W> {
+    pub fn new(input: R, out: W, lang: Lang) -> Self {
+        Self { input, out, lang }
+    }
+
+    /// Picks the Chinese or English text by the prompter's language.
+    #[must_use]
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        tr(self.lang, zh, en)
+    }
+
+    /// Writes `prompt` (no newline) and reads one reply.
+    pub fn ask(&mut self, prompt: &str) -> io::Result<Reply> {
+        write!(self.out, "{prompt}")?;
+        self.out.flush()?;
+        let mut line = String::new();
+        if self.input.read_line(&mut line)? == 0 {
+            writeln!(self.out)?;
+            return Ok(Reply::EndOfInput);
+        }
+        Ok(parse_reply(&line))
+    }
+
+    /// Writes one line.
+    pub fn say(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.out, "{text}")
+    }
+}
+
+/// Picks the Chinese or English text.
+#[must_use]
+pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::ZhCn => zh,
+        Lang::En => en,
+    }
+}
+
+/// Interprets one input line.
+#[must_use]
+pub fn parse_reply(line: &str) -> Reply {
+    let line = line.trim_end_matches(['\n', '\r']);
+    match line.trim() {
+        "" => Reply::Empty,
+        BACK => Reply::Back,
+        CLEAR => Reply::Clear,
+        QUIT => Reply::Quit,
+        HELP => Reply::Help,
+        text => Reply::Text(text.strip_prefix('\\').unwrap_or(text).to_string()),
+    }
+}
+
+/// The interface language: `--lang` when given (`zh`, `zh-CN`, `en`, ...), otherwise from
+/// `LC_ALL`, then `LANG`: English when it starts with `en`, Simplified Chinese otherwise.
+#[must_use]
+pub fn pick_lang(flag: Option<&str>) -> Lang {
+    if let Some(lang) = flag.and_then(Lang::from_tag) {
+        return lang;
+    }
+    let env = ["LC_ALL", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    lang_from_locale(&env)
+}
+
+/// English when the locale starts with `en`, Simplified Chinese otherwise.
+#[must_use]
+pub fn lang_from_locale(locale: &str) -> Lang {
+    if locale.starts_with("en") {
+        Lang::En
+    } else {
+        Lang::ZhCn
+    }
+}
+
+/// Parses the value of `--lang`.
+pub fn parse_lang(s: &str) -> Result<String, String> {
+    Lang::from_tag(s)
+        .map(|l| l.as_str().to_string())
+        .ok_or_else(|| format!("{s:?} is not a language canvass speaks: use zh or en"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_whole_lines_and_a_backslash_escapes_them() {
+        assert_eq!(parse_reply("<\n"), Reply::Back);
+        assert_eq!(parse_reply(" - \r\n"), Reply::Clear);
+        assert_eq!(parse_reply("!q\n"), Reply::Quit);
+        assert_eq!(parse_reply("\n"), Reply::Empty);
+        assert_eq!(parse_reply("\\<\n"), Reply::Text("<".into()));
+        assert_eq!(parse_reply("满意\n"), Reply::Text("满意".into()));
+    }
+
+    #[test]
+    fn the_language_is_english_only_for_english_locales() {
+        assert_eq!(lang_from_locale("en_GB.UTF-8"), Lang::En);
+        assert_eq!(lang_from_locale("zh_CN.UTF-8"), Lang::ZhCn);
+        assert_eq!(lang_from_locale("C.UTF-8"), Lang::ZhCn);
+        assert_eq!(lang_from_locale(""), Lang::ZhCn);
+        assert_eq!(pick_lang(Some("en")), Lang::En);
+        assert_eq!(pick_lang(Some("zh-CN")), Lang::ZhCn);
+    }
+
+    #[test]
+    fn the_end_of_input_is_a_reply_of_its_own() {
+        let mut p = Prompter::new(&b"one\n"[..], Vec::new(), Lang::En);
+        assert_eq!(p.ask("> ").unwrap(), Reply::Text("one".into()));
+        assert_eq!(p.ask("> ").unwrap(), Reply::EndOfInput);
+    }
+}

@@ -1,0 +1,492 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::grades::{Dimension, Grade, GradeTally, Scale};
+use super::problem;
+use super::results::SubjectCounts;
+use super::round::{Round, SubjectRef, ValidityRule, MAX_TEXT_CHARS};
+use super::unique_keys;
+use crate::error::{ErrorCode, ErrorDetail};
+
+/// A paper tally sheet (计票单) of one polling station for one elector group, as the field
+/// officer counted it at the meeting. A station where several groups vote keeps their ballots
+/// apart (different colours, as is usual) and enters one sheet per group, so weights can apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TallySheet {
+    /// The polling station as named at the meeting: 第一会场.
+    pub station: String,
+    pub elector_group: String,
+    /// Ballots handed out (发出).
+    pub issued: u64,
+    /// Ballots collected (收回).
+    pub returned: u64,
+    /// Valid ballots (有效).
+    pub valid: u64,
+    /// Invalid ballots (废票).
+    pub invalid: u64,
+    /// One entry for every subject of the round.
+    pub subjects: Vec<SubjectTally>,
+}
+
+/// The counts of one subject on a tally sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectTally {
+    pub subject: SubjectRef,
+    /// Count per grade; a grade left out counted 0.
+    #[serde(deserialize_with = "unique_keys")]
+    pub counts: BTreeMap<Grade, u64>,
+    pub abstentions: u64,
+    /// Per dimension, for officials when the round grades dimensions: every one of them.
+    #[serde(
+        default,
+        deserialize_with = "unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub dimensions: BTreeMap<Dimension, GradeTally>,
+}
+
+/// The counts of a tally sheet that passed every check, ready to add to the round's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CountedTally {
+    pub elector_group: String,
+    pub valid: u64,
+    pub invalid: u64,
+    /// One per subject of the round, in ballot order.
+    pub subjects: Vec<SubjectCounts>,
+}
+
+/// What a consistent tally sheet amounts to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum TallyOutcome {
+    /// The station's votes count.
+    Counted(CountedTally),
+    /// More ballots came back than were handed out: the vote at this station is void (作废)
+    /// and must be held again. Recorded, not refused, so the organiser sees it.
+    Void { issued: u64, returned: u64 },
+}
+
+impl TallyOutcome {
+    /// For a void station: `tally_returned_exceeds_issued` and a message saying what follows.
+    #[must_use]
+    pub fn void_reason(&self) -> Option<ErrorDetail> {
+        match *self {
+            TallyOutcome::Counted(_) => None,
+            TallyOutcome::Void { issued, returned } => Some(problem(
+                ErrorCode::TallyReturnedExceedsIssued,
+                "returned",
+                format!(
+                    "{returned} ballots were returned but only {issued} issued: the vote at this \
+                     station is void (作废) and must be held again"
+                ),
+            )),
+        }
+    }
+}
+
+/// Checks a tally sheet against its round and its own arithmetic.
+///
+/// Refused, every problem with its field: an unknown group (`unknown_elector_group`) or subject
+/// (`unknown_subject`), a subject twice (`duplicate_subject`) or missing
+/// (`tally_subject_missing`), a grade from the other scale (`grade_not_on_scale`), a dimension
+/// the round does not grade (`dimension_not_in_round`) or one missing
+/// (`tally_dimension_missing`), valid + invalid ≠ returned (`tally_valid_invalid_mismatch`),
+/// grades + abstentions ≠ valid for a subject or dimension (`tally_subject_sum_mismatch`), and
+/// more marks of a grade than a validity rule lets the valid ballots hold
+/// (`tally_exceeds_validity_rule`).
+///
+/// A sheet that is consistent but has returned > issued is [`TallyOutcome::Void`].
+pub fn check_tally_sheet(
+    round: &Round,
+    sheet: &TallySheet,
+) -> Result<TallyOutcome, Vec<ErrorDetail>> {
+    let mut errors = Vec::new();
+    let chars = sheet.station.trim().chars().count();
+    if chars == 0 || chars > MAX_TEXT_CHARS {
+        errors.push(problem(
+            ErrorCode::InvalidValue,
+            "station",
+            format!("must be 1 to {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    if round.group(&sheet.elector_group).is_none() {
+        errors.push(problem(
+            ErrorCode::UnknownElectorGroup,
+            "elector_group",
+            format!(
+                "elector group `{}` is not in this round",
+                sheet.elector_group
+            ),
+        ));
+    }
+    if u128::from(sheet.valid) + u128::from(sheet.invalid) != u128::from(sheet.returned) {
+        errors.push(problem(
+            ErrorCode::TallyValidInvalidMismatch,
+            "valid",
+            format!(
+                "valid ({}) + invalid ({}) must equal returned ({})",
+                sheet.valid, sheet.invalid, sheet.returned
+            ),
+        ));
+    }
+
+    let mut seen = BTreeSet::new();
+    for (i, entry) in sheet.subjects.iter().enumerate() {
+        let field = format!("subjects[{i}]");
+        if !round.has_subject(entry.subject) {
+            errors.push(problem(
+                ErrorCode::UnknownSubject,
+                format!("{field}.subject"),
+                format!("{} is not graded in this round", entry.subject),
+            ));
+            continue;
+        }
+        if !seen.insert(entry.subject) {
+            errors.push(problem(
+                ErrorCode::DuplicateSubject,
+                format!("{field}.subject"),
+                format!("{} has two entries", entry.subject),
+            ));
+        }
+        let scale = entry.subject.kind().scale();
+        check_tally(
+            &entry.counts,
+            entry.abstentions,
+            scale,
+            sheet.valid,
+            &field,
+            &mut errors,
+        );
+        let expected = round.dimensions_of(entry.subject);
+        for (dimension, tally) in &entry.dimensions {
+            let dim_field = format!("{field}.dimensions.{}", dimension.as_str());
+            if expected.contains(dimension) {
+                check_tally(
+                    &tally.counts,
+                    tally.abstentions,
+                    scale,
+                    sheet.valid,
+                    &dim_field,
+                    &mut errors,
+                );
+            } else {
+                errors.push(problem(
+                    ErrorCode::DimensionNotInRound,
+                    dim_field,
+                    format!(
+                        "{} is not graded on `{}` in this round",
+                        entry.subject,
+                        dimension.as_str()
+                    ),
+                ));
+            }
+        }
+        for dimension in expected
+            .iter()
+            .filter(|d| !entry.dimensions.contains_key(d))
+        {
+            errors.push(problem(
+                ErrorCode::TallyDimensionMissing,
+                format!("{field}.dimensions"),
+                format!("the counts for `{}` are missing", dimension.as_str()),
+            ));
+        }
+    }
+    for subject in round.subjects().filter(|s| !seen.contains(s)) {
+        errors.push(problem(
+            ErrorCode::TallySubjectMissing,
+            "subjects",
+            format!("the counts for {subject} are missing"),
+        ));
+    }
+    for rule in &round.definition().validity_rules {
+        let ValidityRule::MaxGradeCount { grade, max } = rule;
+        let marked: u128 = sheet
+            .subjects
+            .iter()
+            .map(|s| u128::from(s.counts.get(grade).copied().unwrap_or(0)))
+            .sum();
+        let allowed = u128::from(*max) * u128::from(sheet.valid);
+        if marked > allowed {
+            errors.push(problem(
+                ErrorCode::TallyExceedsValidityRule,
+                "subjects",
+                format!(
+                    "{} valid ballots hold at most {allowed} marks {grade} ({rule}), the sheet \
+                     records {marked}",
+                    sheet.valid
+                ),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if sheet.returned > sheet.issued {
+        return Ok(TallyOutcome::Void {
+            issued: sheet.issued,
+            returned: sheet.returned,
+        });
+    }
+
+    let by_subject: BTreeMap<SubjectRef, &SubjectTally> =
+        sheet.subjects.iter().map(|s| (s.subject, s)).collect();
+    let subjects = round
+        .subjects()
+        .map(|subject| {
+            let entry = by_subject[&subject];
+            let scale = subject.kind().scale();
+            let mut overall = GradeTally::zero(scale);
+            overall.merge(&GradeTally {
+                counts: entry.counts.clone(),
+                abstentions: entry.abstentions,
+            });
+            let dimensions = entry
+                .dimensions
+                .iter()
+                .map(|(&d, tally)| {
+                    let mut t = GradeTally::zero(scale);
+                    t.merge(tally);
+                    (d, t)
+                })
+                .collect();
+            SubjectCounts {
+                subject,
+                overall,
+                dimensions,
+            }
+        })
+        .collect();
+    Ok(TallyOutcome::Counted(CountedTally {
+        elector_group: sheet.elector_group.clone(),
+        valid: sheet.valid,
+        invalid: sheet.invalid,
+        subjects,
+    }))
+}
+
+fn check_tally(
+    counts: &BTreeMap<Grade, u64>,
+    abstentions: u64,
+    scale: Scale,
+    valid: u64,
+    field: &str,
+    errors: &mut Vec<ErrorDetail>,
+) {
+    let mut sum = u128::from(abstentions);
+    for (&grade, &n) in counts {
+        if grade.scale() == scale {
+            sum += u128::from(n);
+        } else {
+            errors.push(problem(
+                ErrorCode::GradeNotOnScale,
+                format!("{field}.counts.{}", grade.as_str()),
+                format!("{grade} is not on the {} scale", scale.as_str()),
+            ));
+        }
+    }
+    if sum != u128::from(valid) {
+        errors.push(problem(
+            ErrorCode::TallySubjectSumMismatch,
+            field,
+            format!("grades + abstentions = {sum}, but there are {valid} valid ballots"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::appraisal::ballot::tests::round;
+    use serde_json::json;
+
+    fn official(id: i64, counts: [u64; 4], abstentions: u64) -> serde_json::Value {
+        json!({
+            "subject": {"official": id},
+            "counts": {"excellent": counts[0], "competent": counts[1], "basically_competent": counts[2], "incompetent": counts[3]},
+            "abstentions": abstentions,
+            "dimensions": {
+                "integrity": {"counts": {"excellent": counts[0] + counts[1], "competent": counts[2] + counts[3]}, "abstentions": abstentions},
+                "ability": {"counts": {"competent": counts.iter().sum::<u64>()}, "abstentions": abstentions}
+            }
+        })
+    }
+
+    fn sheet() -> serde_json::Value {
+        json!({
+            "station": "第一会场",
+            "elector_group": "public",
+            "issued": 40, "returned": 38, "valid": 36, "invalid": 2,
+            "subjects": [
+                official(1, [10, 20, 4, 1], 1),
+                official(2, [2, 30, 3, 0], 1),
+                official(3, [0, 25, 6, 5], 0),
+                {"subject": "team", "counts": {"good": 20, "fairly_good": 10, "average": 5, "poor": 1}, "abstentions": 0}
+            ]
+        })
+    }
+
+    fn check(value: serde_json::Value) -> Result<TallyOutcome, Vec<ErrorDetail>> {
+        check_tally_sheet(&round(), &serde_json::from_value(value).unwrap())
+    }
+
+    fn codes(errors: &[ErrorDetail]) -> Vec<(ErrorCode, &str)> {
+        errors
+            .iter()
+            .map(|e| (e.code, e.field.as_deref().unwrap_or("")))
+            .collect()
+    }
+
+    #[test]
+    fn a_consistent_sheet_is_counted() {
+        let Ok(TallyOutcome::Counted(counted)) = check(sheet()) else {
+            panic!("counted");
+        };
+        assert_eq!((counted.valid, counted.invalid), (36, 2));
+        assert_eq!(counted.subjects.len(), 4);
+        assert_eq!(counted.subjects[0].overall.count(Grade::Competent), 20);
+        assert_eq!(counted.subjects[0].overall.count(Grade::Incompetent), 1);
+        assert_eq!(
+            counted.subjects[0].dimensions[&Dimension::Ability].count(Grade::Excellent),
+            0
+        );
+        assert_eq!(counted.subjects[3].overall.count(Grade::Poor), 1);
+    }
+
+    #[test]
+    fn more_returned_than_issued_voids_the_station() {
+        let mut s = sheet();
+        s["issued"] = json!(37);
+        let outcome = check(s).unwrap();
+        assert_eq!(
+            outcome,
+            TallyOutcome::Void {
+                issued: 37,
+                returned: 38
+            }
+        );
+        let reason = outcome.void_reason().unwrap();
+        assert_eq!(reason.code, ErrorCode::TallyReturnedExceedsIssued);
+        assert!(reason.message.contains("作废"), "{}", reason.message);
+    }
+
+    #[test]
+    fn valid_and_invalid_must_add_up_to_returned() {
+        let mut s = sheet();
+        s["returned"] = json!(39);
+        assert_eq!(
+            codes(&check(s).unwrap_err()),
+            [(ErrorCode::TallyValidInvalidMismatch, "valid")]
+        );
+    }
+
+    #[test]
+    fn each_subject_and_dimension_must_add_up_to_the_valid_ballots() {
+        let mut s = sheet();
+        s["subjects"][1]["counts"]["competent"] = json!(31);
+        s["subjects"][2]["dimensions"]["integrity"]["abstentions"] = json!(2);
+        assert_eq!(
+            codes(&check(s).unwrap_err()),
+            [
+                (ErrorCode::TallySubjectSumMismatch, "subjects[1]"),
+                (
+                    ErrorCode::TallySubjectSumMismatch,
+                    "subjects[2].dimensions.integrity"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn subjects_must_be_the_rounds_each_once() {
+        let mut s = sheet();
+        let subjects = s["subjects"].as_array_mut().unwrap();
+        subjects[2] = subjects[1].clone();
+        subjects.push(official(8, [0, 36, 0, 0], 0));
+        assert_eq!(
+            codes(&check(s).unwrap_err()),
+            [
+                (ErrorCode::DuplicateSubject, "subjects[2].subject"),
+                (ErrorCode::UnknownSubject, "subjects[4].subject"),
+                (ErrorCode::TallySubjectMissing, "subjects"),
+            ]
+        );
+    }
+
+    #[test]
+    fn grades_and_dimensions_must_fit_the_subject() {
+        let mut s = sheet();
+        s["subjects"][3]["counts"] =
+            json!({"good": 20, "fairly_good": 10, "average": 5, "incompetent": 1});
+        s["subjects"][3]["dimensions"] =
+            json!({"honesty": {"counts": {"good": 36}, "abstentions": 0}});
+        s["subjects"][0]["dimensions"]
+            .as_object_mut()
+            .unwrap()
+            .remove("ability");
+        assert_eq!(
+            codes(&check(s).unwrap_err()),
+            [
+                (ErrorCode::TallyDimensionMissing, "subjects[0].dimensions"),
+                (ErrorCode::GradeNotOnScale, "subjects[3].counts.incompetent"),
+                (ErrorCode::TallySubjectSumMismatch, "subjects[3]"),
+                (
+                    ErrorCode::DimensionNotInRound,
+                    "subjects[3].dimensions.honesty"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn more_excellent_marks_than_the_quota_allows_are_impossible() {
+        let mut s = sheet();
+        s["valid"] = json!(5);
+        s["invalid"] = json!(33);
+        s["subjects"] = json!([
+            official(1, [5, 0, 0, 0], 0),
+            official(2, [5, 0, 0, 0], 0),
+            official(3, [1, 4, 0, 0], 0),
+            {"subject": "team", "counts": {"good": 5}, "abstentions": 0}
+        ]);
+        let errors = check(s).unwrap_err();
+        assert_eq!(
+            codes(&errors),
+            [(ErrorCode::TallyExceedsValidityRule, "subjects")]
+        );
+        assert!(
+            errors[0].message.contains("at most 10"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn unknown_group_and_blank_station_are_refused() {
+        let mut s = sheet();
+        s["elector_group"] = json!("villagers");
+        s["station"] = json!("  ");
+        assert_eq!(
+            codes(&check(s).unwrap_err()),
+            [
+                (ErrorCode::InvalidValue, "station"),
+                (ErrorCode::UnknownElectorGroup, "elector_group")
+            ]
+        );
+    }
+
+    #[test]
+    fn huge_counts_do_not_overflow_the_sums() {
+        let mut s = sheet();
+        s["subjects"][0]["counts"]["excellent"] = json!(u64::MAX);
+        s["subjects"][0]["abstentions"] = json!(u64::MAX);
+        assert!(check(s)
+            .unwrap_err()
+            .iter()
+            .any(|e| e.code == ErrorCode::TallySubjectSumMismatch));
+    }
+}

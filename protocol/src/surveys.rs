@@ -1,0 +1,332 @@
+//! Surveys as the API exchanges them: creation, lifecycle, public submission and results.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::forms::{AnswerSet, FormDefinition, Localized};
+
+/// Where a survey stands in its lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyStatus {
+    /// Being written; no version published, nothing can be answered.
+    Draft,
+    /// Published and accepting answers (within its window, if it has one).
+    Open,
+    /// No longer accepting answers.
+    Closed,
+}
+
+impl SurveyStatus {
+    /// The storage form.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SurveyStatus::Draft => "draft",
+            SurveyStatus::Open => "open",
+            SurveyStatus::Closed => "closed",
+        }
+    }
+
+    /// Parses the storage form.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            SurveyStatus::Draft,
+            SurveyStatus::Open,
+            SurveyStatus::Closed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// How an answer reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The respondent's own phone or browser.
+    Web,
+    /// Collected by a field officer with the offline client.
+    Field,
+    /// Typed up from a paper form.
+    Paper,
+}
+
+impl Channel {
+    /// The storage form.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Field => "field",
+            Channel::Paper => "paper",
+        }
+    }
+}
+
+/// Body of `POST /api/v1/surveys`: a new survey, as a draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSurvey {
+    /// The questionnaire (see docs/forms.md).
+    pub definition: FormDefinition,
+    /// The units rated; at least one, each in the caller's subtree.
+    pub targets: Vec<i64>,
+    /// The unit that owns the survey (defaults to the caller's unit); decides who may manage it
+    /// and read its results.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    /// Smallest group whose figures are shown (at least 5, the default); fixed at publication.
+    #[serde(default)]
+    pub min_group_size: Option<u32>,
+    /// Answers accepted from (seconds since the epoch), if set.
+    #[serde(default)]
+    pub opens_at: Option<i64>,
+    /// Answers accepted until (seconds since the epoch), if set.
+    #[serde(default)]
+    pub closes_at: Option<i64>,
+}
+
+/// Body of `PATCH /api/v1/surveys/{id}`: absent fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSurvey {
+    /// A new draft questionnaire: replaces the draft, or starts a new version after the
+    /// published one. Published versions never change.
+    #[serde(default)]
+    pub definition: Option<FormDefinition>,
+    /// Replaces the target units (only while no answer has been stored).
+    #[serde(default)]
+    pub targets: Option<Vec<i64>>,
+    /// Only before the first publication.
+    #[serde(default)]
+    pub min_group_size: Option<u32>,
+    #[serde(default)]
+    pub opens_at: Option<i64>,
+    #[serde(default)]
+    pub closes_at: Option<i64>,
+}
+
+/// A target unit of a survey and its own short link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyTarget {
+    pub unit_id: i64,
+    pub name: String,
+    /// The public form for this target alone.
+    pub public_url: String,
+}
+
+/// A survey as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Survey {
+    pub id: i64,
+    pub title: Localized,
+    pub status: SurveyStatus,
+    /// Whether answers are accepted right now (open and within the window).
+    pub accepting: bool,
+    pub unit_id: i64,
+    pub targets: Vec<SurveyTarget>,
+    /// The version answers are given on now; `None` until the first publication.
+    pub current_version: Option<i32>,
+    /// An unpublished version being edited, if any.
+    pub draft_version: Option<i32>,
+    pub min_group_size: u32,
+    pub comment_min_group_size: u32,
+    pub opens_at: Option<i64>,
+    pub closes_at: Option<i64>,
+    /// The short public link (lets the respondent pick the target when there are several).
+    pub public_url: String,
+    pub created_at: i64,
+}
+
+/// One version of a survey's questionnaire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyVersion {
+    pub survey_id: i64,
+    pub version: i32,
+    pub definition: FormDefinition,
+    /// `None` while the version is a draft.
+    pub published_at: Option<i64>,
+}
+
+/// The form a respondent fills in, as public front ends fetch it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PublicForm {
+    pub slug: String,
+    pub version: i32,
+    pub definition: FormDefinition,
+    pub targets: Vec<PublicTarget>,
+    /// Villages and communities a respondent may say they live in.
+    pub villages: Vec<PublicTarget>,
+    pub min_group_size: u32,
+    pub accepting: bool,
+}
+
+/// A unit offered to a respondent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PublicTarget {
+    pub unit_id: i64,
+    pub name: String,
+}
+
+/// Body of a public submission: one respondent's answers for one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitResponse {
+    /// The version the form was shown on.
+    pub version: i32,
+    pub target_unit_id: i64,
+    /// The respondent's village or community, if they said.
+    #[serde(default)]
+    pub respondent_unit_id: Option<i64>,
+    pub answers: AnswerSet,
+}
+
+/// Answer to an accepted submission: deliberately no id, nothing that could serve as a receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Submitted {
+    pub accepted: bool,
+}
+
+/// A figure under disclosure control, saying how many answers it rests on.
+///
+/// Shown: `value` and `n` are set. Hidden from the caller: both are absent and `hidden` says
+/// why. For the organiser's exact figures, `value` and `n` are always set and `hidden` says
+/// whether others see the figure.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Figure {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// The number of answers (or respondents) the figure rests on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<crate::stats::SuppressionReason>,
+}
+
+/// Results of one survey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyResults {
+    pub survey_id: i64,
+    pub title: Localized,
+    pub status: SurveyStatus,
+    /// Figures resting on fewer answers are hidden.
+    pub min_group_size: u32,
+    /// Comments on a target are shown only when it has at least this many answers.
+    pub comment_min_group_size: u32,
+    /// Whether hidden figures are included (the organiser's exact, official figures).
+    pub exact: bool,
+    /// The version whose questions are reported (answers on older versions are counted by
+    /// question and option id).
+    pub version: Option<i32>,
+    pub total_responses: Figure,
+    pub targets: Vec<TargetResults>,
+    /// Targets ranked by composite score, ties sharing a rank; hidden targets are not ranked.
+    pub ranking: Vec<RankedTarget>,
+    /// The first three places (more when tied).
+    pub top: Vec<RankedTarget>,
+    /// The last three places (more when tied): candidates for rectification (整改).
+    pub bottom: Vec<RankedTarget>,
+    /// Responses per respondent village (coverage); `unit_id` absent for "not stated".
+    pub villages: Vec<VillageCount>,
+    /// Responses per calendar week (China Standard Time), oldest first, for the trend of a
+    /// survey that runs several weeks; each week is a cell of its own breakdown under the same
+    /// disclosure control.
+    #[serde(default)]
+    pub weeks: Vec<WeekCount>,
+}
+
+/// Responses in one calendar week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WeekCount {
+    /// The week's Monday, `YYYY-MM-DD`.
+    pub week: String,
+    pub responses: Figure,
+}
+
+/// The results for one target unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TargetResults {
+    pub unit_id: i64,
+    pub name: String,
+    pub responses: Figure,
+    /// (满意 + 基本满意) / (满意 + 基本满意 + 不满意) over every rating answer of the target.
+    pub satisfaction_rate: Figure,
+    /// Mean score of every scored rating answer of the target (综合得分).
+    pub composite_score: Figure,
+    pub rank: Option<u32>,
+    pub questions: Vec<QuestionResults>,
+    pub comments: Comments,
+}
+
+/// The results of one question for one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QuestionResults {
+    pub id: String,
+    pub label: Localized,
+    /// The question type (`rating`, `single_choice`, ...).
+    pub kind: String,
+    /// How many respondents answered it.
+    pub answered: Figure,
+    /// Per option (or per score 0–10): count and share of the answers.
+    pub options: Vec<OptionResult>,
+    /// Mean of numeric answers (`score_0_10`, `number`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean: Option<Figure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub satisfaction_rate: Option<Figure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub composite_score: Option<Figure>,
+}
+
+/// One option's count and share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OptionResult {
+    pub id: String,
+    pub label: Localized,
+    pub count: Figure,
+    /// Share of the question's answers, 0 to 1.
+    pub share: Figure,
+}
+
+/// The free-text comments of a target, when its group is large enough.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Comments {
+    /// Why the comments are withheld, if they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<crate::stats::SuppressionReason>,
+    /// At most 100, in no particular order.
+    pub items: Vec<Comment>,
+    /// True when the target has more comments than `items` holds (all are in the answers
+    /// export).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
+}
+
+/// One comment, in no particular order (never the order of arrival).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Comment {
+    pub question_id: String,
+    pub text: String,
+}
+
+/// A place in the ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RankedTarget {
+    pub rank: u32,
+    pub unit_id: i64,
+    pub name: String,
+    pub composite_score: f64,
+    /// How many answers the score rests on.
+    pub n: u64,
+}
+
+/// Responses from one respondent village.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VillageCount {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<i64>,
+    pub name: String,
+    pub responses: Figure,
+}

@@ -1,0 +1,273 @@
+//! Group commit for the hot public write paths: survey answers and electronic ballots sent
+//! through the JSON API.
+//!
+//! One writer thread per server takes every submission waiting in its queue (up to
+//! [`MAX_GROUP`]), checks and stores them all in one transaction, commits, and only then
+//! answers each waiting request. Under load the queue fills while the previous group commits,
+//! so one commit (one fsync) serves many requests; a lone request is its own group and waits
+//! for nothing. The checks run inside the transaction, so an answer is accepted only by a
+//! survey that is open at its commit.
+//!
+//! A refused item (closed survey, invalid answers, used code ...) is checked before anything of
+//! it is written, so it fails only its own request. Should the group's transaction fail as a
+//! whole (a database error), every item is tried again in a transaction of its own, so one
+//! item never fails the others.
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+
+use canvass_protocol::appraisal::Round;
+use canvass_protocol::forms::Lang;
+use canvass_protocol::rounds::CastRequest;
+use canvass_protocol::surveys::{Channel, SubmitResponse};
+use tokio::sync::oneshot;
+
+use crate::appraisal;
+use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
+use crate::db::surveys::{self as survey_store, TallyDelta};
+use crate::db::{DbConnection, Pool};
+use crate::error::ApiError;
+use crate::surveys::{self, SurveyContext};
+
+/// Most submissions stored in one transaction.
+pub const MAX_GROUP: usize = 256;
+
+/// One survey answer set sent to the public JSON API.
+struct SurveyJob {
+    slug: String,
+    body: SubmitResponse,
+    lang: Lang,
+    now: i64,
+    reply: oneshot::Sender<Result<(), ApiError>>,
+}
+
+/// One electronic ballot sent to the public JSON API.
+struct BallotJob {
+    slug: String,
+    request: CastRequest,
+    reply: oneshot::Sender<Result<bool, ApiError>>,
+}
+
+enum Job {
+    Survey(SurveyJob),
+    Ballot(BallotJob),
+}
+
+/// What an item of a group came to.
+enum Outcome {
+    Survey(Result<(), ApiError>),
+    Ballot(Result<bool, ApiError>),
+}
+
+/// The handle of the writer thread; cloned into every worker. The thread ends when the last
+/// handle is dropped.
+#[derive(Clone)]
+pub struct GroupCommit {
+    queue: mpsc::Sender<Job>,
+}
+
+impl GroupCommit {
+    /// Starts the writer thread on `pool`; `pepper` keys the ballot-code hashes.
+    ///
+    /// # Panics
+    /// When the operating system refuses to start a thread.
+    #[must_use]
+    pub fn start(pool: Pool, pepper: String) -> Self {
+        let (queue, jobs) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("canvass-commit".into())
+            .spawn(move || writer(&pool, &pepper, &jobs))
+            .expect("start the group-commit thread");
+        Self { queue }
+    }
+
+    /// Checks and stores one public answer set; returns once it is committed (or refused).
+    pub async fn submit_survey(
+        &self,
+        slug: String,
+        body: SubmitResponse,
+        lang: Lang,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Survey(SurveyJob {
+            slug,
+            body,
+            lang,
+            now,
+            reply,
+        }))?;
+        answer.await.map_err(|e| ApiError::internal(&e))?
+    }
+
+    /// Checks a code and a ballot, redeems the code and stores the ballot; returns once it is
+    /// committed (or refused), with whether the ballot counts as valid.
+    pub async fn cast_ballot(&self, slug: String, request: CastRequest) -> Result<bool, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Ballot(BallotJob {
+            slug,
+            request,
+            reply,
+        }))?;
+        answer.await.map_err(|e| ApiError::internal(&e))?
+    }
+
+    fn send(&self, job: Job) -> Result<(), ApiError> {
+        self.queue
+            .send(job)
+            .map_err(|_| ApiError::internal(&"the group-commit thread has stopped"))
+    }
+}
+
+/// The writer loop: waits for a submission, takes whatever else is queued, stores the group.
+fn writer(pool: &Pool, pepper: &str, jobs: &mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut group = Vec::with_capacity(16);
+        group.push(first);
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let outcomes = match pool.get() {
+            Ok(mut conn) => store_group(&mut conn, pepper, &group),
+            Err(e) => group
+                .iter()
+                .map(|job| failed(job, ApiError::unavailable(&e)))
+                .collect(),
+        };
+        for (job, outcome) in group.into_iter().zip(outcomes) {
+            // a request whose client went away has nobody to answer; its item stays stored
+            match (job, outcome) {
+                (Job::Survey(j), Outcome::Survey(r)) => drop(j.reply.send(r)),
+                (Job::Ballot(j), Outcome::Ballot(r)) => drop(j.reply.send(r)),
+                _ => unreachable!("outcomes follow the jobs"),
+            }
+        }
+    }
+}
+
+fn failed(job: &Job, error: ApiError) -> Outcome {
+    match job {
+        Job::Survey(_) => Outcome::Survey(Err(error)),
+        Job::Ballot(_) => Outcome::Ballot(Err(error)),
+    }
+}
+
+/// Stores a group in one transaction; when that fails as a whole, each item in its own.
+fn store_group(conn: &mut DbConnection, pepper: &str, group: &[Job]) -> Vec<Outcome> {
+    match crate::db::write_transaction(conn, |conn| store_items(conn, pepper, group)) {
+        Ok(outcomes) => outcomes,
+        Err(e) if group.len() == 1 => vec![failed(&group[0], e)],
+        Err(e) => {
+            tracing::warn!(
+                items = group.len(),
+                error = %e,
+                "group commit failed; storing its items one by one"
+            );
+            group
+                .iter()
+                .map(|job| {
+                    crate::db::write_transaction(conn, |conn| {
+                        store_items(conn, pepper, std::slice::from_ref(job))
+                    })
+                    .map_or_else(|e| failed(job, e), |mut o| o.remove(0))
+                })
+                .collect()
+        }
+    }
+}
+
+/// Checks and stores every item in the caller's transaction, tallies summed and written last.
+/// An item refused by a check has written nothing; a server error rolls the group back (on
+/// PostgreSQL a failed statement spoils the whole transaction).
+fn store_items(
+    conn: &mut DbConnection,
+    pepper: &str,
+    group: &[Job],
+) -> Result<Vec<Outcome>, ApiError> {
+    let mut surveys: HashMap<&str, Option<(SurveyContext, Option<i64>)>> = HashMap::new();
+    let mut rounds: HashMap<&str, Option<(RoundRow, Round)>> = HashMap::new();
+    let mut tallies = TallyDelta::default();
+    let mut round_tallies = RoundDelta::default();
+    let mut outcomes = Vec::with_capacity(group.len());
+    for job in group {
+        let outcome = match job {
+            Job::Survey(j) => match store_answers(conn, j, &mut surveys, &mut tallies) {
+                Err(e) if e.status().is_server_error() => return Err(e),
+                r => Outcome::Survey(r),
+            },
+            Job::Ballot(j) => {
+                match store_ballot(conn, j, pepper, &mut rounds, &mut round_tallies) {
+                    Err(e) if e.status().is_server_error() => return Err(e),
+                    r => Outcome::Ballot(r),
+                }
+            }
+        };
+        outcomes.push(outcome);
+    }
+    tallies.write(conn)?;
+    round_tallies.write(conn)?;
+    Ok(outcomes)
+}
+
+fn store_answers<'a>(
+    conn: &mut DbConnection,
+    job: &'a SurveyJob,
+    cache: &mut HashMap<&'a str, Option<(SurveyContext, Option<i64>)>>,
+    tallies: &mut TallyDelta,
+) -> Result<(), ApiError> {
+    if !cache.contains_key(job.slug.as_str()) {
+        let found = survey_store::find_by_slug(conn, &job.slug)?
+            .map(|(row, fixed)| (SurveyContext::new(row), fixed));
+        cache.insert(&job.slug, found);
+    }
+    let Some(Some((context, fixed))) = cache.get_mut(job.slug.as_str()) else {
+        return Err(ApiError::not_found("survey"));
+    };
+    surveys::check_accepting(&context.row, job.now)?;
+    let (stored, validated) = context
+        .prepare(
+            conn,
+            *fixed,
+            &job.body,
+            Channel::Web,
+            surveys::day_of(job.now),
+        )
+        .map_err(|r| r.into_api_error(job.lang))?;
+    surveys::record_into(conn, &stored, &validated, tallies)?;
+    Ok(())
+}
+
+fn store_ballot<'a>(
+    conn: &mut DbConnection,
+    job: &'a BallotJob,
+    pepper: &str,
+    cache: &mut HashMap<&'a str, Option<(RoundRow, Round)>>,
+    tallies: &mut RoundDelta,
+) -> Result<bool, ApiError> {
+    if !cache.contains_key(job.slug.as_str()) {
+        let found = match round_store::find_round_by_slug(conn, &job.slug)? {
+            Some(row) => {
+                let round = appraisal::stored_round(&row)?;
+                Some((row, round))
+            }
+            None => None,
+        };
+        cache.insert(&job.slug, found);
+    }
+    let Some(Some((row, round))) = cache.get(job.slug.as_str()) else {
+        return Err(ApiError::not_found("round"));
+    };
+    let plan = appraisal::plan_cast(
+        conn,
+        row,
+        round,
+        &job.request.code,
+        &job.request.ballot,
+        pepper,
+    )?;
+    appraisal::apply_cast(conn, row.id, &plan, tallies)?;
+    Ok(plan.valid)
+}

@@ -1,0 +1,424 @@
+//! The database: one connection type over SQLite and PostgreSQL, chosen at run time by the
+//! URL, its pool, the embedded migrations, and the queries of each entity.
+
+pub mod accounts;
+pub mod rounds;
+pub mod schema;
+pub mod secrets;
+pub mod surveys;
+pub mod sync;
+pub mod throttle;
+pub mod units;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// Migrations for each backend, embedded at build time (`build.rs` re-runs on changes).
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+/// See [`SQLITE_MIGRATIONS`].
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// A connection to either backend; queries written once against it run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+/// Runs `f` in a transaction that holds the write lock from its first statement. On SQLite a
+/// transaction that reads before it writes cannot always become the writer: when another
+/// connection commits in between, its first write fails at once with "database is locked",
+/// which no busy timeout cures. Taking the lock first (a write that changes nothing) makes it
+/// wait its turn instead. On PostgreSQL this is a plain transaction. Every write path uses it.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::{Connection, RunQueryDsl};
+    conn.transaction(|conn| {
+        if matches!(conn, DbConnection::Sqlite(_)) {
+            diesel::sql_query("UPDATE units SET name = name WHERE 1 = 0").execute(conn)?;
+        }
+        f(conn)
+    })
+}
+
+/// Which database engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// `sqlite` or `postgres`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+impl DbConnection {
+    /// The engine behind this connection.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+            DbConnection::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// A database URL, parsed once: the backend and what to hand to its driver.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    pub backend: Backend,
+    /// For SQLite a file path (or `:memory:`); for PostgreSQL the full URL.
+    target: String,
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", redact_url(&self.target))
+    }
+}
+
+/// Why the database could not be opened; one line, naming the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum DbOpenError {
+    #[error("unknown database URL scheme {scheme:?}: use sqlite://PATH (or a plain file path) or postgres://USER@HOST/NAME")]
+    UnknownScheme { scheme: String },
+    #[error("the database URL is empty")]
+    Empty,
+    #[error("cannot open the SQLite database {path}: {reason}")]
+    Sqlite { path: String, reason: String },
+    #[error("cannot connect to PostgreSQL at {url}: {reason}")]
+    Postgres { url: String, reason: String },
+    #[error("cannot migrate the database: {0}")]
+    Migration(String),
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite://path`, `sqlite:path`, a plain path, or `postgres://` / `postgresql://`.
+    pub fn parse(url: &str) -> Result<Self, DbOpenError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(DbOpenError::Empty);
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self {
+                backend: Backend::Postgres,
+                target: url.to_string(),
+            });
+        }
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err(DbOpenError::Empty);
+            }
+            return Ok(Self {
+                backend: Backend::Sqlite,
+                target: path.to_string(),
+            });
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            return Err(DbOpenError::UnknownScheme {
+                scheme: scheme.to_string(),
+            });
+        }
+        if let Some((scheme, _)) = url.split_once(':') {
+            // A Windows drive letter is the only colon a plain path may carry.
+            if scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(DbOpenError::UnknownScheme {
+                    scheme: scheme.to_string(),
+                });
+            }
+        }
+        Ok(Self {
+            backend: Backend::Sqlite,
+            target: url.to_string(),
+        })
+    }
+
+    /// What may be shown to people: the URL without its password.
+    #[must_use]
+    pub fn display(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.target),
+            Backend::Postgres => redact_url(&self.target),
+        }
+    }
+
+    /// Opens one connection, set up for canvass; the error names the cause in one line.
+    pub fn connect(&self) -> Result<DbConnection, DbOpenError> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn =
+                    SqliteConnection::establish(&self.target).map_err(|e| DbOpenError::Sqlite {
+                        path: self.target.clone(),
+                        reason: one_line(&e.to_string()),
+                    })?;
+                // WAL lets readers run beside the one writer. FULL syncs the log at every
+                // commit, so an acknowledged answer survives a power cut too (NORMAL would
+                // only survive a crash of the process); group commit (`commit.rs`) shares one
+                // sync among many submissions.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+                )
+                .map_err(|e| DbOpenError::Sqlite {
+                    path: self.target.clone(),
+                    reason: one_line(&e.to_string()),
+                })?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Backend::Postgres => PgConnection::establish(&self.target)
+                .map(DbConnection::Pg)
+                .map_err(|e| DbOpenError::Postgres {
+                    url: redact_url(&self.target),
+                    reason: postgres_reason(&e.to_string()),
+                }),
+        }
+    }
+}
+
+/// Runs every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbOpenError> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| DbOpenError::Migration(one_line(&e.to_string())))
+}
+
+/// The r2d2 manager: opens connections with [`DatabaseUrl::connect`], so a pool error keeps the
+/// real cause (diesel's derived manager reports every failure as an invalid URL).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = DbOpenError;
+
+    fn connect(&self) -> Result<DbConnection, DbOpenError> {
+        self.url.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbOpenError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| DbOpenError::Postgres {
+                url: self.url.display(),
+                reason: one_line(&e.to_string()),
+            })
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// The shared pool of connections.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection borrowed from the [`Pool`].
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Opens the database named by `url`: connects once (so a wrong URL or password fails here
+/// with its real cause), runs the migrations, and builds the pool.
+pub fn open(url: &str, pool_size: u32) -> Result<(Pool, Backend), DbOpenError> {
+    let url = DatabaseUrl::parse(url)?;
+    let mut first = url.connect()?;
+    run_migrations(&mut first)?;
+    drop(first);
+    let backend = url.backend;
+    let pool = r2d2::Pool::builder()
+        .max_size(pool_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .test_on_check_out(false)
+        .build_unchecked(Manager { url });
+    Ok((pool, backend))
+}
+
+/// The current time in whole seconds since the Unix epoch.
+#[must_use]
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// A URL with any password replaced by `***` and any query string (which may carry one) cut.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    let url = url.split_once('?').map_or(url, |(base, _)| base);
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_string();
+    };
+    let masked = match userinfo.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None => userinfo.to_string(),
+    };
+    format!("{scheme}://{masked}@{host}{tail}")
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// libpq's messages are long and multi-line; this names the cause first.
+fn postgres_reason(message: &str) -> String {
+    let flat = one_line(message);
+    let lower = flat.to_lowercase();
+    let cause = if lower.contains("connection refused") {
+        "connection refused (is PostgreSQL running, and on that host and port?)"
+    } else if lower.contains("password authentication failed") {
+        "bad password (password authentication failed)"
+    } else if lower.contains("no password supplied") {
+        "bad password (the server wants a password and none was given)"
+    } else if lower.contains("does not exist") && lower.contains("database") {
+        "the database does not exist"
+    } else if lower.contains("role") && lower.contains("does not exist") {
+        "the user (role) does not exist"
+    } else if lower.contains("could not translate host name")
+        || lower.contains("name or service not known")
+    {
+        "unknown host"
+    } else if lower.contains("timeout") || lower.contains("timed out") {
+        "connection timed out"
+    } else if lower.contains("invalid")
+        && (lower.contains("uri") || lower.contains("connection option"))
+    {
+        "the URL is malformed"
+    } else {
+        return flat;
+    };
+    format!("{cause}: {flat}")
+}
+
+/// What the store layer reports: never shown to clients as such.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("unique constraint violated: {0}")]
+    UniqueViolation(String),
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("database query: {0}")]
+    Query(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => StoreError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                StoreError::UniqueViolation(info.message().to_string())
+            }
+            other => StoreError::Query(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://canvass.db").unwrap().backend,
+            Backend::Sqlite
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:x.db").unwrap().backend,
+            Backend::Sqlite
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/var/lib/canvass.db").unwrap().backend,
+            Backend::Sqlite
+        );
+        assert_eq!(
+            DatabaseUrl::parse("data/canvass.db").unwrap().backend,
+            Backend::Sqlite
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@localhost/canvass")
+                .unwrap()
+                .backend,
+            Backend::Postgres
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://u@localhost/canvass")
+                .unwrap()
+                .backend,
+            Backend::Postgres
+        );
+    }
+
+    #[test]
+    fn unknown_schemes_are_named() {
+        let err = DatabaseUrl::parse("mysql://root@localhost/canvass").unwrap_err();
+        assert!(err.to_string().contains("\"mysql\""), "{err}");
+        let err = DatabaseUrl::parse("redis:localhost").unwrap_err();
+        assert!(err.to_string().contains("\"redis\""), "{err}");
+        assert!(DatabaseUrl::parse("  ").is_err());
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact_url("postgres://canvass:s3cret@db:5432/canvass"),
+            "postgres://canvass:***@db:5432/canvass"
+        );
+        assert_eq!(
+            redact_url("postgres://db/canvass?password=x"),
+            "postgres://db/canvass"
+        );
+        assert_eq!(
+            redact_url("postgres://u@db/c?password=x"),
+            "postgres://u@db/c"
+        );
+    }
+
+    #[test]
+    fn libpq_causes_are_named_first() {
+        assert!(postgres_reason("connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n\tIs the server running")
+            .starts_with("connection refused"));
+        assert!(
+            postgres_reason("FATAL:  password authentication failed for user \"x\"")
+                .starts_with("bad password")
+        );
+    }
+
+    #[test]
+    fn sqlite_file_is_created_and_migrated() {
+        let dir = std::env::temp_dir().join(format!("canvass-db-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let (pool, backend) = open(&format!("sqlite://{}", path.display()), 2).unwrap();
+        assert_eq!(backend, Backend::Sqlite);
+        assert!(path.exists());
+        let mut conn = pool.get().unwrap();
+        conn.batch_execute("SELECT count(*) FROM units").unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

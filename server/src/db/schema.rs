@@ -1,0 +1,253 @@
+//! Table definitions, kept by hand in step with `migrations/` (both backends share them).
+
+diesel::table! {
+    units (id) {
+        id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        kind -> Text,
+        name -> Text,
+        window_unit -> Bool,
+        path -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        unit_id -> Nullable<BigInt>,
+        disabled -> Bool,
+        session_version -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    device_tokens (id) {
+        id -> Text,
+        account_id -> BigInt,
+        name -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure -> BigInt,
+    }
+}
+
+diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(accounts -> units (unit_id));
+diesel::joinable!(device_tokens -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(units, accounts, device_tokens);
+
+diesel::table! {
+    surveys (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        slug -> Text,
+        status -> Text,
+        current_version -> Nullable<Integer>,
+        min_group_size -> Integer,
+        comment_min_group_size -> Integer,
+        opens_at -> Nullable<BigInt>,
+        closes_at -> Nullable<BigInt>,
+        created_by -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    survey_versions (survey_id, version) {
+        survey_id -> BigInt,
+        version -> Integer,
+        definition -> Text,
+        published_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    survey_targets (survey_id, unit_id) {
+        survey_id -> BigInt,
+        unit_id -> BigInt,
+        slug -> Text,
+    }
+}
+
+diesel::table! {
+    survey_responses (id) {
+        id -> Text,
+        survey_id -> BigInt,
+        version -> Integer,
+        target_unit_id -> BigInt,
+        respondent_unit_id -> Nullable<BigInt>,
+        channel -> Text,
+        day -> Text,
+        answers -> Text,
+    }
+}
+
+diesel::table! {
+    survey_tallies (survey_id, version, target_unit_id, question_id, option_id) {
+        survey_id -> BigInt,
+        version -> Integer,
+        target_unit_id -> BigInt,
+        question_id -> Text,
+        option_id -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    survey_sums (survey_id, version, target_unit_id, question_id) {
+        survey_id -> BigInt,
+        version -> Integer,
+        target_unit_id -> BigInt,
+        question_id -> Text,
+        count -> BigInt,
+        total -> Double,
+    }
+}
+
+diesel::table! {
+    survey_counts (survey_id, target_unit_id, respondent_unit_id, day, channel) {
+        survey_id -> BigInt,
+        target_unit_id -> BigInt,
+        respondent_unit_id -> BigInt,
+        day -> Text,
+        channel -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    survey_comments (id) {
+        id -> Text,
+        survey_id -> BigInt,
+        target_unit_id -> BigInt,
+        question_id -> Text,
+        body -> Text,
+    }
+}
+
+diesel::joinable!(surveys -> units (unit_id));
+diesel::joinable!(survey_targets -> units (unit_id));
+diesel::allow_tables_to_appear_in_same_query!(surveys, survey_targets, survey_versions, units);
+
+diesel::table! {
+    officials (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        name -> Text,
+        position -> Text,
+        active -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    rounds (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        series_id -> Text,
+        period -> Text,
+        status -> Text,
+        definition -> Text,
+        slug -> Text,
+        created_by -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    ballot_codes (code_hash) {
+        code_hash -> Text,
+        round_id -> BigInt,
+        elector_group -> Text,
+        used -> Bool,
+    }
+}
+
+diesel::table! {
+    ballots (id) {
+        id -> Text,
+        round_id -> BigInt,
+        elector_group -> Text,
+        valid -> Bool,
+        marks -> Text,
+    }
+}
+
+diesel::table! {
+    round_tallies (round_id, elector_group, subject, dimension, grade) {
+        round_id -> BigInt,
+        elector_group -> Text,
+        subject -> Text,
+        dimension -> Text,
+        grade -> Text,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    round_ballot_counts (round_id, elector_group) {
+        round_id -> BigInt,
+        elector_group -> Text,
+        valid -> BigInt,
+        invalid -> BigInt,
+    }
+}
+
+diesel::table! {
+    tally_sheets (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        station -> Text,
+        elector_group -> Text,
+        sheet -> Text,
+        void -> Bool,
+        entered_by -> BigInt,
+        entered_at -> BigInt,
+        replaced_by -> Nullable<BigInt>,
+        replaced_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(officials -> units (unit_id));
+diesel::joinable!(rounds -> units (unit_id));
+diesel::joinable!(tally_sheets -> accounts (entered_by));
+diesel::allow_tables_to_appear_in_same_query!(officials, units);
+diesel::allow_tables_to_appear_in_same_query!(rounds, units);
+diesel::allow_tables_to_appear_in_same_query!(tally_sheets, accounts);
+
+diesel::table! {
+    sync_batches (batch_id) {
+        batch_id -> Text,
+        content_hash -> Text,
+        account_id -> BigInt,
+        survey_responses -> Integer,
+        tally_sheets -> Integer,
+        received_at -> BigInt,
+    }
+}
+
+diesel::joinable!(sync_batches -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(sync_batches, accounts);

@@ -1,0 +1,38 @@
+//! `/healthz`: whether the server is up and can reach its database.
+
+use actix_web::{get, web, HttpResponse};
+use canvass_protocol::auth::Health;
+use diesel::connection::SimpleConnection;
+
+use crate::state::AppState;
+
+/// Reports database reachability: 200 when the database answers, 503 when it does not.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Up, database reachable", body = Health),
+        (status = 503, description = "Up, database unreachable", body = Health)
+    )
+)]
+#[get("/healthz")]
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    let reachable = web::block(move || {
+        pool.get()
+            .ok()
+            .is_some_and(|mut conn| conn.batch_execute("SELECT 1").is_ok())
+    })
+    .await
+    .unwrap_or(false);
+    let body = Health {
+        status: if reachable { "ok" } else { "degraded" }.into(),
+        database: if reachable { "ok" } else { "unreachable" }.into(),
+        backend: state.backend.as_str().into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    if reachable {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}

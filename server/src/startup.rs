@@ -1,0 +1,170 @@
+//! Building and running the HTTP server from [`Settings`]: used by the binary and by tests,
+//! which start it on port 0 with a fresh database.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpServer};
+use futures_util::FutureExt;
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+
+use crate::auth::TokenKeys;
+use crate::db::{self, Backend, Pool};
+use crate::extract;
+use crate::routes;
+use crate::settings::Settings;
+use crate::state::AppState;
+
+/// Name under which the generated token key is kept in the database.
+const TOKEN_SECRET_NAME: &str = "token_hmac_key";
+
+/// Why the server could not start; each says what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] db::DbOpenError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("cannot prepare the database: {0}")]
+    Store(#[from] db::StoreError),
+}
+
+/// A server bound to its port, ready to run.
+pub struct Application {
+    server: Server,
+    port: u16,
+    pub state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Binds the listener and builds the app on an opened database.
+    pub fn build(settings: Settings, pool: Pool, backend: Backend) -> Result<Self, StartError> {
+        let addr = format!("{}:{}", settings.host, settings.port);
+        let listener = TcpListener::bind(&addr).map_err(|source| StartError::Listen {
+            addr: addr.clone(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartError::Listen { addr, source })?
+            .port();
+        let secret = match &settings.jwt_secret {
+            Some(s) => s.clone().into_bytes(),
+            None => {
+                let mut conn = pool.get().map_err(db::StoreError::Pool)?;
+                db::secrets::get_or_create(&mut conn, TOKEN_SECRET_NAME, random_secret)?
+                    .into_bytes()
+            }
+        };
+        let code_pepper = {
+            let mut conn = pool.get().map_err(db::StoreError::Pool)?;
+            db::secrets::get_or_create(&mut conn, crate::appraisal::CODE_PEPPER, random_secret)?
+        };
+        let public_url = settings.public_base_url(port);
+        let workers = settings.workers;
+        let submissions = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
+        let code_attempts = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
+        let commit = crate::commit::GroupCommit::start(pool.clone(), code_pepper.clone());
+        let state = web::Data::new(AppState {
+            pool,
+            backend,
+            keys: TokenKeys::from_secret(&secret),
+            settings: Arc::new(settings),
+            public_url,
+            submissions,
+            code_attempts,
+            code_pepper,
+            commit,
+        });
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .app_data(web::PathConfig::default().error_handler(extract::path_error))
+                .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "no-referrer"))
+                        .add(("X-Frame-Options", "DENY")),
+                )
+                .wrap_fn(|req, srv| {
+                    // Method, path (never the query string) and status only: no client address,
+                    // so the log cannot be matched against answers.
+                    let started = Instant::now();
+                    let method = req.method().clone();
+                    let path = req.path().to_string();
+                    srv.call(req).map(move |res| {
+                        if let Ok(res) = &res {
+                            tracing::info!(
+                                %method,
+                                %path,
+                                status = res.status().as_u16(),
+                                ms = started.elapsed().as_millis(),
+                                "request"
+                            );
+                        }
+                        res
+                    })
+                })
+                .into_utoipa_app()
+                .openapi(routes::ApiDoc::openapi())
+                .service(routes::health::healthz)
+                .service(scope::scope("/api/v1").configure(routes::api_v1))
+                .openapi_service(routes::openapi_resource)
+                .into_app()
+                .service(crate::web::survey_form::show_form)
+                .service(crate::web::survey_form::submit_form)
+                .service(crate::web::survey_form::thanks)
+                .service(crate::web::ballot::enter_code)
+                .service(crate::web::ballot::show_ballot)
+                .service(crate::web::ballot::cast)
+                .configure(crate::web::dashboards)
+                .default_service(web::to(routes::not_found))
+        })
+        .listen(listener)
+        .map_err(|source| StartError::Listen {
+            addr: format!("port {port}"),
+            source,
+        })?;
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            port,
+            state,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle that stops the server.
+    #[must_use]
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server is stopped (Ctrl-C, SIGTERM or [`ServerHandle::stop`]).
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn random_secret() -> String {
+    use rand::RngCore;
+    let mut bytes = [0_u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}

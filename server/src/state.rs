@@ -1,0 +1,106 @@
+//! What every handler shares: the pool, the settings and the token keys.
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use actix_web::http::StatusCode;
+use actix_web::HttpRequest;
+use canvass_protocol::ErrorCode;
+
+use crate::auth::TokenKeys;
+use crate::db::{Backend, DbConnection, Pool, StoreError};
+use crate::error::ApiError;
+use crate::ratelimit::RateLimiter;
+use crate::settings::Settings;
+
+/// Shared application state, cloned into every worker.
+pub struct AppState {
+    pub pool: Pool,
+    pub backend: Backend,
+    pub settings: Arc<Settings>,
+    pub keys: TokenKeys,
+    /// Base URL the public sees, without a trailing slash.
+    pub public_url: String,
+    /// Per-address limit on public submissions.
+    pub submissions: RateLimiter,
+    /// Per-address limit on refused ballot codes (unknown, mistyped, another round's): a room
+    /// of electors behind one address votes freely, guessing codes does not.
+    pub code_attempts: RateLimiter,
+    /// Server secret keying the ballot-code hashes.
+    pub code_pepper: String,
+    /// The writer that stores public answers and ballots in shared transactions.
+    pub commit: crate::commit::GroupCommit,
+}
+
+impl AppState {
+    /// Counts a public submission against the client address's allowance; 429 `rate_limited`
+    /// when it is spent.
+    /// 429 `rate_limited` when the client address has had too many ballot codes refused in the
+    /// current minute; counts nothing.
+    pub fn check_code_attempts(&self, req: &HttpRequest) -> Result<(), ApiError> {
+        let Some(addr) = crate::routes::auth::client_ip(req, self.settings.trust_forwarded_for)
+        else {
+            return Ok(());
+        };
+        self.code_attempts
+            .peek(addr, crate::db::now())
+            .map_err(rate_limited)
+    }
+
+    /// Counts `outcome` against the address's refused-code allowance when it refused the code
+    /// itself (never issued, mistyped, or another round's).
+    pub fn count_refused_code<T>(&self, req: &HttpRequest, outcome: &Result<T, ApiError>) {
+        let refused = outcome.as_ref().err().is_some_and(|e| {
+            matches!(
+                e.code(),
+                ErrorCode::BallotCodeUnknown
+                    | ErrorCode::BallotCodeCheckMismatch
+                    | ErrorCode::BallotCodeInvalidCharacter
+                    | ErrorCode::BallotCodeWrongLength
+                    | ErrorCode::BallotCodeOtherRound
+            )
+        });
+        if let (true, Some(addr)) = (
+            refused,
+            crate::routes::auth::client_ip(req, self.settings.trust_forwarded_for),
+        ) {
+            let _ = self.code_attempts.check(addr, crate::db::now());
+        }
+    }
+
+    pub fn check_submission_rate(&self, req: &HttpRequest) -> Result<(), ApiError> {
+        let Some(addr) = crate::routes::auth::client_ip(req, self.settings.trust_forwarded_for)
+        else {
+            return Ok(());
+        };
+        self.submissions
+            .check(addr, crate::db::now())
+            .map_err(rate_limited)
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool, off the async executor.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| ApiError::from(StoreError::Pool(e)))?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+fn rate_limited(wait: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        format!("too many submissions from your network; try again in {wait} seconds"),
+    )
+    .retry_after(wait)
+}

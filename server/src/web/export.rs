@@ -1,0 +1,808 @@
+//! Exports of the results tables as CSV and XLSX, built from the same [`SurveyResults`] and
+//! [`RoundReport`] as the pages (so under the same disclosure control: a hidden cell holds the
+//! reason it is hidden, never the figure), and the organisers' export of every stored answer
+//! (CSV, read in keyset-paginated chunks so memory stays flat however many answers there are).
+//!
+//! Results tables are aggregates (a row per target and option, per village, per week, per
+//! official and group), so their size does not grow with the number of answers; they are
+//! written as a stream of rows (CSV) or a workbook built in memory (XLSX).
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use canvass_protocol::appraisal::{Grade, SubjectRef};
+use canvass_protocol::forms::Lang;
+use canvass_protocol::rounds::RoundReport;
+use canvass_protocol::surveys::{Figure, SurveyResults};
+use futures_util::stream;
+use rust_xlsxwriter::{Format, Workbook};
+
+use super::dashboard::{grade_label, path_id, reason_text, value_text, with_db, Fmt};
+use super::session::{Session, WebError};
+use super::t;
+use crate::appraisal;
+use crate::db::surveys as survey_store;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::surveys;
+
+/// Answers read per query by the answers export.
+const ANSWERS_CHUNK: i64 = 1000;
+
+/// One cell of an exported table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64, Fmt),
+    /// Hidden from the caller: the reason.
+    Hidden(String),
+    /// The organiser's exact figure that others do not see, and why.
+    Exact(f64, Fmt, String),
+}
+
+/// A results table: its name (the sheet's), its columns and rows.
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl PartialEq for Fmt {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+impl std::fmt::Debug for Fmt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Fmt::Count => "count",
+            Fmt::Percent => "percent",
+            Fmt::Score => "score",
+        })
+    }
+}
+
+fn cell(lang: Lang, figure: &Figure, fmt: Fmt) -> Cell {
+    match (figure.value, &figure.hidden) {
+        (Some(v), None) => Cell::Number(v, fmt),
+        (Some(v), Some(reason)) => Cell::Exact(v, fmt, reason_text(lang, reason)),
+        (None, Some(reason)) => Cell::Hidden(reason_text(lang, reason)),
+        (None, None) => Cell::Text(String::new()),
+    }
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn count(n: u64) -> Cell {
+    #[allow(clippy::cast_precision_loss, reason = "counts stay far below 2^53")]
+    Cell::Number(n as f64, Fmt::Count)
+}
+
+fn columns(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| (*s).to_string()).collect()
+}
+
+/// The results tables of a survey: summary (汇总表), per question, per village, per week and
+/// the comments shown.
+#[must_use]
+pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
+    let mut summary = Table {
+        name: t(lang, "汇总表", "Summary").into(),
+        columns: columns(&[
+            t(lang, "单位", "Unit"),
+            t(lang, "答卷", "Responses"),
+            t(lang, "满意率", "Satisfaction rate"),
+            t(lang, "综合得分", "Composite score"),
+            t(lang, "排名", "Rank"),
+        ]),
+        rows: Vec::new(),
+    };
+    for target in &r.targets {
+        summary.rows.push(vec![
+            text(&target.name),
+            cell(lang, &target.responses, Fmt::Count),
+            cell(lang, &target.satisfaction_rate, Fmt::Percent),
+            cell(lang, &target.composite_score, Fmt::Score),
+            target
+                .rank
+                .map_or_else(|| text(""), |r| count(u64::from(r))),
+        ]);
+    }
+    summary.rows.push(vec![
+        text(t(lang, "合计", "Total")),
+        cell(lang, &r.total_responses, Fmt::Count),
+        text(""),
+        text(""),
+        text(""),
+    ]);
+    let mut questions = Table {
+        name: t(lang, "分项统计", "Questions").into(),
+        columns: columns(&[
+            t(lang, "单位", "Unit"),
+            t(lang, "问题", "Question"),
+            t(lang, "选项", "Option"),
+            t(lang, "人数", "Count"),
+            t(lang, "占比", "Share"),
+        ]),
+        rows: Vec::new(),
+    };
+    for target in &r.targets {
+        for q in &target.questions {
+            for o in &q.options {
+                questions.rows.push(vec![
+                    text(&target.name),
+                    text(q.label.get(lang)),
+                    text(o.label.get(lang)),
+                    cell(lang, &o.count, Fmt::Count),
+                    cell(lang, &o.share, Fmt::Percent),
+                ]);
+            }
+            let figures = [
+                (
+                    t(lang, "满意率", "satisfaction rate"),
+                    &q.satisfaction_rate,
+                    Fmt::Percent,
+                ),
+                (t(lang, "得分", "score"), &q.composite_score, Fmt::Score),
+                (t(lang, "平均", "mean"), &q.mean, Fmt::Score),
+            ];
+            for (label, figure, fmt) in figures {
+                if let Some(figure) = figure {
+                    questions.rows.push(vec![
+                        text(&target.name),
+                        text(q.label.get(lang)),
+                        text(label),
+                        cell(lang, figure, fmt),
+                        text(""),
+                    ]);
+                }
+            }
+        }
+    }
+    let mut villages = Table {
+        name: t(lang, "各村答卷", "Villages").into(),
+        columns: columns(&[t(lang, "村(社区)", "Village"), t(lang, "答卷", "Responses")]),
+        rows: Vec::new(),
+    };
+    for v in &r.villages {
+        let name = if v.unit_id.is_none() {
+            t(lang, "未填写", "not stated").to_string()
+        } else {
+            v.name.clone()
+        };
+        villages
+            .rows
+            .push(vec![text(name), cell(lang, &v.responses, Fmt::Count)]);
+    }
+    let mut weeks = Table {
+        name: t(lang, "每周答卷", "Weeks").into(),
+        columns: columns(&[t(lang, "周一", "Week of"), t(lang, "答卷", "Responses")]),
+        rows: Vec::new(),
+    };
+    for w in &r.weeks {
+        weeks
+            .rows
+            .push(vec![text(&w.week), cell(lang, &w.responses, Fmt::Count)]);
+    }
+    let mut comments = Table {
+        name: t(lang, "意见建议", "Comments").into(),
+        columns: columns(&[
+            t(lang, "单位", "Unit"),
+            t(lang, "问题", "Question"),
+            t(lang, "意见", "Comment"),
+        ]),
+        rows: Vec::new(),
+    };
+    for target in &r.targets {
+        if target.comments.items.is_empty() {
+            if let Some(reason) = &target.comments.hidden {
+                comments.rows.push(vec![
+                    text(&target.name),
+                    text(""),
+                    Cell::Hidden(reason_text(lang, reason)),
+                ]);
+            }
+        }
+        for c in &target.comments.items {
+            comments.rows.push(vec![
+                text(&target.name),
+                text(&c.question_id),
+                text(&c.text),
+            ]);
+        }
+    }
+    vec![summary, questions, villages, weeks, comments]
+}
+
+fn grades_of(r: &RoundReport, team: bool) -> Vec<Grade> {
+    r.results
+        .subjects
+        .iter()
+        .find(|s| (s.subject == SubjectRef::Team) == team)
+        .map(|s| s.overall.pooled.counts.keys().copied().collect())
+        .unwrap_or_default()
+}
+
+/// The results tables of a round: officials (汇总表), the team, turnout and flags.
+#[must_use]
+pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
+    let group_label = |id: &str| {
+        r.round
+            .definition
+            .elector_groups
+            .iter()
+            .find(|g| g.id == id)
+            .map_or_else(|| id.to_string(), |g| g.label.clone())
+    };
+    let mut tables = Vec::new();
+    for team in [false, true] {
+        let grades = grades_of(r, team);
+        if grades.is_empty() {
+            continue;
+        }
+        let mut names = vec![
+            t(lang, "对象", "Subject").to_string(),
+            t(lang, "职务", "Position").to_string(),
+            t(lang, "类别", "Group").to_string(),
+        ];
+        names.extend(grades.iter().map(|g| grade_label(lang, *g).to_string()));
+        names.extend(
+            [
+                t(lang, "弃权", "Abstained"),
+                t(lang, "得分", "Score"),
+                t(lang, "等次", "Grade"),
+                t(lang, "排名", "Rank"),
+            ]
+            .iter()
+            .map(|s| (*s).to_string()),
+        );
+        let mut table = Table {
+            name: if team {
+                t(lang, "领导班子", "Team").into()
+            } else {
+                t(lang, "汇总表", "Summary").into()
+            },
+            columns: names,
+            rows: Vec::new(),
+        };
+        for s in r
+            .results
+            .subjects
+            .iter()
+            .filter(|s| (s.subject == SubjectRef::Team) == team)
+        {
+            let position = s.position.clone().unwrap_or_default();
+            for g in &s.overall.by_group {
+                let mut row = vec![
+                    text(&s.name),
+                    text(&position),
+                    text(group_label(&g.elector_group)),
+                ];
+                row.extend(grades.iter().map(|grade| count(g.tally.count(*grade))));
+                row.extend([count(g.tally.abstentions), text(""), text(""), text("")]);
+                table.rows.push(row);
+            }
+            for h in &r.hidden_groups {
+                let mut row = vec![
+                    text(&s.name),
+                    text(&position),
+                    text(group_label(&h.elector_group)),
+                ];
+                row.extend(
+                    grades
+                        .iter()
+                        .map(|_| Cell::Hidden(reason_text(lang, &h.reason))),
+                );
+                row.extend([
+                    Cell::Hidden(reason_text(lang, &h.reason)),
+                    text(""),
+                    text(""),
+                    text(""),
+                ]);
+                table.rows.push(row);
+            }
+            let mut pooled = vec![text(&s.name), text(&position), text(t(lang, "合计", "All"))];
+            pooled.extend(
+                grades
+                    .iter()
+                    .map(|grade| count(s.overall.pooled.count(*grade))),
+            );
+            pooled.extend([
+                count(s.overall.pooled.abstentions),
+                text(""),
+                text(""),
+                text(""),
+            ]);
+            table.rows.push(pooled);
+            let mut weighted = vec![
+                text(&s.name),
+                text(&position),
+                text(t(lang, "加权", "Weighted")),
+            ];
+            weighted.extend(grades.iter().map(|grade| {
+                Cell::Number(
+                    s.overall.weighted_shares.get(grade).copied().unwrap_or(0.0),
+                    Fmt::Percent,
+                )
+            }));
+            weighted.extend([
+                text(""),
+                s.overall
+                    .score
+                    .map_or_else(|| text(""), |v| Cell::Number(v, Fmt::Score)),
+                text(s.overall.result_grade.map_or("", |g| grade_label(lang, g))),
+                s.rank.map_or_else(|| text(""), |v| count(u64::from(v))),
+            ]);
+            table.rows.push(weighted);
+        }
+        tables.push(table);
+    }
+    let mut turnout = Table {
+        name: t(lang, "投票情况", "Turnout").into(),
+        columns: columns(&[
+            t(lang, "类别", "Group"),
+            t(lang, "测评码发出", "Codes issued"),
+            t(lang, "测评码已用", "Codes used"),
+            t(lang, "纸质票发出", "Paper issued"),
+            t(lang, "纸质票收回", "Paper returned"),
+            t(lang, "有效票", "Valid"),
+            t(lang, "废票", "Invalid"),
+        ]),
+        rows: Vec::new(),
+    };
+    for g in &r.turnout.groups {
+        if let Some(h) = r
+            .hidden_groups
+            .iter()
+            .find(|h| h.elector_group == g.elector_group)
+        {
+            let reason = reason_text(lang, &h.reason);
+            let mut row = vec![text(&g.label)];
+            row.extend((0..6).map(|_| Cell::Hidden(reason.clone())));
+            turnout.rows.push(row);
+            continue;
+        }
+        let counted = r
+            .results
+            .groups
+            .iter()
+            .find(|c| c.elector_group == g.elector_group);
+        turnout.rows.push(vec![
+            text(&g.label),
+            count(g.codes_issued),
+            count(g.codes_used),
+            count(g.paper_issued),
+            count(g.paper_returned),
+            count(counted.map_or(0, |c| c.valid)),
+            count(counted.map_or(0, |c| c.invalid)),
+        ]);
+    }
+    tables.push(turnout);
+    let mut flags = Table {
+        name: t(lang, "警示", "Flags").into(),
+        columns: columns(&[
+            t(lang, "对象", "Subject"),
+            t(lang, "警示", "Flag"),
+            t(lang, "依据", "Numbers"),
+        ]),
+        rows: Vec::new(),
+    };
+    for flag in &r.flags {
+        flags.rows.push(vec![
+            text(&flag.subject_name),
+            text(&flag.rule.label),
+            text(html_unescape(&super::dashboard::flag_numbers(lang, flag))),
+        ]);
+    }
+    tables.push(flags);
+    tables
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+// ---- CSV -----------------------------------------------------------------------------------
+
+fn csv_field(out: &mut String, value: &str) {
+    // a leading =, +, - or @ would make a spreadsheet run the text as a formula
+    let guarded = value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err();
+    if guarded || value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        if guarded {
+            out.push('\'');
+        }
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
+    let mut line = String::new();
+    for (i, f) in fields.into_iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        csv_field(&mut line, &f);
+    }
+    line.push_str("\r\n");
+    line
+}
+
+fn cell_text(lang: Lang, c: &Cell) -> (String, Option<String>) {
+    match c {
+        Cell::Text(s) => (s.clone(), None),
+        Cell::Number(v, fmt) => (value_text(*v, *fmt), None),
+        Cell::Hidden(reason) => (reason.clone(), None),
+        Cell::Exact(v, fmt, reason) => (
+            value_text(*v, *fmt),
+            Some(format!("{}{reason}", t(lang, "领导看到:", "leaders see: "))),
+        ),
+    }
+}
+
+/// A table as CSV lines (UTF-8 with a byte-order mark, which spreadsheet programs need to read
+/// Chinese), with a last column naming what leaders do not see when the caller is exact.
+fn csv_lines(lang: Lang, table: &Table) -> Vec<String> {
+    let mut lines = Vec::with_capacity(table.rows.len() + 1);
+    let mut header = table.columns.clone();
+    header.push(t(lang, "说明", "Note").to_string());
+    lines.push(format!("\u{feff}{}", csv_line(header)));
+    for row in &table.rows {
+        let mut notes = Vec::new();
+        let mut fields: Vec<String> = row
+            .iter()
+            .zip(&table.columns)
+            .map(|(c, column)| {
+                let (value, note) = cell_text(lang, c);
+                if let Some(note) = note {
+                    notes.push(format!("{column}: {note}"));
+                }
+                value
+            })
+            .collect();
+        notes.dedup();
+        fields.push(notes.join("; "));
+        lines.push(csv_line(fields));
+    }
+    lines
+}
+
+fn download_name(stem: &str, id: i64, table: &str, ext: &str) -> String {
+    format!("attachment; filename=\"{stem}-{id}-{table}.{ext}\"")
+}
+
+fn stream_lines(lines: Vec<String>, disposition: String) -> HttpResponse {
+    let body = stream::iter(
+        lines
+            .into_iter()
+            .map(|l| Ok::<_, actix_web::Error>(web::Bytes::from(l))),
+    );
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body)
+}
+
+/// Which table a CSV export asks for (`?table=`, by its position; the first by default).
+fn table_index(req: &HttpRequest) -> usize {
+    req.query_string()
+        .split('&')
+        .find_map(|p| p.strip_prefix("table="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+// ---- XLSX ----------------------------------------------------------------------------------
+
+fn xlsx(lang: Lang, title: &str, tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let heading = Format::new().set_bold().set_font_size(14);
+    let percent = Format::new().set_num_format("0.0%");
+    let score = Format::new().set_num_format("0.00");
+    let hidden = Format::new().set_font_color(0x8A_5A00).set_italic();
+    let exact = Format::new().set_background_color(0xFF_F4D6);
+    let exact_percent = Format::new()
+        .set_background_color(0xFF_F4D6)
+        .set_num_format("0.0%");
+    let exact_score = Format::new()
+        .set_background_color(0xFF_F4D6)
+        .set_num_format("0.00");
+    for table in tables {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(table.name.chars().take(31).collect::<String>())?;
+        sheet.write_string_with_format(0, 0, title, &heading)?;
+        for (c, name) in table.columns.iter().enumerate() {
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            sheet.write_string_with_format(2, c, name, &bold)?;
+            sheet.set_column_width(c, if c == 0 { 24 } else { 14 })?;
+        }
+        let note_col = u16::try_from(table.columns.len()).unwrap_or(u16::MAX);
+        let mut any_note = false;
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = u32::try_from(r + 3).unwrap_or(u32::MAX);
+            let mut notes = Vec::new();
+            for (c, value) in row.iter().enumerate() {
+                let c = u16::try_from(c).unwrap_or(u16::MAX);
+                match value {
+                    Cell::Text(s) => {
+                        sheet.write_string(r, c, s)?;
+                    }
+                    Cell::Number(v, fmt) => {
+                        match fmt {
+                            Fmt::Count => sheet.write_number(r, c, *v)?,
+                            Fmt::Percent => sheet.write_number_with_format(r, c, *v, &percent)?,
+                            Fmt::Score => sheet.write_number_with_format(r, c, *v, &score)?,
+                        };
+                    }
+                    Cell::Hidden(reason) => {
+                        sheet.write_string_with_format(r, c, reason, &hidden)?;
+                    }
+                    Cell::Exact(v, fmt, reason) => {
+                        let format = match fmt {
+                            Fmt::Count => &exact,
+                            Fmt::Percent => &exact_percent,
+                            Fmt::Score => &exact_score,
+                        };
+                        sheet.write_number_with_format(r, c, *v, format)?;
+                        let note = format!("{}{reason}", t(lang, "领导看到:", "leaders see: "));
+                        if !notes.contains(&note) {
+                            notes.push(note);
+                        }
+                    }
+                }
+            }
+            if !notes.is_empty() {
+                any_note = true;
+                sheet.write_string(r, note_col, notes.join("; "))?;
+            }
+        }
+        if any_note {
+            sheet.write_string_with_format(2, note_col, t(lang, "说明", "Note"), &bold)?;
+            sheet.set_column_width(note_col, 30)?;
+        }
+        let note = t(
+            lang,
+            "隐藏的格子写明隐藏原因;标黄的精确数字领导看不到。",
+            "A hidden cell says why it is hidden; exact figures shaded yellow are hidden from leaders.",
+        );
+        sheet.write_string(1, 0, note)?;
+    }
+    workbook.save_to_buffer()
+}
+
+fn xlsx_response(bytes: Vec<u8>, disposition: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(bytes)
+}
+
+fn xlsx_error(lang: Lang, e: &rust_xlsxwriter::XlsxError) -> WebError {
+    WebError::from_api(lang, &ApiError::internal(e))
+}
+
+// ---- handlers ------------------------------------------------------------------------------
+
+async fn survey_results(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+) -> Result<SurveyResults, WebError> {
+    let caller = session.caller.clone();
+    with_db(state, session.lang, move |conn| {
+        let row = surveys::visible_survey(conn, &caller, id)?;
+        surveys::results(conn, &caller, &row)
+    })
+    .await
+}
+
+async fn round_report(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+) -> Result<RoundReport, WebError> {
+    let caller = session.caller.clone();
+    let base = state.public_url.clone();
+    with_db(state, session.lang, move |conn| {
+        let row = appraisal::visible_round(conn, &caller, id)?;
+        appraisal::report(conn, &caller, &row, &base)
+    })
+    .await
+}
+
+/// One results table of a survey as CSV (`?table=0` summary, 1 questions, 2 villages, 3 weeks,
+/// 4 comments).
+#[get("/dashboard/surveys/{id}/export.csv")]
+pub async fn survey_csv(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    let id = path_id(lang, &id)?;
+    let results = survey_results(&state, &session, id).await?;
+    let tables = survey_tables(lang, &results);
+    let index = table_index(&req).min(tables.len() - 1);
+    Ok(stream_lines(
+        csv_lines(lang, &tables[index]),
+        download_name("survey", id, &index.to_string(), "csv"),
+    ))
+}
+
+/// Every results table of a survey as one workbook, a sheet per table.
+#[get("/dashboard/surveys/{id}/export.xlsx")]
+pub async fn survey_xlsx(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    let id = path_id(lang, &id)?;
+    let results = survey_results(&state, &session, id).await?;
+    let tables = survey_tables(lang, &results);
+    let bytes = web::block(move || xlsx(lang, results.title.get(lang), &tables))
+        .await
+        .map_err(|e| WebError::from_api(lang, &ApiError::internal(&e)))?
+        .map_err(|e| xlsx_error(lang, &e))?;
+    Ok(xlsx_response(
+        bytes,
+        download_name("survey", id, "tables", "xlsx"),
+    ))
+}
+
+/// One results table of a round as CSV (`?table=0` officials, then the team when graded,
+/// turnout, flags).
+#[get("/dashboard/rounds/{id}/export.csv")]
+pub async fn round_csv(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    let id = path_id(lang, &id)?;
+    let report = round_report(&state, &session, id).await?;
+    let tables = round_tables(lang, &report);
+    let index = table_index(&req).min(tables.len() - 1);
+    Ok(stream_lines(
+        csv_lines(lang, &tables[index]),
+        download_name("round", id, &index.to_string(), "csv"),
+    ))
+}
+
+/// Every results table of a round as one workbook.
+#[get("/dashboard/rounds/{id}/export.xlsx")]
+pub async fn round_xlsx(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    let id = path_id(lang, &id)?;
+    let report = round_report(&state, &session, id).await?;
+    let title = format!("{} {}", report.round.series_name, report.round.period);
+    let tables = round_tables(lang, &report);
+    let bytes = web::block(move || xlsx(lang, &title, &tables))
+        .await
+        .map_err(|e| WebError::from_api(lang, &ApiError::internal(&e)))?
+        .map_err(|e| xlsx_error(lang, &e))?;
+    Ok(xlsx_response(
+        bytes,
+        download_name("round", id, "tables", "xlsx"),
+    ))
+}
+
+/// Every stored answer of a survey, for organisers: the same CSV as the API's
+/// `GET /api/v1/surveys/{id}/answers.csv` (exactly what `survey_responses` holds, never more),
+/// read in pages ordered by the random id (keyset pagination) and streamed, so memory stays
+/// flat however many answers there are.
+#[get("/dashboard/surveys/{id}/answers.csv")]
+pub async fn survey_answers_csv(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    let id = path_id(lang, &id)?;
+    let caller = session.caller.clone();
+    let questions = with_db(&state, lang, move |conn| {
+        let row = surveys::visible_survey(conn, &caller, id)?;
+        surveys::check_manage(conn, &caller, &row)?;
+        surveys::export_columns(conn, row.id)
+    })
+    .await?;
+    let header = surveys::export_header(&questions);
+    let questions = std::sync::Arc::new(questions);
+    // (next page starts after this id; `None` once the last page is sent)
+    let pages = stream::unfold(
+        (state.clone(), questions, Some(None::<String>)),
+        move |(state, questions, after)| async move {
+            let after = after?;
+            let columns = questions.clone();
+            let page = state
+                .db(move |conn| {
+                    let rows =
+                        survey_store::answers_page(conn, id, after.as_deref(), ANSWERS_CHUNK)?;
+                    let mut text = String::with_capacity(rows.len() * 160);
+                    for row in &rows {
+                        surveys::push_export_row(&mut text, row, &columns);
+                    }
+                    let full = i64::try_from(rows.len()).unwrap_or(0) == ANSWERS_CHUNK;
+                    Ok((text, rows.last().map(|r| r.0.clone()).filter(|_| full)))
+                })
+                .await;
+            match page {
+                Ok((text, next)) => Some((
+                    Ok::<_, actix_web::Error>(web::Bytes::from(text)),
+                    (state, questions, next.map(Some)),
+                )),
+                Err(e) => {
+                    // the download is cut short: the organiser sees an incomplete file
+                    tracing::error!(code = ?e.code(), survey = id, "answer export failed");
+                    Some((Err(e.into()), (state, questions, None)))
+                }
+            }
+        },
+    );
+    let body = futures_util::StreamExt::chain(
+        stream::once(async move { Ok::<_, actix_web::Error>(web::Bytes::from(header)) }),
+        pages,
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            download_name("survey", id, "answers", "csv"),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_line(["a".into(), "b,c".into()]), "a,\"b,c\"\r\n");
+        assert_eq!(csv_line(["say \"hi\"".into()]), "\"say \"\"hi\"\"\"\r\n");
+        assert_eq!(csv_line(["=HYPERLINK(1)".into()]), "\"'=HYPERLINK(1)\"\r\n");
+        assert_eq!(csv_line(["-3".into()]), "-3\r\n");
+    }
+
+    #[test]
+    fn a_hidden_cell_is_exported_as_its_reason() {
+        let table = Table {
+            name: "t".into(),
+            columns: vec!["unit".into(), "score".into()],
+            rows: vec![
+                vec![text("A"), Cell::Hidden("hidden: fewer than 5".into())],
+                vec![
+                    text("B"),
+                    Cell::Exact(80.0, Fmt::Score, "hidden: fewer than 5".into()),
+                ],
+            ],
+        };
+        let lines = csv_lines(Lang::En, &table);
+        assert_eq!(lines[1], "A,hidden: fewer than 5,\r\n");
+        assert_eq!(
+            lines[2],
+            "B,80.00,score: leaders see: hidden: fewer than 5\r\n"
+        );
+        let bytes = xlsx(Lang::En, "title", &[table]).unwrap();
+        assert!(bytes.starts_with(b"PK"));
+    }
+}

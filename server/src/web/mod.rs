@@ -1,0 +1,65 @@
+//! Server-rendered pages: the public survey form, the ballot page, and the dashboards of
+//! leaders and organisers (sign-in, results, exports, organiser pages). Plain HTML that works without JavaScript on a 360 px screen, in Simplified
+//! Chinese by default and English on request.
+
+pub mod ballot;
+pub mod charts;
+pub mod dashboard;
+pub mod export;
+pub mod organiser;
+pub mod page;
+pub mod session;
+pub mod slips;
+pub mod survey_form;
+
+use actix_web::HttpRequest;
+use canvass_protocol::forms::Lang;
+
+/// The page language: `?lang=` first, then `Accept-Language`, then Simplified Chinese.
+#[must_use]
+pub fn page_lang(req: &HttpRequest) -> Lang {
+    let from_query = req
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Lang::from_tag);
+    from_query.unwrap_or_else(|| {
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map_or(Lang::ZhCn, Lang::negotiate)
+    })
+}
+
+/// Picks the text for `lang` from a Chinese and an English literal.
+#[must_use]
+pub const fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::ZhCn => zh,
+        Lang::En => en,
+    }
+}
+
+/// Registers the dashboards: sign-in and sign-out, the pages, the organiser pages and exports.
+pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(session::show_login)
+        .service(session::login)
+        .service(session::logout)
+        .service(dashboard::overview)
+        .service(organiser::new_page)
+        .service(organiser::new_submit)
+        .service(export::survey_csv)
+        .service(export::survey_xlsx)
+        .service(export::survey_answers_csv)
+        .service(export::round_csv)
+        .service(export::round_xlsx)
+        .service(organiser::survey_status)
+        .service(organiser::survey_preview)
+        .service(dashboard::survey_page)
+        .service(organiser::round_status)
+        .service(organiser::round_slips)
+        .service(organiser::round_turnout)
+        .service(organiser::sheet_page)
+        .service(organiser::sheet_submit)
+        .service(dashboard::round_page);
+}

@@ -1,0 +1,934 @@
+//! The organisers' pages: upload a survey or round definition, preview a survey as a
+//! respondent sees it, publish, open and close; generate and print ballot-code slips; enter or
+//! correct a paper tally sheet; watch live turnout. Every change goes through the same
+//! functions as the JSON API (so the same checks and scope apply) and every form carries the
+//! session's CSRF token.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use canvass_protocol::appraisal::{
+    Dimension, GradeTally, RoundDefinition, SubjectTally, TallySheet,
+};
+use canvass_protocol::forms::{FormDefinition, Lang};
+use canvass_protocol::rounds::{CreateRound, RoundInfo, RoundStatus};
+use canvass_protocol::surveys::{CreateSurvey, PublicForm, PublicTarget, Survey, SurveyStatus};
+use canvass_protocol::units::UnitKind;
+
+use super::dashboard::{frame, frame_with_status, grade_label, path_id, turnout_section, with_db};
+use super::page::esc;
+use super::session::{error_text, form_value, Session, WebError, CSRF_FIELD};
+use super::t;
+use crate::appraisal;
+use crate::db::{surveys as survey_store, units};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::surveys;
+
+/// Seconds between reloads of the live turnout page.
+const TURNOUT_REFRESH_SECS: u32 = 15;
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_string()))
+        .finish()
+}
+
+/// The management block of a survey page: its links and the lifecycle buttons.
+pub fn survey_actions(b: &mut String, session: &Session, survey: &Survey) {
+    let lang = session.lang;
+    let id = survey.id;
+    let _ = write!(
+        b,
+        "<h2>{}</h2><p>{}: <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></p>\
+         <form class=\"inline\" method=\"post\" action=\"{}\">{}",
+        t(lang, "管理", "Manage"),
+        t(lang, "公开链接", "Public link"),
+        esc(&survey.public_url),
+        esc(&survey.public_url),
+        esc(&session.link(&format!("/dashboard/surveys/{id}/preview"))),
+        t(lang, "按群众所见预览", "Preview as a respondent"),
+        esc(&session.link(&format!("/dashboard/surveys/{id}/status"))),
+        session.csrf_field(),
+    );
+    if survey.draft_version.is_some() {
+        let _ = write!(
+            b,
+            "<button type=\"submit\" name=\"action\" value=\"publish\">{}</button>",
+            t(lang, "发布新版本", "Publish the draft")
+        );
+    }
+    match survey.status {
+        SurveyStatus::Open => {
+            let _ = write!(
+                b,
+                "<button type=\"submit\" name=\"action\" value=\"close\">{}</button>",
+                t(lang, "结束测评", "Close")
+            );
+        }
+        SurveyStatus::Closed => {
+            let _ = write!(
+                b,
+                "<button type=\"submit\" name=\"action\" value=\"open\">{}</button>",
+                t(lang, "重新开放", "Open again")
+            );
+        }
+        SurveyStatus::Draft => {}
+    }
+    b.push_str("</form>");
+}
+
+/// The management block of a round page: lifecycle buttons, slips, tally sheets, turnout.
+pub fn round_actions(b: &mut String, session: &Session, info: &RoundInfo) {
+    let lang = session.lang;
+    let id = info.id;
+    let _ = write!(
+        b,
+        "<h2>{}</h2><p>{}: <a href=\"{}\">{}</a></p>\
+         <form class=\"inline\" method=\"post\" action=\"{}\">{}",
+        t(lang, "管理", "Manage"),
+        t(lang, "投票页面", "Ballot page"),
+        esc(&info.ballot_url),
+        esc(&info.ballot_url),
+        esc(&session.link(&format!("/dashboard/rounds/{id}/status"))),
+        session.csrf_field(),
+    );
+    let buttons: &[(&str, &str, &str)] = match info.status {
+        RoundStatus::Draft => &[("open", "开始投票", "Open voting")],
+        RoundStatus::Open => &[("close", "结束投票", "Close voting")],
+        RoundStatus::Closed => &[
+            ("open", "重新开始投票", "Open again"),
+            ("publish", "公布结果", "Publish the results"),
+        ],
+        RoundStatus::Published => &[],
+    };
+    for (action, zh, en) in buttons {
+        let _ = write!(
+            b,
+            "<button type=\"submit\" name=\"action\" value=\"{action}\">{}</button>",
+            t(lang, zh, en)
+        );
+    }
+    b.push_str("</form>");
+    if matches!(info.status, RoundStatus::Draft | RoundStatus::Open) {
+        let _ = write!(
+            b,
+            "<form method=\"post\" action=\"{}\">{}<fieldset><legend>{}</legend>\
+             <p><label for=\"group\">{}</label><select id=\"group\" name=\"elector_group\">",
+            esc(&session.link(&format!("/dashboard/rounds/{id}/slips"))),
+            session.csrf_field(),
+            t(lang, "生成并打印测评码", "Generate and print ballot codes"),
+            t(lang, "投票人类别", "Elector group"),
+        );
+        for g in &info.definition.elector_groups {
+            let _ = write!(
+                b,
+                "<option value=\"{}\">{}</option>",
+                esc(&g.id),
+                esc(&g.label)
+            );
+        }
+        let _ = write!(
+            b,
+            "</select></p><p><label for=\"count\">{}</label><input type=\"number\" id=\"count\" name=\"count\" min=\"1\" max=\"{}\" value=\"10\"></p>\
+             <p class=\"hint\">{}</p><button type=\"submit\">{}</button></fieldset></form>",
+            t(lang, "张数", "How many"),
+            appraisal::MAX_CODES_PER_REQUEST,
+            t(
+                lang,
+                "测评码只显示这一次:请直接打印,裁开后打乱发放。",
+                "The codes are shown this once: print them, cut the slips apart, shuffle and hand them out."
+            ),
+            t(lang, "生成测评码", "Generate the slips"),
+        );
+    }
+    if matches!(info.status, RoundStatus::Open | RoundStatus::Closed) {
+        let _ = write!(
+            b,
+            "<p><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></p>",
+            esc(&session.link(&format!("/dashboard/rounds/{id}/sheet"))),
+            t(lang, "录入纸质计票单", "Enter a paper tally sheet"),
+            esc(&session.link(&format!("/dashboard/rounds/{id}/turnout"))),
+            t(lang, "实时投票情况", "Live turnout"),
+        );
+    }
+}
+
+fn require_manager(session: &Session) -> Result<(), WebError> {
+    if super::dashboard::manages(session) {
+        Ok(())
+    } else {
+        Err(WebError::from_api(
+            session.lang,
+            &ApiError::forbidden("only organisers manage instruments"),
+        ))
+    }
+}
+
+/// Publishes, opens or closes a survey.
+#[post("/dashboard/surveys/{id}/status")]
+pub async fn survey_status(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    let id = path_id(lang, &id)?;
+    let action = form_value(&body, "action").unwrap_or_default();
+    let caller = session.caller.clone();
+    with_db(&state, lang, move |conn| {
+        let row = surveys::visible_survey(conn, &caller, id)?;
+        match action.as_str() {
+            "publish" => surveys::publish(conn, &caller, &row),
+            "open" => surveys::set_open(conn, &caller, &row, true),
+            "close" => surveys::set_open(conn, &caller, &row, false),
+            _ => Err(ApiError::invalid("action", "publish, open or close")),
+        }
+    })
+    .await?;
+    Ok(see_other(
+        &session.link(&format!("/dashboard/surveys/{id}")),
+    ))
+}
+
+/// The survey's latest version (the draft, if there is one) as a respondent would see it;
+/// nothing can be sent from the preview.
+#[get("/dashboard/surveys/{id}/preview")]
+pub async fn survey_preview(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    require_manager(&session)?;
+    let id = path_id(lang, &id)?;
+    let caller = session.caller.clone();
+    let form = with_db(&state, lang, move |conn| {
+        let row = surveys::visible_survey(conn, &caller, id)?;
+        surveys::check_manage(conn, &caller, &row)?;
+        let version = survey_store::versions(conn, row.id)?
+            .pop()
+            .ok_or_else(|| ApiError::not_found("survey version"))?;
+        let targets = survey_store::targets(conn, row.id)?
+            .into_iter()
+            .map(|t| PublicTarget {
+                unit_id: t.unit_id,
+                name: t.name,
+            })
+            .collect();
+        let villages = surveys::respondent_units(conn, &row)?
+            .into_iter()
+            .map(|u| PublicTarget {
+                unit_id: u.id,
+                name: u.name,
+            })
+            .collect();
+        Ok(PublicForm {
+            slug: row.slug.clone(),
+            version: version.version,
+            definition: surveys::stored_definition(&version.definition)?,
+            targets,
+            villages,
+            min_group_size: u32::try_from(row.min_group_size).unwrap_or(surveys::MIN_GROUP_SIZE),
+            accepting: true,
+        })
+    })
+    .await?;
+    let banner = match lang {
+        Lang::ZhCn => format!("预览(第{}版):此页面不能提交答卷。", form.version),
+        Lang::En => format!(
+            "Preview (version {}): nothing can be sent from this page.",
+            form.version
+        ),
+    };
+    Ok(super::page::html_response(
+        StatusCode::OK,
+        super::survey_form::preview(lang, &form, &banner),
+    ))
+}
+
+/// Opens, closes or publishes a round.
+#[post("/dashboard/rounds/{id}/status")]
+pub async fn round_status(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    let id = path_id(lang, &id)?;
+    let to = match form_value(&body, "action").as_deref() {
+        Some("open") => RoundStatus::Open,
+        Some("close") => RoundStatus::Closed,
+        Some("publish") => RoundStatus::Published,
+        _ => {
+            return Err(WebError::from_api(
+                lang,
+                &ApiError::invalid("action", "open, close or publish"),
+            ))
+        }
+    };
+    let caller = session.caller.clone();
+    with_db(&state, lang, move |conn| {
+        let row = appraisal::visible_round(conn, &caller, id)?;
+        appraisal::transition(conn, &caller, &row, to)
+    })
+    .await?;
+    Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}"))))
+}
+
+/// Generates codes of one elector group and answers with the printable slips.
+#[post("/dashboard/rounds/{id}/slips")]
+pub async fn round_slips(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    let id = path_id(lang, &id)?;
+    let group = form_value(&body, "elector_group").unwrap_or_default();
+    let count = form_value(&body, "count")
+        .and_then(|c| c.trim().parse::<u32>().ok())
+        .unwrap_or(0);
+    let caller = session.caller.clone();
+    let base = state.public_url.clone();
+    let pepper = state.code_pepper.clone();
+    let html = with_db(&state, lang, move |conn| {
+        let row = appraisal::visible_round(conn, &caller, id)?;
+        let codes = appraisal::generate_codes(conn, &caller, &row, &group, count, &pepper)?;
+        let info = appraisal::round_info(&row, &base)?;
+        Ok(super::slips::render(&info, &group, &codes))
+    })
+    .await?;
+    Ok(super::page::html_response(StatusCode::CREATED, html))
+}
+
+/// Live turnout while the meeting votes; the page reloads itself (an HTTP `Refresh`, no
+/// JavaScript).
+#[get("/dashboard/rounds/{id}/turnout")]
+pub async fn round_turnout(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    require_manager(&session)?;
+    let id = path_id(lang, &id)?;
+    let caller = session.caller.clone();
+    let base = state.public_url.clone();
+    let report = with_db(&state, lang, move |conn| {
+        let row = appraisal::visible_round(conn, &caller, id)?;
+        appraisal::report(conn, &caller, &row, &base)
+    })
+    .await?;
+    let mut b = String::with_capacity(4096);
+    let _ = write!(
+        b,
+        "<h1>{} {}</h1><p><a href=\"{}\">{}</a> · {}</p>",
+        esc(&report.round.series_name),
+        esc(&report.round.period),
+        esc(&session.link(&format!("/dashboard/rounds/{id}"))),
+        t(lang, "返回测评页", "Back to the round"),
+        esc(&match lang {
+            Lang::ZhCn => format!("每{TURNOUT_REFRESH_SECS}秒自动刷新"),
+            Lang::En => format!("reloads every {TURNOUT_REFRESH_SECS} seconds"),
+        })
+    );
+    turnout_section(&mut b, lang, &report);
+    let mut response = frame(&session, &req, t(lang, "实时投票情况", "Live turnout"), &b);
+    response.headers_mut().insert(
+        header::HeaderName::from_static("refresh"),
+        header::HeaderValue::from(TURNOUT_REFRESH_SECS),
+    );
+    Ok(response)
+}
+
+// ---- tally sheets ------------------------------------------------------------------------
+
+fn field(subject: usize, dimension: Option<Dimension>, what: &str) -> String {
+    match dimension {
+        Some(d) => format!("s{subject}_{}_{what}", d.as_str()),
+        None => format!("s{subject}_{what}"),
+    }
+}
+
+/// The tally sheet form, filled with `values` (field → text).
+fn sheet_form(
+    session: &Session,
+    info: &RoundInfo,
+    round: &canvass_protocol::appraisal::Round,
+    values: &BTreeMap<String, String>,
+    errors: Option<&str>,
+) -> String {
+    let lang = session.lang;
+    let value = |name: &str| values.get(name).map_or("", String::as_str);
+    let mut b = String::with_capacity(8192);
+    let correcting = value("correct") == "1";
+    let _ = write!(
+        b,
+        "<h1>{}</h1><p>{} {} · <a href=\"{}\">{}</a></p>",
+        if correcting {
+            t(lang, "更正计票单", "Correct a tally sheet")
+        } else {
+            t(lang, "录入计票单", "Enter a tally sheet")
+        },
+        esc(&info.series_name),
+        esc(&info.period),
+        esc(&session.link(&format!("/dashboard/rounds/{}", info.id))),
+        t(lang, "返回测评页", "Back to the round"),
+    );
+    if let Some(e) = errors {
+        let _ = write!(b, "<p class=\"summary err\" role=\"alert\">{}</p>", esc(e));
+    }
+    let _ = write!(
+        b,
+        "<p class=\"hint\">{}</p><form method=\"post\" action=\"{}\">{}\
+         <p><label><input type=\"checkbox\" name=\"correct\" value=\"1\"{}> {}</label></p>\
+         <p><label for=\"station\">{}</label><input type=\"text\" id=\"station\" name=\"station\" value=\"{}\" required></p>\
+         <p><label for=\"elector_group\">{}</label><select id=\"elector_group\" name=\"elector_group\">",
+        t(
+            lang,
+            "每个投票点、每个类别一张。收回多于发出时该投票点作废;更正会替换原计票单,原单保留可查。",
+            "One sheet per station and elector group. More returned than issued voids the station; a correction replaces the sheet and the old one stays visible."
+        ),
+        esc(&session.link(&format!("/dashboard/rounds/{}/sheet", info.id))),
+        session.csrf_field(),
+        if correcting { " checked" } else { "" },
+        t(lang, "这是对已录入计票单的更正", "This corrects a sheet already entered"),
+        t(lang, "投票点", "Station"),
+        esc(value("station")),
+        t(lang, "投票人类别", "Elector group"),
+    );
+    for g in &info.definition.elector_groups {
+        let selected = if value("elector_group") == g.id {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(
+            b,
+            "<option value=\"{}\"{selected}>{}</option>",
+            esc(&g.id),
+            esc(&g.label)
+        );
+    }
+    b.push_str("</select></p><fieldset class=\"nums\">");
+    for (name, zh, en) in [
+        ("issued", "发出", "Issued"),
+        ("returned", "收回", "Returned"),
+        ("valid", "有效", "Valid"),
+        ("invalid", "废票", "Invalid"),
+    ] {
+        let _ = write!(
+            b,
+            "<label>{}<input type=\"number\" min=\"0\" name=\"{name}\" value=\"{}\"></label>",
+            t(lang, zh, en),
+            esc(value(name))
+        );
+    }
+    b.push_str("</fieldset>");
+    for (i, subject) in round.subjects().enumerate() {
+        let name = round.subject_name(subject).unwrap_or_default();
+        let mut aspects: Vec<Option<Dimension>> = vec![None];
+        aspects.extend(round.dimensions_of(subject).iter().copied().map(Some));
+        for aspect in aspects {
+            let legend = match aspect {
+                Some(d) => format!(
+                    "{name} · {}",
+                    match lang {
+                        Lang::ZhCn => d.label_zh(),
+                        Lang::En => d.label_en(),
+                    }
+                ),
+                None => name.to_string(),
+            };
+            let _ = write!(
+                b,
+                "<fieldset class=\"nums\"><legend>{}</legend>",
+                esc(&legend)
+            );
+            for grade in subject.kind().scale().grades() {
+                let f = field(i, aspect, grade.as_str());
+                let _ = write!(
+                    b,
+                    "<label>{}<input type=\"number\" min=\"0\" name=\"{f}\" value=\"{}\"></label>",
+                    grade_label(lang, grade),
+                    esc(value(&f))
+                );
+            }
+            let f = field(i, aspect, "abstain");
+            let _ = write!(
+                b,
+                "<label>{}<input type=\"number\" min=\"0\" name=\"{f}\" value=\"{}\"></label></fieldset>",
+                t(lang, "弃权", "Abstained"),
+                esc(value(&f))
+            );
+        }
+    }
+    let _ = write!(
+        b,
+        "<button type=\"submit\">{}</button></form>",
+        t(lang, "保存计票单", "Save the sheet")
+    );
+    b
+}
+
+async fn load_round(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+) -> Result<
+    (
+        RoundInfo,
+        canvass_protocol::appraisal::Round,
+        crate::db::rounds::RoundRow,
+    ),
+    WebError,
+> {
+    let caller = session.caller.clone();
+    let base = state.public_url.clone();
+    with_db(state, session.lang, move |conn| {
+        let row = appraisal::visible_round(conn, &caller, id)?;
+        caller.require(
+            appraisal::manages_rounds(caller.role()),
+            "enter tally sheets",
+        )?;
+        Ok((
+            appraisal::round_info(&row, &base)?,
+            appraisal::stored_round(&row)?,
+            row,
+        ))
+    })
+    .await
+}
+
+/// The form to enter (or correct) a station's tally sheet.
+#[get("/dashboard/rounds/{id}/sheet")]
+pub async fn sheet_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    require_manager(&session)?;
+    let id = path_id(session.lang, &id)?;
+    let (info, round, _) = load_round(&state, &session, id).await?;
+    let html = sheet_form(&session, &info, &round, &BTreeMap::new(), None);
+    Ok(frame(
+        &session,
+        &req,
+        t(session.lang, "录入计票单", "Enter a tally sheet"),
+        &html,
+    ))
+}
+
+/// Enters or corrects a station's tally sheet; a sheet that does not add up comes back with
+/// every problem and every number kept.
+#[post("/dashboard/rounds/{id}/sheet")]
+pub async fn sheet_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    require_manager(&session)?;
+    let id = path_id(lang, &id)?;
+    let (info, round, row) = load_round(&state, &session, id).await?;
+    let values: BTreeMap<String, String> = form_urlencoded::parse(&body)
+        .filter(|(k, _)| k != CSRF_FIELD)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let again = |status: StatusCode, message: &str| {
+        let html = sheet_form(&session, &info, &round, &values, Some(message));
+        frame_with_status(
+            &session,
+            &req,
+            status,
+            t(lang, "录入计票单", "Enter a tally sheet"),
+            &html,
+        )
+    };
+    let sheet = match read_sheet(&round, &values) {
+        Ok(sheet) => sheet,
+        Err(field_name) => {
+            return Ok(again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!(
+                    "{}: {field_name}",
+                    t(
+                        lang,
+                        "请填写不小于0的整数",
+                        "Enter a whole number, 0 or more"
+                    )
+                ),
+            ))
+        }
+    };
+    let correct = values.get("correct").is_some_and(|v| v == "1");
+    let caller = session.caller.clone();
+    let outcome = state
+        .db(move |conn| appraisal::enter_sheet(conn, &caller, &row, &sheet, correct))
+        .await;
+    match outcome {
+        Ok(_) => Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}")))),
+        Err(e) if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN => {
+            Ok(again(e.status(), &error_text(&e)))
+        }
+        Err(e) => Err(WebError::from_api(lang, &e)),
+    }
+}
+
+/// Reads the sheet's numbers; `Err` names the first field that is not a whole number.
+fn read_sheet(
+    round: &canvass_protocol::appraisal::Round,
+    values: &BTreeMap<String, String>,
+) -> Result<TallySheet, String> {
+    let number = |name: &str| -> Result<u64, String> {
+        match values.get(name).map(|v| v.trim()) {
+            None | Some("") => Ok(0),
+            Some(v) => v.parse::<u64>().map_err(|_| name.to_string()),
+        }
+    };
+    let mut subjects = Vec::new();
+    for (i, subject) in round.subjects().enumerate() {
+        let grades = subject.kind().scale().grades();
+        let mut counts = BTreeMap::new();
+        for grade in grades {
+            counts.insert(grade, number(&field(i, None, grade.as_str()))?);
+        }
+        let mut dimensions = BTreeMap::new();
+        for &d in round.dimensions_of(subject) {
+            let mut tally = GradeTally::zero(subject.kind().scale());
+            for grade in grades {
+                tally.add(Some(grade), number(&field(i, Some(d), grade.as_str()))?);
+            }
+            tally.add(None, number(&field(i, Some(d), "abstain"))?);
+            dimensions.insert(d, tally);
+        }
+        subjects.push(SubjectTally {
+            subject,
+            counts,
+            abstentions: number(&field(i, None, "abstain"))?,
+            dimensions,
+        });
+    }
+    Ok(TallySheet {
+        station: values.get("station").cloned().unwrap_or_default(),
+        elector_group: values.get("elector_group").cloned().unwrap_or_default(),
+        issued: number("issued")?,
+        returned: number("returned")?,
+        valid: number("valid")?,
+        invalid: number("invalid")?,
+        subjects,
+    })
+}
+
+// ---- uploading definitions ---------------------------------------------------------------
+
+/// Units the caller may own instruments by, and those a survey may rate.
+fn unit_choices(
+    conn: &mut crate::db::DbConnection,
+    scope: Option<&str>,
+) -> Result<(Vec<units::UnitRow>, Vec<units::UnitRow>), ApiError> {
+    let all = units::subtree(conn, scope, None)?;
+    let owners = all
+        .iter()
+        .filter(|u| !matches!(u.kind(), UnitKind::Village | UnitKind::Community))
+        .cloned()
+        .collect();
+    let targets = all
+        .into_iter()
+        .filter(|u| matches!(u.kind(), UnitKind::Department | UnitKind::Township) || u.window_unit)
+        .take(200)
+        .collect();
+    Ok((owners, targets))
+}
+
+fn upload_form(
+    session: &Session,
+    (owners, targets): &(Vec<units::UnitRow>, Vec<units::UnitRow>),
+    kept: &Upload,
+    error: Option<&str>,
+) -> String {
+    let lang = session.lang;
+    let mut b = String::with_capacity(8192);
+    let _ = write!(
+        b,
+        "<h1>{}</h1><p class=\"hint\">{}</p>",
+        t(lang, "上传测评定义", "Upload a definition"),
+        t(
+            lang,
+            "选择定义文件(JSON,格式见 docs/forms.md 和 docs/appraisal.md),或粘贴其内容。新建的测评是草稿:预览后再发布。",
+            "Choose a definition file (JSON, as in docs/forms.md and docs/appraisal.md) or paste its contents. The new instrument is a draft: preview it, then publish."
+        ),
+    );
+    if let Some(e) = error {
+        let _ = write!(b, "<p class=\"summary err\" role=\"alert\">{}</p>", esc(e));
+    }
+    let checked = |yes: bool| if yes { " checked" } else { "" };
+    let _ = write!(
+        b,
+        "<form method=\"post\" action=\"{}\" enctype=\"multipart/form-data\">{}\
+         <fieldset><legend>{}</legend>\
+         <label class=\"opt\"><input type=\"radio\" name=\"kind\" value=\"survey\"{}>{}</label>\
+         <label class=\"opt\"><input type=\"radio\" name=\"kind\" value=\"round\"{}>{}</label></fieldset>\
+         <p><label for=\"file\">{}</label><input type=\"file\" id=\"file\" name=\"file\" accept=\".json,application/json\"></p>\
+         <p><label for=\"text\">{}</label><textarea id=\"text\" name=\"text\">{}</textarea></p>\
+         <p><label for=\"unit_id\">{}</label><select id=\"unit_id\" name=\"unit_id\">",
+        esc(&session.link("/dashboard/new")),
+        session.csrf_field(),
+        t(lang, "类型", "Kind"),
+        checked(kept.kind != "round"),
+        t(lang, "满意度测评", "Satisfaction survey"),
+        checked(kept.kind == "round"),
+        t(lang, "民主测评", "Democratic appraisal round"),
+        t(lang, "定义文件", "Definition file"),
+        t(lang, "或粘贴定义", "Or paste the definition"),
+        esc(&kept.text),
+        t(lang, "所属单位", "Owning unit"),
+    );
+    for u in owners {
+        let selected = if kept.unit_id == Some(u.id) {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(
+            b,
+            "<option value=\"{}\"{selected}>{}</option>",
+            u.id,
+            esc(&u.name)
+        );
+    }
+    let _ = write!(
+        b,
+        "</select></p><fieldset><legend>{}</legend>",
+        t(lang, "测评对象(满意度测评)", "Units rated (surveys)")
+    );
+    for u in targets {
+        let _ = write!(
+            b,
+            "<label class=\"opt\"><input type=\"checkbox\" name=\"targets\" value=\"{}\"{}>{}</label>",
+            u.id,
+            checked(kept.targets.contains(&u.id)),
+            esc(&u.name)
+        );
+    }
+    let _ = write!(
+        b,
+        "</fieldset><button type=\"submit\">{}</button></form>",
+        t(lang, "上传为草稿", "Upload as a draft")
+    );
+    b
+}
+
+/// What the upload form sent.
+#[derive(Default)]
+struct Upload {
+    csrf: Option<String>,
+    kind: String,
+    text: String,
+    file: Vec<u8>,
+    unit_id: Option<i64>,
+    targets: Vec<i64>,
+}
+
+/// The upload form.
+#[get("/dashboard/new")]
+pub async fn new_page(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+) -> Result<HttpResponse, WebError> {
+    require_manager(&session)?;
+    let scope = session.caller.scope_path().map(str::to_string);
+    let choices = with_db(&state, session.lang, move |conn| {
+        unit_choices(conn, scope.as_deref())
+    })
+    .await?;
+    let kept = Upload {
+        unit_id: session.caller.account.unit_id,
+        ..Upload::default()
+    };
+    let html = upload_form(&session, &choices, &kept, None);
+    Ok(frame(
+        &session,
+        &req,
+        t(session.lang, "上传测评定义", "Upload a definition"),
+        &html,
+    ))
+}
+
+/// Creates a draft survey or round from an uploaded (or pasted) definition and goes to its
+/// page; a definition that is not valid comes back with every problem and the text kept.
+#[post("/dashboard/new")]
+pub async fn new_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let upload = read_upload(&content_type, &body).unwrap_or_default();
+    session.check_csrf(&req, upload.csrf.as_deref())?;
+    require_manager(&session)?;
+    let definition: Vec<u8> = if upload.file.iter().any(|b| !b.is_ascii_whitespace()) {
+        upload.file.clone()
+    } else {
+        upload.text.clone().into_bytes()
+    };
+    let caller = session.caller.clone();
+    let kind = upload.kind.clone();
+    let (unit_id, targets) = (upload.unit_id, upload.targets.clone());
+    let outcome = state
+        .db(move |conn| {
+            if kind == "round" {
+                let definition: RoundDefinition = crate::extract::parse_json(&definition)?;
+                let row = appraisal::create_round(
+                    conn,
+                    &caller,
+                    &CreateRound {
+                        definition,
+                        unit_id,
+                    },
+                )?;
+                Ok(format!("/dashboard/rounds/{}", row.id))
+            } else {
+                let definition: FormDefinition = crate::extract::parse_json(&definition)?;
+                let row = surveys::create(
+                    conn,
+                    &caller,
+                    &CreateSurvey {
+                        definition,
+                        targets,
+                        unit_id,
+                        min_group_size: None,
+                        opens_at: None,
+                        closes_at: None,
+                    },
+                )?;
+                Ok(format!("/dashboard/surveys/{}", row.id))
+            }
+        })
+        .await;
+    match outcome {
+        Ok(location) => Ok(see_other(&session.link(&location))),
+        Err(e) if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN => {
+            let scope = session.caller.scope_path().map(str::to_string);
+            let choices = with_db(&state, lang, move |conn| {
+                unit_choices(conn, scope.as_deref())
+            })
+            .await?;
+            let kept = Upload {
+                text: if upload.text.is_empty() {
+                    String::from_utf8_lossy(&upload.file).into_owned()
+                } else {
+                    upload.text.clone()
+                },
+                ..upload
+            };
+            let html = upload_form(&session, &choices, &kept, Some(&error_text(&e)));
+            Ok(frame_with_status(
+                &session,
+                &req,
+                e.status(),
+                t(lang, "上传测评定义", "Upload a definition"),
+                &html,
+            ))
+        }
+        Err(e) => Err(WebError::from_api(lang, &e)),
+    }
+}
+
+fn read_upload(content_type: &str, body: &[u8]) -> Option<Upload> {
+    let fields: Vec<(String, Vec<u8>)> = if content_type.starts_with("multipart/form-data") {
+        multipart(content_type, body)?
+    } else {
+        form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned().into_bytes()))
+            .collect()
+    };
+    let mut upload = Upload::default();
+    for (name, data) in fields {
+        let text = || String::from_utf8_lossy(&data).into_owned();
+        match name.as_str() {
+            CSRF_FIELD => upload.csrf = Some(text()),
+            "kind" => upload.kind = text(),
+            "text" => upload.text = text(),
+            "unit_id" => upload.unit_id = text().trim().parse().ok(),
+            "targets" => upload.targets.extend(text().trim().parse::<i64>().ok()),
+            "file" => upload.file = data,
+            _ => {}
+        }
+    }
+    Some(upload)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The parts of a `multipart/form-data` body: (field name, bytes).
+fn multipart(content_type: &str, body: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+    let boundary = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))?
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let next_delimiter = format!("\r\n--{boundary}");
+    let mut rest = &body[find(body, delimiter.as_bytes())? + delimiter.len()..];
+    let mut parts = Vec::new();
+    while !rest.starts_with(b"--") {
+        rest = rest.strip_prefix(b"\r\n")?;
+        let header_end = find(rest, b"\r\n\r\n")?;
+        let headers = std::str::from_utf8(&rest[..header_end]).ok()?;
+        let name = headers
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("name="))?
+            .trim_matches('"')
+            .to_string();
+        rest = &rest[header_end + 4..];
+        let end = find(rest, next_delimiter.as_bytes())?;
+        parts.push((name, rest[..end].to_vec()));
+        rest = &rest[end + next_delimiter.len()..];
+    }
+    Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::multipart;
+
+    #[test]
+    fn multipart_bodies_are_split_into_named_parts() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.json\"\r\nContent-Type: application/json\r\n\r\n{\"a\":\r\n1}\r\n--XyZ--\r\n";
+        let parts = multipart("multipart/form-data; boundary=XyZ", body).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0], ("csrf".to_string(), b"abc".to_vec()));
+        assert_eq!(parts[1].0, "file");
+        assert_eq!(parts[1].1, b"{\"a\":\r\n1}".to_vec());
+        assert!(multipart("multipart/form-data; boundary=Q", body).is_none());
+    }
+}

@@ -1,0 +1,550 @@
+//! Web sessions of the dashboards: the sign-in page, the session cookie holding a short-lived
+//! session token, the [`Session`] extractor that turns the cookie into a [`Caller`], CSRF
+//! tokens for every form that changes something, and sign-out.
+//!
+//! The cookie is `HttpOnly`, `SameSite=Lax`, `Secure` when the request came over HTTPS or the
+//! public address is `https://`, and limited to `Path=/dashboard`: the JSON API never reads
+//! it (it stays bearer-only), so a cookie cannot be used against the API from another site.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use canvass_protocol::accounts::Role;
+use canvass_protocol::auth::TokenKind;
+use canvass_protocol::forms::Lang;
+use canvass_protocol::ErrorCode;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::page::{esc, html_response, page};
+use super::{page_lang, t};
+use crate::auth::{self, Caller};
+use crate::error::ApiError;
+use crate::routes::auth::{client_address, password_login, Attempt};
+use crate::state::AppState;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "canvass_session";
+/// The cookie is sent only to the dashboards.
+pub const COOKIE_PATH: &str = "/dashboard";
+/// Name of the hidden form field carrying the CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+/// Largest sign-in form body accepted.
+const MAX_LOGIN_BYTES: usize = 4096;
+
+/// A signed-in dashboard user: the caller (with its scope), the page language and the CSRF
+/// token of this session.
+pub struct Session {
+    pub caller: Caller,
+    pub lang: Lang,
+    /// `?lang=..` to append to links when the language was chosen in the address, else empty.
+    pub lang_query: String,
+    pub csrf: String,
+}
+
+impl Session {
+    /// The hidden CSRF field to put in every POST form.
+    #[must_use]
+    pub fn csrf_field(&self) -> String {
+        format!(
+            "<input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{}\">",
+            esc(&self.csrf)
+        )
+    }
+
+    /// Refuses (403 page) a form post whose CSRF token is missing or wrong, or that another
+    /// site sent.
+    pub fn check_csrf(&self, req: &HttpRequest, sent: Option<&str>) -> Result<(), WebError> {
+        let ok = same_origin(req)
+            && sent.is_some_and(|s| constant_time_eq(s.as_bytes(), self.csrf.as_bytes()));
+        if ok {
+            Ok(())
+        } else {
+            Err(WebError::page(
+                StatusCode::FORBIDDEN,
+                self.lang,
+                t(self.lang, "请求被拒绝", "Request refused"),
+                t(
+                    self.lang,
+                    "表单已过期或不是从本站提交的。请返回页面刷新后重试。",
+                    "The form has expired or was not sent from this site. Go back, reload the page and try again.",
+                ),
+            ))
+        }
+    }
+
+    /// A dashboard link: `path` with the chosen language kept.
+    #[must_use]
+    pub fn link(&self, path: &str) -> String {
+        if self.lang_query.is_empty() {
+            path.to_string()
+        } else if path.contains('?') {
+            format!("{path}&{}", &self.lang_query[1..])
+        } else {
+            format!("{path}{}", self.lang_query)
+        }
+    }
+}
+
+/// A dashboard request that could not be served: to the sign-in page, or a page with a status
+/// and a message (never any figure).
+#[derive(Debug)]
+pub enum WebError {
+    /// No valid session: back to `/login` (and forget the cookie).
+    SignIn { lang_query: String },
+    /// A page with a heading and a message.
+    Page {
+        status: StatusCode,
+        lang: Lang,
+        heading: String,
+        message: String,
+    },
+}
+
+impl WebError {
+    /// A message page.
+    #[must_use]
+    pub fn page(status: StatusCode, lang: Lang, heading: &str, message: &str) -> Self {
+        WebError::Page {
+            status,
+            lang,
+            heading: heading.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The page for an API error: its status and a message in the page language that says what
+    /// went wrong without repeating any figure.
+    #[must_use]
+    pub fn from_api(lang: Lang, e: &ApiError) -> Self {
+        let status = e.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return WebError::SignIn {
+                lang_query: String::new(),
+            };
+        }
+        let (heading, message) = match e.code() {
+            ErrorCode::OutOfScope => (
+                t(lang, "无权查看", "Not yours to see"),
+                t(
+                    lang,
+                    "该页面属于您管辖范围以外的单位。",
+                    "This page belongs to a unit outside your area.",
+                ),
+            ),
+            ErrorCode::Forbidden | ErrorCode::AccountDisabled => (
+                t(lang, "无权操作", "Not allowed"),
+                t(
+                    lang,
+                    "您的角色不能查看或进行此操作。",
+                    "Your role may not see this or do this.",
+                ),
+            ),
+            ErrorCode::ResultsNotPublished => (
+                t(lang, "结果尚未公布", "Results not published"),
+                t(
+                    lang,
+                    "组织部门公布结果后才能查看。",
+                    "The results can be seen once the organisers publish them.",
+                ),
+            ),
+            ErrorCode::NotFound | ErrorCode::RouteNotFound | ErrorCode::InvalidId => (
+                t(lang, "没有找到", "Not found"),
+                t(
+                    lang,
+                    "没有这个页面,或它已被删除。",
+                    "There is no such page, or it has been removed.",
+                ),
+            ),
+            _ if status.is_server_error() => (
+                t(lang, "出错了", "Something went wrong"),
+                t(lang, "请稍后再试。", "Please try again later."),
+            ),
+            _ => {
+                return WebError::Page {
+                    status,
+                    lang,
+                    heading: t(lang, "无法完成", "Could not be done").to_string(),
+                    message: error_text(e),
+                }
+            }
+        };
+        WebError::page(status, lang, heading, message)
+    }
+}
+
+/// The messages of an API error (every problem with its field), for a page.
+#[must_use]
+pub fn error_text(e: &ApiError) -> String {
+    e.details()
+        .iter()
+        .map(|d| match &d.field {
+            Some(f) if !f.is_empty() => format!("{f}: {}", d.message),
+            _ => d.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl fmt::Display for WebError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebError::SignIn { .. } => f.write_str("sign in first"),
+            WebError::Page {
+                status, heading, ..
+            } => write!(f, "{status}: {heading}"),
+        }
+    }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::SignIn { .. } => StatusCode::SEE_OTHER,
+            WebError::Page { status, .. } => *status,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            WebError::SignIn { lang_query } => HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/login{lang_query}")))
+                .insert_header((header::SET_COOKIE, clear_cookie()))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish(),
+            WebError::Page {
+                status,
+                lang,
+                heading,
+                message,
+            } => html_response(
+                *status,
+                page(
+                    *lang,
+                    heading,
+                    &format!(
+                        "<h1>{}</h1><p>{}</p><p><a href=\"/dashboard\">{}</a></p>",
+                        esc(heading),
+                        esc(message),
+                        t(*lang, "返回首页", "Back to the overview")
+                    ),
+                ),
+            ),
+        }
+    }
+}
+
+impl FromRequest for Session {
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, WebError>>>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let lang = page_lang(req);
+        let lang_query = lang_query(req);
+        let token = cookie(req, COOKIE);
+        Box::pin(async move {
+            let sign_in = || WebError::SignIn {
+                lang_query: lang_query.clone(),
+            };
+            let state = state.ok_or_else(sign_in)?;
+            let token = token.ok_or_else(sign_in)?;
+            let claims = state.keys.verify(&token).map_err(|_| sign_in())?;
+            if claims.kind != TokenKind::Session {
+                return Err(sign_in());
+            }
+            let caller = match state.db(move |conn| auth::authenticate(conn, claims)).await {
+                Ok(caller) => caller,
+                Err(e) if e.status().is_server_error() => return Err(WebError::from_api(lang, &e)),
+                Err(_) => return Err(sign_in()),
+            };
+            if caller.role() == Role::Officer {
+                return Err(WebError::page(
+                    StatusCode::FORBIDDEN,
+                    lang,
+                    t(lang, "没有看板", "No dashboards"),
+                    t(
+                        lang,
+                        "调查员使用 canvass 客户端收集和上传答卷,没有看板。",
+                        "Field officers collect and upload answers with the canvass client; they have no dashboards.",
+                    ),
+                ));
+            }
+            let csrf = csrf_token(&state.code_pepper, &token);
+            Ok(Session {
+                caller,
+                lang,
+                lang_query,
+                csrf,
+            })
+        })
+    }
+}
+
+/// `?lang=..` when the address chose the language, so links keep it; else empty.
+#[must_use]
+pub fn lang_query(req: &HttpRequest) -> String {
+    req.query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Lang::from_tag)
+        .map_or_else(String::new, |l| format!("?lang={}", l.as_str()))
+}
+
+/// The value of cookie `name`, if the request carries it.
+fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"').to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// The CSRF token of a session: an HMAC of its token under a key derived from a server secret,
+/// so it needs no storage, changes with every sign-in and cannot be made without the secret.
+fn csrf_token(secret: &str, session_token: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(format!("canvass-csrf\0{secret}").as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(session_token.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Whether a form post came from this site: refused when the browser says it is cross-site, or
+/// the `Origin` names another host. (Old browsers send neither, and with no referrer the
+/// `Origin` is `null`; the CSRF token still holds.)
+#[must_use]
+pub fn same_origin(req: &HttpRequest) -> bool {
+    let headers = req.headers();
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
+    {
+        return false;
+    }
+    // pages send no referrer, so browsers send `Origin: null` with their forms
+    match headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+    {
+        None => true,
+        Some(origin) => {
+            let host = origin.split_once("://").map_or(origin, |(_, h)| h);
+            headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|h| h.eq_ignore_ascii_case(host))
+        }
+    }
+}
+
+fn secure(req: &HttpRequest, state: &AppState) -> bool {
+    req.connection_info().scheme() == "https" || state.public_url.starts_with("https://")
+}
+
+fn session_cookie(token: &str, max_age: i64, secure: bool) -> String {
+    format!(
+        "{COOKIE}={token}; Path={COOKIE_PATH}; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+fn clear_cookie() -> String {
+    format!("{COOKIE}=; Path={COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Lax")
+}
+
+/// The value of field `name` in a form body.
+#[must_use]
+pub fn form_value(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn login_page(lang: Lang, lang_query: &str, username: &str, error: Option<&str>) -> String {
+    let other = match lang {
+        Lang::ZhCn => ("en", "English"),
+        Lang::En => ("zh-CN", "中文"),
+    };
+    let error = error.map_or_else(String::new, |e| {
+        format!("<p class=\"summary err\" role=\"alert\">{}</p>", esc(e))
+    });
+    let body = format!(
+        "<a class=\"lang\" href=\"/login?lang={}\" hreflang=\"{}\">{}</a>\
+         <h1>{}</h1><p class=\"note\">{}</p>{error}\
+         <form method=\"post\" action=\"/login{lang_query}\" accept-charset=\"utf-8\">\
+         <p><label for=\"username\">{}</label><input type=\"text\" id=\"username\" name=\"username\" value=\"{}\" autocomplete=\"username\" autocapitalize=\"none\" required></p>\
+         <p><label for=\"password\">{}</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required></p>\
+         <button type=\"submit\">{}</button></form>",
+        other.0,
+        other.0,
+        other.1,
+        t(lang, "登录看板", "Sign in to the dashboards"),
+        t(
+            lang,
+            "供领导、组织部门和管理员使用。调查员请使用 canvass 客户端。",
+            "For leaders, organisers and administrators. Field officers use the canvass client.",
+        ),
+        t(lang, "用户名", "Username"),
+        esc(username),
+        t(lang, "密码", "Password"),
+        t(lang, "登录", "Sign in"),
+    );
+    page(lang, t(lang, "登录", "Sign in"), &body)
+}
+
+/// The sign-in page.
+#[get("/login")]
+pub async fn show_login(req: HttpRequest) -> HttpResponse {
+    let lang = page_lang(&req);
+    html_response(
+        StatusCode::OK,
+        login_page(lang, &lang_query(&req), "", None),
+    )
+}
+
+/// Signs in with a password through the same throttled logic as the API, sets the session
+/// cookie and goes to the overview; a refusal shows the form again with the reason.
+#[post("/login")]
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let lang = page_lang(&req);
+    let query = lang_query(&req);
+    let again = |status: StatusCode, username: &str, message: &str| {
+        html_response(status, login_page(lang, &query, username, Some(message)))
+    };
+    if body.len() > MAX_LOGIN_BYTES || !same_origin(&req) {
+        return again(
+            StatusCode::FORBIDDEN,
+            "",
+            t(lang, "请求被拒绝。", "The request was refused."),
+        );
+    }
+    let username = form_value(&body, "username").unwrap_or_default();
+    let password = form_value(&body, "password").unwrap_or_default();
+    let address = client_address(&req, state.settings.trust_forwarded_for);
+    let settings = state.settings.clone();
+    let keys = state.keys.clone();
+    let name = username.clone();
+    let outcome = state
+        .db(move |conn| {
+            password_login(
+                conn,
+                &settings,
+                &keys,
+                &Attempt {
+                    username: &name,
+                    password: &password,
+                    address: &address,
+                    device_name: None,
+                },
+            )
+        })
+        .await;
+    match outcome {
+        Ok(signed_in) if signed_in.account.role == Role::Officer => again(
+            StatusCode::FORBIDDEN,
+            &username,
+            t(
+                lang,
+                "调查员使用 canvass 客户端,没有看板。",
+                "Field officers use the canvass client; they have no dashboards.",
+            ),
+        ),
+        Ok(signed_in) => {
+            // a random id per browser session, so two sign-ins in the same second still get
+            // different tokens (and CSRF tokens); session tokens are not looked up by it
+            let token = state.keys.verify(&signed_in.token).and_then(|mut claims| {
+                claims.jti = Some(uuid::Uuid::new_v4().simple().to_string());
+                state.keys.sign(&claims)
+            });
+            let Ok(token) = token else {
+                return again(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &username,
+                    t(lang, "请稍后再试。", "Please try again later."),
+                );
+            };
+            let max_age = (signed_in.expires_at - crate::db::now()).max(0);
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/dashboard{query}")))
+                .insert_header((
+                    header::SET_COOKIE,
+                    session_cookie(&token, max_age, secure(&req, &state)),
+                ))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish()
+        }
+        Err(e) => {
+            let message = match e.code() {
+                ErrorCode::InvalidCredentials => t(
+                    lang,
+                    "用户名或密码错误。",
+                    "The username or password is wrong.",
+                )
+                .to_string(),
+                ErrorCode::AccountDisabled => {
+                    t(lang, "此账号已停用。", "This account has been disabled.").to_string()
+                }
+                ErrorCode::TooManyAttempts => {
+                    let wait = e.details().first().map(|d| d.message.clone());
+                    match lang {
+                        Lang::ZhCn => "登录失败次数过多,请稍后再试。".to_string(),
+                        Lang::En => wait.unwrap_or_else(|| "Too many failed sign-ins.".into()),
+                    }
+                }
+                _ => t(lang, "请稍后再试。", "Please try again later.").to_string(),
+            };
+            again(e.status(), &username, &message)
+        }
+    }
+}
+
+/// Signs out: forgets the session cookie (after checking the CSRF token) and goes back to the
+/// sign-in page.
+#[post("/dashboard/logout")]
+pub async fn logout(
+    session: Session,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/login{}", session.lang_query)))
+        .insert_header((header::SET_COOKIE, clear_cookie()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_tokens_differ_per_session_and_per_secret() {
+        let a = csrf_token("secret", "token-a");
+        assert_eq!(a, csrf_token("secret", "token-a"));
+        assert_ne!(a, csrf_token("secret", "token-b"));
+        assert_ne!(a, csrf_token("other", "token-a"));
+        assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_secure_on_https() {
+        let c = session_cookie("abc", 60, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.ends_with("; Secure"));
+        assert!(c.contains("Path=/dashboard"));
+        assert!(!session_cookie("abc", 60, false).contains("Secure"));
+    }
+}

@@ -1,0 +1,863 @@
+//! The dashboards over HTTP: sign-in and the session cookie, scope, CSRF, and disclosure
+//! control on pages and exports, checked against the JSON API's figures.
+
+use std::io::Read;
+
+use canvass_tests::fixtures::WINDOW_FORM;
+use canvass_tests::TestApp;
+use reqwest::blocking::Client;
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use serde_json::{json, Value};
+
+/// A browser-like client of the dashboards: no redirects followed, the session cookie kept.
+pub struct Web {
+    client: Client,
+    base: String,
+    cookie: Option<String>,
+}
+
+/// An answer: status, headers and body.
+pub struct Page {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Page {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn location(&self) -> String {
+        self.headers
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+impl Web {
+    pub fn new(app: &TestApp) -> Self {
+        Self {
+            client: Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .unwrap(),
+            base: app.address.clone(),
+            cookie: None,
+        }
+    }
+
+    /// Signs in through `/login`; panics unless it succeeds.
+    pub fn signed_in(app: &TestApp, username: &str, password: &str) -> Self {
+        let mut web = Self::new(app);
+        let page = web.post("/login", &[("username", username), ("password", password)]);
+        assert_eq!(page.status, 303, "sign-in as {username}: {}", page.text());
+        assert_eq!(page.location(), "/dashboard");
+        let set = page.headers.get(SET_COOKIE).unwrap().to_str().unwrap();
+        web.cookie = Some(set.split(';').next().unwrap().to_string());
+        web
+    }
+
+    fn finish(response: reqwest::blocking::Response) -> Page {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().unwrap().to_vec();
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Page {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            request = request.header(COOKIE, c);
+        }
+        Self::finish(request.send().unwrap())
+    }
+
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_with(path, fields, &[])
+    }
+
+    pub fn post_with(&self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields);
+        if let Some(c) = &self.cookie {
+            request = request.header(COOKIE, c);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Self::finish(request.send().unwrap())
+    }
+
+    /// The CSRF token of this session, read from a page's forms.
+    pub fn csrf(&self) -> String {
+        let html = self.get("/dashboard").text();
+        let start = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+        html[start..start + 64].to_string()
+    }
+}
+
+/// The figures every test starts from.
+pub struct Scene {
+    pub app: TestApp,
+    pub organiser: String,
+    /// A survey of 东山镇 rating three villages: 6 satisfied answers for 东山村 (hidden as the
+    /// complement), 7 basically satisfied for 南坡村 (shown), 4 dissatisfied for 北岭村
+    /// (hidden: below 5).
+    pub east_survey: i64,
+    /// A survey of 西山镇, out of the east leader's scope.
+    pub west_survey: i64,
+    pub east_targets: [i64; 3],
+    /// 东山镇.
+    pub east: i64,
+}
+
+pub const LEADER_PASSWORD: &str = "leader-password";
+
+fn answers(overall: &str) -> Value {
+    let mut a = json!({
+        "visit_purpose": "enquiry",
+        "overall": overall,
+        "attitude": "satisfied",
+        "efficiency": "basically_satisfied",
+        "score": 8
+    });
+    if overall == "dissatisfied" {
+        a["dissatisfied_reasons"] = json!(["long_wait"]);
+    }
+    a
+}
+
+fn create_survey(
+    app: &TestApp,
+    token: &str,
+    owner: i64,
+    targets: &[i64],
+    title: &str,
+) -> (i64, String) {
+    let mut definition: Value = serde_json::from_str(WINDOW_FORM).unwrap();
+    definition["title"] = json!({"zh-CN": title, "en": title});
+    let (status, survey) = app.call(
+        "POST",
+        "/api/v1/surveys",
+        Some(token),
+        Some(&json!({"definition": definition, "targets": targets, "unit_id": owner})),
+    );
+    assert_eq!(status, 201, "{survey}");
+    let id = survey["id"].as_i64().unwrap();
+    let (status, body) = app.call(
+        "POST",
+        &format!("/api/v1/surveys/{id}/publish"),
+        Some(token),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let slug = survey["public_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    (id, slug)
+}
+
+fn submit(app: &TestApp, slug: &str, target: i64, overall: &str, times: usize) {
+    for _ in 0..times {
+        let (status, body) = app.call(
+            "POST",
+            &format!("/api/v1/public/surveys/{slug}/responses"),
+            None,
+            Some(&json!({"version": 1, "target_unit_id": target, "answers": answers(overall)})),
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+}
+
+pub fn scene() -> Scene {
+    let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
+    let admin = app.admin_token();
+    let county = app.create_unit(&admin, "清河县", "county", None);
+    let east = app.create_unit(&admin, "东山镇", "township", Some(county));
+    let west = app.create_unit(&admin, "西山镇", "township", Some(county));
+    let east_targets = [
+        app.create_unit(&admin, "东山村", "village", Some(east)),
+        app.create_unit(&admin, "南坡村", "village", Some(east)),
+        app.create_unit(&admin, "北岭村", "village", Some(east)),
+    ];
+    let west_village = app.create_unit(&admin, "西山村", "village", Some(west));
+    app.create_account(
+        &admin,
+        "organiser",
+        "organiser-password",
+        "organiser",
+        county,
+    );
+    app.create_account(&admin, "east", LEADER_PASSWORD, "leader", east);
+    app.create_account(&admin, "west", LEADER_PASSWORD, "leader", west);
+    app.create_account(&admin, "officer", "officer-password", "officer", east);
+    let organiser = app.login("organiser", "organiser-password");
+    let (east_survey, east_slug) = create_survey(
+        &app,
+        &organiser,
+        east,
+        &east_targets,
+        "东山镇村务服务满意度测评",
+    );
+    submit(&app, &east_slug, east_targets[0], "satisfied", 6);
+    submit(&app, &east_slug, east_targets[1], "basically_satisfied", 7);
+    submit(&app, &east_slug, east_targets[2], "dissatisfied", 4);
+    let (west_survey, west_slug) =
+        create_survey(&app, &organiser, west, &[west_village], "西山镇保密测评");
+    submit(&app, &west_slug, west_village, "satisfied", 9);
+    Scene {
+        app,
+        organiser,
+        east_survey,
+        west_survey,
+        east_targets,
+        east,
+    }
+}
+
+/// The text of every worksheet of an XLSX file.
+pub fn xlsx_text(bytes: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX is a zip");
+    let mut all = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") || name == "xl/sharedStrings.xml" {
+            file.read_to_string(&mut all).unwrap();
+        }
+    }
+    all
+}
+
+fn target(results: &Value, unit: i64) -> &Value {
+    results["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["unit_id"] == unit)
+        .unwrap()
+}
+
+#[test]
+fn signing_in_sets_an_http_only_session_cookie_that_only_the_dashboards_accept() {
+    let s = scene();
+    let anonymous = Web::new(&s.app);
+    let page = anonymous.get("/dashboard");
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location(), "/login");
+    let login = anonymous.get("/login?lang=en");
+    assert_eq!(login.status, 200);
+    assert!(login.text().contains("lang=\"en\""));
+
+    let wrong = anonymous.post("/login", &[("username", "east"), ("password", "nope")]);
+    assert_eq!(wrong.status, 401);
+    assert!(
+        wrong.text().contains("用户名或密码错误"),
+        "{}",
+        wrong.text()
+    );
+    assert!(wrong.headers.get(SET_COOKIE).is_none());
+
+    let ok = anonymous.post(
+        "/login",
+        &[("username", "east"), ("password", LEADER_PASSWORD)],
+    );
+    assert_eq!(ok.status, 303);
+    let cookie = ok
+        .headers
+        .get(SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("canvass_session="), "{cookie}");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/dashboard"] {
+        assert!(cookie.contains(part), "{cookie} lacks {part}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
+
+    // the JSON API stays bearer-only: the cookie is no sign-in there
+    let token = cookie.split(';').next().unwrap().to_string();
+    let api = s
+        .app
+        .client
+        .get(s.app.url("/api/v1/auth/me"))
+        .header(COOKIE, &token)
+        .send()
+        .unwrap();
+    assert_eq!(api.status(), 401);
+
+    let web = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    assert_eq!(web.get("/dashboard").status, 200);
+    let csrf = web.csrf();
+    let out = web.post("/dashboard/logout", &[("csrf", &csrf)]);
+    assert_eq!(out.status, 303);
+    assert_eq!(out.location(), "/login");
+    let cleared = out.headers.get(SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+
+    // a forged or garbled cookie is no session
+    let mut forged = Web::new(&s.app);
+    forged.cookie = Some("canvass_session=eyJhbGciOiJub25lIn0.e30.".into());
+    assert_eq!(forged.get("/dashboard").status, 303);
+
+    // field officers have no dashboards
+    let officer = anonymous.post(
+        "/login",
+        &[("username", "officer"), ("password", "officer-password")],
+    );
+    assert_eq!(officer.status, 403);
+    assert!(officer.headers.get(SET_COOKIE).is_none());
+}
+
+#[test]
+fn a_leader_sees_the_apis_figures_and_nothing_of_a_group_of_four() {
+    let s = scene();
+    let leader_token = s.app.login("east", LEADER_PASSWORD);
+    let (status, api) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{}/results", s.east_survey),
+        Some(&leader_token),
+        None,
+    );
+    assert_eq!(status, 200);
+    let shown = target(&api, s.east_targets[1]);
+    let shown_score = shown["composite_score"]["value"].as_f64().unwrap();
+    let shown_rate = shown["satisfaction_rate"]["value"].as_f64().unwrap();
+    assert!(target(&api, s.east_targets[2])["composite_score"]
+        .get("value")
+        .is_none());
+    // the exact scores of the two hidden villages, as the organiser sees them
+    let (_, exact) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{}/results", s.east_survey),
+        Some(&s.organiser),
+        None,
+    );
+    let small_score = target(&exact, s.east_targets[2])["composite_score"]["value"]
+        .as_f64()
+        .unwrap();
+    let complement_score = target(&exact, s.east_targets[0])["composite_score"]["value"]
+        .as_f64()
+        .unwrap();
+    let secret = |v: f64| format!("{v:.2}");
+
+    let web = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    let overview = web.get("/dashboard");
+    assert_eq!(overview.status, 200);
+    let overview = overview.text();
+    assert!(overview.contains("东山镇村务服务满意度测评"));
+    assert!(
+        !overview.contains("西山镇保密测评"),
+        "another township's survey is listed"
+    );
+
+    let page = web.get(&format!("/dashboard/surveys/{}", s.east_survey));
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        html.contains(&format!("{shown_score:.2}")),
+        "the shown score"
+    );
+    assert!(
+        html.contains(&format!("{:.1}%", shown_rate * 100.0)),
+        "the shown rate"
+    );
+    assert!(
+        html.matches("隐藏:人数不足,或可据此推算出人数不足的数")
+            .count()
+            >= 2,
+        "a hidden cell and its complement say why, alike"
+    );
+    assert!(
+        !html.contains("隐藏:不足5人") && !html.contains("防止推算出其他隐藏数"),
+        "a leader is not told which hidden cell is the small one"
+    );
+    assert!(
+        html.contains("<svg class=\"chart\""),
+        "charts are inline SVG"
+    );
+    assert!(html.contains("role=\"img\""));
+    assert!(!html.contains("<script"), "no JavaScript");
+    for hidden in [small_score, complement_score] {
+        assert!(
+            !html.contains(&secret(hidden)),
+            "hidden score {hidden} on the page"
+        );
+    }
+
+    // exports say the same, and hide the same
+    for table in 0..5 {
+        let csv = web.get(&format!(
+            "/dashboard/surveys/{}/export.csv?table={table}",
+            s.east_survey
+        ));
+        assert_eq!(csv.status, 200);
+        assert!(csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        let text = csv.text();
+        for hidden in [small_score, complement_score] {
+            assert!(
+                !text.contains(&secret(hidden)),
+                "hidden score in CSV table {table}"
+            );
+        }
+        if table == 0 {
+            assert!(text.contains(&format!("{shown_score:.2}")), "{text}");
+            assert!(
+                text.contains("隐藏:人数不足,或可据此推算出人数不足的数"),
+                "{text}"
+            );
+            let small_row = text.lines().find(|l| l.starts_with("北岭村")).unwrap();
+            assert!(
+                !small_row.contains(",4,"),
+                "the count of four leaks: {small_row}"
+            );
+        }
+    }
+    let xlsx = web.get(&format!("/dashboard/surveys/{}/export.xlsx", s.east_survey));
+    assert_eq!(xlsx.status, 200);
+    let sheets = xlsx_text(&xlsx.body);
+    assert!(sheets.contains("隐藏:人数不足,或可据此推算出人数不足的数"));
+    let truncated = |v: f64| format!("{:.2}", (v * 100.0).floor() / 100.0);
+    assert!(
+        sheets.contains(&truncated(shown_score)),
+        "the shown score in XLSX"
+    );
+    for hidden in [small_score, complement_score] {
+        assert!(
+            !sheets.contains(&truncated(hidden)) && !sheets.contains(&secret(hidden)),
+            "hidden score {hidden} in XLSX"
+        );
+    }
+
+    // leaders cannot download every answer
+    assert_eq!(
+        web.get(&format!("/dashboard/surveys/{}/answers.csv", s.east_survey))
+            .status,
+        403
+    );
+}
+
+#[test]
+fn the_organiser_sees_exact_figures_marked_and_can_export_every_answer() {
+    let s = scene();
+    let web = Web::signed_in(&s.app, "organiser", "organiser-password");
+    let (_, exact) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{}/results", s.east_survey),
+        Some(&s.organiser),
+        None,
+    );
+    let small_score = target(&exact, s.east_targets[2])["composite_score"]["value"]
+        .as_f64()
+        .unwrap();
+    let html = web
+        .get(&format!("/dashboard/surveys/{}", s.east_survey))
+        .text();
+    assert!(html.contains(&format!("{small_score:.2}")));
+    assert!(
+        html.contains("领导看到:隐藏:不足5人"),
+        "exact figures are marked"
+    );
+    let csv = web
+        .get(&format!("/dashboard/surveys/{}/export.csv", s.east_survey))
+        .text();
+    assert!(csv.contains(&format!("{small_score:.2}")));
+    assert!(csv.contains("领导看到:"));
+
+    let answers = web.get(&format!("/dashboard/surveys/{}/answers.csv", s.east_survey));
+    assert_eq!(answers.status, 200);
+    let text = answers.text();
+    let (_, _, api_csv) = s.app.send(
+        "GET",
+        &format!("/api/v1/surveys/{}/answers.csv", s.east_survey),
+        Some(&s.organiser),
+        &[],
+        None,
+    );
+    assert_eq!(text.lines().count(), 1 + 6 + 7 + 4);
+    assert_eq!(Value::String(text), api_csv, "the same export as the API");
+}
+
+#[test]
+fn a_township_leader_cannot_open_another_townships_pages_or_exports() {
+    let s = scene();
+    let web = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    for path in [
+        format!("/dashboard/surveys/{}", s.west_survey),
+        format!("/dashboard/surveys/{}/export.csv", s.west_survey),
+        format!("/dashboard/surveys/{}/export.csv?table=2", s.west_survey),
+        format!("/dashboard/surveys/{}/export.xlsx", s.west_survey),
+        format!("/dashboard/surveys/{}/answers.csv", s.west_survey),
+        format!("/dashboard/surveys/{}/preview", s.west_survey),
+    ] {
+        let page = web.get(&path);
+        assert_eq!(page.status, 403, "{path}");
+        let text = page.text();
+        assert!(!text.contains("西山"), "{path} names the survey: {text}");
+        assert!(!text.contains("<table"), "{path} shows a table: {text}");
+    }
+    // the west leader does see it
+    let west = Web::signed_in(&s.app, "west", LEADER_PASSWORD);
+    let page = west.get(&format!("/dashboard/surveys/{}", s.west_survey));
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("西山镇保密测评"));
+    assert_eq!(west.get("/dashboard/surveys/999999").status, 404);
+    assert_eq!(west.get("/dashboard/surveys/abc").status, 404);
+}
+
+#[test]
+fn a_form_post_without_the_csrf_token_is_refused() {
+    let s = scene();
+    let web = Web::signed_in(&s.app, "organiser", "organiser-password");
+    let path = format!("/dashboard/surveys/{}/status", s.east_survey);
+    let status = |s: &Scene| {
+        s.app
+            .call(
+                "GET",
+                &format!("/api/v1/surveys/{}", s.east_survey),
+                Some(&s.organiser),
+                None,
+            )
+            .1["status"]
+            .clone()
+    };
+    let missing = web.post(&path, &[("action", "close")]);
+    assert_eq!(missing.status, 403);
+    assert!(missing.text().contains("请求被拒绝"));
+    let wrong = web.post(&path, &[("action", "close"), ("csrf", &"0".repeat(64))]);
+    assert_eq!(wrong.status, 403);
+    let csrf = web.csrf();
+    // another session's token is no good either
+    let other = Web::signed_in(&s.app, "organiser", "organiser-password");
+    assert_ne!(other.csrf(), csrf);
+    assert_eq!(
+        other
+            .post(&path, &[("action", "close"), ("csrf", &csrf)])
+            .status,
+        403
+    );
+    // nor is the right token sent from another site
+    let cross = web.post_with(
+        &path,
+        &[("action", "close"), ("csrf", &csrf)],
+        &[
+            ("Origin", "https://evil.example"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+    );
+    assert_eq!(cross.status, 403);
+    assert_eq!(status(&s), "open");
+    let ok = web.post(&path, &[("action", "close"), ("csrf", &csrf)]);
+    assert_eq!(ok.status, 303, "{}", ok.text());
+    assert_eq!(status(&s), "closed");
+    // sign-out without the token does nothing
+    assert_eq!(web.post("/dashboard/logout", &[]).status, 403);
+    assert_eq!(web.get("/dashboard").status, 200);
+}
+
+#[test]
+fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages() {
+    let s = scene();
+    let east = s.east;
+    let web = Web::signed_in(&s.app, "organiser", "organiser-password");
+    let csrf = web.csrf();
+    let upload = |fields: Vec<(&str, String)>, file: Option<&str>| {
+        let boundary = "canvass-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some(file) = file {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"definition.json\"\r\nContent-Type: application/json\r\n\r\n{file}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let response = web
+            .client
+            .post(format!("{}/dashboard/new", web.base))
+            .header(COOKIE, web.cookie.clone().unwrap())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .unwrap();
+        Web::finish(response)
+    };
+    assert_eq!(web.get("/dashboard/new").status, 200);
+    // a broken definition comes back with the problem named
+    let bad = upload(
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "survey".into()),
+            ("unit_id", east.to_string()),
+            ("text", "{\"title\": 1}".into()),
+        ],
+        None,
+    );
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert!(bad.text().contains("title"));
+    let created = upload(
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "survey".into()),
+            ("unit_id", east.to_string()),
+            ("targets", s.east_targets[0].to_string()),
+        ],
+        Some(WINDOW_FORM),
+    );
+    assert_eq!(created.status, 303, "{}", created.text());
+    let location = created.location();
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let preview = web.get(&format!("/dashboard/surveys/{id}/preview"));
+    assert_eq!(preview.status, 200);
+    let preview = preview.text();
+    assert!(preview.contains("预览") && preview.contains("name=\"overall\""));
+    assert!(
+        !preview.contains("<form"),
+        "nothing can be sent from a preview"
+    );
+    let publish = web.post(
+        &format!("/dashboard/surveys/{id}/status"),
+        &[("action", "publish"), ("csrf", &csrf)],
+    );
+    assert_eq!(publish.status, 303);
+    let (_, survey) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}"),
+        Some(&s.organiser),
+        None,
+    );
+    assert_eq!(survey["status"], "open");
+    assert_eq!(survey["current_version"], 1);
+
+    // a round: upload, open, slips, a tally sheet, close, publish
+    let official = s.app.call(
+        "POST",
+        "/api/v1/officials",
+        Some(&s.organiser),
+        Some(&json!({"unit_id": east, "name": "王建国", "position": "党委书记"})),
+    );
+    let official = official.1["id"].as_i64().unwrap();
+    let definition = json!({
+        "period": "2026",
+        "series": {"id": "dongshan-annual", "name": "东山镇领导班子年度民主测评"},
+        "officials": [{"official_id": official, "name": "王建国", "position": "党委书记"}],
+        "elector_groups": [{"id": "cadres", "label": "干部", "weight": 1.0}],
+        "disclosure": {"counts": 5, "comments": 10}
+    });
+    let created = upload(
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "round".into()),
+            ("unit_id", east.to_string()),
+            ("text", definition.to_string()),
+        ],
+        None,
+    );
+    assert_eq!(created.status, 303, "{}", created.text());
+    let round: i64 = created
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let act = |action: &str| {
+        let page = web.post(
+            &format!("/dashboard/rounds/{round}/status"),
+            &[("action", action), ("csrf", &csrf)],
+        );
+        assert_eq!(page.status, 303, "{action}: {}", page.text());
+    };
+    act("open");
+    let slips = web.post(
+        &format!("/dashboard/rounds/{round}/slips"),
+        &[("elector_group", "cadres"), ("count", "3"), ("csrf", &csrf)],
+    );
+    assert_eq!(slips.status, 201);
+    assert_eq!(slips.text().matches("class=\"slip\"").count(), 3);
+    let turnout = web.get(&format!("/dashboard/rounds/{round}/turnout"));
+    assert_eq!(turnout.status, 200);
+    assert!(turnout.headers.get("refresh").is_some());
+    assert!(turnout.text().contains("0 / 3"), "codes used / issued");
+    let sheet = web.get(&format!("/dashboard/rounds/{round}/sheet"));
+    assert_eq!(sheet.status, 200);
+    let grades = [
+        ("s0_excellent", "2"),
+        ("s0_competent", "2"),
+        ("s0_basically_competent", "1"),
+        ("s0_incompetent", "1"),
+        ("s0_abstain", "0"),
+    ];
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("station", "第一会场"),
+        ("elector_group", "cadres"),
+        ("issued", "7"),
+        ("returned", "7"),
+        ("valid", "7"),
+        ("invalid", "0"),
+    ];
+    fields.extend(grades);
+    // the grades add up to 6, not the 7 valid ballots: refused, numbers kept
+    let refused = web.post(&format!("/dashboard/rounds/{round}/sheet"), &fields);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.text().contains("value=\"第一会场\""));
+    fields[5] = ("valid", "6");
+    fields[6] = ("invalid", "1");
+    let entered = web.post(&format!("/dashboard/rounds/{round}/sheet"), &fields);
+    assert_eq!(entered.status, 303, "{}", entered.text());
+    act("close");
+
+    let leader = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    let early = leader.get(&format!("/dashboard/rounds/{round}"));
+    assert_eq!(early.status, 403);
+    assert!(early.text().contains("结果尚未公布"));
+    assert!(!early.text().contains("王建国"));
+    act("publish");
+    let page = leader.get(&format!("/dashboard/rounds/{round}"));
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    let leader_token = s.app.login("east", LEADER_PASSWORD);
+    let (_, report) = s.app.call(
+        "GET",
+        &format!("/api/v1/rounds/{round}/results"),
+        Some(&leader_token),
+        None,
+    );
+    // 2 basically competent + incompetent of 6 graded votes: the default one-third rule flags
+    assert_eq!(report["flags"].as_array().unwrap().len(), 1, "{report}");
+    assert!(html.contains("2/6"), "the flag's numbers");
+    assert!(html.contains("王建国"));
+    let score = report["results"]["subjects"][0]["overall"]["score"]
+        .as_f64()
+        .unwrap();
+    assert!(html.contains(&format!("{score:.2}")));
+    let csv = leader
+        .get(&format!("/dashboard/rounds/{round}/export.csv"))
+        .text();
+    assert!(
+        csv.contains("王建国") && csv.contains(&format!("{score:.2}")),
+        "{csv}"
+    );
+    let xlsx = leader.get(&format!("/dashboard/rounds/{round}/export.xlsx"));
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx_text(&xlsx.body).contains("王建国"));
+}
+
+/// The dashboards in Debian's headless chromium at a phone and a desktop viewport.
+mod browser_dashboard {
+    use canvass_tests::webdriver::{Browser, DESKTOP, PHONE};
+    use serde_json::Value;
+
+    use super::{scene, target, LEADER_PASSWORD};
+
+    fn signs_in_opens_every_page_and_shows_the_apis_figures(viewport: (u32, u32), name: &str) {
+        let s = scene();
+        let leader_token = s.app.login("east", LEADER_PASSWORD);
+        let (_, api) = s.app.call(
+            "GET",
+            &format!("/api/v1/surveys/{}/results", s.east_survey),
+            Some(&leader_token),
+            None,
+        );
+        let shown_score = target(&api, s.east_targets[1])["composite_score"]["value"]
+            .as_f64()
+            .unwrap();
+        let browser = Browser::start(viewport);
+        browser.goto(&s.app.url("/dashboard"));
+        browser.wait_for_text("h1", "登录");
+        browser.screenshot(&format!("{name}-1-login"));
+        browser.type_into("#username", "east");
+        browser.type_into("#password", LEADER_PASSWORD);
+        browser.click("button[type=submit]");
+        browser.wait_for_text("h1", "看板总览");
+        let fits = |b: &Browser| {
+            b.script(
+                "return document.documentElement.scrollWidth <= window.innerWidth",
+                &[],
+            )
+        };
+        assert_eq!(
+            fits(&browser),
+            Value::Bool(true),
+            "overview fits {viewport:?}"
+        );
+        assert!(browser.source().contains("东山镇村务服务满意度测评"));
+        browser.screenshot(&format!("{name}-2-overview"));
+
+        browser.click("td a");
+        browser.wait_for_text("h1", "东山镇村务服务满意度测评");
+        assert_eq!(
+            fits(&browser),
+            Value::Bool(true),
+            "survey page fits {viewport:?}"
+        );
+        let page = browser.source();
+        assert!(
+            page.contains(&format!("{shown_score:.2}")),
+            "the API's score"
+        );
+        assert!(page.contains("隐藏:人数不足,或可据此推算出人数不足的数"));
+        assert!(browser.count("svg.chart") >= 2, "charts drawn");
+        browser.screenshot(&format!("{name}-3-survey"));
+
+        // English, kept across links
+        browser.click("a[hreflang=en]");
+        browser.wait_for_text("h2", "Summary");
+        assert!(browser.source().contains("hidden: fewer than 5"));
+        browser.screenshot(&format!("{name}-4-survey-en"));
+
+        // another township's page: refused, nothing shown
+        browser.goto(&s.app.url(&format!("/dashboard/surveys/{}", s.west_survey)));
+        browser.wait_for_text("h1", "无权查看");
+        assert!(!browser.source().contains("西山镇保密测评"));
+        browser.screenshot(&format!("{name}-5-out-of-scope"));
+
+        browser.goto(&s.app.url("/dashboard"));
+        browser.wait_for_text("h1", "看板总览");
+        browser.click("nav .linkbtn");
+        browser.wait_for_text("h1", "登录");
+        browser.goto(&s.app.url("/dashboard"));
+        browser.wait_for_text("h1", "登录");
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+    fn a_leader_uses_the_dashboards_on_a_phone() {
+        signs_in_opens_every_page_and_shows_the_apis_figures(PHONE, "dashboard-phone");
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+    fn a_leader_uses_the_dashboards_on_a_desktop() {
+        signs_in_opens_every_page_and_shows_the_apis_figures(DESKTOP, "dashboard-desktop");
+    }
+}

@@ -1,0 +1,17 @@
+//! API and end-to-end tests of the foundation: sign-in, tokens, units, accounts, errors,
+//! OpenAPI, health, and the server binary's start-up. Every test gets its own database, on
+//! SQLite or on the PostgreSQL server named by `CANVASS_TEST_DATABASE_URL`.
+
+mod accounts;
+mod auth;
+mod binary;
+mod browser;
+mod dashboard;
+mod errors;
+mod exports;
+mod openapi;
+mod rounds;
+mod survey_form;
+mod surveys;
+mod sync;
+mod units;
