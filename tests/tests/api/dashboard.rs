@@ -832,7 +832,15 @@ mod browser_dashboard {
         // English, kept across links
         browser.click("a[hreflang=en]");
         browser.wait_for_text("h2", "Summary");
-        assert!(browser.source().contains("hidden: fewer than 5"));
+        let page = browser.source();
+        assert!(
+            page.contains("figures on fewer than 5 are hidden"),
+            "the rule is stated"
+        );
+        assert!(
+            page.contains("hidden: too few answers, or it would reveal a figure that has too few"),
+            "a hidden cell says why, in English"
+        );
         browser.screenshot(&format!("{name}-4-survey-en"));
 
         // another township's page: refused, nothing shown
