@@ -142,11 +142,12 @@ pub fn parse_rows(
         return Err(errors);
     }
     let mut items = Vec::new();
+    let mut lines = Lines::new(text);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 errors.push(RowError {
                     line,
                     message: format!("the row cannot be read: {e}"),
@@ -154,7 +155,7 @@ pub fn parse_rows(
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -368,16 +369,42 @@ pub fn import(
     }
 }
 
-/// The line (from 1) on which the record starting at `byte` begins. The csv reader's own
-/// line count points at a blank line skipped before the record; this skips line ends first.
-fn line_at(text: &str, byte: u64) -> u64 {
-    let start = usize::try_from(byte).unwrap_or(text.len()).min(text.len());
-    let skipped = text.as_bytes()[start..]
-        .iter()
-        .take_while(|b| matches!(b, b'\r' | b'\n'))
-        .count();
-    let at = start + skipped;
-    1 + text[..at].matches('\n').count() as u64
+/// Line numbers of records, counted as the reader moves through the text: each call scans only
+/// the text since the previous one, so a file of many rows is read in linear time.
+struct Lines<'t> {
+    text: &'t str,
+    /// Where the previous call stopped, and the line there (from 1).
+    at: usize,
+    line: u64,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line (from 1) on which the record starting at `byte` begins. The csv reader's own
+    /// line count points at a blank line skipped before the record; this skips line ends first.
+    fn at(&mut self, byte: u64) -> u64 {
+        let text = self.text.as_bytes();
+        let start = usize::try_from(byte).unwrap_or(text.len()).min(text.len());
+        let skipped = text[start..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let at = start + skipped;
+        if at < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += text[self.at..at].iter().filter(|b| **b == b'\n').count() as u64;
+        self.at = at;
+        self.line
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -525,6 +552,23 @@ mod tests {
             "{text:?}"
         );
         assert!(has("line 7: survey: no survey \"99\""), "{text:?}");
+    }
+
+    #[test]
+    fn line_numbers_count_quoted_line_breaks_blank_lines_and_crlf() {
+        let text = "a,b\r\n1,\"two\r\nlines\"\r\n\r\n\r\n3,x\r\n4,y\n";
+        let mut lines = Lines::new(text);
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let found: Vec<u64> = reader
+            .records()
+            .map(|r| lines.at(r.unwrap().position().unwrap().byte()))
+            .collect();
+        assert_eq!(found, [2, 6, 7]);
+        assert_eq!(
+            lines.at(0),
+            1,
+            "a position before the last one counts afresh"
+        );
     }
 
     #[test]
