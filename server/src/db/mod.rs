@@ -169,12 +169,14 @@ impl DatabaseUrl {
                         path: self.target.clone(),
                         reason: one_line(&e.to_string()),
                     })?;
+                // busy_timeout first: switching to WAL takes a lock, and a connection opened
+                // while another one writes must wait for it rather than fail as "locked".
                 // WAL lets readers run beside the one writer. FULL syncs the log at every
                 // commit, so an acknowledged answer survives a power cut too (NORMAL would
                 // only survive a crash of the process); group commit (`commit.rs`) shares one
                 // sync among many submissions.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
                 )
                 .map_err(|e| DbOpenError::Sqlite {
