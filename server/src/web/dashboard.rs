@@ -68,6 +68,33 @@ pub fn reason_text(lang: Lang, reason: &SuppressionReason) -> String {
     }
 }
 
+/// Why a figure is hidden, in a word or two, for a table cell that must fit a phone's width;
+/// the full words are the cell's title and the page's legend ([`hidden_legend`]).
+#[must_use]
+pub fn reason_short(lang: Lang, reason: &SuppressionReason) -> String {
+    match (lang, reason) {
+        (Lang::ZhCn, SuppressionReason::BelowThreshold { threshold, .. }) => {
+            format!("隐藏:不足{threshold}人")
+        }
+        (Lang::En, SuppressionReason::BelowThreshold { threshold, .. }) => {
+            format!("hidden: under {threshold}")
+        }
+        (Lang::ZhCn, SuppressionReason::Complementary) => "隐藏:防推算".into(),
+        (Lang::En, SuppressionReason::Complementary) => "hidden: complement".into(),
+        (Lang::ZhCn, SuppressionReason::Withheld) => "隐藏*".into(),
+        (Lang::En, SuppressionReason::Withheld) => "hidden*".into(),
+    }
+}
+
+/// The legend of the short "hidden*" cells, said once per page.
+#[must_use]
+pub fn hidden_legend(lang: Lang) -> String {
+    format!(
+        "<p class=\"note\">* {}</p>",
+        esc(&reason_text(lang, &SuppressionReason::Withheld))
+    )
+}
+
 /// A figure as table-cell content: the value, or the reason it is hidden; an organiser's
 /// exact figure that others do not see carries that reason too.
 #[must_use]
@@ -76,14 +103,16 @@ pub fn figure_html(lang: Lang, figure: &Figure, fmt: Fmt) -> String {
         (Some(v), None) => value_text(v, fmt),
         (None, None) => "—".into(),
         (None, Some(reason)) => format!(
-            "<span class=\"hid\">{}</span>",
-            esc(&reason_text(lang, reason))
+            "<span class=\"hid\" title=\"{}\">{}</span>",
+            esc(&reason_text(lang, reason)),
+            esc(&reason_short(lang, reason))
         ),
         (Some(v), Some(reason)) => format!(
-            "{} <small class=\"hid\">({}{})</small>",
+            "{} <small class=\"hid\" title=\"{}\">({}{})</small>",
             value_text(v, fmt),
+            esc(&reason_text(lang, reason)),
             t(lang, "领导看到:", "leaders see: "),
-            esc(&reason_text(lang, reason))
+            esc(&reason_short(lang, reason))
         ),
     }
 }
@@ -532,6 +561,9 @@ pub async fn survey_page(
             ),
         }
     );
+    if !r.exact {
+        b.push_str(&hidden_legend(lang));
+    }
     if r.exact {
         let _ = write!(
             b,
@@ -930,6 +962,9 @@ pub async fn round_page(
             ),
         })
     );
+    if !r.exact {
+        b.push_str(&hidden_legend(lang));
+    }
     if r.exact {
         let _ = write!(
             b,
