@@ -8,8 +8,11 @@
 //! returning a fixed body, raw SQLite inserts of the same rows).
 //!
 //! ```text
-//! cargo run --release -p canvass-tests --bin bench -- [--quick] [--postgres URL]
+//! cargo run --release -p canvass-tests --bin bench -- [--quick] [--postgres URL] [--only LIST]
 //! ```
+//!
+//! `--only submissions,ballots,sync,results,export,raw` runs only those scenarios (the
+//! fixed-body ceiling always runs: the other rates are read against it).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -70,13 +73,25 @@ const BALLOT_CLIENTS: usize = 32;
 fn main() -> Result<()> {
     let mut quick = false;
     let mut postgres = None;
+    let mut only: Option<Vec<String>> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => quick = true,
             "--postgres" => postgres = Some(args.next().context("--postgres needs a URL")?),
+            "--only" => {
+                let list = args.next().context("--only needs a list of scenarios")?;
+                let names: Vec<String> = list.split(',').map(str::to_string).collect();
+                if let Some(bad) = names.iter().find(|n| !SCENARIOS.contains(&n.as_str())) {
+                    bail!("unknown scenario {bad:?}; the scenarios are {SCENARIOS:?}");
+                }
+                only = Some(names);
+            }
             "-h" | "--help" => {
-                println!("bench [--quick] [--postgres postgres://USER@HOST:PORT/DB]");
+                println!(
+                    "bench [--quick] [--postgres postgres://USER@HOST:PORT/DB] [--only {}]",
+                    SCENARIOS.join(",")
+                );
                 return Ok(());
             }
             other => bail!("unknown argument {other:?}; try --help"),
@@ -89,6 +104,10 @@ fn main() -> Result<()> {
         std::env::remove_var(canvass_tests::database::PG_ENV);
     }
     let sizes = if quick { &QUICK } else { &FULL };
+    let runs = |scenario: &str| {
+        only.as_ref()
+            .is_none_or(|o| o.iter().any(|n| n == scenario))
+    };
     let bins = build_binaries()?;
     let work = tempfile::tempdir()?;
     let database = TestDb::new();
@@ -130,6 +149,9 @@ fn main() -> Result<()> {
         setup.load_survey_slug
     );
     for (clients, requests) in sizes.submissions {
+        if !runs("submissions") {
+            break;
+        }
         server.reset_peak();
         let run = load(
             &server.addr,
@@ -152,105 +174,42 @@ fn main() -> Result<()> {
         );
     }
 
-    let codes = setup.generate_codes(&api, &setup.load_round, sizes.ballots)?;
-    let ballot_bodies: Vec<Vec<u8>> = codes
-        .iter()
-        .map(|code| {
-            serde_json::to_vec(&json!({"code": code, "ballot": {"elector_group": "", "marks": setup.marks(&mut rand::thread_rng())}}))
-                .expect("JSON")
-        })
-        .collect();
-    let path = format!("/api/v1/public/rounds/{}/ballots", setup.load_round.1);
-    server.reset_peak();
-    let run = load_unique(&server.addr, &path, BALLOT_CLIENTS, &ballot_bodies)?;
-    run.check("ballots")?;
-    peak_rss = peak_rss.max(server.peak_kib());
-    table.row(
-        &format!("electronic ballots (7 subjects), {BALLOT_CLIENTS} clients"),
-        &format!("{:.0}/s", run.rate()),
-        &run.latency(),
-    );
-
-    server.reset_peak();
-    let sync = field_sync(&bins, &server.url, &setup, sizes.sync_answers, work.path())?;
-    peak_rss = peak_rss.max(server.peak_kib());
-    table.row(
-        &format!(
-            "field sync: push {} queued answer sets (real client)",
-            sizes.sync_answers
-        ),
-        &format!("{:.2} s", sync.as_secs_f64()),
-        "",
-    );
-
-    server.reset_peak();
-    let seeding = seed(database.url(), &setup, sizes.seeded)?;
-    peak_rss = peak_rss.max(server.peak_kib());
-    eprintln!(
-        "bench: seeded {} answers and {} ballots through the storage code in {:.1} s",
-        sizes.seeded,
-        sizes.seeded,
-        seeding.as_secs_f64()
-    );
-    let organiser = api.login("organiser", ORGANISER_PASSWORD)?;
-    for (label, path) in [
-        (
-            "survey results",
-            format!("/api/v1/surveys/{}/results", setup.seeded_survey),
-        ),
-        (
-            "round results",
-            format!("/api/v1/rounds/{}/results", setup.seeded_round.0),
-        ),
-    ] {
-        let mut times = Vec::new();
-        for _ in 0..sizes.results_requests {
-            let started = Instant::now();
-            let (status, _) = api.get(&path, &organiser)?;
-            times.push(started.elapsed());
-            if status != 200 {
-                bail!("{path} answered {status}");
-            }
-        }
+    if runs("ballots") {
+        ballots(&api, &server, &setup, sizes, &mut table, &mut peak_rss)?;
+    }
+    if runs("sync") {
+        server.reset_peak();
+        let sync = field_sync(&bins, &server.url, &setup, sizes.sync_answers, work.path())?;
+        peak_rss = peak_rss.max(server.peak_kib());
         table.row(
-            &format!("{label}, {} stored", sizes.seeded),
+            &format!(
+                "field sync: push {} queued answer sets (real client)",
+                sizes.sync_answers
+            ),
+            &format!("{:.2} s", sync.as_secs_f64()),
             "",
-            &percentiles(&mut times),
         );
     }
-
-    server.reset_peak();
-    let started = Instant::now();
-    let (bytes, lines) = api.download(
-        &format!("/api/v1/surveys/{}/answers.csv", setup.seeded_survey),
-        &organiser,
-    )?;
-    let export = started.elapsed();
-    let export_peak = server.peak_kib();
-    peak_rss = peak_rss.max(export_peak);
-    if lines != sizes.seeded + 1 {
-        bail!("the export has {lines} lines for {} answers", sizes.seeded);
+    if runs("results") || runs("export") {
+        stored(
+            &api,
+            &server,
+            &database,
+            &setup,
+            sizes,
+            (runs("results"), runs("export")),
+            &mut table,
+            &mut peak_rss,
+        )?;
     }
-    table.row(
-        &format!(
-            "CSV export of {} answers ({:.0} MB)",
-            sizes.seeded,
-            mib(bytes as u64)
-        ),
-        &format!(
-            "{:.2} s, server peak {:.0} MiB",
-            export.as_secs_f64(),
-            kib_to_mib(export_peak)
-        ),
-        "",
-    );
-
-    let raw = raw_sqlite_inserts(&setup, sizes.raw_rows, work.path())?;
-    table.row(
-        "ceiling: raw SQLite inserts of the same rows (1,000 per transaction)",
-        &format!("{raw:.0} rows/s"),
-        "",
-    );
+    if runs("raw") {
+        let raw = raw_sqlite_inserts(&setup, sizes.raw_rows, work.path())?;
+        table.row(
+            "ceiling: raw SQLite inserts of the same rows (1,000 per transaction)",
+            &format!("{raw:.0} rows/s"),
+            "",
+        );
+    }
     table.row(
         "server peak resident memory over the run",
         &format!("{:.0} MiB", kib_to_mib(peak_rss)),
@@ -268,6 +227,120 @@ fn main() -> Result<()> {
     );
     println!();
     print!("{}", table.render());
+    Ok(())
+}
+
+/// The scenarios `--only` may name.
+const SCENARIOS: [&str; 6] = ["submissions", "ballots", "sync", "results", "export", "raw"];
+
+/// Electronic ballots, each with its own fresh code, at [`BALLOT_CLIENTS`] clients.
+fn ballots(
+    api: &Api,
+    server: &Server,
+    setup: &Setup,
+    sizes: &Sizes,
+    table: &mut Table,
+    peak_rss: &mut u64,
+) -> Result<()> {
+    let codes = setup.generate_codes(api, &setup.load_round, sizes.ballots)?;
+    let ballot_bodies: Vec<Vec<u8>> = codes
+        .iter()
+        .map(|code| {
+            serde_json::to_vec(&json!({"code": code, "ballot": {"elector_group": "", "marks": setup.marks(&mut rand::thread_rng())}}))
+                .expect("JSON")
+        })
+        .collect();
+    let path = format!("/api/v1/public/rounds/{}/ballots", setup.load_round.1);
+    server.reset_peak();
+    let run = load_unique(&server.addr, &path, BALLOT_CLIENTS, &ballot_bodies)?;
+    run.check("ballots")?;
+    *peak_rss = (*peak_rss).max(server.peak_kib());
+    table.row(
+        &format!("electronic ballots (7 subjects), {BALLOT_CLIENTS} clients"),
+        &format!("{:.0}/s", run.rate()),
+        &run.latency(),
+    );
+    Ok(())
+}
+
+/// Seeds many answers and ballots through the storage code, then times the results endpoints
+/// (`measure.0`) and the CSV export (`measure.1`) over them.
+#[allow(clippy::too_many_arguments)]
+fn stored(
+    api: &Api,
+    server: &Server,
+    database: &TestDb,
+    setup: &Setup,
+    sizes: &Sizes,
+    measure: (bool, bool),
+    table: &mut Table,
+    peak_rss: &mut u64,
+) -> Result<()> {
+    server.reset_peak();
+    let seeding = seed(database.url(), setup, sizes.seeded)?;
+    *peak_rss = (*peak_rss).max(server.peak_kib());
+    eprintln!(
+        "bench: seeded {} answers and {} ballots through the storage code in {:.1} s",
+        sizes.seeded,
+        sizes.seeded,
+        seeding.as_secs_f64()
+    );
+    let organiser = api.login("organiser", ORGANISER_PASSWORD)?;
+    let results = [
+        (
+            "survey results",
+            format!("/api/v1/surveys/{}/results", setup.seeded_survey),
+        ),
+        (
+            "round results",
+            format!("/api/v1/rounds/{}/results", setup.seeded_round.0),
+        ),
+    ];
+    for (label, path) in results.into_iter().filter(|_| measure.0) {
+        let mut times = Vec::new();
+        for _ in 0..sizes.results_requests {
+            let started = Instant::now();
+            let (status, _) = api.get(&path, &organiser)?;
+            times.push(started.elapsed());
+            if status != 200 {
+                bail!("{path} answered {status}");
+            }
+        }
+        table.row(
+            &format!("{label}, {} stored", sizes.seeded),
+            "",
+            &percentiles(&mut times),
+        );
+    }
+
+    if !measure.1 {
+        return Ok(());
+    }
+    server.reset_peak();
+    let started = Instant::now();
+    let (bytes, lines) = api.download(
+        &format!("/api/v1/surveys/{}/answers.csv", setup.seeded_survey),
+        &organiser,
+    )?;
+    let export = started.elapsed();
+    let export_peak = server.peak_kib();
+    *peak_rss = (*peak_rss).max(export_peak);
+    if lines != sizes.seeded + 1 {
+        bail!("the export has {lines} lines for {} answers", sizes.seeded);
+    }
+    table.row(
+        &format!(
+            "CSV export of {} answers ({:.0} MB)",
+            sizes.seeded,
+            mib(bytes as u64)
+        ),
+        &format!(
+            "{:.2} s, server peak {:.0} MiB",
+            export.as_secs_f64(),
+            kib_to_mib(export_peak)
+        ),
+        "",
+    );
     Ok(())
 }
 
