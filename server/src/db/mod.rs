@@ -23,6 +23,98 @@ pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migratio
 /// See [`SQLITE_MIGRATIONS`].
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
+/// A value of a row given to [`add_counts`].
+#[derive(Debug, Clone, Copy)]
+pub enum Param<'a> {
+    BigInt(i64),
+    Integer(i32),
+    Double(f64),
+    Text(&'a str),
+}
+
+/// Rows per statement in [`add_counts`] (well within both engines' limits on bound values).
+const COUNT_ROWS_PER_STATEMENT: usize = 200;
+
+/// Adds rows of counts to a counter table: each row's `key` columns name a counter row, its
+/// `counters` columns are added to it (inserted when new). One multi-row
+/// `INSERT … ON CONFLICT (key) DO UPDATE SET c = table.c + excluded.c` per 200 rows, not one
+/// statement per row: diesel prepares every upsert anew (it caches neither `sql_query` nor
+/// `DO UPDATE`), and a group commit touches a hundred counter rows or more. Each row is
+/// `key.len() + counters.len()` values, in column order; a key must not repeat (PostgreSQL
+/// refuses to update one row twice in a statement). The rows are written in the order given,
+/// so writers that sort their keys lock counter rows in one order.
+pub fn add_counts(
+    conn: &mut DbConnection,
+    table: &str,
+    key: &[&str],
+    counters: &[&str],
+    rows: &[Vec<Param<'_>>],
+) -> Result<(), diesel::result::Error> {
+    use diesel::sql_types::{BigInt, Double, Integer, Text};
+    use diesel::RunQueryDsl;
+    use std::fmt::Write as _;
+    macro_rules! bound {
+        ($query:expr, $rows:expr) => {{
+            let mut query = $query;
+            for param in $rows.iter().flatten() {
+                query = match *param {
+                    Param::BigInt(v) => query.bind::<BigInt, _>(v),
+                    Param::Integer(v) => query.bind::<Integer, _>(v),
+                    Param::Double(v) => query.bind::<Double, _>(v),
+                    Param::Text(v) => query.bind::<Text, _>(v),
+                };
+            }
+            query
+        }};
+    }
+    let width = key.len() + counters.len();
+    for chunk in rows.chunks(COUNT_ROWS_PER_STATEMENT) {
+        let mut sql = format!(
+            "INSERT INTO {table} ({}, {}) VALUES ",
+            key.join(", "),
+            counters.join(", ")
+        );
+        for (r, row) in chunk.iter().enumerate() {
+            debug_assert_eq!(row.len(), width, "a row of {table} has {width} values");
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..width {
+                let _ = write!(
+                    sql,
+                    "{}${}",
+                    if c == 0 { "" } else { ", " },
+                    r * width + c + 1
+                );
+            }
+            sql.push(')');
+        }
+        let _ = write!(sql, " ON CONFLICT ({}) DO UPDATE SET ", key.join(", "));
+        for (i, c) in counters.iter().enumerate() {
+            let _ = write!(
+                sql,
+                "{}{c} = {table}.{c} + excluded.{c}",
+                if i == 0 { "" } else { ", " }
+            );
+        }
+        match conn {
+            DbConnection::Sqlite(c) => {
+                bound!(
+                    diesel::sql_query(&sql).into_boxed::<diesel::sqlite::Sqlite>(),
+                    chunk
+                )
+                .execute(c)?;
+            }
+            DbConnection::Pg(c) => {
+                bound!(
+                    diesel::sql_query(&sql).into_boxed::<diesel::pg::Pg>(),
+                    chunk
+                )
+                .execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A connection to either backend; queries written once against it run on both.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -343,6 +435,69 @@ impl From<diesel::result::Error> for StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_added_to_existing_rows_and_new_ones_inserted_across_statements() {
+        use diesel::RunQueryDsl;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("counts.db").display());
+        let (pool, _) = open(&url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        conn.batch_execute(
+            "CREATE TABLE counters (k BIGINT NOT NULL, name TEXT NOT NULL, n BIGINT NOT NULL, \
+             total DOUBLE PRECISION NOT NULL, PRIMARY KEY (k, name))",
+        )
+        .unwrap();
+        let names = ["a", "b"];
+        let rows = |range: std::ops::Range<i64>, n: i64| -> Vec<Vec<Param<'_>>> {
+            range
+                .flat_map(|k| {
+                    names.iter().map(move |name| {
+                        vec![
+                            Param::BigInt(k),
+                            Param::Text(name),
+                            Param::BigInt(n),
+                            Param::Double(0.5),
+                        ]
+                    })
+                })
+                .collect()
+        };
+        // 500 rows: three statements; then 300 of them again and 100 new ones
+        add_counts(
+            &mut conn,
+            "counters",
+            &["k", "name"],
+            &["n", "total"],
+            &rows(0..250, 1),
+        )
+        .unwrap();
+        add_counts(
+            &mut conn,
+            "counters",
+            &["k", "name"],
+            &["n", "total"],
+            &rows(100..300, 2),
+        )
+        .unwrap();
+        #[derive(diesel::QueryableByName)]
+        struct Totals {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            rows: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+            #[diesel(sql_type = diesel::sql_types::Double)]
+            total: f64,
+        }
+        let t: Totals = diesel::sql_query(
+            "SELECT COUNT(*) AS rows, SUM(n) AS n, SUM(total) AS total FROM counters",
+        )
+        .get_result(&mut *conn)
+        .unwrap();
+        assert_eq!(t.rows, 600);
+        assert_eq!(t.n, 500 + 2 * 400);
+        assert!((t.total - 0.5 * 900.0).abs() < 1e-9);
+    }
 
     #[test]
     fn urls_pick_the_backend() {

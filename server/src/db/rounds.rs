@@ -8,7 +8,7 @@ use super::schema::{
     accounts, ballot_codes, ballots, officials, round_ballot_counts, round_tallies, rounds,
     tally_sheets, units,
 };
-use super::{DbConnection, StoreError};
+use super::{add_counts, DbConnection, StoreError};
 
 /// An official row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -404,33 +404,47 @@ impl RoundDelta {
 
     /// Writes every summed increment: one upsert per tally row touched.
     pub fn write(self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        for ((round_id, group, subject, dimension, grade), n) in &self.tallies {
-            diesel::sql_query(
-                "INSERT INTO round_tallies (round_id, elector_group, subject, dimension, grade, count) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (round_id, elector_group, subject, dimension, grade) \
-                 DO UPDATE SET count = round_tallies.count + excluded.count",
-            )
-            .bind::<BigInt, _>(round_id)
-            .bind::<Text, _>(group)
-            .bind::<Text, _>(subject)
-            .bind::<Text, _>(dimension)
-            .bind::<Text, _>(grade)
-            .bind::<BigInt, _>(n)
-            .execute(conn)?;
-        }
-        for ((round_id, group), (v, i)) in &self.ballots {
-            diesel::sql_query(
-                "INSERT INTO round_ballot_counts (round_id, elector_group, valid, invalid) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (round_id, elector_group) \
-                 DO UPDATE SET valid = round_ballot_counts.valid + excluded.valid, invalid = round_ballot_counts.invalid + excluded.invalid",
-            )
-            .bind::<BigInt, _>(round_id)
-            .bind::<Text, _>(group)
-            .bind::<BigInt, _>(v)
-            .bind::<BigInt, _>(i)
-            .execute(conn)?;
-        }
+        use super::Param::{BigInt, Text};
+        let tallies: Vec<_> = self
+            .tallies
+            .iter()
+            .map(|((round, group, subject, dimension, grade), n)| {
+                vec![
+                    BigInt(*round),
+                    Text(group),
+                    Text(subject),
+                    Text(dimension),
+                    Text(grade),
+                    BigInt(*n),
+                ]
+            })
+            .collect();
+        add_counts(
+            conn,
+            "round_tallies",
+            &["round_id", "elector_group", "subject", "dimension", "grade"],
+            &["count"],
+            &tallies,
+        )?;
+        let ballots: Vec<_> = self
+            .ballots
+            .iter()
+            .map(|((round, group), (valid, invalid))| {
+                vec![
+                    BigInt(*round),
+                    Text(group),
+                    BigInt(*valid),
+                    BigInt(*invalid),
+                ]
+            })
+            .collect();
+        add_counts(
+            conn,
+            "round_ballot_counts",
+            &["round_id", "elector_group"],
+            &["valid", "invalid"],
+            &ballots,
+        )?;
         Ok(())
     }
 }

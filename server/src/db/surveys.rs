@@ -2,13 +2,12 @@
 //! tallies kept beside them.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Integer, Text};
 
 use super::schema::{
     survey_comments, survey_counts, survey_responses, survey_sums, survey_tallies, survey_targets,
     survey_versions, surveys, units,
 };
-use super::{DbConnection, StoreError};
+use super::{add_counts, DbConnection, StoreError};
 
 /// A survey row.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -402,51 +401,82 @@ impl TallyDelta {
 
     /// Writes every summed increment: one upsert per tally row touched.
     pub fn write(self, conn: &mut DbConnection) -> Result<(), StoreError> {
-        for ((survey, version, target, question, option), n) in &self.tallies {
-            diesel::sql_query(
-                "INSERT INTO survey_tallies (survey_id, version, target_unit_id, question_id, option_id, count) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (survey_id, version, target_unit_id, question_id, option_id) \
-                 DO UPDATE SET count = survey_tallies.count + excluded.count",
-            )
-            .bind::<BigInt, _>(survey)
-            .bind::<Integer, _>(version)
-            .bind::<BigInt, _>(target)
-            .bind::<Text, _>(question)
-            .bind::<Text, _>(option)
-            .bind::<BigInt, _>(n)
-            .execute(conn)?;
-        }
-        for ((survey, version, target, question), (count, total)) in &self.sums {
-            diesel::sql_query(
-                "INSERT INTO survey_sums (survey_id, version, target_unit_id, question_id, count, total) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (survey_id, version, target_unit_id, question_id) \
-                 DO UPDATE SET count = survey_sums.count + excluded.count, total = survey_sums.total + excluded.total",
-            )
-            .bind::<BigInt, _>(survey)
-            .bind::<Integer, _>(version)
-            .bind::<BigInt, _>(target)
-            .bind::<Text, _>(question)
-            .bind::<BigInt, _>(count)
-            .bind::<Double, _>(total)
-            .execute(conn)?;
-        }
-        for ((survey, target, respondent, day, channel), n) in &self.counts {
-            diesel::sql_query(
-                "INSERT INTO survey_counts (survey_id, target_unit_id, respondent_unit_id, day, channel, count) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (survey_id, target_unit_id, respondent_unit_id, day, channel) \
-                 DO UPDATE SET count = survey_counts.count + excluded.count",
-            )
-            .bind::<BigInt, _>(survey)
-            .bind::<BigInt, _>(target)
-            .bind::<BigInt, _>(respondent)
-            .bind::<Text, _>(day)
-            .bind::<Text, _>(channel)
-            .bind::<BigInt, _>(n)
-            .execute(conn)?;
-        }
+        use super::Param::{BigInt, Double, Integer, Text};
+        let tallies: Vec<_> = self
+            .tallies
+            .iter()
+            .map(|((survey, version, target, question, option), n)| {
+                vec![
+                    BigInt(*survey),
+                    Integer(*version),
+                    BigInt(*target),
+                    Text(question),
+                    Text(option),
+                    BigInt(*n),
+                ]
+            })
+            .collect();
+        add_counts(
+            conn,
+            "survey_tallies",
+            &[
+                "survey_id",
+                "version",
+                "target_unit_id",
+                "question_id",
+                "option_id",
+            ],
+            &["count"],
+            &tallies,
+        )?;
+        let sums: Vec<_> = self
+            .sums
+            .iter()
+            .map(|((survey, version, target, question), (count, total))| {
+                vec![
+                    BigInt(*survey),
+                    Integer(*version),
+                    BigInt(*target),
+                    Text(question),
+                    BigInt(*count),
+                    Double(*total),
+                ]
+            })
+            .collect();
+        add_counts(
+            conn,
+            "survey_sums",
+            &["survey_id", "version", "target_unit_id", "question_id"],
+            &["count", "total"],
+            &sums,
+        )?;
+        let counts: Vec<_> = self
+            .counts
+            .iter()
+            .map(|((survey, target, respondent, day, channel), n)| {
+                vec![
+                    BigInt(*survey),
+                    BigInt(*target),
+                    BigInt(*respondent),
+                    Text(day),
+                    Text(channel),
+                    BigInt(*n),
+                ]
+            })
+            .collect();
+        add_counts(
+            conn,
+            "survey_counts",
+            &[
+                "survey_id",
+                "target_unit_id",
+                "respondent_unit_id",
+                "day",
+                "channel",
+            ],
+            &["count"],
+            &counts,
+        )?;
         Ok(())
     }
 }
