@@ -92,7 +92,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    survey_responses (id) {
+    survey_responses (survey_id, id) {
         id -> Text,
         survey_id -> BigInt,
         version -> Integer,
@@ -138,7 +138,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    survey_comments (id) {
+    survey_comments (survey_id, target_unit_id, id) {
         id -> Text,
         survey_id -> BigInt,
         target_unit_id -> BigInt,
@@ -187,7 +187,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    ballots (id) {
+    ballots (round_id, elector_group, id) {
         id -> Text,
         round_id -> BigInt,
         elector_group -> Text,
