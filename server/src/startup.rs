@@ -72,6 +72,7 @@ impl Application {
         let submissions = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
         let code_attempts = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
         let commit = crate::commit::GroupCommit::start(pool.clone(), code_pepper.clone());
+        let checkpoints = db::Checkpointer::start(pool.clone(), backend);
         let state = web::Data::new(AppState {
             pool,
             backend,
@@ -82,6 +83,7 @@ impl Application {
             code_attempts,
             code_pepper,
             commit,
+            checkpoints,
         });
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {

@@ -267,9 +267,13 @@ impl DatabaseUrl {
                 // commit, so an acknowledged answer survives a power cut too (NORMAL would
                 // only survive a crash of the process); group commit (`commit.rs`) shares one
                 // sync among many submissions.
+                // The log is checkpointed by a thread of its own (`Checkpointer`); a commit
+                // checkpoints only once the log holds 10,000 pages, and a log file left larger
+                // than 64 MiB is cut back.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; \
+                     PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864;",
                 )
                 .map_err(|e| DbOpenError::Sqlite {
                     path: self.target.clone(),
@@ -321,6 +325,48 @@ impl r2d2::ManageConnection for Manager {
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
         false
+    }
+}
+
+/// How often the log is checkpointed in the background.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Checkpoints SQLite's write-ahead log on a thread of its own, so copying committed pages
+/// back into the database file (and syncing it) is not done inside a commit that a waiting
+/// request is held up by. Passive checkpoints wait for no one: readers and the writer go on
+/// meanwhile. The commits' own automatic checkpoint stays as the fallback, set high
+/// (`wal_autocheckpoint`) so that it rarely comes to that. The thread ends when this handle
+/// is dropped.
+pub struct Checkpointer {
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Checkpointer {
+    /// Starts the thread on SQLite; `None` on PostgreSQL, which checkpoints by itself, or when
+    /// no thread can be started (the commits then checkpoint as before).
+    #[must_use]
+    pub fn start(pool: Pool, backend: Backend) -> Option<Self> {
+        use std::sync::mpsc::{self, RecvTimeoutError};
+        if backend != Backend::Sqlite {
+            return None;
+        }
+        let (stop, stopped) = mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("canvass-checkpoint".into())
+            .spawn(move || {
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_INTERVAL)
+                {
+                    let done = pool.get().map_err(|e| e.to_string()).and_then(|mut conn| {
+                        conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
+                            .map_err(|e| e.to_string())
+                    });
+                    if let Err(error) = done {
+                        tracing::warn!(%error, "background WAL checkpoint failed");
+                    }
+                }
+            })
+            .ok()?;
+        Some(Self { _stop: stop })
     }
 }
 
@@ -435,6 +481,46 @@ impl From<diesel::result::Error> for StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pages of the database file on disk, as opposed to pages still only in the log.
+    fn file_pages(path: &std::path::Path) -> u64 {
+        std::fs::metadata(path).unwrap().len() / 4096
+    }
+
+    #[test]
+    fn committed_pages_reach_the_database_file_without_a_commit_checkpointing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wal.db");
+        let url = format!("sqlite://{}", path.display());
+        let write = |pool: &Pool| {
+            let mut conn = pool.get().unwrap();
+            conn.batch_execute(
+                "CREATE TABLE IF NOT EXISTS filler (body TEXT NOT NULL); \
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+                 INSERT INTO filler SELECT printf('%.1000c', 'x') FROM n;",
+            )
+            .unwrap();
+        };
+        let (pool, backend) = open(&url, 2).unwrap();
+        let before = file_pages(&path);
+        write(&pool);
+        // 2,000 rows of 1 kB: some 500 pages, far below the commits' own checkpoint threshold
+        assert!(
+            file_pages(&path) < before + 100,
+            "the commit left them in the log"
+        );
+        let checkpoints =
+            Checkpointer::start(pool.clone(), backend).expect("a SQLite checkpointer");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while file_pages(&path) < before + 400 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no background checkpoint within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        drop(checkpoints);
+    }
 
     #[test]
     fn counts_are_added_to_existing_rows_and_new_ones_inserted_across_statements() {
