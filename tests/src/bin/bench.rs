@@ -103,6 +103,11 @@ fn main() -> Result<()> {
     } else {
         std::env::remove_var(canvass_tests::database::PG_ENV);
     }
+    // the storage code the bench calls in-process logs the causes of its errors
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+        .with_writer(std::io::stderr)
+        .init();
     let sizes = if quick { &QUICK } else { &FULL };
     let runs = |scenario: &str| {
         only.as_ref()
