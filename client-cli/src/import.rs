@@ -401,7 +401,7 @@ impl<'t> Lines<'t> {
             self.at = 0;
             self.line = 1;
         }
-        self.line += text[self.at..at].iter().filter(|b| **b == b'\n').count() as u64;
+        self.line += self.text[self.at..at].matches('\n').count() as u64;
         self.at = at;
         self.line
     }

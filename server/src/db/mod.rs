@@ -522,6 +522,17 @@ mod tests {
         drop(checkpoints);
     }
 
+    /// What the counter table adds up to.
+    #[derive(diesel::QueryableByName)]
+    struct Totals {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        rows: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        total: f64,
+    }
+
     #[test]
     fn counts_are_added_to_existing_rows_and_new_ones_inserted_across_statements() {
         use diesel::RunQueryDsl;
@@ -566,15 +577,6 @@ mod tests {
             &rows(100..300, 2),
         )
         .unwrap();
-        #[derive(diesel::QueryableByName)]
-        struct Totals {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            rows: i64,
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-            #[diesel(sql_type = diesel::sql_types::Double)]
-            total: f64,
-        }
         let t: Totals = diesel::sql_query(
             "SELECT COUNT(*) AS rows, SUM(n) AS n, SUM(total) AS total FROM counters",
         )
