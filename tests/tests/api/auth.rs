@@ -281,6 +281,25 @@ fn repeated_failed_logins_are_slowed_down_per_account() {
         );
         assert_eq!(status, 401);
     }
+    let (pool, _) = canvass_server::db::open(app.db.url(), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let wait = |conn: &mut canvass_server::db::DbConnection| {
+        let now = canvass_server::db::now();
+        canvass_server::db::throttle::wait_secs(conn, "account:admin", 3, now).unwrap()
+    };
+    // two more failures, as from the same attacker a moment later: a wait of 4 s, long enough
+    // that the next request surely falls within it however slow the machine (the fourth
+    // attempt's wait of 1 s, counted in whole seconds, may be over as soon as the clock's
+    // second turns)
+    for _ in 0..2 {
+        canvass_server::db::throttle::record_failure(
+            &mut conn,
+            "account:admin",
+            canvass_server::db::now(),
+        )
+        .unwrap();
+    }
+    assert!(wait(&mut conn) >= 3);
     // now even the right password must wait
     let (status, body) = login(
         &app,
