@@ -6,6 +6,20 @@ fn login(app: &TestApp, body: &Value) -> (u16, Value) {
     app.call("POST", "/api/v1/auth/login", None, Some(body))
 }
 
+/// Counts two more failed sign-ins for a throttle `key` (as from the same attacker a moment
+/// later) through the server's own storage code, so that its wait is 4 s: long enough that the
+/// next request surely falls within it however slow the machine. The first wait, 1 s counted
+/// in whole seconds, may be over as soon as the clock's second turns.
+fn two_more_failures(app: &TestApp, key: &str, free: i64) {
+    use canvass_server::db;
+    let (pool, _) = db::open(app.db.url(), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    for _ in 0..2 {
+        db::throttle::record_failure(&mut conn, key, db::now()).unwrap();
+    }
+    assert!(db::throttle::wait_secs(&mut conn, key, free, db::now()).unwrap() >= 3);
+}
+
 #[test]
 fn login_with_the_right_password_returns_a_working_token() {
     let app = TestApp::spawn();
@@ -281,25 +295,7 @@ fn repeated_failed_logins_are_slowed_down_per_account() {
         );
         assert_eq!(status, 401);
     }
-    let (pool, _) = canvass_server::db::open(app.db.url(), 1).unwrap();
-    let mut conn = pool.get().unwrap();
-    let wait = |conn: &mut canvass_server::db::DbConnection| {
-        let now = canvass_server::db::now();
-        canvass_server::db::throttle::wait_secs(conn, "account:admin", 3, now).unwrap()
-    };
-    // two more failures, as from the same attacker a moment later: a wait of 4 s, long enough
-    // that the next request surely falls within it however slow the machine (the fourth
-    // attempt's wait of 1 s, counted in whole seconds, may be over as soon as the clock's
-    // second turns)
-    for _ in 0..2 {
-        canvass_server::db::throttle::record_failure(
-            &mut conn,
-            "account:admin",
-            canvass_server::db::now(),
-        )
-        .unwrap();
-    }
-    assert!(wait(&mut conn) >= 3);
+    two_more_failures(&app, "account:admin", 3);
     // now even the right password must wait
     let (status, body) = login(
         &app,
@@ -329,6 +325,7 @@ fn repeated_failed_logins_are_slowed_down_per_address() {
         );
         assert_eq!(status, 401);
     }
+    two_more_failures(&app, "address:127.0.0.1", 4);
     let (status, body) = login(
         &app,
         &json!({"username": "admin", "password": ADMIN_PASSWORD}),
