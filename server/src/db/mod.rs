@@ -42,7 +42,9 @@ const COUNT_ROWS_PER_STATEMENT: usize = 200;
 /// `DO UPDATE`), and a group commit touches a hundred counter rows or more. Each row is
 /// `key.len() + counters.len()` values, in column order; a key must not repeat (PostgreSQL
 /// refuses to update one row twice in a statement). The rows are written in the order given,
-/// so writers that sort their keys lock counter rows in one order.
+/// so writers that sort their keys lock counter rows in one order. `table`, `key` and
+/// `counters` are written into the SQL as they are: callers pass their own constant names,
+/// never anything received; the values are always bound.
 pub fn add_counts(
     conn: &mut DbConnection,
     table: &str,
