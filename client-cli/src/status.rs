@@ -19,8 +19,8 @@ pub struct Status {
     pub surveys: usize,
     pub rounds: usize,
     pub counts: Vec<InstrumentCounts>,
-    /// Items in the batch left by an interrupted push, and its id.
-    pub pending: Option<(String, usize)>,
+    /// The batches left by an interrupted push: id and items of each.
+    pub pending: Vec<(String, usize)>,
     pub attention: Vec<StoredItem>,
 }
 
@@ -42,7 +42,11 @@ pub fn status(store: &LocalStore) -> Result<Status, CliError> {
         surveys: cached.as_ref().map_or(0, |c| c.manifest.surveys.len()),
         rounds: cached.as_ref().map_or(0, |c| c.manifest.rounds.len()),
         counts: store.counts()?,
-        pending: store.pending_batch()?.map(|b| (b.batch_id, b.item_count)),
+        pending: store
+            .pending_batches()?
+            .into_iter()
+            .map(|b| (b.batch_id, b.item_count))
+            .collect(),
         attention: store.items_in(ItemState::Attention)?,
     })
 }
@@ -92,7 +96,7 @@ impl fmt::Display for Status {
             )?;
         }
         let queued: u64 = self.counts.iter().map(|c| c.queued + c.batched).sum();
-        if let Some((id, n)) = &self.pending {
+        for (id, n) in &self.pending {
             writeln!(
                 f,
                 "\nA batch of {n} item(s) (id {id}) was sent but its receipt not yet received; \

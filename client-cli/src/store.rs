@@ -662,26 +662,53 @@ impl LocalStore {
 
     /// The oldest batch built but not yet acknowledged, left by an interrupted push.
     pub fn pending_batch(&self) -> Result<Option<PendingBatch>, StoreError> {
-        let row: Option<(String, Option<Vec<u8>>, i64, i64)> = self
+        self.pending_batch_except(&[])
+    }
+
+    /// The oldest batch built but not yet acknowledged other than those named (the ones a
+    /// push has on their way).
+    pub fn pending_batch_except(
+        &self,
+        except: &[&str],
+    ) -> Result<Option<PendingBatch>, StoreError> {
+        Ok(self
+            .pending_batches()?
+            .into_iter()
+            .find(|b| !except.contains(&b.batch_id.as_str())))
+    }
+
+    /// Every batch built but not yet acknowledged, oldest first: as many as an interrupted
+    /// push had on their way.
+    pub fn pending_batches(&self) -> Result<Vec<PendingBatch>, StoreError> {
+        let mut select = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT batch_id, body, item_count, attempts FROM batches \
-                 WHERE state = 'pending' ORDER BY seq LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                 WHERE state = 'pending' ORDER BY seq",
             )
-            .optional()
             .map_err(|e| self.err(e))?;
-        let Some((batch_id, body, count, attempts)) = row else {
-            return Ok(None);
-        };
-        let body = body.ok_or_else(|| self.damaged(format!("batch {batch_id} has no body")))?;
-        Ok(Some(PendingBatch {
-            batch_id,
-            body,
-            item_count: usize::try_from(count).unwrap_or(0),
-            attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-        }))
+        let rows = select
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<Vec<u8>>>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut batches = Vec::new();
+        for row in rows {
+            let (batch_id, body, count, attempts) = row.map_err(|e| self.err(e))?;
+            let body = body.ok_or_else(|| self.damaged(format!("batch {batch_id} has no body")))?;
+            batches.push(PendingBatch {
+                batch_id,
+                body,
+                item_count: usize::try_from(count).unwrap_or(0),
+                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+            });
+        }
+        Ok(batches)
     }
 
     /// Builds the next batch from the oldest queued items, at most `max_items` of them and

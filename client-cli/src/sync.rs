@@ -7,7 +7,7 @@
 //! set aside and the rest go out again under a new id. A push killed at any point leaves the
 //! store in a state the next push continues from.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt::{self, Write as _};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -26,6 +26,13 @@ use crate::store::{LocalStore, PendingBatch, StoreError};
 
 /// Items per batch unless told otherwise.
 pub const DEFAULT_BATCH_ITEMS: usize = 500;
+
+/// Batches on their way to the server at once unless told otherwise: while the server stores
+/// one, the next one travels and is checked.
+pub const DEFAULT_IN_FLIGHT: usize = 2;
+
+/// The most batches on their way at once.
+pub const MAX_IN_FLIGHT: usize = 4;
 
 /// The environment variable giving the first retry delay in milliseconds (default 500).
 pub const RETRY_BASE_ENV: &str = "CANVASS_RETRY_BASE_MS";
@@ -263,6 +270,8 @@ pub struct PushOptions {
     /// Bytes per batch body, at most [`MAX_BATCH_BYTES`].
     pub batch_bytes: usize,
     pub retry: RetryPolicy,
+    /// Batches on their way at once, 1 to [`MAX_IN_FLIGHT`].
+    pub in_flight: usize,
 }
 
 impl Default for PushOptions {
@@ -272,6 +281,7 @@ impl Default for PushOptions {
             batch_items: DEFAULT_BATCH_ITEMS,
             batch_bytes: MAX_BATCH_BYTES,
             retry: RetryPolicy::default(),
+            in_flight: DEFAULT_IN_FLIGHT,
         }
     }
 }
@@ -369,55 +379,6 @@ impl fmt::Display for PushReport {
         }
         Ok(())
     }
-}
-
-/// Why sending one batch ended.
-enum Sent {
-    Stored(Receipt),
-    Failed(ClientError),
-}
-
-fn send_with_retry(
-    store: &mut LocalStore,
-    client: &ApiClient,
-    batch: &PendingBatch,
-    resumed: bool,
-    policy: RetryPolicy,
-    progress: &mut dyn Progress,
-    sleep: &mut dyn FnMut(Duration),
-) -> Result<Sent, StoreError> {
-    let mut rng = rand::thread_rng();
-    let attempts = policy.attempts.max(1);
-    for attempt in 0..attempts {
-        store.record_attempt(&batch.batch_id)?;
-        progress.event(PushEvent::Sending {
-            batch_id: &batch.batch_id,
-            items: batch.item_count,
-            attempt: attempt + 1,
-            resumed,
-        });
-        match post_batch(client, &batch.body) {
-            Ok(receipt) => return Ok(Sent::Stored(receipt)),
-            Err(e) if retryable(&e) && attempt + 1 < attempts => {
-                let mut delay = policy.delay(attempt, &mut rng);
-                if let ClientError::Api {
-                    retry_after: Some(s),
-                    ..
-                } = &e
-                {
-                    delay = delay.max(Duration::from_secs(*s).min(policy.max));
-                }
-                progress.event(PushEvent::Retrying {
-                    batch_id: &batch.batch_id,
-                    reason: short_reason(&e),
-                    delay,
-                });
-                sleep(delay);
-            }
-            Err(e) => return Ok(Sent::Failed(e)),
-        }
-    }
-    unreachable!("the last attempt returns")
 }
 
 fn short_reason(e: &ClientError) -> String {
@@ -532,135 +493,226 @@ fn push_inner(
     progress.event(PushEvent::Start { items: to_send });
     let mut batch_items = options.batch_items.clamp(1, MAX_BATCH_ITEMS);
     let batch_bytes = options.batch_bytes.clamp(1024, MAX_BATCH_BYTES);
-    loop {
-        let (batch, resumed) = match store.pending_batch()? {
-            Some(batch) => (batch, true),
-            None => match store.create_batch(&new_batch_id(), batch_items, batch_bytes)? {
-                Some(batch) => (batch, false),
-                None => return Ok(()),
-            },
-        };
-        match send_with_retry(
-            store,
-            client,
-            &batch,
-            resumed,
-            options.retry,
-            progress,
-            sleep,
-        )? {
-            Sent::Stored(receipt) => {
-                if receipt.batch_id != batch.batch_id {
-                    return Err(CliError::Client(ClientError::Unexpected {
-                        status: 200,
-                        body: format!(
-                            "a receipt for batch {} when batch {} was sent",
-                            receipt.batch_id, batch.batch_id
-                        ),
-                    }));
-                }
-                let done = store.acknowledge(&batch.batch_id, &receipt, options.keep)?;
-                report.batches += 1;
-                report.duplicates += usize::from(receipt.duplicate);
-                report.survey_responses += done.survey_responses;
-                report.tally_sheets += done.tally_sheets;
-                progress.event(PushEvent::Acknowledged {
-                    batch_id: &batch.batch_id,
-                    items: batch.item_count,
-                    duplicate: receipt.duplicate,
-                });
-            }
-            Sent::Failed(ClientError::Api {
-                status: 422,
-                code: ErrorCode::BatchRefused,
-                message,
-                field,
-                errors,
-                retry_after,
-            }) => {
-                let lead = ErrorDetail {
-                    code: ErrorCode::BatchRefused,
-                    message: message.clone(),
-                    field: field.clone(),
+    let depth = options.in_flight.clamp(1, MAX_IN_FLIGHT);
+    let attempts = options.retry.attempts.max(1);
+    let mut rng = rand::thread_rng();
+    std::thread::scope(|scope| {
+        let mut window: VecDeque<Flight<'_>> = VecDeque::new();
+        // the first error that ends the push: nothing new goes out after it, and the batches
+        // already on their way are still answered and acknowledged
+        let mut stop: Option<CliError> = None;
+        loop {
+            while stop.is_none() && window.len() < depth {
+                let flying: Vec<&str> = window.iter().map(|f| f.batch.batch_id.as_str()).collect();
+                let next = match store.pending_batch_except(&flying)? {
+                    Some(batch) => Some((batch, true)),
+                    None => store
+                        .create_batch(&new_batch_id(), batch_items, batch_bytes)?
+                        .map(|batch| (batch, false)),
                 };
-                let refused = refused_items(&lead, &errors);
-                let refused: BTreeMap<usize, Vec<ErrorDetail>> = refused
-                    .into_iter()
-                    .filter(|(i, _)| *i < batch.item_count)
-                    .collect();
-                if refused.is_empty() {
-                    store.unbatch(&batch.batch_id)?;
-                    return Err(CliError::Client(ClientError::Api {
-                        status: 422,
+                let Some((batch, resumed)) = next else { break };
+                window.push_back(Flight::launch(
+                    scope, store, client, batch, resumed, 1, progress,
+                )?);
+            }
+            let Some(flight) = window.pop_front() else {
+                return stop.map_or(Ok(()), Err);
+            };
+            let (batch, resumed, attempt, result) = flight.land();
+            let error = match result {
+                Ok(receipt) => {
+                    if receipt.batch_id != batch.batch_id {
+                        stop.get_or_insert(CliError::Client(ClientError::Unexpected {
+                            status: 200,
+                            body: format!(
+                                "a receipt for batch {} when batch {} was sent",
+                                receipt.batch_id, batch.batch_id
+                            ),
+                        }));
+                        continue;
+                    }
+                    let done = store.acknowledge(&batch.batch_id, &receipt, options.keep)?;
+                    report.batches += 1;
+                    report.duplicates += usize::from(receipt.duplicate);
+                    report.survey_responses += done.survey_responses;
+                    report.tally_sheets += done.tally_sheets;
+                    progress.event(PushEvent::Acknowledged {
+                        batch_id: &batch.batch_id,
+                        items: batch.item_count,
+                        duplicate: receipt.duplicate,
+                    });
+                    continue;
+                }
+                // once the push is stopping, a batch that may pass later stays saved as it is
+                Err(e) if retryable(&e) && attempt < attempts && stop.is_none() => {
+                    let mut delay = options.retry.delay(attempt - 1, &mut rng);
+                    if let ClientError::Api {
+                        retry_after: Some(s),
+                        ..
+                    } = &e
+                    {
+                        delay = delay.max(Duration::from_secs(*s).min(options.retry.max));
+                    }
+                    progress.event(PushEvent::Retrying {
+                        batch_id: &batch.batch_id,
+                        reason: short_reason(&e),
+                        delay,
+                    });
+                    sleep(delay);
+                    window.push_front(Flight::launch(
+                        scope,
+                        store,
+                        client,
+                        batch,
+                        resumed,
+                        attempt + 1,
+                        progress,
+                    )?);
+                    continue;
+                }
+                Err(e) => e,
+            };
+            match error {
+                ClientError::Api {
+                    status: 422,
+                    code: ErrorCode::BatchRefused,
+                    message,
+                    field,
+                    errors,
+                    retry_after,
+                } => {
+                    let lead = ErrorDetail {
                         code: ErrorCode::BatchRefused,
-                        message,
-                        field,
-                        errors,
-                        retry_after,
-                    }));
+                        message: message.clone(),
+                        field: field.clone(),
+                    };
+                    let refused: BTreeMap<usize, Vec<ErrorDetail>> = refused_items(&lead, &errors)
+                        .into_iter()
+                        .filter(|(i, _)| *i < batch.item_count)
+                        .collect();
+                    if refused.is_empty() {
+                        store.unbatch(&batch.batch_id)?;
+                        stop.get_or_insert(CliError::Client(ClientError::Api {
+                            status: 422,
+                            code: ErrorCode::BatchRefused,
+                            message,
+                            field,
+                            errors,
+                            retry_after,
+                        }));
+                        continue;
+                    }
+                    let set_aside = store.refuse(&batch.batch_id, &refused)?;
+                    progress.event(PushEvent::Refused {
+                        batch_id: &batch.batch_id,
+                        items: batch.item_count,
+                        set_aside: set_aside.len(),
+                    });
+                    report.set_aside.extend(set_aside);
                 }
-                let set_aside = store.refuse(&batch.batch_id, &refused)?;
-                progress.event(PushEvent::Refused {
-                    batch_id: &batch.batch_id,
-                    items: batch.item_count,
-                    set_aside: set_aside.len(),
-                });
-                report.set_aside.extend(set_aside);
-            }
-            Sent::Failed(e @ ClientError::Api { status: 413, .. }) => {
-                if batch.item_count <= 1 {
-                    let mut only = BTreeMap::new();
-                    only.insert(
-                        0,
-                        vec![ErrorDetail {
-                            code: ErrorCode::PayloadTooLarge,
-                            message: e.to_string(),
-                            field: None,
-                        }],
-                    );
-                    report
-                        .set_aside
-                        .extend(store.refuse(&batch.batch_id, &only)?);
-                } else {
-                    store.unbatch(&batch.batch_id)?;
-                    batch_items = (batch.item_count / 2).max(1);
+                e @ ClientError::Api { status: 413, .. } => {
+                    if batch.item_count <= 1 {
+                        let mut only = BTreeMap::new();
+                        only.insert(
+                            0,
+                            vec![ErrorDetail {
+                                code: ErrorCode::PayloadTooLarge,
+                                message: e.to_string(),
+                                field: None,
+                            }],
+                        );
+                        report
+                            .set_aside
+                            .extend(store.refuse(&batch.batch_id, &only)?);
+                    } else {
+                        store.unbatch(&batch.batch_id)?;
+                        batch_items = batch_items.min((batch.item_count / 2).max(1));
+                    }
                 }
-            }
-            Sent::Failed(
                 e @ ClientError::Api {
                     status: 400 | 404 | 405 | 415 | 422,
                     ..
-                },
-            ) => {
-                // refused as a whole, nothing stored: a later push builds the batch anew
-                // instead of sending bytes the server will never take
-                store.unbatch(&batch.batch_id)?;
-                return Err(e.into());
-            }
-            Sent::Failed(e) => {
-                let keep_note = if e.is_token_refused()
-                    || matches!(
-                        e.code(),
-                        Some(
-                            ErrorCode::AccountDisabled
-                                | ErrorCode::ProtocolUnsupported
-                                | ErrorCode::BatchConflict
+                } => {
+                    // refused as a whole, nothing stored: a later push builds the batch anew
+                    // instead of sending bytes the server will never take
+                    store.unbatch(&batch.batch_id)?;
+                    stop.get_or_insert(e.into());
+                }
+                e => {
+                    let keep_note = if e.is_token_refused()
+                        || matches!(
+                            e.code(),
+                            Some(
+                                ErrorCode::AccountDisabled
+                                    | ErrorCode::ProtocolUnsupported
+                                    | ErrorCode::BatchConflict
+                            )
+                        ) {
+                        String::new()
+                    } else {
+                        format!(
+                            "\nThe batch ({} items) is saved on this computer and will be sent \
+                             first, unchanged, by the next `canvass push`.",
+                            batch.item_count
                         )
-                    ) {
-                    String::new()
-                } else {
-                    format!(
-                        "\nThe batch ({} items) is saved on this computer and will be sent first, \
-                         unchanged, by the next `canvass push`.",
-                        batch.item_count
-                    )
-                };
-                return Err(CliError::Push {
-                    cause: e,
-                    note: keep_note,
-                });
+                    };
+                    stop.get_or_insert(CliError::Push {
+                        cause: e,
+                        note: keep_note,
+                    });
+                }
             }
         }
+    })
+}
+
+/// One batch on its way to the server: a thread of its own waits for the answer while the
+/// push prepares, sends and acknowledges others.
+struct Flight<'scope> {
+    batch: PendingBatch,
+    resumed: bool,
+    /// This send's number, from 1.
+    attempt: u32,
+    answer: std::thread::ScopedJoinHandle<'scope, Result<Receipt, ClientError>>,
+}
+
+impl<'scope> Flight<'scope> {
+    /// Counts the attempt in the store, then sends the batch's exact bytes.
+    fn launch<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        store: &mut LocalStore,
+        client: &'env ApiClient,
+        batch: PendingBatch,
+        resumed: bool,
+        attempt: u32,
+        progress: &mut dyn Progress,
+    ) -> Result<Self, StoreError> {
+        store.record_attempt(&batch.batch_id)?;
+        progress.event(PushEvent::Sending {
+            batch_id: &batch.batch_id,
+            items: batch.item_count,
+            attempt,
+            resumed,
+        });
+        let body = batch.body.clone();
+        let answer = scope.spawn(move || post_batch(client, &body));
+        Ok(Self {
+            batch,
+            resumed,
+            attempt,
+            answer,
+        })
+    }
+
+    /// Waits for the server's answer.
+    fn land(self) -> (PendingBatch, bool, u32, Result<Receipt, ClientError>) {
+        let result = self.answer.join().unwrap_or_else(|_| {
+            Err(ClientError::Unexpected {
+                status: 0,
+                body: "the thread sending the batch stopped".into(),
+            })
+        });
+        (self.batch, self.resumed, self.attempt, result)
     }
 }
 
@@ -790,7 +842,7 @@ mod tests {
     use crate::store::ItemState;
     use canvass_protocol::sync::Batch;
     use std::io::{BufRead, BufReader, Read, Write};
-    use std::net::TcpListener;
+    use std::net::{TcpListener, TcpStream};
     use std::sync::{Arc, Mutex};
 
     #[test]
@@ -943,6 +995,8 @@ mod tests {
                 max: Duration::from_millis(4),
                 attempts: 3,
             },
+            // the scripted servers answer in the order they are asked
+            in_flight: 1,
             ..PushOptions::default()
         }
     }
@@ -959,35 +1013,78 @@ mod tests {
                 let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    reader.read_line(&mut line).unwrap();
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap();
-                    }
-                    if line == "\r\n" || line.is_empty() {
-                        break;
-                    }
+                let request = read_request(&stream);
+                seen.lock().unwrap().push(request.clone());
+                if status != 0 {
+                    answer(stream, status, template, &request);
                 }
-                let mut request = vec![0; length];
-                reader.read_exact(&mut request).unwrap();
-                let batch: Batch = serde_json::from_slice(&request).unwrap();
-                seen.lock().unwrap().push(request);
-                if status == 0 {
-                    continue;
+            }
+        });
+        FakeServer { address, bodies }
+    }
+
+    /// The body of the one request on `stream`.
+    fn read_request(stream: &TcpStream) -> Vec<u8> {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        let mut request = vec![0; length];
+        reader.read_exact(&mut request).unwrap();
+        request
+    }
+
+    /// Answers a batch request with `template`, its {ID} and {N} filled in from the batch.
+    fn answer(mut stream: TcpStream, status: u16, template: &str, request: &[u8]) {
+        let batch: Batch = serde_json::from_slice(request).unwrap();
+        let body = template
+            .replace("{ID}", &batch.batch_id)
+            .replace("{N}", &batch.items.len().to_string());
+        write!(
+            stream,
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+    }
+
+    /// A server that answers nothing until two batch requests have arrived together, then
+    /// the first to arrive with `first` and the second with `second`. A push that sends one
+    /// batch at a time gets no answer at all (the server gives up after 20 s).
+    fn paired_server(first: (u16, &'static str), second: (u16, &'static str)) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let seen = bodies.clone();
+        listener.set_nonblocking(true).unwrap();
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            let mut waiting = Vec::new();
+            while waiting.len() < 2 && std::time::Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        stream.set_nonblocking(false).unwrap();
+                        let request = read_request(&stream);
+                        seen.lock().unwrap().push(request.clone());
+                        waiting.push((stream, request));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
-                let body = template
-                    .replace("{ID}", &batch.batch_id)
-                    .replace("{N}", &batch.items.len().to_string());
-                let mut stream = stream;
-                write!(
-                    stream,
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                )
-                .unwrap();
+            }
+            if waiting.len() < 2 {
+                return;
+            }
+            for ((stream, request), (status, template)) in waiting.into_iter().zip([first, second])
+            {
+                answer(stream, status, template, &request);
             }
         });
         FakeServer { address, bodies }
@@ -995,6 +1092,72 @@ mod tests {
 
     const RECEIPT: &str = r#"{"batch_id":"{ID}","received_at":1,"survey_responses":{N},"tally_sheets":0,"duplicate":false}"#;
     const DUPLICATE: &str = r#"{"batch_id":"{ID}","received_at":1,"survey_responses":{N},"tally_sheets":0,"duplicate":true}"#;
+
+    #[test]
+    fn two_batches_travel_at_once_and_both_are_acknowledged() {
+        let server = paired_server((201, RECEIPT), (201, RECEIPT));
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_with(dir.path(), &server.address, 4);
+        let client = ApiClient::new(&server.address).unwrap().with_token("t");
+        let options = PushOptions {
+            batch_items: 2,
+            in_flight: 2,
+            ..options()
+        };
+        let report = push(
+            &mut store,
+            &client,
+            options,
+            &mut Events::default(),
+            &mut |_| {},
+        );
+        assert!(report.error.is_none(), "{:?}", report.error);
+        assert_eq!((report.batches, report.survey_responses), (2, 4));
+        assert_eq!(server.bodies.lock().unwrap().len(), 2);
+        assert!(store.pending_batch().unwrap().is_none());
+        assert_eq!(store.acknowledged_batches().unwrap(), 2);
+        assert!(store.items_in(ItemState::Queued).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_batch_that_fails_beside_a_stored_one_stays_saved_and_the_other_is_acknowledged() {
+        let server = paired_server(
+            (
+                409,
+                r#"{"error":{"code":"batch_conflict","message":"other content"}}"#,
+            ),
+            (201, RECEIPT),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_with(dir.path(), &server.address, 4);
+        let client = ApiClient::new(&server.address).unwrap().with_token("t");
+        let options = PushOptions {
+            batch_items: 2,
+            in_flight: 2,
+            ..options()
+        };
+        let report = push(
+            &mut store,
+            &client,
+            options,
+            &mut Events::default(),
+            &mut |_| {},
+        );
+        assert!(
+            matches!(&report.error, Some(CliError::Push { cause, .. }) if cause.code() == Some(ErrorCode::BatchConflict)),
+            "{:?}",
+            report.error
+        );
+        assert_eq!((report.batches, report.survey_responses), (1, 2));
+        assert_eq!(store.acknowledged_batches().unwrap(), 1);
+        let kept = store
+            .pending_batch()
+            .unwrap()
+            .expect("the refused batch stays saved");
+        assert_eq!(kept.item_count, 2);
+        // nothing new went out after the error
+        assert_eq!(server.bodies.lock().unwrap().len(), 2);
+    }
 
     #[test]
     fn network_errors_and_5xx_are_retried_with_the_same_id_and_bytes() {
