@@ -8,7 +8,7 @@
 //! returning a fixed body, raw SQLite inserts of the same rows).
 //!
 //! ```text
-//! cargo run --release -p canvass-tests --bin bench -- [--quick] [--postgres URL] [--only LIST]
+//! cargo build --release --workspace --bins && target/release/bench [--quick] [--postgres URL] [--only LIST]
 //! ```
 //!
 //! `--only submissions,ballots,sync,results,export,raw` runs only those scenarios (the
@@ -359,17 +359,12 @@ fn build_binaries() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "canvass-server",
-            "-p",
-            "canvass-cli",
-            "--bins",
-        ])
+        // the whole workspace, as docs/performance.md builds it: another package selection
+        // unifies dependency features differently and would rebuild the server on every run
+        .args(["build", "--quiet", "--workspace", "--bins"])
         .arg("--target-dir")
-        .arg(target);
+        .arg(target)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     if dir.ends_with("release") {
         command.arg("--release");
     }
