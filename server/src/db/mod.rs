@@ -129,18 +129,65 @@ pub enum DbConnection {
 /// connection commits in between, its first write fails at once with "database is locked",
 /// which no busy timeout cures. Taking the lock first (a write that changes nothing) makes it
 /// wait its turn instead. On PostgreSQL this is a plain transaction. Every write path uses it.
+///
+/// On SQLite the writers of this process also queue on [`SqliteWriters`] first: SQLite lets
+/// one writer in at a time, and a connection that finds the lock taken sleeps in growing steps
+/// (up to 100 ms) before it looks again, so a writer would often sleep on past the moment the
+/// lock came free. Queued on a mutex, the next one starts as soon as the last one commits.
+/// The busy timeout still covers writers in other processes.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     use diesel::{Connection, RunQueryDsl};
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    let _turn = sqlite.then(SqliteWriters::wait_turn);
     conn.transaction(|conn| {
-        if matches!(conn, DbConnection::Sqlite(_)) {
+        if sqlite {
             diesel::sql_query("UPDATE units SET name = name WHERE 1 = 0").execute(conn)?;
         }
         f(conn)
     })
+}
+
+/// The queue of this process's SQLite write transactions (see [`write_transaction`]).
+pub struct SqliteWriters;
+
+static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+thread_local! {
+    /// Whether this thread holds the turn: a write transaction nested in another one (a
+    /// savepoint) must not wait for itself.
+    static HOLDS_TURN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This thread's turn to write; the next writer's when dropped.
+pub struct WriterTurn {
+    guard: Option<std::sync::MutexGuard<'static, ()>>,
+}
+
+impl SqliteWriters {
+    /// Waits until no other thread of this process is in a SQLite write transaction.
+    pub fn wait_turn() -> WriterTurn {
+        if HOLDS_TURN.with(std::cell::Cell::get) {
+            return WriterTurn { guard: None };
+        }
+        // a writer that panicked left nothing half-written (its transaction rolled back)
+        let guard = SQLITE_WRITERS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        HOLDS_TURN.with(|h| h.set(true));
+        WriterTurn { guard: Some(guard) }
+    }
+}
+
+impl Drop for WriterTurn {
+    fn drop(&mut self) {
+        if self.guard.is_some() {
+            HOLDS_TURN.with(|h| h.set(false));
+        }
+    }
 }
 
 /// Which database engine a URL names.
@@ -487,6 +534,53 @@ mod tests {
     /// Pages of the database file on disk, as opposed to pages still only in the log.
     fn file_pages(path: &std::path::Path) -> u64 {
         std::fs::metadata(path).unwrap().len() / 4096
+    }
+
+    #[test]
+    fn sqlite_writers_take_turns_and_a_nested_write_does_not_wait_for_itself() {
+        use diesel::RunQueryDsl;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("turns.db").display());
+        let (pool, _) = open(&url, 4).unwrap();
+        pool.get()
+            .unwrap()
+            .batch_execute(
+                "CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0);",
+            )
+            .unwrap();
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let pool = pool.clone();
+                std::thread::spawn(move || {
+                    let mut conn = pool.get().unwrap();
+                    for _ in 0..25 {
+                        write_transaction(&mut conn, |conn| {
+                            // a read, then a write: safe only with the lock taken first
+                            let n: i64 =
+                                diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                                    "(SELECT n FROM counter)",
+                                ))
+                                .get_result(conn)?;
+                            // a nested write transaction (a savepoint) on the same thread
+                            write_transaction(conn, |conn| {
+                                diesel::sql_query(format!("UPDATE counter SET n = {}", n + 1))
+                                    .execute(conn)
+                            })
+                        })
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let n: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT n FROM counter)",
+        ))
+        .get_result(&mut *pool.get().unwrap())
+        .unwrap();
+        assert_eq!(n, 100, "no write was lost or refused");
     }
 
     #[test]
