@@ -452,8 +452,14 @@ impl TallyDelta {
 
     /// Inserts the rows still waiting, then writes every summed increment: one upsert per
     /// tally row touched.
-    pub fn write(self, conn: &mut DbConnection) -> Result<(), StoreError> {
+    pub fn write(mut self, conn: &mut DbConnection) -> Result<(), StoreError> {
         use super::Param::{BigInt, Double, Integer, NullableBigInt, Text};
+        use rand::seq::SliceRandom;
+        // PostgreSQL places new rows in the order they are inserted: a group's rows go in
+        // shuffled, so neither their place nor their transaction id tells them apart
+        let mut rng = rand::thread_rng();
+        self.responses.shuffle(&mut rng);
+        self.comments.shuffle(&mut rng);
         let responses: Vec<_> = self
             .responses
             .iter()
