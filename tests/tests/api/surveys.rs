@@ -779,3 +779,69 @@ fn results_carry_a_hundred_comments_at_most_and_say_there_are_more() {
         "every answer still counts"
     );
 }
+
+#[test]
+fn answers_stored_together_keep_no_order_of_arrival_in_their_place_or_transaction() {
+    use canvass_server::db::surveys::{insert_response_row, NewResponse, TallyDelta};
+    let app = TestApp::spawn();
+    let c = county(&app);
+    let survey = create(&app, &c);
+    let id = survey["id"].as_i64().unwrap();
+    publish(&app, &c, id);
+    // 40 answer sets stored in one transaction, as a group commit or a field batch stores
+    // them, each numbered in the order it came
+    let answers: Vec<String> = (0..40).map(|i| json!({ "n": i }).to_string()).collect();
+    let (pool, _) = canvass_server::db::open(app.db.url(), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    canvass_server::db::write_transaction(&mut conn, |conn| {
+        let mut delta = TallyDelta::default();
+        for a in &answers {
+            let row = NewResponse {
+                survey_id: id,
+                version: 1,
+                target_unit_id: c.departments[0],
+                respondent_unit_id: None,
+                channel: "web",
+                day: "2026-12-01",
+                answers: a,
+                tallies: Vec::new(),
+                sums: Vec::new(),
+                comments: Vec::new(),
+            };
+            insert_response_row(conn, &row, &mut delta)?;
+        }
+        delta.write(conn)
+    })
+    .unwrap();
+    // the rows in the order they lie in the table: PostgreSQL's physical position (ctid),
+    // SQLite's key order (the table is WITHOUT ROWID)
+    let order = if app.db.is_postgres() {
+        "ctid"
+    } else {
+        "survey_id, id"
+    };
+    let stored: Vec<String> = inspect::strings(
+        app.db.url(),
+        &format!(
+            "SELECT answers AS v FROM survey_responses WHERE survey_id = {id} ORDER BY {order}"
+        ),
+    )
+    .into_iter()
+    .map(Option::unwrap)
+    .collect();
+    assert_eq!(stored.len(), 40);
+    assert_ne!(
+        stored, answers,
+        "the rows lie in the order they came (1 in 40! by chance)"
+    );
+    if app.db.is_postgres() {
+        let transactions = inspect::strings(
+            app.db.url(),
+            &format!(
+                "SELECT CAST(COUNT(DISTINCT xmin::text) AS TEXT) AS v FROM survey_responses \
+                 WHERE survey_id = {id}"
+            ),
+        );
+        assert_eq!(transactions, [Some("1".to_string())]);
+    }
+}
