@@ -42,11 +42,7 @@ pub fn status(store: &LocalStore) -> Result<Status, CliError> {
         surveys: cached.as_ref().map_or(0, |c| c.manifest.surveys.len()),
         rounds: cached.as_ref().map_or(0, |c| c.manifest.rounds.len()),
         counts: store.counts()?,
-        pending: store
-            .pending_batches()?
-            .into_iter()
-            .map(|b| (b.batch_id, b.item_count))
-            .collect(),
+        pending: store.pending_batches()?,
         attention: store.items_in(ItemState::Attention)?,
     })
 }

@@ -666,49 +666,53 @@ impl LocalStore {
     }
 
     /// The oldest batch built but not yet acknowledged other than those named (the ones a
-    /// push has on their way).
+    /// push has on their way). Only its body is read, not the others'.
     pub fn pending_batch_except(
         &self,
         except: &[&str],
     ) -> Result<Option<PendingBatch>, StoreError> {
-        Ok(self
+        let Some((batch_id, _)) = self
             .pending_batches()?
             .into_iter()
-            .find(|b| !except.contains(&b.batch_id.as_str())))
+            .find(|(id, _)| !except.contains(&id.as_str()))
+        else {
+            return Ok(None);
+        };
+        let (body, count, attempts): (Option<Vec<u8>>, i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT body, item_count, attempts FROM batches WHERE batch_id = ?1",
+                [&batch_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let body = body.ok_or_else(|| self.damaged(format!("batch {batch_id} has no body")))?;
+        Ok(Some(PendingBatch {
+            batch_id,
+            body,
+            item_count: usize::try_from(count).unwrap_or(0),
+            attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        }))
     }
 
-    /// Every batch built but not yet acknowledged, oldest first: as many as an interrupted
-    /// push had on their way.
-    pub fn pending_batches(&self) -> Result<Vec<PendingBatch>, StoreError> {
+    /// The id and item count of every batch built but not yet acknowledged, oldest first: as
+    /// many as an interrupted push had on their way.
+    pub fn pending_batches(&self) -> Result<Vec<(String, usize)>, StoreError> {
         let mut select = self
             .conn
             .prepare_cached(
-                "SELECT batch_id, body, item_count, attempts FROM batches \
-                 WHERE state = 'pending' ORDER BY seq",
+                "SELECT batch_id, item_count FROM batches WHERE state = 'pending' ORDER BY seq",
             )
             .map_err(|e| self.err(e))?;
         let rows = select
             .query_map([], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    r.get::<_, Option<Vec<u8>>>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
+                    usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
                 ))
             })
             .map_err(|e| self.err(e))?;
-        let mut batches = Vec::new();
-        for row in rows {
-            let (batch_id, body, count, attempts) = row.map_err(|e| self.err(e))?;
-            let body = body.ok_or_else(|| self.damaged(format!("batch {batch_id} has no body")))?;
-            batches.push(PendingBatch {
-                batch_id,
-                body,
-                item_count: usize::try_from(count).unwrap_or(0),
-                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-            });
-        }
-        Ok(batches)
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     /// Builds the next batch from the oldest queued items, at most `max_items` of them and
