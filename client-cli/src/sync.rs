@@ -1093,11 +1093,9 @@ mod tests {
     const RECEIPT: &str = r#"{"batch_id":"{ID}","received_at":1,"survey_responses":{N},"tally_sheets":0,"duplicate":false}"#;
     const DUPLICATE: &str = r#"{"batch_id":"{ID}","received_at":1,"survey_responses":{N},"tally_sheets":0,"duplicate":true}"#;
 
-    #[test]
-    fn two_batches_travel_at_once_and_both_are_acknowledged() {
-        let server = paired_server((201, RECEIPT), (201, RECEIPT));
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = store_with(dir.path(), &server.address, 4);
+    /// Pushes 4 items in 2 batches, both in flight at once, to `server`.
+    fn push_two_at_once(server: &FakeServer, dir: &Path) -> (PushReport, LocalStore) {
+        let mut store = store_with(dir, &server.address, 4);
         let client = ApiClient::new(&server.address).unwrap().with_token("t");
         let options = PushOptions {
             batch_items: 2,
@@ -1111,6 +1109,14 @@ mod tests {
             &mut Events::default(),
             &mut |_| {},
         );
+        (report, store)
+    }
+
+    #[test]
+    fn two_batches_travel_at_once_and_both_are_acknowledged() {
+        let server = paired_server((201, RECEIPT), (201, RECEIPT));
+        let dir = tempfile::tempdir().unwrap();
+        let (report, store) = push_two_at_once(&server, dir.path());
         assert!(report.error.is_none(), "{:?}", report.error);
         assert_eq!((report.batches, report.survey_responses), (2, 4));
         assert_eq!(server.bodies.lock().unwrap().len(), 2);
@@ -1129,20 +1135,7 @@ mod tests {
             (201, RECEIPT),
         );
         let dir = tempfile::tempdir().unwrap();
-        let mut store = store_with(dir.path(), &server.address, 4);
-        let client = ApiClient::new(&server.address).unwrap().with_token("t");
-        let options = PushOptions {
-            batch_items: 2,
-            in_flight: 2,
-            ..options()
-        };
-        let report = push(
-            &mut store,
-            &client,
-            options,
-            &mut Events::default(),
-            &mut |_| {},
-        );
+        let (report, store) = push_two_at_once(&server, dir.path());
         assert!(
             matches!(&report.error, Some(CliError::Push { cause, .. }) if cause.code() == Some(ErrorCode::BatchConflict)),
             "{:?}",

@@ -559,6 +559,17 @@ impl From<diesel::result::Error> for StoreError {
 mod tests {
     use super::*;
 
+    /// A pool of `size` on a fresh SQLite file named `name` in a directory removed when the
+    /// first value is dropped.
+    fn scratch(name: &str, size: u32) -> (tempfile::TempDir, Pool) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!(
+            "sqlite://{}",
+            dir.path().join(format!("{name}.db")).display()
+        );
+        (dir, open(&url, size).unwrap().0)
+    }
+
     /// Pages of the database file on disk, as opposed to pages still only in the log.
     fn file_pages(path: &std::path::Path) -> u64 {
         std::fs::metadata(path).unwrap().len() / 4096
@@ -567,9 +578,7 @@ mod tests {
     #[test]
     fn sqlite_writers_take_turns_and_a_nested_write_does_not_wait_for_itself() {
         use diesel::RunQueryDsl;
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("turns.db").display());
-        let (pool, _) = open(&url, 4).unwrap();
+        let (_dir, pool) = scratch("turns", 4);
         pool.get()
             .unwrap()
             .batch_execute(
@@ -660,9 +669,7 @@ mod tests {
     #[test]
     fn counts_are_added_to_existing_rows_and_new_ones_inserted_across_statements() {
         use diesel::RunQueryDsl;
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("counts.db").display());
-        let (pool, _) = open(&url, 1).unwrap();
+        let (_dir, pool) = scratch("counts", 1);
         let mut conn = pool.get().unwrap();
         conn.batch_execute(
             "CREATE TABLE counters (k BIGINT NOT NULL, name TEXT NOT NULL, n BIGINT NOT NULL, \
@@ -714,9 +721,7 @@ mod tests {
     #[test]
     fn rows_are_inserted_across_statements_with_their_nulls() {
         use diesel::RunQueryDsl;
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("rows.db").display());
-        let (pool, _) = open(&url, 1).unwrap();
+        let (_dir, pool) = scratch("rows", 1);
         let mut conn = pool.get().unwrap();
         conn.batch_execute(
             "CREATE TABLE things (id TEXT PRIMARY KEY, parent BIGINT, n BIGINT NOT NULL, \
