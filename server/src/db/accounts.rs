@@ -70,7 +70,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<AccountRow, StoreError> 
     Ok(accounts::table
         .find(id)
         .select(AccountRow::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// Finds an account by username.
@@ -81,7 +81,7 @@ pub fn find_by_username(
     Ok(accounts::table
         .filter(accounts::username.eq(username))
         .select(AccountRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -244,7 +244,7 @@ pub fn find_device(conn: &mut DbConnection, id: &str) -> Result<Option<DeviceRow
     Ok(device_tokens::table
         .find(id)
         .select(DeviceRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

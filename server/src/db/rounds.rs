@@ -78,7 +78,7 @@ pub fn find_official(conn: &mut DbConnection, id: i64) -> Result<OfficialRow, St
     Ok(officials::table
         .find(id)
         .select(OfficialRow::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// Officials of units in the subtree with root `path` (all when `None`).
@@ -156,7 +156,7 @@ pub fn find_round(conn: &mut DbConnection, id: i64) -> Result<RoundRow, StoreErr
     Ok(rounds::table
         .find(id)
         .select(RoundRow::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// Finds a round by its ballot-page slug.
@@ -167,7 +167,7 @@ pub fn find_round_by_slug(
     Ok(rounds::table
         .filter(rounds::slug.eq(slug))
         .select(RoundRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -271,7 +271,7 @@ pub fn find_code(
             ballot_codes::elector_group,
             ballot_codes::used,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -490,7 +490,7 @@ pub fn current_sheet(
     Ok(sheets_query(round_id)
         .filter(tally_sheets::station.eq(station))
         .filter(tally_sheets::replaced_at.is_null())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

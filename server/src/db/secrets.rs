@@ -15,7 +15,7 @@ pub fn get_or_create(
     let existing = server_secrets::table
         .find(name)
         .select(server_secrets::value)
-        .first::<String>(conn)
+        .get_result::<String>(conn)
         .optional()?;
     if let Some(value) = existing {
         return Ok(value);
@@ -37,5 +37,5 @@ pub fn get_or_create(
     Ok(server_secrets::table
         .find(name)
         .select(server_secrets::value)
-        .first::<String>(conn)?)
+        .get_result::<String>(conn)?)
 }

@@ -198,7 +198,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<SurveyRow, StoreError> {
     Ok(surveys::table
         .find(id)
         .select(SurveyRow::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// Finds a survey by its own slug or one of its targets' slugs; returns the survey and, for a
@@ -210,7 +210,7 @@ pub fn find_by_slug(
     if let Some(row) = surveys::table
         .filter(surveys::slug.eq(slug))
         .select(SurveyRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
     {
         return Ok(Some((row, None)));
@@ -218,7 +218,7 @@ pub fn find_by_slug(
     let target = survey_targets::table
         .filter(survey_targets::slug.eq(slug))
         .select((survey_targets::survey_id, survey_targets::unit_id))
-        .first::<(i64, i64)>(conn)
+        .get_result::<(i64, i64)>(conn)
         .optional()?;
     match target {
         Some((survey_id, unit_id)) => Ok(Some((find(conn, survey_id)?, Some(unit_id)))),
@@ -256,7 +256,7 @@ pub fn version(
     Ok(survey_versions::table
         .find((survey_id, version))
         .select(VersionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

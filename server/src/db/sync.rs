@@ -24,7 +24,7 @@ pub fn find(conn: &mut DbConnection, batch_id: &str) -> Result<Option<BatchRow>,
     Ok(sync_batches::table
         .find(batch_id)
         .select(BatchRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

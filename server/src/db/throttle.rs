@@ -25,7 +25,7 @@ pub fn wait_secs(
     let row = login_throttle::table
         .find(key)
         .select((login_throttle::failures, login_throttle::last_failure))
-        .first::<(i32, i64)>(conn)
+        .get_result::<(i32, i64)>(conn)
         .optional()?;
     Ok(row.map_or(0, |(failures, last)| {
         remaining_wait(i64::from(failures), last, free, now)
@@ -49,7 +49,7 @@ pub fn record_failure(conn: &mut DbConnection, key: &str, now: i64) -> Result<()
         let row = login_throttle::table
             .find(key)
             .select((login_throttle::failures, login_throttle::last_failure))
-            .first::<(i32, i64)>(conn)
+            .get_result::<(i32, i64)>(conn)
             .optional()?;
         match row {
             Some((failures, last)) => {

@@ -61,7 +61,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> Result<UnitRow, StoreError> {
     Ok(units::table
         .find(id)
         .select(UnitRow::as_select())
-        .first(conn)?)
+        .get_result(conn)?)
 }
 
 /// Every unit in the subtree whose root has `path` (all units when `path` is `None`), in tree
