@@ -33,29 +33,28 @@ pub enum Param<'a> {
     Text(&'a str),
 }
 
-/// Rows per statement in [`add_counts`] and [`insert_rows`] (well within both engines' limits
-/// on bound values).
-const ROWS_PER_STATEMENT: usize = 200;
+/// Most rows in one statement of [`add_counts`] and [`insert_rows`] (well within both engines'
+/// limits on bound values).
+const MAX_ROWS_PER_STATEMENT: usize = 128;
 
-/// Inserts rows into `table`, one multi-row `INSERT` per 200 rows. Each row is
-/// `columns.len()` values, in column order. `table` and `columns` are written into the SQL as
-/// they are: callers pass their own constant names, never anything received; the values are
-/// always bound. On PostgreSQL this saves a round trip per row; diesel prepares the statement
-/// anew each time, which on SQLite costs more than the cached one-row insert it replaces.
+/// Inserts rows into `table` with multi-row `INSERT`s. Each row is `columns.len()` values, in
+/// column order. `table` and `columns` are written into the SQL as they are: callers pass their
+/// own constant names, never anything received; the values are always bound. On PostgreSQL this
+/// saves a round trip per row. The statements are prepared once per connection and kept (see
+/// [`write_rows`]).
 pub fn insert_rows(
     conn: &mut DbConnection,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Param<'_>>],
 ) -> Result<(), diesel::result::Error> {
-    write_rows(conn, table, columns, rows, |_| {})
+    write_rows(conn, table, columns, rows, "")
 }
 
 /// Adds rows of counts to a counter table: each row's `key` columns name a counter row, its
-/// `counters` columns are added to it (inserted when new). One multi-row
-/// `INSERT … ON CONFLICT (key) DO UPDATE SET c = table.c + excluded.c` per 200 rows, not one
-/// statement per row: diesel prepares every upsert anew (it caches neither `sql_query` nor
-/// `DO UPDATE`), and a group commit touches a hundred counter rows or more. Each row is
+/// `counters` columns are added to it (inserted when new). Multi-row
+/// `INSERT … ON CONFLICT (key) DO UPDATE SET c = table.c + excluded.c` statements, not one
+/// statement per row: a group commit touches a hundred counter rows or more. Each row is
 /// `key.len() + counters.len()` values, in column order; a key must not repeat (PostgreSQL
 /// refuses to update one row twice in a statement). The rows are written in the order given,
 /// so writers that sort their keys lock counter rows in one order. `table`, `key` and
@@ -70,80 +69,125 @@ pub fn add_counts(
 ) -> Result<(), diesel::result::Error> {
     use std::fmt::Write as _;
     let columns: Vec<&str> = key.iter().chain(counters).copied().collect();
-    write_rows(conn, table, &columns, rows, |sql| {
-        let _ = write!(sql, " ON CONFLICT ({}) DO UPDATE SET ", key.join(", "));
-        for (i, c) in counters.iter().enumerate() {
-            let _ = write!(
-                sql,
-                "{}{c} = {table}.{c} + excluded.{c}",
-                if i == 0 { "" } else { ", " }
-            );
+    let mut tail = format!(" ON CONFLICT ({}) DO UPDATE SET ", key.join(", "));
+    for (i, c) in counters.iter().enumerate() {
+        let _ = write!(
+            tail,
+            "{}{c} = {table}.{c} + excluded.{c}",
+            if i == 0 { "" } else { ", " }
+        );
+    }
+    write_rows(conn, table, &columns, rows, &tail)
+}
+
+/// The sizes of the statements that write `rows` rows: the largest power of two that fits,
+/// then the next, so that a table is only ever written by statements of eight sizes (1, 2, 4
+/// … 128 rows), each prepared once and cached by the connection.
+fn statement_sizes(mut rows: usize) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        if rows == 0 {
+            return None;
         }
+        let size = if rows >= MAX_ROWS_PER_STATEMENT {
+            MAX_ROWS_PER_STATEMENT
+        } else {
+            1 << rows.ilog2()
+        };
+        rows -= size;
+        Some(size)
     })
 }
 
 /// The multi-row `INSERT`s of [`insert_rows`] and [`add_counts`]; `tail` ends each statement.
+///
+/// diesel prepares a `sql_query` anew at every run and never caches it (its text might be
+/// built from anything); parsing and planning a 100-row upsert cost more than running it. A
+/// [`RowsStatement`] is cached by its text, and [`statement_sizes`] keeps the texts few.
 fn write_rows(
     conn: &mut DbConnection,
     table: &str,
     columns: &[&str],
     rows: &[Vec<Param<'_>>],
-    tail: impl Fn(&mut String),
+    tail: &str,
 ) -> Result<(), diesel::result::Error> {
-    use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
     use diesel::RunQueryDsl;
-    use std::fmt::Write as _;
-    macro_rules! bound {
-        ($query:expr, $rows:expr) => {{
-            let mut query = $query;
-            for param in $rows.iter().flatten() {
-                query = match *param {
-                    Param::BigInt(v) => query.bind::<BigInt, _>(v),
-                    Param::NullableBigInt(v) => query.bind::<Nullable<BigInt>, _>(v),
-                    Param::Integer(v) => query.bind::<Integer, _>(v),
-                    Param::Double(v) => query.bind::<Double, _>(v),
-                    Param::Text(v) => query.bind::<Text, _>(v),
-                };
-            }
-            query
-        }};
-    }
-    let width = columns.len();
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        for (r, row) in chunk.iter().enumerate() {
-            debug_assert_eq!(row.len(), width, "a row of {table} has {width} values");
-            sql.push_str(if r == 0 { "(" } else { ", (" });
-            for c in 0..width {
-                let _ = write!(
-                    sql,
-                    "{}${}",
-                    if c == 0 { "" } else { ", " },
-                    r * width + c + 1
-                );
-            }
-            sql.push(')');
-        }
-        tail(&mut sql);
+    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut rest = rows;
+    for size in statement_sizes(rows.len()) {
+        let (chunk, after) = rest.split_at(size);
+        rest = after;
+        let statement = RowsStatement {
+            head: &head,
+            width: columns.len(),
+            rows: chunk,
+            tail,
+        };
         match conn {
-            DbConnection::Sqlite(c) => {
-                bound!(
-                    diesel::sql_query(&sql).into_boxed::<diesel::sqlite::Sqlite>(),
-                    chunk
-                )
-                .execute(c)?;
-            }
-            DbConnection::Pg(c) => {
-                bound!(
-                    diesel::sql_query(&sql).into_boxed::<diesel::pg::Pg>(),
-                    chunk
-                )
-                .execute(c)?;
-            }
-        }
+            DbConnection::Sqlite(c) => statement.execute(c)?,
+            DbConnection::Pg(c) => statement.execute(c)?,
+        };
     }
     Ok(())
 }
+
+/// One multi-row statement of [`write_rows`]: `head`, then each row's values bound in
+/// parentheses, then `tail`. Safe to cache: its text depends only on the constant names and
+/// the number of rows.
+struct RowsStatement<'a> {
+    head: &'a str,
+    width: usize,
+    rows: &'a [Vec<Param<'a>>],
+    tail: &'a str,
+}
+
+impl diesel::query_builder::QueryId for RowsStatement<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for RowsStatement<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Integer>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Double>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+    Option<i64>:
+        diesel::serialize::ToSql<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, DB>,
+    i32: diesel::serialize::ToSql<diesel::sql_types::Integer, DB>,
+    f64: diesel::serialize::ToSql<diesel::sql_types::Double, DB>,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
+        out.push_sql(self.head);
+        for (r, row) in self.rows.iter().enumerate() {
+            debug_assert_eq!(row.len(), self.width, "every row has one value per column");
+            out.push_sql(if r == 0 { "(" } else { ", (" });
+            for (c, param) in row.iter().enumerate() {
+                if c > 0 {
+                    out.push_sql(", ");
+                }
+                match param {
+                    Param::BigInt(v) => out.push_bind_param::<BigInt, _>(v)?,
+                    Param::NullableBigInt(v) => out.push_bind_param::<Nullable<BigInt>, _>(v)?,
+                    Param::Integer(v) => out.push_bind_param::<Integer, _>(v)?,
+                    Param::Double(v) => out.push_bind_param::<Double, _>(v)?,
+                    Param::Text(v) => out.push_bind_param::<Text, _>(*v)?,
+                }
+            }
+            out.push_sql(")");
+        }
+        out.push_sql(self.tail);
+        Ok(())
+    }
+}
+
+impl<Conn> diesel::RunQueryDsl<Conn> for RowsStatement<'_> {}
 
 /// A connection to either backend; queries written once against it run on both.
 #[derive(diesel::MultiConnection)]
@@ -691,7 +735,8 @@ mod tests {
                 })
                 .collect()
         };
-        // 500 rows: three statements; then 300 of them again and 100 new ones
+        // 500 rows: seven statements (128 × 3, 64, 32, 16, 4); then 300 of them again and 100
+        // new ones
         add_counts(
             &mut conn,
             "counters",
@@ -719,6 +764,50 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_written_by_statements_of_eight_sizes_at_most() {
+        for n in 0..=1000 {
+            let sizes: Vec<usize> = statement_sizes(n).collect();
+            assert_eq!(sizes.iter().sum::<usize>(), n);
+            assert!(sizes
+                .iter()
+                .all(|s| s.is_power_of_two() && *s <= MAX_ROWS_PER_STATEMENT));
+            assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+        }
+        assert_eq!(
+            statement_sizes(300).collect::<Vec<_>>(),
+            [128, 128, 32, 8, 4]
+        );
+    }
+
+    #[test]
+    fn multi_row_statements_are_prepared_once_per_size_and_kept() {
+        use diesel::connection::{Connection as _, InstrumentationEvent};
+        use std::sync::{Arc, Mutex};
+        let (_dir, pool) = scratch("cached", 1);
+        let mut conn = pool.get().unwrap();
+        conn.batch_execute("CREATE TABLE counters (k BIGINT PRIMARY KEY, n BIGINT NOT NULL)")
+            .unwrap();
+        let cached = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = Arc::clone(&cached);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                seen.lock().unwrap().push(sql.to_string());
+            }
+        });
+        let rows = |keys: std::ops::Range<i64>| -> Vec<Vec<Param<'static>>> {
+            keys.map(|k| vec![Param::BigInt(k), Param::BigInt(1)])
+                .collect()
+        };
+        // 7 rows (4 + 2 + 1), then 7, 6 and 5 more: the same three statements each time
+        for keys in [0..7, 3..10, 20..26, 40..45] {
+            add_counts(&mut conn, "counters", &["k"], &["n"], &rows(keys)).unwrap();
+        }
+        let cached = cached.lock().unwrap();
+        assert_eq!(cached.len(), 3, "{cached:?}");
+        assert!(cached.iter().all(|sql| sql.contains("ON CONFLICT (k)")));
+    }
+
+    #[test]
     fn rows_are_inserted_across_statements_with_their_nulls() {
         use diesel::RunQueryDsl;
         let (_dir, pool) = scratch("rows", 1);
@@ -729,7 +818,7 @@ mod tests {
         )
         .unwrap();
         let ids: Vec<String> = (0..450).map(|i| format!("id{i}")).collect();
-        // 450 rows: three statements; every third row has no parent
+        // 450 rows: six statements (128 × 3, 64, 2); every third row has no parent
         let rows: Vec<Vec<Param<'_>>> = ids
             .iter()
             .zip(0_i64..)
