@@ -101,8 +101,10 @@ fn statement_sizes(mut rows: usize) -> impl Iterator<Item = usize> {
 /// The multi-row `INSERT`s of [`insert_rows`] and [`add_counts`]; `tail` ends each statement.
 ///
 /// diesel prepares a `sql_query` anew at every run and never caches it (its text might be
-/// built from anything); parsing and planning a 100-row upsert cost more than running it. A
-/// [`RowsStatement`] is cached by its text, and [`statement_sizes`] keeps the texts few.
+/// built from anything); parsing and planning a 100-row upsert cost more than running it. On
+/// SQLite a [`RowsStatement`] is cached by its text, and [`statement_sizes`] keeps the texts
+/// few. On PostgreSQL every row goes in one [`ColumnsStatement`]: one array per column, one
+/// statement text per table, one round trip however many rows.
 fn write_rows(
     conn: &mut DbConnection,
     table: &str,
@@ -111,27 +113,38 @@ fn write_rows(
     tail: &str,
 ) -> Result<(), diesel::result::Error> {
     use diesel::RunQueryDsl;
-    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    let mut rest = rows;
-    for size in statement_sizes(rows.len()) {
-        let (chunk, after) = rest.split_at(size);
-        rest = after;
-        let statement = RowsStatement {
-            head: &head,
-            width: columns.len(),
-            rows: chunk,
-            tail,
-        };
-        match conn {
-            DbConnection::Sqlite(c) => statement.execute(c)?,
-            DbConnection::Pg(c) => statement.execute(c)?,
-        };
+    match conn {
+        DbConnection::Sqlite(c) => {
+            let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+            let mut rest = rows;
+            for size in statement_sizes(rows.len()) {
+                let (chunk, after) = rest.split_at(size);
+                rest = after;
+                RowsStatement {
+                    head: &head,
+                    width: columns.len(),
+                    rows: chunk,
+                    tail,
+                }
+                .execute(c)?;
+            }
+        }
+        DbConnection::Pg(c) => {
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let head = format!(
+                "INSERT INTO {table} ({}) SELECT * FROM unnest(",
+                columns.join(", ")
+            );
+            ColumnsStatement::new(&head, columns.len(), rows, tail)?.execute(c)?;
+        }
     }
     Ok(())
 }
 
-/// One multi-row statement of [`write_rows`]: `head`, then each row's values bound in
-/// parentheses, then `tail`. Safe to cache: its text depends only on the constant names and
+/// One multi-row statement of [`write_rows`] on SQLite: `head`, then each row's values bound
+/// in parentheses, then `tail`. Safe to cache: its text depends only on the constant names and
 /// the number of rows.
 struct RowsStatement<'a> {
     head: &'a str,
@@ -145,23 +158,10 @@ impl diesel::query_builder::QueryId for RowsStatement<'_> {
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<DB> diesel::query_builder::QueryFragment<DB> for RowsStatement<'_>
-where
-    DB: diesel::backend::Backend
-        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
-        + diesel::sql_types::HasSqlType<diesel::sql_types::Integer>
-        + diesel::sql_types::HasSqlType<diesel::sql_types::Double>
-        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
-    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
-    Option<i64>:
-        diesel::serialize::ToSql<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, DB>,
-    i32: diesel::serialize::ToSql<diesel::sql_types::Integer, DB>,
-    f64: diesel::serialize::ToSql<diesel::sql_types::Double, DB>,
-    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-{
+impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for RowsStatement<'_> {
     fn walk_ast<'b>(
         &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
     ) -> diesel::QueryResult<()> {
         use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
         out.push_sql(self.head);
@@ -188,6 +188,127 @@ where
 }
 
 impl<Conn> diesel::RunQueryDsl<Conn> for RowsStatement<'_> {}
+
+/// The values of one column of a [`ColumnsStatement`].
+enum Column<'a> {
+    BigInt(Vec<i64>),
+    NullableBigInt(Vec<Option<i64>>),
+    Integer(Vec<i32>),
+    Double(Vec<f64>),
+    Text(Vec<&'a str>),
+}
+
+impl<'a> Column<'a> {
+    /// An empty column of the kind of `first`, room for `rows` values.
+    fn like(first: Param<'a>, rows: usize) -> Self {
+        match first {
+            Param::BigInt(_) => Self::BigInt(Vec::with_capacity(rows)),
+            Param::NullableBigInt(_) => Self::NullableBigInt(Vec::with_capacity(rows)),
+            Param::Integer(_) => Self::Integer(Vec::with_capacity(rows)),
+            Param::Double(_) => Self::Double(Vec::with_capacity(rows)),
+            Param::Text(_) => Self::Text(Vec::with_capacity(rows)),
+        }
+    }
+
+    /// Adds a value; `false` when it is not of this column's kind.
+    fn push(&mut self, value: Param<'a>) -> bool {
+        match (self, value) {
+            (Self::BigInt(c), Param::BigInt(v)) => c.push(v),
+            (Self::NullableBigInt(c), Param::NullableBigInt(v)) => c.push(v),
+            (Self::Integer(c), Param::Integer(v)) => c.push(v),
+            (Self::Double(c), Param::Double(v)) => c.push(v),
+            (Self::Text(c), Param::Text(v)) => c.push(v),
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// Every row of [`write_rows`] on PostgreSQL in one statement:
+/// `INSERT INTO t (a, b) SELECT * FROM unnest($1::bigint[], $2::text[]) …`, each column's
+/// values bound as one array. Safe to cache: its text depends only on the constant names.
+struct ColumnsStatement<'a> {
+    head: &'a str,
+    columns: Vec<Column<'a>>,
+    tail: &'a str,
+}
+
+impl<'a> ColumnsStatement<'a> {
+    /// Turns rows into columns, each of the kind of its value in the first row.
+    fn new(
+        head: &'a str,
+        width: usize,
+        rows: &[Vec<Param<'a>>],
+        tail: &'a str,
+    ) -> Result<Self, diesel::result::Error> {
+        let mixed = || diesel::result::Error::QueryBuilderError("the rows' columns differ".into());
+        let first = rows.first().ok_or_else(mixed)?;
+        let mut columns: Vec<Column<'a>> =
+            first.iter().map(|p| Column::like(*p, rows.len())).collect();
+        for row in rows {
+            if row.len() != width || columns.len() != width {
+                return Err(mixed());
+            }
+            for (column, value) in columns.iter_mut().zip(row) {
+                if !column.push(*value) {
+                    return Err(mixed());
+                }
+            }
+        }
+        Ok(Self {
+            head,
+            columns,
+            tail,
+        })
+    }
+}
+
+impl diesel::query_builder::QueryId for ColumnsStatement<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ColumnsStatement<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text};
+        out.push_sql(self.head);
+        for (c, column) in self.columns.iter().enumerate() {
+            if c > 0 {
+                out.push_sql(", ");
+            }
+            match column {
+                Column::BigInt(v) => {
+                    out.push_bind_param::<Array<BigInt>, _>(v)?;
+                    out.push_sql("::bigint[]");
+                }
+                Column::NullableBigInt(v) => {
+                    out.push_bind_param::<Array<Nullable<BigInt>>, _>(v)?;
+                    out.push_sql("::bigint[]");
+                }
+                Column::Integer(v) => {
+                    out.push_bind_param::<Array<Integer>, _>(v)?;
+                    out.push_sql("::integer[]");
+                }
+                Column::Double(v) => {
+                    out.push_bind_param::<Array<Double>, _>(v)?;
+                    out.push_sql("::double precision[]");
+                }
+                Column::Text(v) => {
+                    out.push_bind_param::<Array<Text>, _>(v)?;
+                    out.push_sql("::text[]");
+                }
+            }
+        }
+        out.push_sql(")");
+        out.push_sql(self.tail);
+        Ok(())
+    }
+}
+
+impl<Conn> diesel::RunQueryDsl<Conn> for ColumnsStatement<'_> {}
 
 /// A connection to either backend; queries written once against it run on both.
 #[derive(diesel::MultiConnection)]
@@ -614,6 +735,26 @@ mod tests {
         (dir, open(&url, size).unwrap().0)
     }
 
+    /// A connection to the database the suite runs on (PostgreSQL when
+    /// `CANVASS_TEST_DATABASE_URL` names one, else a fresh SQLite file), for tests that work in
+    /// temporary tables of their own.
+    fn test_connection(name: &str) -> (Option<tempfile::TempDir>, DbConnection) {
+        match std::env::var("CANVASS_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => {
+                (None, DatabaseUrl::parse(&url).unwrap().connect().unwrap())
+            }
+            _ => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!(
+                    "sqlite://{}",
+                    dir.path().join(format!("{name}.db")).display()
+                );
+                let conn = DatabaseUrl::parse(&url).unwrap().connect().unwrap();
+                (Some(dir), conn)
+            }
+        }
+    }
+
     /// Pages of the database file on disk, as opposed to pages still only in the log.
     fn file_pages(path: &std::path::Path) -> u64 {
         std::fs::metadata(path).unwrap().len() / 4096
@@ -713,10 +854,9 @@ mod tests {
     #[test]
     fn counts_are_added_to_existing_rows_and_new_ones_inserted_across_statements() {
         use diesel::RunQueryDsl;
-        let (_dir, pool) = scratch("counts", 1);
-        let mut conn = pool.get().unwrap();
+        let (_dir, mut conn) = test_connection("counts");
         conn.batch_execute(
-            "CREATE TABLE counters (k BIGINT NOT NULL, name TEXT NOT NULL, n BIGINT NOT NULL, \
+            "CREATE TEMPORARY TABLE counters (k BIGINT NOT NULL, name TEXT NOT NULL, n BIGINT NOT NULL, \
              total DOUBLE PRECISION NOT NULL, PRIMARY KEY (k, name))",
         )
         .unwrap();
@@ -754,9 +894,9 @@ mod tests {
         )
         .unwrap();
         let t: Totals = diesel::sql_query(
-            "SELECT COUNT(*) AS rows, SUM(n) AS n, SUM(total) AS total FROM counters",
+            "SELECT COUNT(*) AS rows, CAST(SUM(n) AS BIGINT) AS n, SUM(total) AS total FROM counters",
         )
-        .get_result(&mut *conn)
+        .get_result(&mut conn)
         .unwrap();
         assert_eq!(t.rows, 600);
         assert_eq!(t.n, 500 + 2 * 400);
@@ -783,10 +923,11 @@ mod tests {
     fn multi_row_statements_are_prepared_once_per_size_and_kept() {
         use diesel::connection::{Connection as _, InstrumentationEvent};
         use std::sync::{Arc, Mutex};
-        let (_dir, pool) = scratch("cached", 1);
-        let mut conn = pool.get().unwrap();
-        conn.batch_execute("CREATE TABLE counters (k BIGINT PRIMARY KEY, n BIGINT NOT NULL)")
-            .unwrap();
+        let (_dir, mut conn) = test_connection("cached");
+        conn.batch_execute(
+            "CREATE TEMPORARY TABLE counters (k BIGINT PRIMARY KEY, n BIGINT NOT NULL)",
+        )
+        .unwrap();
         let cached = Arc::new(Mutex::new(Vec::<String>::new()));
         let seen = Arc::clone(&cached);
         conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
@@ -798,22 +939,23 @@ mod tests {
             keys.map(|k| vec![Param::BigInt(k), Param::BigInt(1)])
                 .collect()
         };
-        // 7 rows (4 + 2 + 1), then 7, 6 and 5 more: the same three statements each time
+        // 7 rows (4 + 2 + 1 on SQLite, one statement on PostgreSQL), then 7, 6 and 5 more:
+        // the same statements each time
         for keys in [0..7, 3..10, 20..26, 40..45] {
             add_counts(&mut conn, "counters", &["k"], &["n"], &rows(keys)).unwrap();
         }
+        let sqlite = conn.backend() == Backend::Sqlite;
         let cached = cached.lock().unwrap();
-        assert_eq!(cached.len(), 3, "{cached:?}");
+        assert_eq!(cached.len(), if sqlite { 3 } else { 1 }, "{cached:?}");
         assert!(cached.iter().all(|sql| sql.contains("ON CONFLICT (k)")));
     }
 
     #[test]
     fn rows_are_inserted_across_statements_with_their_nulls() {
         use diesel::RunQueryDsl;
-        let (_dir, pool) = scratch("rows", 1);
-        let mut conn = pool.get().unwrap();
+        let (_dir, mut conn) = test_connection("rows");
         conn.batch_execute(
-            "CREATE TABLE things (id TEXT PRIMARY KEY, parent BIGINT, n BIGINT NOT NULL, \
+            "CREATE TEMPORARY TABLE things (id TEXT PRIMARY KEY, parent BIGINT, n BIGINT NOT NULL, \
              total DOUBLE PRECISION NOT NULL)",
         )
         .unwrap();
@@ -835,7 +977,7 @@ mod tests {
         let t: Totals = diesel::sql_query(
             "SELECT COUNT(*) AS rows, COUNT(parent) AS n, SUM(total) AS total FROM things",
         )
-        .get_result(&mut *conn)
+        .get_result(&mut conn)
         .unwrap();
         assert_eq!(t.rows, 450);
         assert_eq!(t.n, 300, "150 rows without a parent");
