@@ -547,6 +547,8 @@ pub struct SurveyContext {
     forms: HashMap<i32, Option<FormDefinition>>,
     /// Respondent units checked so far, and whether each may be named.
     respondents: HashMap<i64, bool>,
+    /// The owner's county path ([`county_path`]), once a respondent unit is checked.
+    county: Option<String>,
 }
 
 impl SurveyContext {
@@ -557,6 +559,7 @@ impl SurveyContext {
             targets: None,
             forms: HashMap::new(),
             respondents: HashMap::new(),
+            county: None,
         }
     }
 
@@ -608,7 +611,11 @@ impl SurveyContext {
             let ok = match self.respondents.get(&village) {
                 Some(ok) => *ok,
                 None => {
-                    let ok = match check_respondent_unit(conn, &self.row, village) {
+                    if self.county.is_none() {
+                        self.county = Some(county_path(conn, &self.row)?);
+                    }
+                    let county = self.county.as_deref().unwrap_or_default();
+                    let ok = match check_respondent_unit(conn, county, village) {
                         Ok(()) => true,
                         Err(e) if e.status().is_server_error() => return Err(e.into()),
                         Err(_) => false,
@@ -694,9 +701,22 @@ fn respondent_unit_invalid() -> ApiError {
     )
 }
 
+/// The path prefix of the county the survey's owner lies in (`/<county id>/`): respondents
+/// may name any village or community under it.
+fn county_path(conn: &mut DbConnection, row: &SurveyRow) -> Result<String, StoreError> {
+    let owner = units::find(conn, row.unit_id)?;
+    Ok(format!(
+        "/{}/",
+        db::units::path_ids(&owner.path)
+            .first()
+            .copied()
+            .unwrap_or(owner.id)
+    ))
+}
+
 fn check_respondent_unit(
     conn: &mut DbConnection,
-    row: &SurveyRow,
+    county_path: &str,
     unit_id: i64,
 ) -> Result<(), ApiError> {
     let invalid = respondent_unit_invalid;
@@ -705,17 +725,8 @@ fn check_respondent_unit(
         Err(StoreError::NotFound) => return Err(invalid()),
         Err(e) => return Err(e.into()),
     };
-    let owner = units::find(conn, row.unit_id)?;
-    // the respondent's village may lie anywhere in the owner's county, not only under it
-    let county_path = format!(
-        "/{}/",
-        db::units::path_ids(&owner.path)
-            .first()
-            .copied()
-            .unwrap_or(owner.id)
-    );
     if !matches!(unit.kind(), UnitKind::Village | UnitKind::Community)
-        || !unit.path.starts_with(&county_path)
+        || !unit.path.starts_with(county_path)
     {
         return Err(invalid());
     }
@@ -727,14 +738,7 @@ pub fn respondent_units(
     conn: &mut DbConnection,
     row: &SurveyRow,
 ) -> Result<Vec<units::UnitRow>, ApiError> {
-    let owner = units::find(conn, row.unit_id)?;
-    let county_path = format!(
-        "/{}/",
-        db::units::path_ids(&owner.path)
-            .first()
-            .copied()
-            .unwrap_or(owner.id)
-    );
+    let county_path = county_path(conn, row)?;
     let mut rows = units::subtree(conn, Some(&county_path), Some(UnitKind::Village))?;
     rows.extend(units::subtree(
         conn,
