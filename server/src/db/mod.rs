@@ -337,12 +337,34 @@ where
     let sqlite = matches!(conn, DbConnection::Sqlite(_));
     let _turn = sqlite.then(SqliteWriters::wait_turn);
     conn.transaction(|conn| {
-        if sqlite {
-            diesel::sql_query("UPDATE units SET name = name WHERE 1 = 0").execute(conn)?;
+        if let DbConnection::Sqlite(c) = conn {
+            TakeWriteLock.execute(c)?;
         }
         f(conn)
     })
 }
+
+/// A write that changes nothing, so that a SQLite transaction holds the write lock from its
+/// first statement ([`write_transaction`]). A query fragment of its own, unlike a `sql_query`,
+/// is prepared once per connection and kept.
+struct TakeWriteLock;
+
+impl diesel::query_builder::QueryId for TakeWriteLock {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for TakeWriteLock {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql("UPDATE units SET name = name WHERE 1 = 0");
+        Ok(())
+    }
+}
+
+impl<Conn> diesel::RunQueryDsl<Conn> for TakeWriteLock {}
 
 /// The queue of this process's SQLite write transactions (see [`write_transaction`]).
 pub struct SqliteWriters;
@@ -917,6 +939,27 @@ mod tests {
             statement_sizes(300).collect::<Vec<_>>(),
             [128, 128, 32, 8, 4]
         );
+    }
+
+    #[test]
+    fn the_write_lock_statement_is_prepared_once_and_kept() {
+        use diesel::connection::{Connection as _, InstrumentationEvent};
+        use std::sync::{Arc, Mutex};
+        let (_dir, pool) = scratch("lock", 1);
+        let mut conn = pool.get().unwrap();
+        let events = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = Arc::clone(&events);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                seen.lock().unwrap().push(sql.to_string());
+            }
+        });
+        for _ in 0..3 {
+            write_transaction(&mut conn, |_| Ok::<_, diesel::result::Error>(())).unwrap();
+        }
+        let events = events.lock().unwrap();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(events[0].starts_with("UPDATE units"), "{events:?}");
     }
 
     #[test]
