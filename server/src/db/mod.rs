@@ -143,6 +143,22 @@ fn write_rows(
     Ok(())
 }
 
+/// Makes our own statements runnable and cached by their text: a query id that is not static
+/// sends diesel's statement cache to the SQL text (as long as the fragment never calls
+/// `unsafe_to_cache_prepared`).
+macro_rules! cached_by_text {
+    ($($ty:ty),+) => {$(
+        impl diesel::query_builder::QueryId for $ty {
+            type QueryId = ();
+            const HAS_STATIC_QUERY_ID: bool = false;
+        }
+
+        impl<Conn> diesel::RunQueryDsl<Conn> for $ty {}
+    )+};
+}
+
+cached_by_text!(RowsStatement<'_>, ColumnsStatement<'_>, TakeWriteLock);
+
 /// One multi-row statement of [`write_rows`] on SQLite: `head`, then each row's values bound
 /// in parentheses, then `tail`. Safe to cache: its text depends only on the constant names and
 /// the number of rows.
@@ -151,11 +167,6 @@ struct RowsStatement<'a> {
     width: usize,
     rows: &'a [Vec<Param<'a>>],
     tail: &'a str,
-}
-
-impl diesel::query_builder::QueryId for RowsStatement<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
 }
 
 impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for RowsStatement<'_> {
@@ -186,8 +197,6 @@ impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for RowsStatem
         Ok(())
     }
 }
-
-impl<Conn> diesel::RunQueryDsl<Conn> for RowsStatement<'_> {}
 
 /// The values of one column of a [`ColumnsStatement`].
 enum Column<'a> {
@@ -263,11 +272,6 @@ impl<'a> ColumnsStatement<'a> {
     }
 }
 
-impl diesel::query_builder::QueryId for ColumnsStatement<'_> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
 impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ColumnsStatement<'_> {
     fn walk_ast<'b>(
         &'b self,
@@ -308,8 +312,6 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for ColumnsStatement<'
     }
 }
 
-impl<Conn> diesel::RunQueryDsl<Conn> for ColumnsStatement<'_> {}
-
 /// A connection to either backend; queries written once against it run on both.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -349,11 +351,6 @@ where
 /// is prepared once per connection and kept.
 struct TakeWriteLock;
 
-impl diesel::query_builder::QueryId for TakeWriteLock {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
 impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for TakeWriteLock {
     fn walk_ast<'b>(
         &'b self,
@@ -363,8 +360,6 @@ impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for TakeWriteL
         Ok(())
     }
 }
-
-impl<Conn> diesel::RunQueryDsl<Conn> for TakeWriteLock {}
 
 /// The queue of this process's SQLite write transactions (see [`write_transaction`]).
 pub struct SqliteWriters;
