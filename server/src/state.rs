@@ -31,6 +31,8 @@ pub struct AppState {
     pub code_pepper: String,
     /// The writer that stores public answers and ballots in shared transactions.
     pub commit: crate::commit::GroupCommit,
+    /// The connection the group commits and field batches write through (SQLite).
+    pub writer: crate::db::Writer,
     /// SQLite's write-ahead log checkpoints, off the request path (none on PostgreSQL).
     pub checkpoints: Option<crate::db::Checkpointer>,
 }

@@ -375,6 +375,7 @@ fn check_item(
 /// Stores a batch exactly once. `content_hash` is the SHA-256 of the request's exact bytes.
 pub fn store_batch(
     conn: &mut DbConnection,
+    writer: &crate::db::Writer,
     caller: &Caller,
     batch: &Batch,
     content_hash: &str,
@@ -424,7 +425,7 @@ pub fn store_batch(
     };
     // the stored rows must not reveal the order in which the officer collected them
     ready.shuffle(&mut rand::thread_rng());
-    let result = crate::db::write_transaction(conn, |conn| {
+    let result = writer.write(|conn| {
         store::insert(conn, &row).map_err(|e| match e {
             StoreError::UniqueViolation(_) => TxError::AlreadyStored,
             other => other.into(),

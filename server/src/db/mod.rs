@@ -361,6 +361,61 @@ impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for TakeWriteL
     }
 }
 
+/// Page cache of the [`Writer`]'s SQLite connection, in KiB (the others keep SQLite's 2 MB).
+const WRITER_CACHE_KIB: i64 = 16 * 1024;
+
+/// The connection the hot writes of a server (group commits, field batches) go through on
+/// SQLite: one pooled connection kept for good, with a larger page cache. SQLite drops a
+/// connection's whole page cache whenever another connection has committed since its last
+/// transaction, so writes spread over the pool each start cold (two field batches in flight
+/// took turns on two connections, and every batch read its leaf pages again); one writer's
+/// cache stays warm, and only one connection pays for the larger cache. On PostgreSQL each
+/// write takes a pooled connection as before.
+#[derive(Clone)]
+pub struct Writer {
+    pool: Pool,
+    backend: Backend,
+    kept: std::sync::Arc<std::sync::Mutex<Option<PooledConn>>>,
+}
+
+impl Writer {
+    #[must_use]
+    pub fn new(pool: Pool, backend: Backend) -> Self {
+        Self {
+            pool,
+            backend,
+            kept: std::sync::Arc::default(),
+        }
+    }
+
+    /// Runs `f` in a [`write_transaction`] on the writer connection (SQLite) or a pooled one
+    /// (PostgreSQL).
+    pub fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        if self.backend != Backend::Sqlite {
+            let mut conn = self.pool.get().map_err(StoreError::Pool)?;
+            return write_transaction(&mut conn, f);
+        }
+        // a writer that panicked left nothing half-written (its transaction rolled back)
+        let mut kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let conn = match &mut *kept {
+            Some(conn) => conn,
+            none => {
+                let mut conn = self.pool.get().map_err(StoreError::Pool)?;
+                conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
+                none.insert(conn)
+            }
+        };
+        write_transaction(conn, f)
+    }
+}
+
 /// The queue of this process's SQLite write transactions (see [`write_transaction`]).
 pub struct SqliteWriters;
 
@@ -934,6 +989,34 @@ mod tests {
             statement_sizes(300).collect::<Vec<_>>(),
             [128, 128, 32, 8, 4]
         );
+    }
+
+    #[test]
+    fn the_writer_keeps_one_connection_with_its_larger_cache() {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct CacheSize {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            cache_size: i64,
+        }
+        let cache_size = |conn: &mut DbConnection| {
+            diesel::sql_query("PRAGMA cache_size")
+                .get_result::<CacheSize>(conn)
+                .map(|c| c.cache_size)
+        };
+        let (_dir, pool) = scratch("writer", 3);
+        let writer = Writer::new(pool.clone(), Backend::Sqlite);
+        for _ in 0..3 {
+            let size = writer
+                .write(|conn| cache_size(conn).map_err(StoreError::from))
+                .unwrap();
+            assert_eq!(size, -WRITER_CACHE_KIB);
+        }
+        // the other connections keep SQLite's default
+        let mut other = pool.get().unwrap();
+        assert_eq!(cache_size(&mut other).unwrap(), -2000);
+        // and the writer's is kept out of the pool for good
+        assert_eq!(pool.state().connections - pool.state().idle_connections, 2);
     }
 
     #[test]

@@ -145,8 +145,9 @@ pub async fn upload_batch(
 ) -> Result<HttpResponse, ApiError> {
     let hash = hex::encode(Sha256::digest(&body.bytes));
     let batch = body.batch;
+    let writer = state.writer.clone();
     let outcome = state
-        .db(move |conn| sync::store_batch(conn, &caller, &batch, &hash, db::now()))
+        .db(move |conn| sync::store_batch(conn, &writer, &caller, &batch, &hash, db::now()))
         .await?;
     Ok(HttpResponse::build(outcome.status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
