@@ -425,7 +425,7 @@ pub fn store_batch(
     };
     // the stored rows must not reveal the order in which the officer collected them
     ready.shuffle(&mut rand::thread_rng());
-    let result = writer.write(|conn| {
+    let result = writer.write(conn, |conn| {
         store::insert(conn, &row).map_err(|e| match e {
             StoreError::UniqueViolation(_) => TxError::AlreadyStored,
             other => other.into(),

@@ -373,46 +373,42 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// write takes a pooled connection as before.
 #[derive(Clone)]
 pub struct Writer {
-    pool: Pool,
-    backend: Backend,
-    kept: std::sync::Arc<std::sync::Mutex<Option<PooledConn>>>,
+    /// The kept connection on SQLite; `None` on PostgreSQL (or with a pool of one).
+    kept: Option<std::sync::Arc<std::sync::Mutex<PooledConn>>>,
 }
 
 impl Writer {
-    #[must_use]
-    pub fn new(pool: Pool, backend: Backend) -> Self {
-        Self {
-            pool,
-            backend,
-            kept: std::sync::Arc::default(),
+    /// Takes the writer connection out of `pool` (SQLite; at start, while the pool is free).
+    /// A pool of one connection keeps it: every write then runs on the caller's connection.
+    pub fn new(pool: &Pool, backend: Backend) -> Result<Self, StoreError> {
+        if backend != Backend::Sqlite || pool.max_size() < 2 {
+            return Ok(Self { kept: None });
         }
+        let mut conn = pool.get()?;
+        conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
+        Ok(Self {
+            kept: Some(std::sync::Arc::new(std::sync::Mutex::new(conn))),
+        })
     }
 
-    /// Runs `f` in a [`write_transaction`] on the writer connection (SQLite) or a pooled one
-    /// (PostgreSQL).
-    pub fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    /// Runs `f` in a [`write_transaction`] on the writer connection (SQLite) or on `conn`, the
+    /// caller's own (PostgreSQL, a pool of one). It never waits for the pool, so a caller holding a pooled
+    /// connection cannot starve it.
+    pub fn write<T, E, F>(&self, conn: &mut DbConnection, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
-        E: From<diesel::result::Error> + From<StoreError>,
+        E: From<diesel::result::Error>,
     {
-        if self.backend != Backend::Sqlite {
-            let mut conn = self.pool.get().map_err(StoreError::Pool)?;
-            return write_transaction(&mut conn, f);
-        }
-        // a writer that panicked left nothing half-written (its transaction rolled back)
-        let mut kept = self
-            .kept
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let conn = match &mut *kept {
-            Some(conn) => conn,
-            none => {
-                let mut conn = self.pool.get().map_err(StoreError::Pool)?;
-                conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
-                none.insert(conn)
+        match &self.kept {
+            None => write_transaction(conn, f),
+            Some(kept) => {
+                // a writer that panicked left nothing half-written (its transaction rolled back)
+                let mut kept = kept
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                write_transaction(&mut kept, f)
             }
-        };
-        write_transaction(conn, f)
+        }
     }
 }
 
@@ -1005,15 +1001,13 @@ mod tests {
                 .map(|c| c.cache_size)
         };
         let (_dir, pool) = scratch("writer", 3);
-        let writer = Writer::new(pool.clone(), Backend::Sqlite);
+        let writer = Writer::new(&pool, Backend::Sqlite).unwrap();
+        let mut other = pool.get().unwrap();
         for _ in 0..3 {
-            let size = writer
-                .write(|conn| cache_size(conn).map_err(StoreError::from))
-                .unwrap();
+            let size = writer.write(&mut other, |conn| cache_size(conn)).unwrap();
             assert_eq!(size, -WRITER_CACHE_KIB);
         }
         // the other connections keep SQLite's default
-        let mut other = pool.get().unwrap();
         assert_eq!(cache_size(&mut other).unwrap(), -2000);
         // and the writer's is kept out of the pool for good
         assert_eq!(pool.state().connections - pool.state().idle_connections, 2);
