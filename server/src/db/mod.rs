@@ -370,7 +370,7 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// transaction, so writes spread over the pool each start cold (two field batches in flight
 /// took turns on two connections, and every batch read its leaf pages again); one writer's
 /// cache stays warm, and only one connection pays for the larger cache. On PostgreSQL each
-/// write takes a pooled connection as before.
+/// write runs on the caller's own connection.
 #[derive(Clone)]
 pub struct Writer {
     /// The kept connection on SQLite; `None` on PostgreSQL (or with a pool of one).
@@ -392,8 +392,8 @@ impl Writer {
     }
 
     /// Runs `f` in a [`write_transaction`] on the writer connection (SQLite) or on `conn`, the
-    /// caller's own (PostgreSQL, a pool of one). It never waits for the pool, so a caller holding a pooled
-    /// connection cannot starve it.
+    /// caller's own (PostgreSQL, a pool of one). It never waits for the pool, so a caller
+    /// holding a pooled connection cannot starve it.
     pub fn write<T, E, F>(&self, conn: &mut DbConnection, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -823,6 +823,19 @@ mod tests {
         }
     }
 
+    /// The SQL of every statement `conn` caches from now on.
+    fn cached_statements(conn: &mut DbConnection) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+        use diesel::connection::{Connection as _, InstrumentationEvent};
+        let cached = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = std::sync::Arc::clone(&cached);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                seen.lock().unwrap().push(sql.to_string());
+            }
+        });
+        cached
+    }
+
     /// Pages of the database file on disk, as opposed to pages still only in the log.
     fn file_pages(path: &std::path::Path) -> u64 {
         std::fs::metadata(path).unwrap().len() / 4096
@@ -1015,17 +1028,9 @@ mod tests {
 
     #[test]
     fn the_write_lock_statement_is_prepared_once_and_kept() {
-        use diesel::connection::{Connection as _, InstrumentationEvent};
-        use std::sync::{Arc, Mutex};
         let (_dir, pool) = scratch("lock", 1);
         let mut conn = pool.get().unwrap();
-        let events = Arc::new(Mutex::new(Vec::<String>::new()));
-        let seen = Arc::clone(&events);
-        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
-                seen.lock().unwrap().push(sql.to_string());
-            }
-        });
+        let events = cached_statements(&mut conn);
         for _ in 0..3 {
             write_transaction(&mut conn, |_| Ok::<_, diesel::result::Error>(())).unwrap();
         }
@@ -1036,20 +1041,12 @@ mod tests {
 
     #[test]
     fn multi_row_statements_are_prepared_once_per_size_and_kept() {
-        use diesel::connection::{Connection as _, InstrumentationEvent};
-        use std::sync::{Arc, Mutex};
         let (_dir, mut conn) = test_connection("cached");
         conn.batch_execute(
             "CREATE TEMPORARY TABLE counters (k BIGINT PRIMARY KEY, n BIGINT NOT NULL)",
         )
         .unwrap();
-        let cached = Arc::new(Mutex::new(Vec::<String>::new()));
-        let seen = Arc::clone(&cached);
-        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
-                seen.lock().unwrap().push(sql.to_string());
-            }
-        });
+        let cached = cached_statements(&mut conn);
         let rows = |keys: std::ops::Range<i64>| -> Vec<Vec<Param<'static>>> {
             keys.map(|k| vec![Param::BigInt(k), Param::BigInt(1)])
                 .collect()
