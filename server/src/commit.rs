@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 use crate::appraisal;
 use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
 use crate::db::surveys::{self as survey_store, TallyDelta};
-use crate::db::{DbConnection, Pool, Writer};
+use crate::db::{DbConnection, Writer};
 use crate::error::ApiError;
 use crate::surveys::{self, SurveyContext};
 
@@ -67,17 +67,17 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer thread, storing through `writer` (a connection of `pool` per group on
-    /// PostgreSQL); `pepper` keys the ballot-code hashes.
+    /// Starts the writer thread, storing through `writer` (its kept connection on SQLite, a
+    /// pooled connection per group on PostgreSQL); `pepper` keys the ballot-code hashes.
     ///
     /// # Panics
     /// When the operating system refuses to start a thread.
     #[must_use]
-    pub fn start(pool: Pool, writer: Writer, pepper: String) -> Self {
+    pub fn start(writer: Writer, pepper: String) -> Self {
         let (queue, jobs) = mpsc::channel();
         std::thread::Builder::new()
             .name("canvass-commit".into())
-            .spawn(move || write_groups(&pool, &writer, &pepper, &jobs))
+            .spawn(move || write_groups(&writer, &pepper, &jobs))
             .expect("start the group-commit thread");
         Self { queue }
     }
@@ -121,7 +121,7 @@ impl GroupCommit {
 }
 
 /// The writer loop: waits for a submission, takes whatever else is queued, stores the group.
-fn write_groups(pool: &Pool, writer: &Writer, pepper: &str, jobs: &mpsc::Receiver<Job>) {
+fn write_groups(writer: &Writer, pepper: &str, jobs: &mpsc::Receiver<Job>) {
     while let Ok(first) = jobs.recv() {
         let mut group = Vec::with_capacity(16);
         group.push(first);
@@ -131,13 +131,7 @@ fn write_groups(pool: &Pool, writer: &Writer, pepper: &str, jobs: &mpsc::Receive
                 Err(_) => break,
             }
         }
-        let outcomes = match pool.get() {
-            Ok(mut conn) => store_group(&mut conn, writer, pepper, &group),
-            Err(e) => group
-                .iter()
-                .map(|job| failed(job, ApiError::unavailable(&e)))
-                .collect(),
-        };
+        let outcomes = store_group(writer, pepper, &group);
         for (job, outcome) in group.into_iter().zip(outcomes) {
             // a request whose client went away has nobody to answer; its item stays stored
             match (job, outcome) {
@@ -157,13 +151,8 @@ fn failed(job: &Job, error: ApiError) -> Outcome {
 }
 
 /// Stores a group in one transaction; when that fails as a whole, each item in its own.
-fn store_group(
-    conn: &mut DbConnection,
-    writer: &Writer,
-    pepper: &str,
-    group: &[Job],
-) -> Vec<Outcome> {
-    match writer.write(conn, |conn| store_items(conn, pepper, group)) {
+fn store_group(writer: &Writer, pepper: &str, group: &[Job]) -> Vec<Outcome> {
+    match writer.write_pooled(|conn| store_items(conn, pepper, group)) {
         Ok(outcomes) => outcomes,
         Err(e) if group.len() == 1 => vec![failed(&group[0], e)],
         Err(e) => {
@@ -176,9 +165,7 @@ fn store_group(
                 .iter()
                 .map(|job| {
                     writer
-                        .write(conn, |conn| {
-                            store_items(conn, pepper, std::slice::from_ref(job))
-                        })
+                        .write_pooled(|conn| store_items(conn, pepper, std::slice::from_ref(job)))
                         .map_or_else(|e| failed(job, e), |mut o| o.remove(0))
                 })
                 .collect()

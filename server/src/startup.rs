@@ -72,8 +72,7 @@ impl Application {
         let submissions = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
         let code_attempts = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
         let writer = db::Writer::new(&pool, backend)?;
-        let commit =
-            crate::commit::GroupCommit::start(pool.clone(), writer.clone(), code_pepper.clone());
+        let commit = crate::commit::GroupCommit::start(writer.clone(), code_pepper.clone());
         let checkpoints = db::Checkpointer::start(pool.clone(), backend);
         let state = web::Data::new(AppState {
             pool,

@@ -375,20 +375,47 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 pub struct Writer {
     /// The kept connection on SQLite; `None` on PostgreSQL (or with a pool of one).
     kept: Option<std::sync::Arc<std::sync::Mutex<PooledConn>>>,
+    /// Where [`Writer::write_pooled`] takes a connection when none is kept.
+    pool: Pool,
 }
 
 impl Writer {
     /// Takes the writer connection out of `pool` (SQLite; at start, while the pool is free).
     /// A pool of one connection keeps it: every write then runs on the caller's connection.
     pub fn new(pool: &Pool, backend: Backend) -> Result<Self, StoreError> {
+        let pool = pool.clone();
         if backend != Backend::Sqlite || pool.max_size() < 2 {
-            return Ok(Self { kept: None });
+            return Ok(Self { kept: None, pool });
         }
         let mut conn = pool.get()?;
         conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
         Ok(Self {
             kept: Some(std::sync::Arc::new(std::sync::Mutex::new(conn))),
+            pool,
         })
+    }
+
+    /// Runs `f` in a [`write_transaction`] on the writer connection (SQLite), or on a
+    /// connection taken from the pool for it (PostgreSQL, a pool of one): for a caller that
+    /// holds no connection of its own, such as the group-commit thread.
+    pub fn write_pooled<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        match &self.kept {
+            None => {
+                let mut conn = self.pool.get().map_err(StoreError::Pool)?;
+                write_transaction(&mut conn, f)
+            }
+            Some(kept) => write_transaction(&mut Self::lock(kept), f),
+        }
+    }
+
+    fn lock(kept: &std::sync::Mutex<PooledConn>) -> std::sync::MutexGuard<'_, PooledConn> {
+        // a writer that panicked left nothing half-written (its transaction rolled back)
+        kept.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Runs `f` in a [`write_transaction`] on the writer connection (SQLite) or on `conn`, the
@@ -401,13 +428,7 @@ impl Writer {
     {
         match &self.kept {
             None => write_transaction(conn, f),
-            Some(kept) => {
-                // a writer that panicked left nothing half-written (its transaction rolled back)
-                let mut kept = kept
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                write_transaction(&mut kept, f)
-            }
+            Some(kept) => write_transaction(&mut Self::lock(kept), f),
         }
     }
 }
