@@ -108,6 +108,27 @@ pub fn insert(
     find(conn, id)
 }
 
+/// Stores the same password hashed again with newer parameters (see `auth::needs_rehash`),
+/// unless the hash changed meanwhile (a password change wins). The password is the same, so
+/// the account's tokens stay valid and `updated_at` stays as it was.
+pub fn replace_hash(
+    conn: &mut DbConnection,
+    id: i64,
+    old: &str,
+    new: &str,
+) -> Result<(), StoreError> {
+    crate::db::write_transaction(conn, |conn| {
+        diesel::update(
+            accounts::table
+                .find(id)
+                .filter(accounts::password_hash.eq(old)),
+        )
+        .set(accounts::password_hash.eq(new))
+        .execute(conn)?;
+        Ok(())
+    })
+}
+
 /// Accounts whose unit lies in the subtree with root `path` (every account when `None`, the
 /// installation-wide administrators included).
 pub fn in_subtree(

@@ -129,6 +129,11 @@ pub fn password_login(
             "this account has been disabled",
         ));
     }
+    if auth::needs_rehash(&account.password_hash) {
+        // a hash made with older parameters is stored again with the current ones
+        let hash = auth::hash_password(attempt.password)?;
+        account_store::replace_hash(conn, account.id, &account.password_hash, &hash)?;
+    }
     let (kind, expires_at, device_id) = match attempt.device_name.clone() {
         None => (TokenKind::Session, now + settings.session_ttl_secs, None),
         Some(name) => {

@@ -332,3 +332,55 @@ fn repeated_failed_logins_are_slowed_down_per_address() {
     );
     assert_eq!(status, 429, "{body}");
 }
+
+#[test]
+fn a_hash_made_with_older_parameters_is_stored_again_at_sign_in_and_tokens_stay_valid() {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    use canvass_server::db;
+    let app = TestApp::spawn();
+    let admin = json!({"username": "admin", "password": ADMIN_PASSWORD});
+    let (status, first) = login(&app, &admin);
+    assert_eq!(status, 200, "{first}");
+    let token = first["token"].as_str().unwrap();
+
+    // the account's hash as an earlier release stored it: 19 MiB, 2 passes
+    let older = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(19 * 1024, 2, 1, None).unwrap(),
+    )
+    .hash_password(
+        ADMIN_PASSWORD.as_bytes(),
+        &SaltString::generate(&mut rand::rngs::OsRng),
+    )
+    .unwrap()
+    .to_string();
+    let (pool, _) = db::open(app.db.url(), 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let stored = |conn: &mut db::DbConnection| {
+        db::accounts::find_by_username(conn, "admin")
+            .unwrap()
+            .unwrap()
+    };
+    let account = stored(&mut conn);
+    db::accounts::replace_hash(&mut conn, account.id, &account.password_hash, &older).unwrap();
+    assert_eq!(stored(&mut conn).password_hash, older);
+
+    let (status, again) = login(&app, &admin);
+    assert_eq!(status, 200, "{again}");
+    let now = stored(&mut conn);
+    assert!(
+        now.password_hash
+            .starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
+        "{}",
+        now.password_hash
+    );
+    assert_eq!(now.session_version, account.session_version);
+    let (status, me) = app.call("GET", "/api/v1/auth/me", Some(token), None);
+    assert_eq!(status, 200, "the earlier sign-in stays valid: {me}");
+
+    // a wrong password never rewrites the hash
+    let (status, _) = login(&app, &json!({"username": "admin", "password": "not-it"}));
+    assert_eq!(status, 401);
+    assert_eq!(stored(&mut conn).password_hash, now.password_hash);
+}
