@@ -1045,6 +1045,27 @@ mod tests {
         assert_eq!(cache_size(&mut other).unwrap(), -2000);
         // and the writer's is kept out of the pool for good
         assert_eq!(pool.state().connections - pool.state().idle_connections, 2);
+        // a caller without a connection of its own writes on the kept one and takes none
+        drop(other);
+        let size = writer
+            .write_pooled(|conn| {
+                assert_eq!(pool.state().connections - pool.state().idle_connections, 1);
+                cache_size(conn).map_err(StoreError::from)
+            })
+            .unwrap();
+        assert_eq!(size, -WRITER_CACHE_KIB);
+
+        // with a pool of one nothing is kept: such a write takes the pooled connection
+        let (_dir, single) = scratch("writer-single", 1);
+        let writer = Writer::new(&single, Backend::Sqlite).unwrap();
+        let size = writer
+            .write_pooled(|conn| {
+                assert_eq!(single.state().idle_connections, 0);
+                cache_size(conn).map_err(StoreError::from)
+            })
+            .unwrap();
+        assert_eq!(size, -2000);
+        assert_eq!(single.state().idle_connections, 1);
     }
 
     #[test]
