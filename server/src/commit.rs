@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 use crate::appraisal;
 use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
 use crate::db::surveys::{self as survey_store, TallyDelta};
-use crate::db::{DbConnection, Writer};
+use crate::db::{write_transaction, DbConnection, Writer};
 use crate::error::ApiError;
 use crate::surveys::{self, SurveyContext};
 
@@ -131,7 +131,14 @@ fn write_groups(writer: &Writer, pepper: &str, jobs: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let outcomes = store_group(writer, pepper, &group);
+        let outcomes = writer
+            .with_connection(|conn| store_group(conn, pepper, &group))
+            .unwrap_or_else(|e| {
+                group
+                    .iter()
+                    .map(|job| failed(job, ApiError::unavailable(&e)))
+                    .collect()
+            });
         for (job, outcome) in group.into_iter().zip(outcomes) {
             // a request whose client went away has nobody to answer; its item stays stored
             match (job, outcome) {
@@ -151,8 +158,8 @@ fn failed(job: &Job, error: ApiError) -> Outcome {
 }
 
 /// Stores a group in one transaction; when that fails as a whole, each item in its own.
-fn store_group(writer: &Writer, pepper: &str, group: &[Job]) -> Vec<Outcome> {
-    match writer.write_pooled(|conn| store_items(conn, pepper, group)) {
+fn store_group(conn: &mut DbConnection, pepper: &str, group: &[Job]) -> Vec<Outcome> {
+    match write_transaction(conn, |conn| store_items(conn, pepper, group)) {
         Ok(outcomes) => outcomes,
         Err(e) if group.len() == 1 => vec![failed(&group[0], e)],
         Err(e) => {
@@ -164,9 +171,10 @@ fn store_group(writer: &Writer, pepper: &str, group: &[Job]) -> Vec<Outcome> {
             group
                 .iter()
                 .map(|job| {
-                    writer
-                        .write_pooled(|conn| store_items(conn, pepper, std::slice::from_ref(job)))
-                        .map_or_else(|e| failed(job, e), |mut o| o.remove(0))
+                    write_transaction(conn, |conn| {
+                        store_items(conn, pepper, std::slice::from_ref(job))
+                    })
+                    .map_or_else(|e| failed(job, e), |mut o| o.remove(0))
                 })
                 .collect()
         }

@@ -375,7 +375,7 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 pub struct Writer {
     /// The kept connection on SQLite; `None` on PostgreSQL (or with a pool of one).
     kept: Option<std::sync::Arc<std::sync::Mutex<PooledConn>>>,
-    /// Where [`Writer::write_pooled`] takes a connection when none is kept.
+    /// Where [`Writer::with_connection`] takes a connection when none is kept.
     pool: Pool,
 }
 
@@ -395,20 +395,19 @@ impl Writer {
         })
     }
 
-    /// Runs `f` in a [`write_transaction`] on the writer connection (SQLite), or on a
-    /// connection taken from the pool for it (PostgreSQL, a pool of one): for a caller that
-    /// holds no connection of its own, such as the group-commit thread.
-    pub fn write_pooled<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut DbConnection) -> Result<T, E>,
-        E: From<diesel::result::Error> + From<StoreError>,
-    {
+    /// Runs `f` on the connection writes go through for a caller that holds none of its own,
+    /// such as the group-commit thread: the writer connection (SQLite), or one taken from the
+    /// pool for it (PostgreSQL, a pool of one). `f` opens its own [`write_transaction`]s.
+    pub fn with_connection<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> T,
+    ) -> Result<T, StoreError> {
         match &self.kept {
             None => {
-                let mut conn = self.pool.get().map_err(StoreError::Pool)?;
-                write_transaction(&mut conn, f)
+                let mut conn = self.pool.get()?;
+                Ok(f(&mut conn))
             }
-            Some(kept) => write_transaction(&mut Self::lock(kept), f),
+            Some(kept) => Ok(f(&mut Self::lock(kept))),
         }
     }
 
@@ -1048,10 +1047,11 @@ mod tests {
         // a caller without a connection of its own writes on the kept one and takes none
         drop(other);
         let size = writer
-            .write_pooled(|conn| {
+            .with_connection(|conn| {
                 assert_eq!(pool.state().connections - pool.state().idle_connections, 1);
-                cache_size(conn).map_err(StoreError::from)
+                cache_size(conn)
             })
+            .unwrap()
             .unwrap();
         assert_eq!(size, -WRITER_CACHE_KIB);
 
@@ -1059,10 +1059,11 @@ mod tests {
         let (_dir, single) = scratch("writer-single", 1);
         let writer = Writer::new(&single, Backend::Sqlite).unwrap();
         let size = writer
-            .write_pooled(|conn| {
+            .with_connection(|conn| {
                 assert_eq!(single.state().idle_connections, 0);
-                cache_size(conn).map_err(StoreError::from)
+                cache_size(conn)
             })
+            .unwrap()
             .unwrap();
         assert_eq!(size, -2000);
         assert_eq!(single.state().idle_connections, 1);
