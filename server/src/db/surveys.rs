@@ -339,6 +339,12 @@ pub fn insert_response_row(
         }
         return Ok(());
     }
+    // on the SQLite connection itself, not through `DbConnection`: the multi-backend
+    // connection hands every query on as one without a static id, which diesel can only look
+    // up in its statement cache by writing out its SQL text first, at each insert
+    let DbConnection::Sqlite(conn) = conn else {
+        unreachable!("PostgreSQL returned above");
+    };
     diesel::insert_into(survey_responses::table)
         .values((
             survey_responses::id.eq(random_id()),
