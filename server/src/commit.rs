@@ -14,7 +14,7 @@
 //! item never fails the others.
 
 use std::collections::HashMap;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use canvass_protocol::appraisal::Round;
 use canvass_protocol::forms::Lang;
@@ -25,9 +25,9 @@ use tokio::sync::oneshot;
 use crate::appraisal;
 use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
 use crate::db::surveys::{self as survey_store, TallyDelta};
-use crate::db::{write_transaction, DbConnection, Writer};
+use crate::db::{write_transaction, DbConnection, Pending, StoreError, Writer};
 use crate::error::ApiError;
-use crate::surveys::{self, SurveyContext};
+use crate::surveys::{self, Checked, FormCache, SurveyContext};
 
 /// Most submissions stored in one transaction.
 pub const MAX_GROUP: usize = 256;
@@ -36,6 +36,9 @@ pub const MAX_GROUP: usize = 256;
 struct SurveyJob {
     slug: String,
     body: SubmitResponse,
+    /// The answers checked by the request's worker, when it knew the form; taken by the first
+    /// attempt to store them (a retry alone checks them again).
+    checked: std::cell::Cell<Option<Checked>>,
     lang: Lang,
     now: i64,
     reply: oneshot::Sender<Result<(), ApiError>>,
@@ -64,6 +67,8 @@ enum Outcome {
 #[derive(Clone)]
 pub struct GroupCommit {
     queue: mpsc::Sender<Job>,
+    /// Published forms, shared with the writer thread, which fills it.
+    forms: Arc<FormCache>,
 }
 
 impl GroupCommit {
@@ -75,11 +80,13 @@ impl GroupCommit {
     #[must_use]
     pub fn start(writer: Writer, pepper: String) -> Self {
         let (queue, jobs) = mpsc::channel();
+        let forms = Arc::new(FormCache::default());
+        let shared = forms.clone();
         std::thread::Builder::new()
             .name("canvass-commit".into())
-            .spawn(move || write_groups(&writer, &pepper, &jobs))
+            .spawn(move || write_groups(&writer, &pepper, &shared, &jobs))
             .expect("start the group-commit thread");
-        Self { queue }
+        Self { queue, forms }
     }
 
     /// Checks and stores one public answer set; returns once it is committed (or refused).
@@ -91,9 +98,13 @@ impl GroupCommit {
         now: i64,
     ) -> Result<(), ApiError> {
         let (reply, answer) = oneshot::channel();
+        // checked here, on the request's worker, when the form is known: the writer is the
+        // one thread all submissions pass through
+        let checked = std::cell::Cell::new(self.forms.check(&slug, &body));
         self.send(Job::Survey(SurveyJob {
             slug,
             body,
+            checked,
             lang,
             now,
             reply,
@@ -120,8 +131,18 @@ impl GroupCommit {
     }
 }
 
-/// The writer loop: waits for a submission, takes whatever else is queued, stores the group.
-fn write_groups(writer: &Writer, pepper: &str, jobs: &mpsc::Receiver<Job>) {
+/// The writer loop: waits for a submission, takes whatever else is queued, stores the group,
+/// and hands it to the sync thread, which answers it once its commit is on the disk. The writer
+/// meanwhile stores the next group.
+fn write_groups(writer: &Writer, pepper: &str, forms: &Arc<FormCache>, jobs: &mpsc::Receiver<Job>) {
+    let (stored, to_sync) = mpsc::channel();
+    // without a thread of its own, each group is synced and answered here
+    let sync = std::thread::Builder::new()
+        .name("canvass-sync".into())
+        .spawn(move || sync_groups(&to_sync))
+        .map_err(|e| tracing::warn!(error = %e, "no sync thread; groups are synced in turn"))
+        .ok()
+        .map(|_| stored);
     while let Ok(first) = jobs.recv() {
         let mut group = Vec::with_capacity(16);
         group.push(first);
@@ -131,21 +152,70 @@ fn write_groups(writer: &Writer, pepper: &str, jobs: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let outcomes = writer
-            .with_connection(|conn| store_group(conn, pepper, &group))
-            .unwrap_or_else(|e| {
-                group
+        let done = match writer.with_connection(|conn| store_group(conn, pepper, forms, &group)) {
+            Ok((outcomes, pending)) => Stored {
+                group,
+                outcomes,
+                pending: Some(pending),
+            },
+            Err(e) => Stored {
+                outcomes: group
                     .iter()
                     .map(|job| failed(job, ApiError::unavailable(&e)))
-                    .collect()
-            });
-        for (job, outcome) in group.into_iter().zip(outcomes) {
-            // a request whose client went away has nobody to answer; its item stays stored
-            match (job, outcome) {
-                (Job::Survey(j), Outcome::Survey(r)) => drop(j.reply.send(r)),
-                (Job::Ballot(j), Outcome::Ballot(r)) => drop(j.reply.send(r)),
-                _ => unreachable!("outcomes follow the jobs"),
-            }
+                    .collect(),
+                group,
+                pending: None,
+            },
+        };
+        let unsent = match &sync {
+            Some(queue) => queue.send(done).err().map(|mpsc::SendError(done)| done),
+            None => Some(done),
+        };
+        if let Some(done) = unsent {
+            let synced = done.pending.clone().map_or(Ok(()), Pending::complete);
+            answer(done, synced.as_ref().copied());
+        }
+    }
+}
+
+/// A stored group waiting for its commit to be synced.
+struct Stored {
+    group: Vec<Job>,
+    outcomes: Vec<Outcome>,
+    /// `None` when nothing was committed.
+    pending: Option<Pending>,
+}
+
+/// The sync loop: takes every stored group waiting, syncs once for all of them (they were all
+/// committed before), and answers them.
+fn sync_groups(stored: &mpsc::Receiver<Stored>) {
+    while let Ok(first) = stored.recv() {
+        let mut groups = vec![first];
+        groups.extend(stored.try_iter());
+        let synced = groups
+            .iter()
+            .rev()
+            .find_map(|g| g.pending.clone())
+            .map_or(Ok(()), Pending::complete);
+        for done in groups {
+            answer(done, synced.as_ref().copied());
+        }
+    }
+}
+
+/// Answers each waiting request of a group; a failed sync fails every item that was stored.
+fn answer(done: Stored, synced: Result<(), &StoreError>) {
+    for (job, outcome) in done.group.into_iter().zip(done.outcomes) {
+        let outcome = match (synced, outcome) {
+            (Err(e), Outcome::Survey(Ok(()))) => Outcome::Survey(Err(ApiError::internal(e))),
+            (Err(e), Outcome::Ballot(Ok(_))) => Outcome::Ballot(Err(ApiError::internal(e))),
+            (_, outcome) => outcome,
+        };
+        // a request whose client went away has nobody to answer; its item stays stored
+        match (job, outcome) {
+            (Job::Survey(j), Outcome::Survey(r)) => drop(j.reply.send(r)),
+            (Job::Ballot(j), Outcome::Ballot(r)) => drop(j.reply.send(r)),
+            _ => unreachable!("outcomes follow the jobs"),
         }
     }
 }
@@ -158,8 +228,13 @@ fn failed(job: &Job, error: ApiError) -> Outcome {
 }
 
 /// Stores a group in one transaction; when that fails as a whole, each item in its own.
-fn store_group(conn: &mut DbConnection, pepper: &str, group: &[Job]) -> Vec<Outcome> {
-    match write_transaction(conn, |conn| store_items(conn, pepper, group)) {
+fn store_group(
+    conn: &mut DbConnection,
+    pepper: &str,
+    forms: &Arc<FormCache>,
+    group: &[Job],
+) -> Vec<Outcome> {
+    match write_transaction(conn, |conn| store_items(conn, pepper, forms, group)) {
         Ok(outcomes) => outcomes,
         Err(e) if group.len() == 1 => vec![failed(&group[0], e)],
         Err(e) => {
@@ -172,7 +247,7 @@ fn store_group(conn: &mut DbConnection, pepper: &str, group: &[Job]) -> Vec<Outc
                 .iter()
                 .map(|job| {
                     write_transaction(conn, |conn| {
-                        store_items(conn, pepper, std::slice::from_ref(job))
+                        store_items(conn, pepper, forms, std::slice::from_ref(job))
                     })
                     .map_or_else(|e| failed(job, e), |mut o| o.remove(0))
                 })
@@ -187,6 +262,7 @@ fn store_group(conn: &mut DbConnection, pepper: &str, group: &[Job]) -> Vec<Outc
 fn store_items(
     conn: &mut DbConnection,
     pepper: &str,
+    forms: &Arc<FormCache>,
     group: &[Job],
 ) -> Result<Vec<Outcome>, ApiError> {
     let mut surveys: HashMap<&str, Option<(SurveyContext, Option<i64>)>> = HashMap::new();
@@ -196,7 +272,7 @@ fn store_items(
     let mut outcomes = Vec::with_capacity(group.len());
     for job in group {
         let outcome = match job {
-            Job::Survey(j) => match store_answers(conn, j, &mut surveys, &mut tallies) {
+            Job::Survey(j) => match store_answers(conn, j, forms, &mut surveys, &mut tallies) {
                 Err(e) if e.status().is_server_error() => return Err(e),
                 r => Outcome::Survey(r),
             },
@@ -217,12 +293,15 @@ fn store_items(
 fn store_answers<'a>(
     conn: &mut DbConnection,
     job: &'a SurveyJob,
+    forms: &Arc<FormCache>,
     cache: &mut HashMap<&'a str, Option<(SurveyContext, Option<i64>)>>,
     tallies: &mut TallyDelta,
 ) -> Result<(), ApiError> {
     if !cache.contains_key(job.slug.as_str()) {
-        let found = survey_store::find_by_slug(conn, &job.slug)?
-            .map(|(row, fixed)| (SurveyContext::new(row), fixed));
+        let found = survey_store::find_by_slug(conn, &job.slug)?.map(|(row, fixed)| {
+            forms.keep_link(&job.slug, row.id);
+            (SurveyContext::sharing(row, forms.clone()), fixed)
+        });
         cache.insert(&job.slug, found);
     }
     let Some(Some((context, fixed))) = cache.get_mut(job.slug.as_str()) else {
@@ -230,12 +309,13 @@ fn store_answers<'a>(
     };
     surveys::check_accepting(&context.row, job.now)?;
     let (stored, validated) = context
-        .prepare(
+        .prepare_checked(
             conn,
             *fixed,
             &job.body,
             Channel::Web,
             surveys::day_of(job.now),
+            job.checked.take(),
         )
         .map_err(|r| r.into_api_error(job.lang))?;
     surveys::record_into(conn, &stored, &validated, tallies)?;

@@ -166,6 +166,7 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::Pool(e) => ApiError::unavailable(&e),
             StoreError::Query(e) => ApiError::internal(&e),
+            StoreError::Sync(e) => ApiError::internal(&e),
         }
     }
 }

@@ -537,6 +537,78 @@ pub fn submit(
     Ok(())
 }
 
+/// Answers checked against a form before the writer saw them (see [`FormCache::check`]): the
+/// survey and version they were checked against, and the outcome.
+pub struct Checked {
+    survey_id: i64,
+    version: i32,
+    outcome: Result<canvass_protocol::forms::ValidatedAnswers, Vec<AnswerError>>,
+}
+
+/// Parsed forms of published versions, shared by the whole process, and the surveys' public
+/// links. A published version never changes, so an entry never goes stale; only forms and
+/// links the writer found in the database are kept, so the cache holds no more than the
+/// surveys there are. With it the request workers check answers against the form before the
+/// submission reaches the group-commit writer, which then only checks what can change (open,
+/// target, village) and stores; and the writer reads and parses a form once per process, not
+/// once per group.
+#[derive(Default)]
+pub struct FormCache {
+    forms: std::sync::RwLock<HashMap<(i64, i32), std::sync::Arc<FormDefinition>>>,
+    /// Public link (a survey's or a target's) → survey id.
+    links: std::sync::RwLock<HashMap<String, i64>>,
+}
+
+impl FormCache {
+    fn form(&self, survey_id: i64, version: i32) -> Option<std::sync::Arc<FormDefinition>> {
+        self.forms
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&(survey_id, version))
+            .cloned()
+    }
+
+    fn keep_form(&self, survey_id: i64, version: i32, form: std::sync::Arc<FormDefinition>) {
+        self.forms
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert((survey_id, version), form);
+    }
+
+    /// Notes that the public link `slug` belongs to survey `survey_id` (links never change).
+    pub fn keep_link(&self, slug: &str, survey_id: i64) {
+        let known = self
+            .links
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(slug)
+            == Some(&survey_id);
+        if !known {
+            self.links
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(slug.to_string(), survey_id);
+        }
+    }
+
+    /// Checks answers sent to the link `slug` against their form, when both are known here;
+    /// `None` leaves the check to [`SurveyContext::prepare_checked`]. Reads no database.
+    #[must_use]
+    pub fn check(&self, slug: &str, body: &SubmitResponse) -> Option<Checked> {
+        let survey_id = *self
+            .links
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(slug)?;
+        let form = self.form(survey_id, body.version)?;
+        Some(Checked {
+            survey_id,
+            version: body.version,
+            outcome: validate_answers(&form, &body.answers),
+        })
+    }
+}
+
 /// What checking answers against one survey needs, loaded once and reused for every answer set
 /// of a request (a field batch carries hundreds): its targets, its published versions' forms
 /// and the respondent units already checked.
@@ -544,11 +616,13 @@ pub struct SurveyContext {
     pub row: SurveyRow,
     targets: Option<Vec<i64>>,
     /// Parsed forms by version; `None` for a version that was never published.
-    forms: HashMap<i32, Option<FormDefinition>>,
+    forms: HashMap<i32, Option<std::sync::Arc<FormDefinition>>>,
     /// Respondent units checked so far, and whether each may be named.
     respondents: HashMap<i64, bool>,
     /// The owner's county path ([`county_path`]), once a respondent unit is checked.
     county: Option<String>,
+    /// Where published forms are shared with the rest of the process, if anywhere.
+    shared: Option<std::sync::Arc<FormCache>>,
 }
 
 impl SurveyContext {
@@ -560,6 +634,16 @@ impl SurveyContext {
             forms: HashMap::new(),
             respondents: HashMap::new(),
             county: None,
+            shared: None,
+        }
+    }
+
+    /// The same, taking published forms from `cache` and adding those it reads.
+    #[must_use]
+    pub fn sharing(row: SurveyRow, cache: std::sync::Arc<FormCache>) -> Self {
+        Self {
+            shared: Some(cache),
+            ..Self::new(row)
         }
     }
 
@@ -573,11 +657,23 @@ impl SurveyContext {
         channel: Channel,
         day: String,
     ) -> Result<(Stored, canvass_protocol::forms::ValidatedAnswers), Rejection> {
+        self.prepare_checked(conn, fixed_target, body, channel, day, None)
+    }
+
+    /// [`SurveyContext::prepare`], taking the answers' check from `checked` when it was made
+    /// against this survey's form of the same version (the same outcome: a published form never
+    /// changes). The other checks, and their order, are the same either way.
+    pub fn prepare_checked(
+        &mut self,
+        conn: &mut DbConnection,
+        fixed_target: Option<i64>,
+        body: &SubmitResponse,
+        channel: Channel,
+        day: String,
+        checked: Option<Checked>,
+    ) -> Result<(Stored, canvass_protocol::forms::ValidatedAnswers), Rejection> {
         if !self.forms.contains_key(&body.version) {
-            let form = store::version(conn, self.row.id, body.version)?
-                .filter(|v| v.published_at.is_some())
-                .map(|v| stored_definition(&v.definition))
-                .transpose()?;
+            let form = self.load_form(conn, body.version)?;
             self.forms.insert(body.version, form);
         }
         if self.targets.is_none() {
@@ -628,7 +724,11 @@ impl SurveyContext {
                 return Err(respondent_unit_invalid().into());
             }
         }
-        let validated = validate_answers(definition, &body.answers).map_err(Rejection::Answers)?;
+        let outcome = match checked {
+            Some(c) if c.survey_id == self.row.id && c.version == body.version => c.outcome,
+            _ => validate_answers(definition, &body.answers),
+        };
+        let validated = outcome.map_err(Rejection::Answers)?;
         let stored = Stored {
             survey_id: self.row.id,
             version: body.version,
@@ -638,6 +738,30 @@ impl SurveyContext {
             day,
         };
         Ok((stored, validated))
+    }
+
+    /// The parsed form of a version, from the shared cache or the database; `None` when the
+    /// version was never published.
+    fn load_form(
+        &self,
+        conn: &mut DbConnection,
+        version: i32,
+    ) -> Result<Option<std::sync::Arc<FormDefinition>>, ApiError> {
+        if let Some(form) = self
+            .shared
+            .as_ref()
+            .and_then(|c| c.form(self.row.id, version))
+        {
+            return Ok(Some(form));
+        }
+        let form = store::version(conn, self.row.id, version)?
+            .filter(|v| v.published_at.is_some())
+            .map(|v| stored_definition(&v.definition).map(std::sync::Arc::new))
+            .transpose()?;
+        if let (Some(cache), Some(form)) = (&self.shared, &form) {
+            cache.keep_form(self.row.id, version, form.clone());
+        }
+        Ok(form)
     }
 }
 
@@ -1181,6 +1305,40 @@ fn target_results(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_form_cache_checks_only_links_and_published_forms_the_writer_found() {
+        let form: FormDefinition = serde_json::from_str(include_str!(
+            "../../docs/examples/survey-window-service.json"
+        ))
+        .unwrap();
+        let body = |answers: serde_json::Value| -> SubmitResponse {
+            serde_json::from_value(serde_json::json!({
+                "version": 1, "target_unit_id": 5, "answers": answers
+            }))
+            .unwrap()
+        };
+        let good = body(serde_json::json!({
+            "visit_purpose": "enquiry", "overall": "satisfied", "attitude": "satisfied",
+            "efficiency": "satisfied", "score": 8
+        }));
+        let bad = body(serde_json::json!({"score": 11}));
+        let cache = FormCache::default();
+        // nothing known yet: the writer checks
+        assert!(cache.check("abc", &good).is_none());
+        cache.keep_link("abc", 3);
+        assert!(cache.check("abc", &good).is_none(), "no form kept yet");
+        cache.keep_form(3, 1, std::sync::Arc::new(form));
+        let checked = cache.check("abc", &good).unwrap();
+        assert_eq!((checked.survey_id, checked.version), (3, 1));
+        assert!(checked.outcome.is_ok());
+        assert!(cache.check("abc", &bad).unwrap().outcome.is_err());
+        // another version, another link: unknown
+        let mut later = good;
+        later.version = 2;
+        assert!(cache.check("abc", &later).is_none());
+        assert!(cache.check("abd", &bad).is_none());
+    }
 
     #[test]
     fn the_day_is_the_chinese_calendar_day() {

@@ -371,12 +371,50 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// took turns on two connections, and every batch read its leaf pages again); one writer's
 /// cache stays warm, and only one connection pays for the larger cache. On PostgreSQL each
 /// write runs on the caller's own connection.
+///
+/// The kept connection commits without syncing (`synchronous = NORMAL`), and the writer syncs
+/// the write-ahead log itself before a commit is reported ([`Pending`]): the same bytes reach
+/// the disk as with `FULL` before anything is acknowledged, but the group-commit thread need
+/// not wait for the disk, and no more than one sync serves every commit made before it. The
+/// other connections of the pool keep `FULL`.
 #[derive(Clone)]
 pub struct Writer {
     /// The kept connection on SQLite; `None` on PostgreSQL (or with a pool of one).
     kept: Option<std::sync::Arc<std::sync::Mutex<PooledConn>>>,
+    /// The kept connection's write-ahead log, synced by [`Pending::complete`].
+    log: Option<std::sync::Arc<std::path::Path>>,
     /// Where [`Writer::with_connection`] takes a connection when none is kept.
     pool: Pool,
+}
+
+/// Commits that are written but may not be on the disk yet; [`Pending::complete`] makes them
+/// durable. Nothing may be acknowledged before it returns.
+#[must_use = "a commit is durable only once its Pending is completed"]
+#[derive(Clone, Debug)]
+pub struct Pending {
+    log: Option<std::sync::Arc<std::path::Path>>,
+}
+
+impl Pending {
+    /// Syncs the write-ahead log, so that this commit and every commit written before it survive
+    /// a power cut. One completion covers many commits: a caller holding several completes the
+    /// last one. A no-op on PostgreSQL, and where the commit synced by itself.
+    pub fn complete(self) -> Result<(), StoreError> {
+        let Some(path) = self.log else {
+            return Ok(());
+        };
+        // opened by name at each sync, so it is always the file SQLite writes to; fsync on any
+        // descriptor of a file writes all of its data out
+        match std::fs::File::open(&*path) {
+            Ok(file) => file
+                .sync_data()
+                .map_err(|e| StoreError::Sync(format!("{}: {e}", path.display()))),
+            // no log: nothing was ever written to one, or it was checkpointed into the database
+            // file (synced) and removed
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::Sync(format!("{}: {e}", path.display()))),
+        }
+    }
 }
 
 impl Writer {
@@ -385,29 +423,49 @@ impl Writer {
     pub fn new(pool: &Pool, backend: Backend) -> Result<Self, StoreError> {
         let pool = pool.clone();
         if backend != Backend::Sqlite || pool.max_size() < 2 {
-            return Ok(Self { kept: None, pool });
+            return Ok(Self {
+                kept: None,
+                log: None,
+                pool,
+            });
         }
         let mut conn = pool.get()?;
         conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
+        let log = sqlite_log_path(&mut conn)?;
+        if log.is_some() {
+            // synced by Pending::complete instead (see above)
+            conn.batch_execute("PRAGMA synchronous = NORMAL")?;
+        }
         Ok(Self {
             kept: Some(std::sync::Arc::new(std::sync::Mutex::new(conn))),
+            log: log.map(std::sync::Arc::from),
             pool,
         })
     }
 
     /// Runs `f` on the connection writes go through for a caller that holds none of its own,
     /// such as the group-commit thread: the writer connection (SQLite), or one taken from the
-    /// pool for it (PostgreSQL, a pool of one). `f` opens its own [`write_transaction`]s.
+    /// pool for it (PostgreSQL, a pool of one). `f` opens its own [`write_transaction`]s; what
+    /// they commit is durable once the returned [`Pending`] is completed, which the caller may
+    /// do on another thread while the writer goes on.
     pub fn with_connection<T>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> T,
-    ) -> Result<T, StoreError> {
+    ) -> Result<(T, Pending), StoreError> {
         match &self.kept {
             None => {
                 let mut conn = self.pool.get()?;
-                Ok(f(&mut conn))
+                Ok((f(&mut conn), Pending { log: None }))
             }
-            Some(kept) => Ok(f(&mut Self::lock(kept))),
+            Some(kept) => {
+                let out = f(&mut Self::lock(kept));
+                Ok((
+                    out,
+                    Pending {
+                        log: self.log.clone(),
+                    },
+                ))
+            }
         }
     }
 
@@ -418,18 +476,49 @@ impl Writer {
     }
 
     /// Runs `f` in a [`write_transaction`] on the writer connection (SQLite) or on `conn`, the
-    /// caller's own (PostgreSQL, a pool of one). It never waits for the pool, so a caller
-    /// holding a pooled connection cannot starve it.
+    /// caller's own (PostgreSQL, a pool of one), and returns once the commit is durable. It
+    /// never waits for the pool, so a caller holding a pooled connection cannot starve it.
     pub fn write<T, E, F>(&self, conn: &mut DbConnection, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E>,
-        E: From<diesel::result::Error>,
+        E: From<diesel::result::Error> + From<StoreError>,
     {
         match &self.kept {
             None => write_transaction(conn, f),
-            Some(kept) => write_transaction(&mut Self::lock(kept), f),
+            Some(kept) => {
+                let out = write_transaction(&mut Self::lock(kept), f)?;
+                // synced after the connection is free again, so the writer may go on meanwhile
+                Pending {
+                    log: self.log.clone(),
+                }
+                .complete()?;
+                Ok(out)
+            }
         }
     }
+}
+
+/// The write-ahead log file of a SQLite connection's main database: `None` when the database
+/// keeps no log file (in memory, or not in WAL mode), so its commits sync by themselves.
+fn sqlite_log_path(conn: &mut DbConnection) -> Result<Option<std::path::PathBuf>, StoreError> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct JournalMode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct File {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        file: String,
+    }
+    let mode = diesel::sql_query("PRAGMA journal_mode").get_result::<JournalMode>(conn)?;
+    if !mode.journal_mode.eq_ignore_ascii_case("wal") {
+        return Ok(None);
+    }
+    let file = diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .get_result::<File>(conn)?;
+    Ok((!file.file.is_empty()).then(|| std::path::PathBuf::from(format!("{}-wal", file.file))))
 }
 
 /// The queue of this process's SQLite write transactions (see [`write_transaction`]).
@@ -793,6 +882,9 @@ pub enum StoreError {
     Pool(#[from] r2d2::Error),
     #[error("database query: {0}")]
     Query(diesel::result::Error),
+    /// Syncing the write-ahead log failed: what was committed may not survive a power cut.
+    #[error("syncing the database log: {0}")]
+    Sync(String),
 }
 
 impl From<diesel::result::Error> for StoreError {
@@ -1037,7 +1129,11 @@ mod tests {
         let writer = Writer::new(&pool, Backend::Sqlite).unwrap();
         let mut other = pool.get().unwrap();
         for _ in 0..3 {
-            let size = writer.write(&mut other, |conn| cache_size(conn)).unwrap();
+            let size = writer
+                .write(&mut other, |conn| {
+                    cache_size(conn).map_err(StoreError::from)
+                })
+                .unwrap();
             assert_eq!(size, -WRITER_CACHE_KIB);
         }
         // the other connections keep SQLite's default
@@ -1046,27 +1142,96 @@ mod tests {
         assert_eq!(pool.state().connections - pool.state().idle_connections, 2);
         // a caller without a connection of its own writes on the kept one and takes none
         drop(other);
-        let size = writer
+        let (size, pending) = writer
             .with_connection(|conn| {
                 assert_eq!(pool.state().connections - pool.state().idle_connections, 1);
                 cache_size(conn)
             })
-            .unwrap()
             .unwrap();
+        pending.complete().unwrap();
+        let size = size.unwrap();
         assert_eq!(size, -WRITER_CACHE_KIB);
 
         // with a pool of one nothing is kept: such a write takes the pooled connection
         let (_dir, single) = scratch("writer-single", 1);
         let writer = Writer::new(&single, Backend::Sqlite).unwrap();
-        let size = writer
+        let (size, pending) = writer
             .with_connection(|conn| {
                 assert_eq!(single.state().idle_connections, 0);
                 cache_size(conn)
             })
-            .unwrap()
             .unwrap();
+        pending.complete().unwrap();
+        let size = size.unwrap();
         assert_eq!(size, -2000);
         assert_eq!(single.state().idle_connections, 1);
+    }
+
+    #[test]
+    fn the_writer_syncs_its_own_log_and_the_other_connections_sync_at_each_commit() {
+        use diesel::RunQueryDsl;
+        const NORMAL: i32 = 1;
+        const FULL: i32 = 2;
+        #[derive(diesel::QueryableByName)]
+        struct Synchronous {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            synchronous: i32,
+        }
+        let level = |conn: &mut DbConnection| {
+            diesel::sql_query("PRAGMA synchronous")
+                .get_result::<Synchronous>(conn)
+                .map(|s| s.synchronous)
+                .map_err(StoreError::from)
+        };
+        let (dir, pool) = scratch("log", 3);
+        let writer = Writer::new(&pool, Backend::Sqlite).unwrap();
+        let log = dir.path().join("log.db-wal");
+        assert_eq!(
+            writer
+                .log
+                .as_deref()
+                .map(std::fs::canonicalize)
+                .transpose()
+                .unwrap(),
+            Some(std::fs::canonicalize(&log).unwrap()),
+            "the log is the database file's -wal"
+        );
+        let mut other = pool.get().unwrap();
+        assert_eq!(level(&mut other).unwrap(), FULL);
+        // the kept connection leaves the sync to Pending::complete, which syncs the log file
+        let (kept, pending) = writer.with_connection(|conn| level(conn)).unwrap();
+        assert_eq!(kept.unwrap(), NORMAL);
+        assert!(pending.log.is_some());
+        let (written, pending) = writer
+            .with_connection(|conn| {
+                write_transaction(conn, |conn| {
+                    conn.batch_execute(
+                        "INSERT INTO server_secrets (name, value) VALUES ('probe', 'x')",
+                    )
+                    .map_err(StoreError::from)
+                })
+            })
+            .unwrap();
+        written.unwrap();
+        assert!(
+            std::fs::metadata(&log).unwrap().len() > 0,
+            "the commit is in the log"
+        );
+        pending.complete().unwrap();
+        // a write through `write` is synced before it returns
+        assert_eq!(
+            writer.write(&mut other, |conn| level(conn)).unwrap(),
+            NORMAL
+        );
+
+        // with a pool of one nothing is kept, and every commit syncs by itself
+        let (_dir, single) = scratch("log-single", 1);
+        let writer = Writer::new(&single, Backend::Sqlite).unwrap();
+        assert!(writer.log.is_none());
+        let (kept, pending) = writer.with_connection(|conn| level(conn)).unwrap();
+        assert_eq!(kept.unwrap(), FULL);
+        assert!(pending.log.is_none());
+        pending.complete().unwrap();
     }
 
     #[test]

@@ -845,3 +845,96 @@ fn answers_stored_together_keep_no_order_of_arrival_in_their_place_or_transactio
         assert_eq!(transactions, [Some("1".to_string())]);
     }
 }
+
+/// Once the server knows a survey's form, a request's worker checks the answers before the
+/// group-commit writer sees them; the writer checks them itself the first time. Either way a
+/// submission gets the same answer, and the checks come in the same order: open, version,
+/// target, village, answers.
+#[test]
+fn answers_checked_before_the_writer_get_the_same_outcome_as_the_first_ones() {
+    let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
+    let c = county(&app);
+    let survey = create(&app, &c);
+    let id = survey["id"].as_i64().unwrap();
+    publish(&app, &c, id);
+    let link = slug(&survey);
+    let target = c.departments[0];
+    let mut wrong = answers("satisfied");
+    wrong["score"] = json!(11);
+    wrong["visit_purpose"] = json!("holiday");
+
+    // the first submission to the link: the writer loads the form and checks the answers
+    let first = submit(&app, &link, &response(1, target, wrong.clone()));
+    assert_eq!(first.0, 422, "{}", first.1);
+    assert_eq!(
+        first.1["errors"].as_array().unwrap().len(),
+        2,
+        "{}",
+        first.1
+    );
+    assert_eq!(
+        submit(&app, &link, &response(1, target, answers("satisfied"))).0,
+        201
+    );
+    // now known: checked on the worker, with the same errors
+    assert_eq!(
+        submit(&app, &link, &response(1, target, wrong.clone())),
+        first
+    );
+    assert_eq!(
+        submit(&app, &link, &response(1, target, answers("dissatisfied"))).0,
+        201
+    );
+    // the writer's checks still come first
+    let cases = [
+        (response(1, c.village, wrong.clone()), "wrong_target"),
+        (response(2, target, wrong.clone()), "version_not_published"),
+        (
+            json!({"version": 1, "target_unit_id": target, "respondent_unit_id": c.east, "answers": wrong}),
+            "invalid_value",
+        ),
+    ];
+    for (body, code) in &cases {
+        let (status, answer) = submit(&app, &link, body);
+        assert_eq!(status, 422, "{code}: {answer}");
+        assert_eq!(answer["error"]["code"], *code, "{answer}");
+    }
+    // a target's own link names the same survey: answers for another target are refused
+    let targets = survey["targets"].as_array().unwrap();
+    let own = targets.iter().find(|t| t["unit_id"] == target).unwrap()["public_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    for _ in 0..2 {
+        let (status, answer) = submit(
+            &app,
+            &own,
+            &response(1, c.departments[1], answers("satisfied")),
+        );
+        assert_eq!(status, 422, "{answer}");
+        assert_eq!(answer["error"]["code"], "wrong_target");
+        assert_eq!(
+            submit(&app, &own, &response(1, target, answers("satisfied"))).0,
+            201
+        );
+    }
+    let (status, _) = app.call(
+        "POST",
+        &format!("/api/v1/surveys/{id}/close"),
+        Some(&c.organiser),
+        None,
+    );
+    assert_eq!(status, 200);
+    let (status, answer) = submit(&app, &link, &response(1, target, answers("oops")));
+    assert_eq!(status, 409, "closed comes before the answers: {answer}");
+    assert_eq!(answer["error"]["code"], "survey_closed");
+
+    let r = results(&app, &c.organiser, id);
+    assert_eq!(
+        r["total_responses"]["value"], 4.0,
+        "the four valid answer sets, each once"
+    );
+}
