@@ -64,13 +64,27 @@ fn publish(app: &TestApp, c: &County, id: i64) -> Value {
 }
 
 fn slug(survey: &Value) -> String {
-    survey["public_url"]
-        .as_str()
+    link_slug(&survey["public_url"])
+}
+
+/// The slug at the end of a public link.
+fn link_slug(url: &Value) -> String {
+    url.as_str()
         .unwrap()
         .rsplit('/')
         .next()
         .unwrap()
         .to_string()
+}
+
+/// A county with an open survey: the county, the survey, its id and its link.
+fn open_survey(app: &TestApp) -> (County, Value, i64, String) {
+    let c = county(app);
+    let survey = create(app, &c);
+    let id = survey["id"].as_i64().unwrap();
+    publish(app, &c, id);
+    let link = slug(&survey);
+    (c, survey, id, link)
 }
 
 /// A complete, valid answer set with the given overall rating.
@@ -266,11 +280,7 @@ fn editing_a_published_survey_makes_a_new_version_and_old_answers_keep_theirs() 
 #[test]
 fn bad_answers_each_get_a_code_and_field_and_nothing_is_stored() {
     let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
-    let c = county(&app);
-    let survey = create(&app, &c);
-    let id = survey["id"].as_i64().unwrap();
-    publish(&app, &c, id);
-    let link = slug(&survey);
+    let (c, _, id, link) = open_survey(&app);
     let target = c.departments[0];
     let with = |key: &str, value: Value| {
         let mut a = answers("satisfied");
@@ -853,11 +863,7 @@ fn answers_stored_together_keep_no_order_of_arrival_in_their_place_or_transactio
 #[test]
 fn answers_checked_before_the_writer_get_the_same_outcome_as_the_first_ones() {
     let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
-    let c = county(&app);
-    let survey = create(&app, &c);
-    let id = survey["id"].as_i64().unwrap();
-    publish(&app, &c, id);
-    let link = slug(&survey);
+    let (c, survey, id, link) = open_survey(&app);
     let target = c.departments[0];
     let mut wrong = answers("satisfied");
     wrong["score"] = json!(11);
@@ -901,13 +907,7 @@ fn answers_checked_before_the_writer_get_the_same_outcome_as_the_first_ones() {
     }
     // a target's own link names the same survey: answers for another target are refused
     let targets = survey["targets"].as_array().unwrap();
-    let own = targets.iter().find(|t| t["unit_id"] == target).unwrap()["public_url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let own = link_slug(&targets.iter().find(|t| t["unit_id"] == target).unwrap()["public_url"]);
     for _ in 0..2 {
         let (status, answer) = submit(
             &app,
