@@ -27,7 +27,7 @@ use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
 use crate::db::surveys::{self as survey_store, TallyDelta};
 use crate::db::{write_transaction, DbConnection, Pending, StoreError, Writer};
 use crate::error::ApiError;
-use crate::surveys::{self, Checked, FormCache, SurveyContext};
+use crate::surveys::{self, Checked, FormCache, Rejection, SurveyContext};
 
 /// Most submissions stored in one transaction.
 pub const MAX_GROUP: usize = 256;
@@ -39,9 +39,8 @@ struct SurveyJob {
     /// The answers checked by the request's worker, when it knew the form; taken by the first
     /// attempt to store them (a retry alone checks them again).
     checked: std::cell::Cell<Option<Checked>>,
-    lang: Lang,
     now: i64,
-    reply: oneshot::Sender<Result<(), ApiError>>,
+    reply: oneshot::Sender<Result<(), Rejection>>,
 }
 
 /// One electronic ballot sent to the public JSON API.
@@ -58,7 +57,7 @@ enum Job {
 
 /// What an item of a group came to.
 enum Outcome {
-    Survey(Result<(), ApiError>),
+    Survey(Result<(), Rejection>),
     Ballot(Result<bool, ApiError>),
 }
 
@@ -89,7 +88,8 @@ impl GroupCommit {
         Self { queue, forms }
     }
 
-    /// Checks and stores one public answer set; returns once it is committed (or refused).
+    /// Checks and stores one public answer set; returns once it is committed (or refused),
+    /// the answers' problems in `lang`.
     pub async fn submit_survey(
         &self,
         slug: String,
@@ -97,6 +97,19 @@ impl GroupCommit {
         lang: Lang,
         now: i64,
     ) -> Result<(), ApiError> {
+        self.store_survey(slug, body, now)
+            .await
+            .map_err(|r| r.into_api_error(lang))
+    }
+
+    /// [`GroupCommit::submit_survey`], refusing answers that do not fit the form with their
+    /// problems one by one (the survey page shows each beside its question).
+    pub async fn store_survey(
+        &self,
+        slug: String,
+        body: SubmitResponse,
+        now: i64,
+    ) -> Result<(), Rejection> {
         let (reply, answer) = oneshot::channel();
         // checked here, on the request's worker, when the form is known: the writer is the
         // one thread all submissions pass through
@@ -105,7 +118,6 @@ impl GroupCommit {
             slug,
             body,
             checked,
-            lang,
             now,
             reply,
         }))?;
@@ -207,7 +219,7 @@ fn sync_groups(stored: &mpsc::Receiver<Stored>) {
 fn answer(done: Stored, synced: Result<(), &StoreError>) {
     for (job, outcome) in done.group.into_iter().zip(done.outcomes) {
         let outcome = match (synced, outcome) {
-            (Err(e), Outcome::Survey(Ok(()))) => Outcome::Survey(Err(ApiError::internal(e))),
+            (Err(e), Outcome::Survey(Ok(()))) => Outcome::Survey(Err(ApiError::internal(e).into())),
             (Err(e), Outcome::Ballot(Ok(_))) => Outcome::Ballot(Err(ApiError::internal(e))),
             (_, outcome) => outcome,
         };
@@ -222,7 +234,7 @@ fn answer(done: Stored, synced: Result<(), &StoreError>) {
 
 fn failed(job: &Job, error: ApiError) -> Outcome {
     match job {
-        Job::Survey(_) => Outcome::Survey(Err(error)),
+        Job::Survey(_) => Outcome::Survey(Err(error.into())),
         Job::Ballot(_) => Outcome::Ballot(Err(error)),
     }
 }
@@ -273,7 +285,7 @@ fn store_items(
     for job in group {
         let outcome = match job {
             Job::Survey(j) => match store_answers(conn, j, forms, &mut surveys, &mut tallies) {
-                Err(e) if e.status().is_server_error() => return Err(e),
+                Err(Rejection::Other(e)) if e.status().is_server_error() => return Err(e),
                 r => Outcome::Survey(r),
             },
             Job::Ballot(j) => {
@@ -296,7 +308,7 @@ fn store_answers<'a>(
     forms: &Arc<FormCache>,
     cache: &mut HashMap<&'a str, Option<(SurveyContext, Option<i64>)>>,
     tallies: &mut TallyDelta,
-) -> Result<(), ApiError> {
+) -> Result<(), Rejection> {
     if !cache.contains_key(job.slug.as_str()) {
         let found = survey_store::find_by_slug(conn, &job.slug)?.map(|(row, fixed)| {
             forms.keep_link(&job.slug, row.id);
@@ -305,19 +317,17 @@ fn store_answers<'a>(
         cache.insert(&job.slug, found);
     }
     let Some(Some((context, fixed))) = cache.get_mut(job.slug.as_str()) else {
-        return Err(ApiError::not_found("survey"));
+        return Err(ApiError::not_found("survey").into());
     };
     surveys::check_accepting(&context.row, job.now)?;
-    let (stored, validated) = context
-        .prepare_checked(
-            conn,
-            *fixed,
-            &job.body,
-            Channel::Web,
-            surveys::day_of(job.now),
-            job.checked.take(),
-        )
-        .map_err(|r| r.into_api_error(job.lang))?;
+    let (stored, validated) = context.prepare_checked(
+        conn,
+        *fixed,
+        &job.body,
+        Channel::Web,
+        surveys::day_of(job.now),
+        job.checked.take(),
+    )?;
     surveys::record_into(conn, &stored, &validated, tallies)?;
     Ok(())
 }

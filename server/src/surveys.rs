@@ -520,23 +520,6 @@ pub fn check_accepting(row: &SurveyRow, now: i64) -> Result<(), ApiError> {
     })
 }
 
-/// Validates and stores one response with its tallies, in one transaction. `fixed_target` is
-/// the target of a per-target link. Nothing identifying is stored: see docs/privacy.md.
-pub fn submit(
-    conn: &mut DbConnection,
-    row: &SurveyRow,
-    fixed_target: Option<i64>,
-    body: &SubmitResponse,
-    channel: Channel,
-    now: i64,
-) -> Result<(), Rejection> {
-    check_accepting(row, now)?;
-    let mut context = SurveyContext::new(row.clone());
-    let (stored, validated) = context.prepare(conn, fixed_target, body, channel, day_of(now))?;
-    crate::db::write_transaction(conn, |conn| record(conn, &stored, &validated))?;
-    Ok(())
-}
-
 /// Answers checked against a form before the writer saw them (see [`FormCache::check`]): the
 /// survey and version they were checked against, and the outcome.
 pub struct Checked {

@@ -9,16 +9,16 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use canvass_protocol::forms::{
     AnswerSet, ConditionValue, FormDefinition, Lang, Question, QuestionKind, Scale,
 };
-use canvass_protocol::surveys::{Channel, PublicForm, SubmitResponse};
+use canvass_protocol::surveys::{PublicForm, SubmitResponse};
 use canvass_protocol::ErrorCode;
 
 use super::page::{esc, html_response, message_page, page};
 use super::{page_lang, t};
-use crate::db::{self, surveys as store};
+use crate::db;
 use crate::error::ApiError;
 use crate::routes::surveys::public_form;
 use crate::state::AppState;
-use crate::surveys::{self, Rejection};
+use crate::surveys::Rejection;
 
 /// Largest form body accepted: 60 questions of 2,000 characters, percent-encoded.
 const MAX_FORM_BYTES: usize = 512 * 1024;
@@ -100,11 +100,10 @@ pub async fn submit_form(
     }
     let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let slug = slug.into_inner();
-    let outcome = state
+    let link = slug.clone();
+    let prepared = state
         .db(move |conn| {
-            let form = public_form(conn, &slug)?;
-            let (row, fixed) =
-                store::find_by_slug(conn, &slug)?.ok_or_else(|| ApiError::not_found("survey"))?;
+            let form = public_form(conn, &link)?;
             let mut filled = Filled {
                 fields,
                 ..Filled::default()
@@ -127,7 +126,19 @@ pub async fn submit_form(
                 respondent_unit_id: village,
                 answers,
             };
-            match surveys::submit(conn, &row, fixed, &body, Channel::Web, db::now()) {
+            Ok(Ok((form, filled, body)))
+        })
+        .await;
+    // stored by the group-commit writer with the JSON API's submissions of the moment
+    let outcome = match prepared {
+        Err(e) => Err(e),
+        Ok(Err(to_fix)) => Ok(Err(to_fix)),
+        Ok(Ok((form, mut filled, body))) => {
+            match state
+                .commit
+                .store_survey(slug.clone(), body, db::now())
+                .await
+            {
                 Ok(()) => Ok(Ok(slug)),
                 Err(Rejection::Answers(errors)) => {
                     for e in errors {
@@ -153,8 +164,8 @@ pub async fn submit_form(
                     _ => Err(e),
                 },
             }
-        })
-        .await;
+        }
+    };
     match outcome {
         Ok(Ok(slug)) => HttpResponse::SeeOther()
             .insert_header((

@@ -200,3 +200,46 @@ fn unknown_and_closed_surveys_get_plain_pages() {
         .unwrap();
     assert_eq!(response.status(), 409);
 }
+
+/// The page's answers go through the same group-commit writer as the JSON API's: a village
+/// that is not one of the county's is marked beside its list, and nothing is stored, the first
+/// time (checked by the writer) as the second (the form known to the request's worker).
+#[test]
+fn a_village_outside_the_county_is_marked_and_the_page_stores_through_the_writer() {
+    let (app, admin, id, path) = published();
+    let client = no_redirects();
+    let mut form = vec![
+        ("_version", "1"),
+        ("visit_purpose", "licence"),
+        ("overall", "satisfied"),
+        ("attitude", "satisfied"),
+        ("efficiency", "satisfied"),
+        ("_village", "999999"),
+    ];
+    for _ in 0..2 {
+        let response = client.post(app.url(&path)).form(&form).send().unwrap();
+        assert_eq!(response.status(), 422);
+        let html = response.text().unwrap();
+        assert!(html.contains("id=\"e-_village\""), "marked beside the list");
+        assert!(
+            html.contains("value=\"licence\" checked"),
+            "the answers are kept"
+        );
+    }
+    let total = || {
+        let (_, results) = app.call(
+            "GET",
+            &format!("/api/v1/surveys/{id}/results"),
+            Some(&admin),
+            None,
+        );
+        results["total_responses"]["value"].clone()
+    };
+    assert_eq!(total(), 0.0, "nothing stored");
+    form.retain(|(k, _)| *k != "_village");
+    for _ in 0..2 {
+        let response = client.post(app.url(&path)).form(&form).send().unwrap();
+        assert_eq!(response.status(), 303);
+    }
+    assert_eq!(total(), 2.0, "each answer set once");
+}
