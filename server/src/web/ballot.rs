@@ -392,7 +392,8 @@ pub async fn show_ballot(
     }
 }
 
-/// Casts the ballot: the code is redeemed and the ballot stored in one transaction.
+/// Casts the ballot: the code is redeemed and the ballot stored in one transaction, answered
+/// once it is committed.
 #[post("/b/{slug}/cast")]
 pub async fn cast(
     state: web::Data<AppState>,
@@ -440,7 +441,6 @@ pub async fn cast(
         elector_group: String::new(),
         marks,
     };
-    let pepper = state.code_pepper.clone();
     let title = round.definition().series.name.clone();
     let ballot_again = |status: StatusCode, message: &str| {
         let group = fields
@@ -466,10 +466,13 @@ pub async fn cast(
             ),
         );
     }
-    let code_for_cast = code.clone();
-    let outcome = state
-        .db(move |conn| appraisal::cast(conn, &row, &code_for_cast, &ballot, &pepper))
-        .await;
+    // stored by the group-commit writer with the other ballots of the moment, the code checked
+    // and redeemed in the same transaction
+    let request = canvass_protocol::rounds::CastRequest {
+        code: code.clone(),
+        ballot,
+    };
+    let outcome = state.commit.cast_ballot(slug.clone(), request).await;
     state.count_refused_code(&req, &outcome);
     match outcome {
         Ok(_) => message_page(
