@@ -24,8 +24,10 @@ pub const DATA_DIR_ENV: &str = "CANVASS_DATA_DIR";
 /// The name of the store file inside the data directory.
 pub const STORE_FILE: &str = "canvass.sqlite3";
 
-/// The schema version this build writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+/// The schema version this build writes (`PRAGMA user_version`). Version 2 keeps a pending
+/// batch's bytes as its items, in their positions (a batch's `body` is NULL), where version 1
+/// saved a copy of them in `batches.body`; a version 1 store is read as it is.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -203,6 +205,24 @@ pub struct PendingBatch {
     pub item_count: usize,
     /// How many times it was sent before without an answer.
     pub attempts: u32,
+}
+
+/// A batch's exact bytes: `{"batch_id":"<id>","items":[<payload>,<payload>,...]}`, the items'
+/// payloads as stored, in their positions. Built when the batch is built and again, the same,
+/// whenever a push finds it pending.
+fn batch_body<'a>(batch_id: &str, payloads: impl Iterator<Item = &'a str>) -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(br#"{"batch_id":""#);
+    body.extend_from_slice(batch_id.as_bytes());
+    body.extend_from_slice(br#"","items":["#);
+    for (i, payload) in payloads.enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(payload.as_bytes());
+    }
+    body.extend_from_slice(b"]}");
+    body
 }
 
 /// The cached manifest.
@@ -686,13 +706,42 @@ impl LocalStore {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(|e| self.err(e))?;
-        let body = body.ok_or_else(|| self.damaged(format!("batch {batch_id} has no body")))?;
+        let item_count = usize::try_from(count).unwrap_or(0);
+        let body = match body {
+            // saved by a version 1 store
+            Some(body) => body,
+            None => self.rebuild_body(&batch_id, item_count)?,
+        };
         Ok(Some(PendingBatch {
             batch_id,
             body,
-            item_count: usize::try_from(count).unwrap_or(0),
+            item_count,
             attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
         }))
+    }
+
+    /// A pending batch's bytes, built again from its items in their positions: the same bytes
+    /// as when it was built, since a batched item never changes.
+    fn rebuild_body(&self, batch_id: &str, item_count: usize) -> Result<Vec<u8>, StoreError> {
+        let mut select = self
+            .conn
+            .prepare_cached(
+                "SELECT payload FROM items WHERE batch_id = ?1 AND state = 'batched' \
+                 ORDER BY position",
+            )
+            .map_err(|e| self.err(e))?;
+        let payloads = select
+            .query_map([batch_id], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        if payloads.len() != item_count {
+            return Err(self.damaged(format!(
+                "batch {batch_id} should hold {item_count} items but {} are left",
+                payloads.len()
+            )));
+        }
+        Ok(batch_body(batch_id, payloads.iter().map(String::as_str)))
     }
 
     /// The id and item count of every batch built but not yet acknowledged, oldest first: as
@@ -716,9 +765,11 @@ impl LocalStore {
     }
 
     /// Builds the next batch from the oldest queued items, at most `max_items` of them and
-    /// `max_bytes` bytes of body, under `batch_id`, and stores it with its exact bytes in the
-    /// same transaction that marks its items as batched. `None` when nothing is queued. An
-    /// item too large for a batch on its own is set aside with `payload_too_large`.
+    /// `max_bytes` bytes of body, under `batch_id`, and stores it in the same transaction that
+    /// marks its items as batched, each at its position: its exact bytes are those items, so
+    /// they are kept once, not twice (a push writes half as much; see [`batch_body`]). `None`
+    /// when nothing is queued. An item too large for a batch on its own is set aside with
+    /// `payload_too_large`.
     pub fn create_batch(
         &mut self,
         batch_id: &str,
@@ -782,17 +833,7 @@ impl LocalStore {
             tx.commit().map_err(err)?;
             return Ok(None);
         }
-        let mut body = Vec::new();
-        body.extend_from_slice(br#"{"batch_id":""#);
-        body.extend_from_slice(batch_id.as_bytes());
-        body.extend_from_slice(br#"","items":["#);
-        for (i, (_, payload)) in chosen.iter().enumerate() {
-            if i > 0 {
-                body.push(b',');
-            }
-            body.extend_from_slice(payload.as_bytes());
-        }
-        body.extend_from_slice(b"]}");
+        let body = batch_body(batch_id, chosen.iter().map(|(_, payload)| payload.as_str()));
         let seq: i64 = tx
             .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM batches", [], |r| {
                 r.get(0)
@@ -800,9 +841,9 @@ impl LocalStore {
             .map_err(err)?;
         let count = i64::try_from(chosen.len()).unwrap_or(i64::MAX);
         tx.execute(
-            "INSERT INTO batches (batch_id, seq, body, item_count, state) \
-             VALUES (?1, ?2, ?3, ?4, 'pending')",
-            params![batch_id, seq, body, count],
+            "INSERT INTO batches (batch_id, seq, item_count, state) \
+             VALUES (?1, ?2, ?3, 'pending')",
+            params![batch_id, seq, count],
         )
         .map_err(err)?;
         {
@@ -1246,6 +1287,69 @@ pub(crate) mod tests {
         assert_eq!(store.pending_batch().unwrap().unwrap().attempts, 1);
         assert_eq!(store.items_in(ItemState::Batched).unwrap().len(), 2);
         assert_eq!(store.items_in(ItemState::Queued).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_pending_batch_keeps_its_bytes_as_its_items_and_one_saved_by_version_1_is_sent_as_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = LocalStore::open_in(dir.path()).unwrap();
+        for answer in ["a", "b", "c"] {
+            store.add_item(&response(3, answer)).unwrap();
+        }
+        let batch = store.create_batch(ID_A, 3, 1 << 20).unwrap().unwrap();
+        let saved: Option<Vec<u8>> = store
+            .conn
+            .query_row("SELECT body FROM batches WHERE batch_id = ?1", [ID_A], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(saved, None, "the answers are kept once, as items");
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+
+        // a batch a version 1 store saved with its bytes goes out with exactly those bytes
+        let old_bytes = br#"{"batch_id":"fedcba9876543210fedcba9876543210","items":[]}"#;
+        store
+            .conn
+            .execute(
+                "INSERT INTO batches (batch_id, seq, body, item_count, state) \
+                 VALUES (?1, 0, ?2, 0, 'pending')",
+                params![ID_B, old_bytes.as_slice()],
+            )
+            .unwrap();
+        let first = store.pending_batch().unwrap().unwrap();
+        assert_eq!(first.batch_id, ID_B);
+        assert_eq!(first.body, old_bytes);
+        store.unbatch(ID_B).unwrap();
+        assert_eq!(store.pending_batch().unwrap(), Some(batch.clone()));
+
+        // an item gone from under a pending batch is damage, not a different batch
+        store
+            .conn
+            .execute("DELETE FROM items WHERE position = 1", [])
+            .unwrap();
+        let err = store.pending_batch().unwrap_err();
+        assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_store_written_by_a_newer_version_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open_in(dir.path()).unwrap();
+        store
+            .conn
+            .execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1))
+            .unwrap();
+        drop(store);
+        let err = LocalStore::open_in(dir.path()).unwrap_err();
+        assert!(
+            matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1),
+            "{err}"
+        );
+        assert!(err.to_string().contains("Upgrade canvass"), "{err}");
     }
 
     #[test]
