@@ -1299,9 +1299,11 @@ pub(crate) mod tests {
         let batch = store.create_batch(ID_A, 3, 1 << 20).unwrap().unwrap();
         let saved: Option<Vec<u8>> = store
             .conn
-            .query_row("SELECT body FROM batches WHERE batch_id = ?1", [ID_A], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT body FROM batches WHERE batch_id = ?1",
+                [ID_A],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(saved, None, "the answers are kept once, as items");
         let version: i64 = store
