@@ -58,8 +58,20 @@ impl Modify for BearerAuth {
 }
 
 /// Registers every API route (under `/api/v1`) on `cfg`.
+///
+/// actix tries routes in the order they are registered, and every path with a `{...}` segment
+/// is matched by running a regular expression, so the public answers, ballots and field
+/// batches, which are most of all requests, come first. Registered among the others, an
+/// answer ran some twenty expressions before its own, 9 % of the server's CPU time under
+/// load (1.5 % now; docs/performance.md). No other route matches their paths, so the order
+/// changes nothing else.
 pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(auth::login)
+    cfg.service(surveys::submit_response)
+        .service(rounds::cast_ballot)
+        .service(sync::upload_batch)
+        .service(surveys::get_public_form)
+        .service(sync::manifest)
+        .service(auth::login)
         .service(auth::logout)
         .service(auth::me)
         .service(auth::change_password)
@@ -84,8 +96,6 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(surveys::get_survey_version)
         .service(surveys::survey_results)
         .service(surveys::export_answers)
-        .service(surveys::get_public_form)
-        .service(surveys::submit_response)
         .service(rounds::list_officials)
         .service(rounds::create_official)
         .service(rounds::update_official)
@@ -101,10 +111,7 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(rounds::enter_sheet)
         .service(rounds::correct_sheet)
         .service(rounds::list_sheets)
-        .service(rounds::round_results)
-        .service(rounds::cast_ballot)
-        .service(sync::manifest)
-        .service(sync::upload_batch);
+        .service(rounds::round_results);
 }
 
 /// Answer for any path no route matches.
