@@ -185,7 +185,8 @@ fn write_groups(writer: &Writer, pepper: &str, forms: &Arc<FormCache>, jobs: &mp
         };
         if let Some(done) = unsent {
             let synced = done.pending.clone().map_or(Ok(()), Pending::complete);
-            answer(done, synced.as_ref().copied());
+            log_failed_sync(&synced, std::slice::from_ref(&done));
+            answer(done, synced.is_ok());
         }
     }
 }
@@ -209,18 +210,40 @@ fn sync_groups(stored: &mpsc::Receiver<Stored>) {
             .rev()
             .find_map(|g| g.pending.clone())
             .map_or(Ok(()), Pending::complete);
+        log_failed_sync(&synced, &groups);
         for done in groups {
-            answer(done, synced.as_ref().copied());
+            answer(done, synced.is_ok());
         }
     }
 }
 
-/// Answers each waiting request of a group; a failed sync fails every item that was stored.
-fn answer(done: Stored, synced: Result<(), &StoreError>) {
+/// Logs a failed sync once for all the groups it fails.
+fn log_failed_sync(synced: &Result<(), StoreError>, groups: &[Stored]) {
+    if let Err(e) = synced {
+        let refused = groups
+            .iter()
+            .flat_map(|g| &g.outcomes)
+            .filter(|o| matches!(o, Outcome::Survey(Ok(())) | Outcome::Ballot(Ok(_))))
+            .count();
+        tracing::error!(
+            error = %e,
+            groups = groups.len(),
+            refused,
+            "the log sync failed: the stored answers and ballots of these groups are refused \
+             with internal_error"
+        );
+    }
+}
+
+/// Answers each waiting request of a group; a failed sync (logged by the caller) fails every
+/// item that was stored.
+fn answer(done: Stored, synced: bool) {
     for (job, outcome) in done.group.into_iter().zip(done.outcomes) {
         let outcome = match (synced, outcome) {
-            (Err(e), Outcome::Survey(Ok(()))) => Outcome::Survey(Err(ApiError::internal(e).into())),
-            (Err(e), Outcome::Ballot(Ok(_))) => Outcome::Ballot(Err(ApiError::internal(e))),
+            (false, Outcome::Survey(Ok(()))) => {
+                Outcome::Survey(Err(ApiError::internal_logged().into()))
+            }
+            (false, Outcome::Ballot(Ok(_))) => Outcome::Ballot(Err(ApiError::internal_logged())),
             (_, outcome) => outcome,
         };
         // a request whose client went away has nobody to answer; its item stays stored
@@ -362,4 +385,110 @@ fn store_ballot<'a>(
     )?;
     appraisal::apply_cast(conn, row.id, &plan, tallies)?;
     Ok(plan.valid)
+}
+
+#[cfg(test)]
+mod tests {
+    use canvass_protocol::appraisal::Ballot;
+    use canvass_protocol::forms::AnswerSet;
+    use canvass_protocol::ErrorCode;
+
+    use super::*;
+
+    fn survey_job() -> (Job, oneshot::Receiver<Result<(), Rejection>>) {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Survey(SurveyJob {
+            slug: "s".into(),
+            body: SubmitResponse {
+                version: 1,
+                target_unit_id: 1,
+                respondent_unit_id: None,
+                answers: AnswerSet::new(),
+            },
+            checked: std::cell::Cell::new(None),
+            now: 0,
+            reply,
+        });
+        (job, answer)
+    }
+
+    fn ballot_job() -> (Job, oneshot::Receiver<Result<bool, ApiError>>) {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Ballot(BallotJob {
+            slug: "b".into(),
+            request: CastRequest {
+                code: "c".into(),
+                ballot: Ballot {
+                    elector_group: String::new(),
+                    marks: Vec::new(),
+                },
+            },
+            reply,
+        });
+        (job, answer)
+    }
+
+    fn internal(result: Result<(), Rejection>) -> ApiError {
+        match result {
+            Err(Rejection::Other(e)) => e,
+            other => panic!("expected an internal error, got {other:?}"),
+        }
+    }
+
+    /// A sync that fails (here: the log's directory is a file, so it cannot be opened) must
+    /// not let anything be acknowledged: every stored item of every group it covered gets
+    /// `internal_error`, and an item refused by its own check keeps its own answer.
+    #[test]
+    fn a_failed_log_sync_refuses_every_item_it_covered_and_no_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-directory");
+        std::fs::write(&file, b"").unwrap();
+        let failing = Pending::of_log(&file.join("canvass.sqlite3-wal"));
+
+        let (stored_answer, stored_rx) = survey_job();
+        let (refused_answer, refused_rx) = survey_job();
+        let (stored_ballot, ballot_rx) = ballot_job();
+        let (later_answer, later_rx) = survey_job();
+        let (queue, groups) = mpsc::channel();
+        queue
+            .send(Stored {
+                group: vec![stored_answer, refused_answer],
+                outcomes: vec![
+                    Outcome::Survey(Ok(())),
+                    Outcome::Survey(Err(ApiError::not_found("survey").into())),
+                ],
+                pending: Some(failing.clone()),
+            })
+            .unwrap();
+        queue
+            .send(Stored {
+                group: vec![stored_ballot],
+                outcomes: vec![Outcome::Ballot(Ok(true))],
+                pending: Some(failing),
+            })
+            .unwrap();
+        drop(queue);
+        sync_groups(&groups);
+
+        let e = internal(stored_rx.blocking_recv().unwrap());
+        assert_eq!(e.status(), 500);
+        assert_eq!(e.code(), ErrorCode::InternalError);
+        let e = internal(refused_rx.blocking_recv().unwrap());
+        assert_eq!(e.code(), ErrorCode::NotFound, "its own refusal, not the sync's");
+        let e = ballot_rx.blocking_recv().unwrap().unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InternalError);
+
+        // a group whose log syncs is acknowledged as before
+        let (queue, groups) = mpsc::channel();
+        queue
+            .send(Stored {
+                group: vec![later_answer],
+                outcomes: vec![Outcome::Survey(Ok(()))],
+                pending: Some(Pending::of_log(&dir.path().join("absent-wal"))),
+            })
+            .unwrap();
+        drop(queue);
+        sync_groups(&groups);
+        assert!(later_rx.blocking_recv().unwrap().is_ok());
+    }
 }

@@ -94,6 +94,12 @@ impl ApiError {
     /// 500; the cause goes to the log, the client sees a generic message.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
+        Self::internal_logged()
+    }
+
+    /// 500 for a cause the caller has logged already: one failure that fails many requests
+    /// is logged once, not once per request.
+    pub fn internal_logged() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::InternalError,

@@ -396,6 +396,14 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// A pending commit whose log is the file at `path` (tests of what a failed sync does).
+    #[cfg(test)]
+    pub(crate) fn of_log(path: &std::path::Path) -> Self {
+        Self {
+            log: Some(std::sync::Arc::from(path)),
+        }
+    }
+
     /// Syncs the write-ahead log, so that this commit and every commit written before it survive
     /// a power cut. One completion covers many commits: a caller holding several completes the
     /// last one. A no-op on PostgreSQL, and where the commit synced by itself.
