@@ -474,7 +474,11 @@ mod tests {
         assert_eq!(e.status(), 500);
         assert_eq!(e.code(), ErrorCode::InternalError);
         let e = internal(refused_rx.blocking_recv().unwrap());
-        assert_eq!(e.code(), ErrorCode::NotFound, "its own refusal, not the sync's");
+        assert_eq!(
+            e.code(),
+            ErrorCode::NotFound,
+            "its own refusal, not the sync's"
+        );
         let e = ballot_rx.blocking_recv().unwrap().unwrap_err();
         assert_eq!(e.code(), ErrorCode::InternalError);
 
