@@ -73,7 +73,7 @@ impl Application {
         let code_attempts = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
         let writer = db::Writer::new(&pool, backend)?;
         let commit = crate::commit::GroupCommit::start(writer.clone(), code_pepper.clone());
-        let checkpoints = db::Checkpointer::start(pool.clone(), backend);
+        let checkpoints = db::Checkpointer::start(pool.clone(), backend, Some(writer.clone()));
         let state = web::Data::new(AppState {
             pool,
             backend,

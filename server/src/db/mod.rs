@@ -380,11 +380,22 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 #[derive(Clone)]
 pub struct Writer {
     /// The kept connection on SQLite; `None` on PostgreSQL (or with a pool of one).
-    kept: Option<std::sync::Arc<std::sync::Mutex<PooledConn>>>,
+    kept: Option<std::sync::Arc<std::sync::Mutex<Kept>>>,
     /// The kept connection's write-ahead log, synced by [`Pending::complete`].
     log: Option<std::sync::Arc<std::path::Path>>,
     /// Where [`Writer::with_connection`] takes a connection when none is kept.
     pool: Pool,
+}
+
+/// How long the [`Writer`]'s connection may go unused before its page cache is handed back
+/// ([`Writer::release_idle_cache`]).
+pub const WRITER_IDLE: Duration = Duration::from_secs(5);
+
+/// The [`Writer`]'s connection, and since when it has been unused with its cache still filled.
+struct Kept {
+    conn: PooledConn,
+    /// When the last use ended; `None` once the cache has been handed back since.
+    idle_since: Option<std::time::Instant>,
 }
 
 /// Commits that are written but may not be on the disk yet; [`Pending::complete`] makes them
@@ -445,7 +456,10 @@ impl Writer {
             conn.batch_execute("PRAGMA synchronous = NORMAL")?;
         }
         Ok(Self {
-            kept: Some(std::sync::Arc::new(std::sync::Mutex::new(conn))),
+            kept: Some(std::sync::Arc::new(std::sync::Mutex::new(Kept {
+                conn,
+                idle_since: None,
+            }))),
             log: log.map(std::sync::Arc::from),
             pool,
         })
@@ -466,7 +480,7 @@ impl Writer {
                 Ok((f(&mut conn), Pending { log: None }))
             }
             Some(kept) => {
-                let out = f(&mut Self::lock(kept));
+                let out = Self::lock(kept).use_for(f);
                 Ok((
                     out,
                     Pending {
@@ -477,7 +491,7 @@ impl Writer {
         }
     }
 
-    fn lock(kept: &std::sync::Mutex<PooledConn>) -> std::sync::MutexGuard<'_, PooledConn> {
+    fn lock(kept: &std::sync::Mutex<Kept>) -> std::sync::MutexGuard<'_, Kept> {
         // a writer that panicked left nothing half-written (its transaction rolled back)
         kept.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -494,7 +508,7 @@ impl Writer {
         match &self.kept {
             None => write_transaction(conn, f),
             Some(kept) => {
-                let out = write_transaction(&mut Self::lock(kept), f)?;
+                let out = Self::lock(kept).use_for(|conn| write_transaction(conn, f))?;
                 // synced after the connection is free again, so the writer may go on meanwhile
                 Pending {
                     log: self.log.clone(),
@@ -503,6 +517,40 @@ impl Writer {
                 Ok(out)
             }
         }
+    }
+
+    /// Hands the writer connection's page cache (up to 16 MiB) back to the allocator once no
+    /// write has used the connection for `idle`: a server that has stored a burst of field
+    /// batches does not keep that memory through the quiet hours after it. Returns whether it
+    /// did. A write in progress is never waited for, and the next write refills the cache from
+    /// the file as it needs pages. The [`Checkpointer`]'s thread calls it at every round.
+    pub fn release_idle_cache(&self, idle: Duration) -> Result<bool, StoreError> {
+        let Some(kept) = &self.kept else {
+            return Ok(false);
+        };
+        let mut kept = match kept.try_lock() {
+            Ok(kept) => kept,
+            Err(std::sync::TryLockError::WouldBlock) => return Ok(false),
+            // a writer that panicked left nothing half-written (its transaction rolled back)
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+        };
+        match kept.idle_since {
+            Some(since) if since.elapsed() >= idle => {
+                kept.conn.batch_execute("PRAGMA shrink_memory")?;
+                kept.idle_since = None;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+impl Kept {
+    /// Runs `f` on the connection and notes when it was last used.
+    fn use_for<T>(&mut self, f: impl FnOnce(&mut DbConnection) -> T) -> T {
+        let out = f(&mut self.conn);
+        self.idle_since = Some(std::time::Instant::now());
+        out
     }
 }
 
@@ -762,8 +810,9 @@ const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
 /// back into the database file (and syncing it) is not done inside a commit that a waiting
 /// request is held up by. Passive checkpoints wait for no one: readers and the writer go on
 /// meanwhile. The commits' own automatic checkpoint stays as the fallback, set high
-/// (`wal_autocheckpoint`) so that it rarely comes to that. The thread ends when this handle
-/// is dropped.
+/// (`wal_autocheckpoint`) so that it rarely comes to that. At each round the thread also hands
+/// back the page cache of a [`Writer`] that has been unused for [`WRITER_IDLE`]. The thread
+/// ends when this handle is dropped.
 pub struct Checkpointer {
     _stop: std::sync::mpsc::Sender<()>,
 }
@@ -772,7 +821,7 @@ impl Checkpointer {
     /// Starts the thread on SQLite; `None` on PostgreSQL, which checkpoints by itself, or when
     /// no thread can be started (the commits then checkpoint as before).
     #[must_use]
-    pub fn start(pool: Pool, backend: Backend) -> Option<Self> {
+    pub fn start(pool: Pool, backend: Backend, writer: Option<Writer>) -> Option<Self> {
         use std::sync::mpsc::{self, RecvTimeoutError};
         if backend != Backend::Sqlite {
             return None;
@@ -789,6 +838,11 @@ impl Checkpointer {
                     });
                     if let Err(error) = done {
                         tracing::warn!(%error, "background WAL checkpoint failed");
+                    }
+                    if let Some(Err(error)) =
+                        writer.as_ref().map(|w| w.release_idle_cache(WRITER_IDLE))
+                    {
+                        tracing::warn!(%error, "handing back the writer's page cache failed");
                     }
                 }
             })
@@ -1029,7 +1083,7 @@ mod tests {
             "the commit left them in the log"
         );
         let checkpoints =
-            Checkpointer::start(pool.clone(), backend).expect("a SQLite checkpointer");
+            Checkpointer::start(pool.clone(), backend, None).expect("a SQLite checkpointer");
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while file_pages(&path) < before + 400 {
             assert!(
@@ -1173,6 +1227,46 @@ mod tests {
         let size = size.unwrap();
         assert_eq!(size, -2000);
         assert_eq!(single.state().idle_connections, 1);
+    }
+
+    #[test]
+    fn the_writer_hands_its_cache_back_only_once_unused_for_the_idle_time() {
+        let (_dir, pool) = scratch("writer-idle", 3);
+        let writer = Writer::new(&pool, Backend::Sqlite).unwrap();
+        let run = |sql: &'static str| {
+            let mut other = pool.get().unwrap();
+            writer
+                .write(&mut other, |conn| {
+                    conn.batch_execute(sql).map_err(StoreError::from)
+                })
+                .unwrap();
+        };
+        // never used since it was taken: nothing to hand back
+        assert!(!writer.release_idle_cache(Duration::ZERO).unwrap());
+        run("CREATE TABLE t (x TEXT)");
+        // used a moment ago: kept for the idle time
+        assert!(!writer
+            .release_idle_cache(Duration::from_secs(3600))
+            .unwrap());
+        // in use: not waited for
+        let (released, pending) = writer
+            .with_connection(|_| writer.release_idle_cache(Duration::ZERO))
+            .unwrap();
+        pending.complete().unwrap();
+        assert!(!released.unwrap());
+        // unused for long enough: handed back once, and not again before the next use
+        assert!(writer.release_idle_cache(Duration::ZERO).unwrap());
+        assert!(!writer.release_idle_cache(Duration::ZERO).unwrap());
+        // the connection writes on as before, and its next idle time hands the cache back again
+        run("INSERT INTO t VALUES ('a')");
+        assert!(writer.release_idle_cache(Duration::ZERO).unwrap());
+
+        // with a pool of one nothing is kept, so there is nothing to hand back
+        let (_dir, single) = scratch("writer-idle-single", 1);
+        let writer = Writer::new(&single, Backend::Sqlite).unwrap();
+        let ((), pending) = writer.with_connection(|_| ()).unwrap();
+        pending.complete().unwrap();
+        assert!(!writer.release_idle_cache(Duration::ZERO).unwrap());
     }
 
     #[test]
