@@ -501,24 +501,48 @@ fn push_inner(
         // the first error that ends the push: nothing new goes out after it, and the batches
         // already on their way are still answered and acknowledged
         let mut stop: Option<CliError> = None;
+        // the batch that goes out next, made (given its id and bytes, saved) while the others
+        // are on their way, so that a free place in the window is filled at once
+        let mut ready: Option<(PendingBatch, bool)> = None;
+        let next_batch = |store: &mut LocalStore,
+                          window: &VecDeque<Flight<'_>>,
+                          batch_items: usize|
+         -> Result<Option<(PendingBatch, bool)>, StoreError> {
+            let flying: Vec<&str> = window.iter().map(|f| f.batch.batch_id.as_str()).collect();
+            Ok(match store.pending_batch_except(&flying)? {
+                Some(batch) => Some((batch, true)),
+                None => store
+                    .create_batch(&new_batch_id(), batch_items, batch_bytes)?
+                    .map(|batch| (batch, false)),
+            })
+        };
         loop {
             while stop.is_none() && window.len() < depth {
-                let flying: Vec<&str> = window.iter().map(|f| f.batch.batch_id.as_str()).collect();
-                let next = match store.pending_batch_except(&flying)? {
-                    Some(batch) => Some((batch, true)),
-                    None => store
-                        .create_batch(&new_batch_id(), batch_items, batch_bytes)?
-                        .map(|batch| (batch, false)),
+                let next = match ready.take() {
+                    Some(next) => Some(next),
+                    None => next_batch(store, &window, batch_items)?,
                 };
                 let Some((batch, resumed)) = next else { break };
                 window.push_back(Flight::launch(
                     scope, store, client, batch, resumed, 1, progress,
                 )?);
             }
+            if stop.is_none() && ready.is_none() && window.len() == depth {
+                ready = next_batch(store, &window, batch_items)?;
+            }
             let Some(flight) = window.pop_front() else {
                 return stop.map_or(Ok(()), Err);
             };
             let (batch, resumed, attempt, result) = flight.land();
+            if result.is_ok() && stop.is_none() {
+                // sent before the landed batch is acknowledged: the server goes on storing
+                // while this computer records what it stored
+                if let Some((next, resumed)) = ready.take() {
+                    window.push_back(Flight::launch(
+                        scope, store, client, next, resumed, 1, progress,
+                    )?);
+                }
+            }
             let error = match result {
                 Ok(receipt) => {
                     if receipt.batch_id != batch.batch_id {
@@ -1235,16 +1259,77 @@ mod tests {
             bodies[..4].iter().all(|b| *b == pending.body),
             "the stored bytes, unchanged"
         );
+        // the new batch was made while the old one was on its way, and goes out as soon as
+        // the old one is answered, before it is acknowledged in the store
         assert_eq!(
             events.0,
             [
                 "start 3",
                 "send 2 #1 resumed",
-                "ack 2 true",
                 "send 1 #1",
+                "ack 2 true",
                 "ack 1 false"
             ]
         );
+    }
+
+    #[test]
+    fn the_batch_made_ahead_of_a_push_that_stops_is_kept_and_sent_first_next_time() {
+        let disabled =
+            r#"{"error":{"code":"account_disabled","message":"this account is disabled"}}"#;
+        let server = echo_server(vec![
+            (403, disabled),
+            (201, RECEIPT),
+            (201, RECEIPT),
+            (201, RECEIPT),
+        ]);
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_with(dir.path(), &server.address, 3);
+        let client = ApiClient::new(&server.address).unwrap().with_token("t");
+        let one_each = || PushOptions {
+            batch_items: 1,
+            ..options()
+        };
+        let mut events = Events::default();
+        let report = push(&mut store, &client, one_each(), &mut events, &mut |_| {});
+        assert!(report.failed());
+        // the second batch was made (id and bytes saved) while the first was on its way, and
+        // not sent once the first was refused
+        assert_eq!(events.0, ["start 3", "send 1 #1"]);
+        assert_eq!(server.bodies.lock().unwrap().len(), 1);
+        let kept: Vec<String> = store
+            .pending_batches()
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(kept.len(), 2, "the refused batch and the one made ahead");
+        drop(store);
+
+        let mut store = LocalStore::open_in(dir.path()).unwrap();
+        let mut events = Events::default();
+        let report = push(&mut store, &client, one_each(), &mut events, &mut |_| {});
+        assert!(!report.failed(), "{:?}", report.error);
+        assert_eq!(report.survey_responses, 3);
+        let sent: Vec<String> = server.bodies.lock().unwrap()[1..]
+            .iter()
+            .map(|b| serde_json::from_slice::<Batch>(b).unwrap().batch_id)
+            .collect();
+        assert_eq!(sent[..2], kept[..], "both kept batches first, in order");
+        assert!(!kept.contains(&sent[2]), "the last answer in a new batch");
+        assert_eq!(
+            events.0,
+            [
+                "start 3",
+                "send 1 #1 resumed",
+                "send 1 #1 resumed",
+                "ack 1 false",
+                "send 1 #1",
+                "ack 1 false",
+                "ack 1 false"
+            ]
+        );
+        assert_eq!(store.pending_batches().unwrap(), []);
     }
 
     #[test]
