@@ -534,7 +534,8 @@ fn push_inner(
                 return stop.map_or(Ok(()), Err);
             };
             let (batch, resumed, attempt, result) = flight.land();
-            if result.is_ok() && stop.is_none() {
+            let stored = matches!(&result, Ok(receipt) if receipt.batch_id == batch.batch_id);
+            if stored && stop.is_none() {
                 // sent before the landed batch is acknowledged: the server goes on storing
                 // while this computer records what it stored
                 if let Some((next, resumed)) = ready.take() {
@@ -1330,6 +1331,37 @@ mod tests {
             ]
         );
         assert_eq!(store.pending_batches().unwrap(), []);
+    }
+
+    #[test]
+    fn a_receipt_for_another_batch_stops_the_push_before_the_batch_made_ahead_goes_out() {
+        let other = r#"{"batch_id":"00000000000000000000000000000000","received_at":1,"survey_responses":1,"tally_sheets":0,"duplicate":false}"#;
+        let server = echo_server(vec![(201, other)]);
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_with(dir.path(), &server.address, 2);
+        let client = ApiClient::new(&server.address).unwrap().with_token("t");
+        let options = PushOptions {
+            batch_items: 1,
+            ..options()
+        };
+        let mut events = Events::default();
+        let report = push(&mut store, &client, options, &mut events, &mut |_| {});
+        let error = report
+            .error
+            .as_ref()
+            .expect("an unexpected receipt stops the push");
+        assert!(error.to_string().contains("a receipt for batch"), "{error}");
+        assert_eq!(events.0, ["start 2", "send 1 #1"]);
+        assert_eq!(
+            server.bodies.lock().unwrap().len(),
+            1,
+            "nothing new went out"
+        );
+        assert_eq!(
+            store.pending_batches().unwrap().len(),
+            2,
+            "both kept, unacknowledged"
+        );
     }
 
     #[test]
