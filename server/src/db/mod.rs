@@ -387,15 +387,22 @@ pub struct Writer {
     pool: Pool,
 }
 
+/// How long a SQLite connection waits for a lock held by another one before it gives up.
+const BUSY_TIMEOUT_MS: u32 = 10_000;
+
 /// How long the [`Writer`]'s connection may go unused before its page cache is handed back
-/// ([`Writer::release_idle_cache`]).
+/// ([`Writer::release_idle_cache`]) and the log emptied ([`Writer::empty_idle_log`]).
 pub const WRITER_IDLE: Duration = Duration::from_secs(5);
 
-/// The [`Writer`]'s connection, and since when it has been unused with its cache still filled.
+/// The [`Writer`]'s connection, when it was last used, and what it has left since.
 struct Kept {
     conn: PooledConn,
-    /// When the last use ended; `None` once the cache has been handed back since.
-    idle_since: Option<std::time::Instant>,
+    /// When the last use ended; `None` before the first.
+    last_use: Option<std::time::Instant>,
+    /// Whether its page cache may hold pages since it was last handed back.
+    cache_filled: bool,
+    /// Whether it may have written to the log since the log was last emptied.
+    log_written: bool,
 }
 
 /// Commits that are written but may not be on the disk yet; [`Pending::complete`] makes them
@@ -458,7 +465,9 @@ impl Writer {
         Ok(Self {
             kept: Some(std::sync::Arc::new(std::sync::Mutex::new(Kept {
                 conn,
-                idle_since: None,
+                last_use: None,
+                cache_filled: false,
+                log_written: false,
             }))),
             log: log.map(std::sync::Arc::from),
             pool,
@@ -525,6 +534,56 @@ impl Writer {
     /// did. A write in progress is never waited for, and the next write refills the cache from
     /// the file as it needs pages. The [`Checkpointer`]'s thread calls it at every round.
     pub fn release_idle_cache(&self, idle: Duration) -> Result<bool, StoreError> {
+        self.when_idle(idle, |kept| {
+            if !kept.cache_filled {
+                return Ok(false);
+            }
+            kept.conn.batch_execute("PRAGMA shrink_memory")?;
+            kept.cache_filled = false;
+            Ok(true)
+        })
+    }
+
+    /// Empties the write-ahead log once no write has used the writer connection for `idle`:
+    /// everything in it is copied into the database file and the file is cut to nothing, so
+    /// the pages of recent transactions (which answer or ballot came with which redeemed code,
+    /// in which order) do not stay in it through the quiet hours, and neither does its size on
+    /// disk. Returns whether it did; while a reader still uses the log it is left for a later
+    /// round, and nothing waits for anything. The [`Checkpointer`]'s thread calls it at every
+    /// round.
+    pub fn empty_idle_log(&self, idle: Duration) -> Result<bool, StoreError> {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Checkpoint {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            busy: i32,
+        }
+        if self.log.is_none() {
+            return Ok(false);
+        }
+        self.when_idle(idle, |kept| {
+            if !kept.log_written {
+                return Ok(false);
+            }
+            // no waiting for readers or for a writer in another process: try again later
+            kept.conn.batch_execute("PRAGMA busy_timeout = 0")?;
+            let done = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .get_result::<Checkpoint>(&mut *kept.conn);
+            kept.conn
+                .batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))?;
+            let emptied = done?.busy == 0;
+            kept.log_written = !emptied;
+            Ok(emptied)
+        })
+    }
+
+    /// Runs `f` on the kept connection if it has been used and no write has used it since
+    /// `idle`; a write in progress is never waited for.
+    fn when_idle(
+        &self,
+        idle: Duration,
+        f: impl FnOnce(&mut Kept) -> Result<bool, StoreError>,
+    ) -> Result<bool, StoreError> {
         let Some(kept) = &self.kept else {
             return Ok(false);
         };
@@ -534,12 +593,8 @@ impl Writer {
             // a writer that panicked left nothing half-written (its transaction rolled back)
             Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
         };
-        match kept.idle_since {
-            Some(since) if since.elapsed() >= idle => {
-                kept.conn.batch_execute("PRAGMA shrink_memory")?;
-                kept.idle_since = None;
-                Ok(true)
-            }
+        match kept.last_use {
+            Some(since) if since.elapsed() >= idle => f(&mut kept),
             _ => Ok(false),
         }
     }
@@ -549,7 +604,9 @@ impl Kept {
     /// Runs `f` on the connection and notes when it was last used.
     fn use_for<T>(&mut self, f: impl FnOnce(&mut DbConnection) -> T) -> T {
         let out = f(&mut self.conn);
-        self.idle_since = Some(std::time::Instant::now());
+        self.last_use = Some(std::time::Instant::now());
+        self.cache_filled = true;
+        self.log_written = true;
         out
     }
 }
@@ -749,11 +806,11 @@ impl DatabaseUrl {
                 // so it should be rare; a log file is cut back to 256 MiB, above that size, so
                 // that it is not cut and grown again at every start (both cost a field sync
                 // about a sixth of its time with 10,000 pages and 64 MiB).
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; \
                      PRAGMA wal_autocheckpoint = 40000; PRAGMA journal_size_limit = 268435456;",
-                )
+                ))
                 .map_err(|e| DbOpenError::Sqlite {
                     path: self.target.clone(),
                     reason: one_line(&e.to_string()),
@@ -815,8 +872,8 @@ const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
 /// request is held up by. Passive checkpoints wait for no one: readers and the writer go on
 /// meanwhile. The commits' own automatic checkpoint stays as the fallback, set high
 /// (`wal_autocheckpoint`) so that it rarely comes to that. At each round the thread also hands
-/// back the page cache of a [`Writer`] that has been unused for [`WRITER_IDLE`]. The thread
-/// ends when this handle is dropped.
+/// back the page cache of a [`Writer`] that has been unused for [`WRITER_IDLE`], and empties the
+/// log then. The thread ends when this handle is dropped.
 pub struct Checkpointer {
     _stop: std::sync::mpsc::Sender<()>,
 }
@@ -847,6 +904,10 @@ impl Checkpointer {
                         writer.as_ref().map(|w| w.release_idle_cache(WRITER_IDLE))
                     {
                         tracing::warn!(%error, "handing back the writer's page cache failed");
+                    }
+                    if let Some(Err(error)) = writer.as_ref().map(|w| w.empty_idle_log(WRITER_IDLE))
+                    {
+                        tracing::warn!(%error, "emptying the idle write-ahead log failed");
                     }
                 }
             })
@@ -1271,6 +1332,78 @@ mod tests {
         let ((), pending) = writer.with_connection(|_| ()).unwrap();
         pending.complete().unwrap();
         assert!(!writer.release_idle_cache(Duration::ZERO).unwrap());
+    }
+
+    #[test]
+    fn the_log_is_emptied_once_the_writer_is_idle_and_no_reader_uses_it() {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        #[derive(diesel::QueryableByName)]
+        struct Timeout {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            timeout: i32,
+        }
+        let (dir, pool) = scratch("log-idle", 3);
+        let writer = Writer::new(&pool, Backend::Sqlite).unwrap();
+        let log = dir.path().join("log-idle.db-wal");
+        let log_len = || std::fs::metadata(&log).map_or(0, |m| m.len());
+        let write = |sql: &'static str| {
+            let mut other = pool.get().unwrap();
+            writer
+                .write(&mut other, |conn| {
+                    conn.batch_execute(sql).map_err(StoreError::from)
+                })
+                .unwrap();
+        };
+        // never used: nothing to empty
+        assert!(!writer.empty_idle_log(Duration::ZERO).unwrap());
+        write("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('first')");
+        assert!(log_len() > 0, "the commit is in the log");
+        // written a moment ago: left for the idle time
+        assert!(!writer.empty_idle_log(Duration::from_secs(3600)).unwrap());
+        assert!(log_len() > 0);
+        // idle: everything copied into the database file, the file cut to nothing
+        assert!(writer.empty_idle_log(Duration::ZERO).unwrap());
+        assert_eq!(log_len(), 0);
+        assert!(
+            !writer.empty_idle_log(Duration::ZERO).unwrap(),
+            "nothing new"
+        );
+
+        // a reader inside a transaction that reads from the log: not waited for, left for later
+        write("INSERT INTO t VALUES ('second')");
+        let mut reader = pool.get().unwrap();
+        reader
+            .batch_execute("BEGIN; SELECT count(*) FROM t;")
+            .unwrap();
+        let started = std::time::Instant::now();
+        assert!(!writer.empty_idle_log(Duration::ZERO).unwrap());
+        assert!(started.elapsed() < Duration::from_secs(5), "not waited for");
+        assert!(log_len() > 0);
+        // the writer writes on meanwhile, and once the reader is done the log is emptied
+        write("INSERT INTO t VALUES ('third')");
+        reader.batch_execute("COMMIT").unwrap();
+        assert!(writer.empty_idle_log(Duration::ZERO).unwrap());
+        assert_eq!(log_len(), 0);
+        write("INSERT INTO t VALUES ('fourth')");
+        let count = diesel::sql_query("SELECT count(*) AS n FROM t")
+            .get_result::<Count>(&mut *pool.get().unwrap())
+            .unwrap();
+        assert_eq!(count.n, 4, "nothing lost");
+        // the busy timeout is back for the writes that follow
+        let ((), pending) = writer
+            .with_connection(|conn| {
+                let t = diesel::sql_query("PRAGMA busy_timeout")
+                    .get_result::<Timeout>(conn)
+                    .unwrap();
+                assert_eq!(t.timeout, 10_000);
+            })
+            .unwrap();
+        pending.complete().unwrap();
     }
 
     #[test]
