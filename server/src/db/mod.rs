@@ -571,9 +571,10 @@ impl Writer {
                 .get_result::<Checkpoint>(&mut *kept.conn);
             kept.conn
                 .batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))?;
-            let emptied = done?.busy == 0;
-            kept.log_written = !emptied;
-            Ok(emptied)
+            // a failure is reported once, and tried again only after the next write
+            let emptied = done.map(|d| d.busy == 0);
+            kept.log_written = matches!(emptied, Ok(false));
+            Ok(emptied?)
         })
     }
 
