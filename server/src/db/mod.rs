@@ -1043,6 +1043,16 @@ mod tests {
         (dir, open(&url, size).unwrap().0)
     }
 
+    /// Runs `sql` in a write through `writer`, for a caller holding a connection of `pool`.
+    fn write_through(writer: &Writer, pool: &Pool, sql: &str) {
+        let mut other = pool.get().unwrap();
+        writer
+            .write(&mut other, |conn| {
+                conn.batch_execute(sql).map_err(StoreError::from)
+            })
+            .unwrap();
+    }
+
     /// A connection to the database the suite runs on (PostgreSQL when
     /// `CANVASS_TEST_DATABASE_URL` names one, else a fresh SQLite file), for tests that work in
     /// temporary tables of their own.
@@ -1299,14 +1309,7 @@ mod tests {
     fn the_writer_hands_its_cache_back_only_once_unused_for_the_idle_time() {
         let (_dir, pool) = scratch("writer-idle", 3);
         let writer = Writer::new(&pool, Backend::Sqlite).unwrap();
-        let run = |sql: &'static str| {
-            let mut other = pool.get().unwrap();
-            writer
-                .write(&mut other, |conn| {
-                    conn.batch_execute(sql).map_err(StoreError::from)
-                })
-                .unwrap();
-        };
+        let run = |sql: &str| write_through(&writer, &pool, sql);
         // never used since it was taken: nothing to hand back
         assert!(!writer.release_idle_cache(Duration::ZERO).unwrap());
         run("CREATE TABLE t (x TEXT)");
@@ -1352,14 +1355,7 @@ mod tests {
         let writer = Writer::new(&pool, Backend::Sqlite).unwrap();
         let log = dir.path().join("log-idle.db-wal");
         let log_len = || std::fs::metadata(&log).map_or(0, |m| m.len());
-        let write = |sql: &'static str| {
-            let mut other = pool.get().unwrap();
-            writer
-                .write(&mut other, |conn| {
-                    conn.batch_execute(sql).map_err(StoreError::from)
-                })
-                .unwrap();
-        };
+        let write = |sql: &str| write_through(&writer, &pool, sql);
         // never used: nothing to empty
         assert!(!writer.empty_idle_log(Duration::ZERO).unwrap());
         write("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('first')");
