@@ -534,16 +534,6 @@ fn push_inner(
                 return stop.map_or(Ok(()), Err);
             };
             let (batch, resumed, attempt, result) = flight.land();
-            let stored = matches!(&result, Ok(receipt) if receipt.batch_id == batch.batch_id);
-            if stored && stop.is_none() {
-                // sent before the landed batch is acknowledged: the server goes on storing
-                // while this computer records what it stored
-                if let Some((next, resumed)) = ready.take() {
-                    window.push_back(Flight::launch(
-                        scope, store, client, next, resumed, 1, progress,
-                    )?);
-                }
-            }
             let error = match result {
                 Ok(receipt) => {
                     if receipt.batch_id != batch.batch_id {
@@ -555,6 +545,13 @@ fn push_inner(
                             ),
                         }));
                         continue;
+                    }
+                    // sent before the landed batch is acknowledged: the server goes on storing
+                    // while this computer records what it stored
+                    if let Some((next, resumed)) = ready.take().filter(|_| stop.is_none()) {
+                        window.push_back(Flight::launch(
+                            scope, store, client, next, resumed, 1, progress,
+                        )?);
                     }
                     let done = store.acknowledge(&batch.batch_id, &receipt, options.keep)?;
                     report.batches += 1;

@@ -901,14 +901,13 @@ impl Checkpointer {
                     if let Err(error) = done {
                         tracing::warn!(%error, "background WAL checkpoint failed");
                     }
-                    if let Some(Err(error)) =
-                        writer.as_ref().map(|w| w.release_idle_cache(WRITER_IDLE))
-                    {
-                        tracing::warn!(%error, "handing back the writer's page cache failed");
-                    }
-                    if let Some(Err(error)) = writer.as_ref().map(|w| w.empty_idle_log(WRITER_IDLE))
-                    {
-                        tracing::warn!(%error, "emptying the idle write-ahead log failed");
+                    if let Some(writer) = &writer {
+                        if let Err(error) = writer.release_idle_cache(WRITER_IDLE) {
+                            tracing::warn!(%error, "handing back the writer's page cache failed");
+                        }
+                        if let Err(error) = writer.empty_idle_log(WRITER_IDLE) {
+                            tracing::warn!(%error, "emptying the idle write-ahead log failed");
+                        }
                     }
                 }
             })
