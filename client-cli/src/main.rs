@@ -140,7 +140,7 @@ enum Command {
 enum RoundCommand {
     /// List the rounds of your units.
     List,
-    /// Create a draft round from FILE: a round definition (docs/appraisal.md) or
+    /// Create a draft round from FILE: a round definition (docs/rounds.md) or
     /// {"definition": ..., "unit_id": ...}. The file is checked first; nothing is sent if it has
     /// a problem.
     Create {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use canvass_protocol::appraisal::{Round, RoundDefinition};
+use canvass_protocol::rounds::{Round, RoundDefinition};
 use canvass_protocol::rounds::{
     CreateRound, GenerateCodes, GeneratedCodes, RoundInfo, RoundStatus,
 };
@@ -60,7 +60,7 @@ pub fn list(store: &CredentialStore) -> Result<Vec<RoundInfo>, CliError> {
     get(&client, "/api/v1/rounds")
 }
 
-/// Reads a round file: a round definition (docs/appraisal.md) or `{"definition": ..,
+/// Reads a round file: a round definition (docs/rounds.md) or `{"definition": ..,
 /// "unit_id": ..}`; `unit` replaces the file's unit. The definition is checked here with the
 /// server's own rules, so nothing is sent when it has a problem.
 pub fn build_create_round(text: &str, unit: Option<i64>) -> Result<CreateRound, CliError> {
@@ -70,13 +70,13 @@ pub fn build_create_round(text: &str, unit: Option<i64>) -> Result<CreateRound, 
     let mut body: CreateRound = if wrapped {
         serde_json::from_value(value).map_err(|e| {
             CliError::Input(format!(
-                "the round file does not fit (docs/appraisal.md): {e}"
+                "the round file does not fit (docs/rounds.md): {e}"
             ))
         })?
     } else {
         let definition: RoundDefinition = serde_json::from_value(value).map_err(|e| {
             CliError::Input(format!(
-                "the round definition does not fit (docs/appraisal.md): {e}"
+                "the round definition does not fit (docs/rounds.md): {e}"
             ))
         })?;
         CreateRound {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
-use canvass_protocol::appraisal::{
+use canvass_protocol::rounds::{
     check_tally_sheet, Dimension, Grade, GradeTally, Round, SubjectRef, SubjectTally, TallyOutcome,
     TallySheet,
 };
@@ -843,7 +843,7 @@ pub fn fix_sheet<R: BufRead, W: Write>(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use canvass_protocol::appraisal::RoundDefinition;
+    use canvass_protocol::rounds::RoundDefinition;
     use canvass_protocol::ErrorCode;
 
     pub(crate) fn round() -> Round {

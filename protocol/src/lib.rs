@@ -5,7 +5,6 @@
 //! so the field client validates answers with exactly the code the server runs.
 
 pub mod accounts;
-pub mod appraisal;
 pub mod auth;
 pub mod error;
 pub mod forms;

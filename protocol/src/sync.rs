@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::appraisal::TallySheet;
+use crate::rounds::TallySheet;
 use crate::forms::{AnswerSet, FormDefinition};
 use crate::rounds::{Official, RoundInfo};
 use crate::surveys::{PublicTarget, Survey};

@@ -16,13 +16,13 @@
 use std::collections::HashMap;
 use std::sync::{mpsc, Arc};
 
-use canvass_protocol::appraisal::Round;
+use canvass_protocol::rounds::Round;
 use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::CastRequest;
 use canvass_protocol::surveys::{Channel, SubmitResponse};
 use tokio::sync::oneshot;
 
-use crate::appraisal;
+use crate::rounds;
 use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
 use crate::db::surveys::{self as survey_store, TallyDelta};
 use crate::db::{write_transaction, DbConnection, Pending, StoreError, Writer};
@@ -365,7 +365,7 @@ fn store_ballot<'a>(
     if !cache.contains_key(job.slug.as_str()) {
         let found = match round_store::find_round_by_slug(conn, &job.slug)? {
             Some(row) => {
-                let round = appraisal::stored_round(&row)?;
+                let round = rounds::stored_round(&row)?;
                 Some((row, round))
             }
             None => None,
@@ -375,7 +375,7 @@ fn store_ballot<'a>(
     let Some(Some((row, round))) = cache.get(job.slug.as_str()) else {
         return Err(ApiError::not_found("round"));
     };
-    let plan = appraisal::plan_cast(
+    let plan = rounds::plan_cast(
         conn,
         row,
         round,
@@ -383,13 +383,13 @@ fn store_ballot<'a>(
         &job.request.ballot,
         pepper,
     )?;
-    appraisal::apply_cast(conn, row.id, &plan, tallies)?;
+    rounds::apply_cast(conn, row.id, &plan, tallies)?;
     Ok(plan.valid)
 }
 
 #[cfg(test)]
 mod tests {
-    use canvass_protocol::appraisal::Ballot;
+    use canvass_protocol::rounds::Ballot;
     use canvass_protocol::forms::AnswerSet;
     use canvass_protocol::ErrorCode;
 

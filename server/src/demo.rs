@@ -331,7 +331,7 @@ fn seed_rounds(
     organiser: i64,
     now: i64,
 ) -> Result<Vec<String>, DemoError> {
-    use canvass_protocol::appraisal::{Ballot, Mark, SubjectRef, TallySheet};
+    use canvass_protocol::rounds::{Ballot, Mark, SubjectRef, TallySheet};
     use rand::{Rng, SeedableRng};
     use serde_json::json;
 
@@ -340,7 +340,7 @@ fn seed_rounds(
         official_ids
             .push(crate::db::rounds::insert_official(conn, township.id, name, position, now)?.id);
     }
-    let pepper = secrets::get_or_create(conn, crate::appraisal::CODE_PEPPER, || {
+    let pepper = secrets::get_or_create(conn, crate::rounds::CODE_PEPPER, || {
         crate::surveys::new_slug() + &crate::surveys::new_slug() + &crate::surveys::new_slug()
     })?;
     let definition = |period: &str| {
@@ -383,7 +383,7 @@ fn seed_rounds(
         crate::db::rounds::set_status(conn, round_id, "open", now)?;
         let row = crate::db::rounds::find_round(conn, round_id)?;
         for group in groups {
-            let codes = crate::appraisal::issue_codes(
+            let codes = crate::rounds::issue_codes(
                 conn,
                 round_id,
                 group,
@@ -427,13 +427,13 @@ fn seed_rounds(
                         };
                         Mark {
                             subject: SubjectRef::Official(id),
-                            grade: canvass_protocol::appraisal::Grade::parse(grade),
+                            grade: canvass_protocol::rounds::Grade::parse(grade),
                             dimensions: std::collections::BTreeMap::new(),
                         }
                     })
                     .chain(std::iter::once(Mark {
                         subject: SubjectRef::Team,
-                        grade: canvass_protocol::appraisal::Grade::parse(team_grade),
+                        grade: canvass_protocol::rounds::Grade::parse(team_grade),
                         dimensions: std::collections::BTreeMap::new(),
                     }))
                     .collect();
@@ -441,7 +441,7 @@ fn seed_rounds(
                     elector_group: String::new(),
                     marks,
                 };
-                crate::appraisal::cast(conn, &row, code, &ballot, &pepper)
+                crate::rounds::cast(conn, &row, code, &ballot, &pepper)
                     .map_err(|e| DemoError::Other(e.to_string()))?;
             }
         }

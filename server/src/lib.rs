@@ -2,7 +2,7 @@
 //! PostgreSQL. `main.rs` only parses the command line; everything else lives here so tests can
 //! start the same application in-process.
 
-pub mod appraisal;
+pub mod rounds;
 pub mod auth;
 pub mod bootstrap;
 pub mod cli;

@@ -65,7 +65,7 @@ impl Application {
         };
         let code_pepper = {
             let mut conn = pool.get().map_err(db::StoreError::Pool)?;
-            db::secrets::get_or_create(&mut conn, crate::appraisal::CODE_PEPPER, random_secret)?
+            db::secrets::get_or_create(&mut conn, crate::rounds::CODE_PEPPER, random_secret)?
         };
         let public_url = settings.public_base_url(port);
         let workers = settings.workers;

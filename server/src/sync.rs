@@ -19,7 +19,7 @@ use canvass_protocol::sync::{
 use canvass_protocol::{ErrorBody, ErrorCode, ErrorDetail};
 use rand::seq::SliceRandom;
 
-use crate::appraisal::{self, CheckedSheet};
+use crate::rounds::{self, CheckedSheet};
 use crate::auth::Caller;
 use crate::db::rounds::{self as round_store, RoundRow};
 use crate::db::surveys::{self as survey_store, SurveyRow};
@@ -112,7 +112,7 @@ pub fn manifest(
             continue;
         }
         unit_ids.insert(row.unit_id);
-        out_rounds.push(appraisal::round_info(&row, base_url)?);
+        out_rounds.push(rounds::round_info(&row, base_url)?);
     }
     let mut unit_rows = units::subtree(conn, caller.scope_path(), None)?;
     let known: std::collections::HashSet<i64> = unit_rows.iter().map(|u| u.id).collect();
@@ -122,7 +122,7 @@ pub fn manifest(
     unit_rows.sort_by(|a, b| a.path.cmp(&b.path));
     let officials = round_store::officials_in(conn, caller.scope_path())?
         .iter()
-        .map(appraisal::official_api)
+        .map(rounds::official_api)
         .collect();
     Ok(Manifest {
         protocol: PROTOCOL_VERSION,
@@ -360,7 +360,7 @@ fn check_item(
         }
         BatchItem::TallySheet(t) => {
             let row = lookups.round(conn, caller, t.round_id)?;
-            let checked = appraisal::check_sheet(caller, &row, &t.sheet, "sheet").map_err(|e| {
+            let checked = rounds::check_sheet(caller, &row, &t.sheet, "sheet").map_err(|e| {
                 if e.code() == ErrorCode::RoundStateConflict {
                     e.with_field("round_id")
                 } else {
@@ -438,7 +438,7 @@ pub fn store_batch(
                     surveys::record_into(conn, stored, validated, &mut delta)?;
                 }
                 Ready::Sheet(round, checked) => {
-                    appraisal::store_sheet(conn, caller, round, checked, false).map_err(|e| {
+                    rounds::store_sheet(conn, caller, round, checked, false).map_err(|e| {
                         if e.status().is_server_error() {
                             TxError::Api(e)
                         } else {

@@ -2,14 +2,14 @@
 //! results; and the public JSON ballot API.
 
 use actix_web::{get, patch, post, put, web, HttpResponse};
-use canvass_protocol::appraisal::TallySheet;
+use canvass_protocol::rounds::TallySheet;
 use canvass_protocol::rounds::{
     Cast, CastRequest, CreateOfficial, CreateRound, GenerateCodes, GeneratedCodes, Official,
     RoundInfo, RoundReport, RoundStatus, TallySheetRecord, UpdateOfficial, UpdateRound,
 };
 use canvass_protocol::ErrorBody;
 
-use crate::appraisal;
+use crate::rounds;
 use crate::auth::Caller;
 use crate::db::rounds as store;
 use crate::error::ApiError;
@@ -28,7 +28,7 @@ pub async fn list_officials(
             Ok(web::Json(
                 store::officials_in(conn, caller.scope_path())?
                     .iter()
-                    .map(appraisal::official_api)
+                    .map(rounds::official_api)
                     .collect(),
             ))
         })
@@ -44,7 +44,7 @@ pub async fn create_official(
     body: ApiJson<CreateOfficial>,
 ) -> Result<HttpResponse, ApiError> {
     let official = state
-        .db(move |conn| appraisal::create_official(conn, &caller, &body.0))
+        .db(move |conn| rounds::create_official(conn, &caller, &body.0))
         .await?;
     Ok(HttpResponse::Created().json(official))
 }
@@ -61,7 +61,7 @@ pub async fn update_official(
     let id = id.into_inner();
     state
         .db(move |conn| {
-            Ok(web::Json(appraisal::update_official(
+            Ok(web::Json(rounds::update_official(
                 conn, &caller, id, &body.0,
             )?))
         })
@@ -81,14 +81,14 @@ pub async fn list_rounds(
             let rows = store::rounds_in(conn, caller.scope_path())?;
             Ok(web::Json(
                 rows.iter()
-                    .map(|r| appraisal::round_info(r, &base))
+                    .map(|r| rounds::round_info(r, &base))
                     .collect::<Result<_, _>>()?,
             ))
         })
         .await
 }
 
-/// Creates a draft round from a definition (docs/appraisal.md): subjects, scales, dimensions,
+/// Creates a draft round from a definition (docs/rounds.md): subjects, scales, dimensions,
 /// elector groups with weights, validity rules, flag rules, minimum group size.
 #[utoipa::path(tag = "rounds", request_body = CreateRound, responses((status = 201, body = RoundInfo), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, description = "every problem of the definition in `errors`", body = ErrorBody)), security(("bearer" = [])))]
 #[post("/rounds")]
@@ -100,8 +100,8 @@ pub async fn create_round(
     let base = state.public_url.clone();
     let info = state
         .db(move |conn| {
-            let row = appraisal::create_round(conn, &caller, &body.0)?;
-            appraisal::round_info(&row, &base)
+            let row = rounds::create_round(conn, &caller, &body.0)?;
+            rounds::round_info(&row, &base)
         })
         .await?;
     Ok(HttpResponse::Created().json(info))
@@ -119,8 +119,8 @@ pub async fn get_round(
     let id = id.into_inner();
     state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
-            Ok(web::Json(appraisal::round_info(&row, &base)?))
+            let row = rounds::visible_round(conn, &caller, id)?;
+            Ok(web::Json(rounds::round_info(&row, &base)?))
         })
         .await
 }
@@ -138,9 +138,9 @@ pub async fn update_round(
     let id = id.into_inner();
     state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
-            appraisal::update_round(conn, &caller, &row, &body.0.definition)?;
-            Ok(web::Json(appraisal::round_info(
+            let row = rounds::visible_round(conn, &caller, id)?;
+            rounds::update_round(conn, &caller, &row, &body.0.definition)?;
+            Ok(web::Json(rounds::round_info(
                 &store::find_round(conn, id)?,
                 &base,
             )?))
@@ -157,9 +157,9 @@ async fn transition(
     let base = state.public_url.clone();
     state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
-            appraisal::transition(conn, &caller, &row, to)?;
-            Ok(web::Json(appraisal::round_info(
+            let row = rounds::visible_round(conn, &caller, id)?;
+            rounds::transition(conn, &caller, &row, to)?;
+            Ok(web::Json(rounds::round_info(
                 &store::find_round(conn, id)?,
                 &base,
             )?))
@@ -215,8 +215,8 @@ pub async fn generate_codes(
     let id = id.into_inner();
     let generated = state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
-            let codes = appraisal::generate_codes(
+            let row = rounds::visible_round(conn, &caller, id)?;
+            let codes = rounds::generate_codes(
                 conn,
                 &caller,
                 &row,
@@ -249,8 +249,8 @@ pub async fn generate_slips(
     let id = id.into_inner();
     let html = state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
-            let codes = appraisal::generate_codes(
+            let row = rounds::visible_round(conn, &caller, id)?;
+            let codes = rounds::generate_codes(
                 conn,
                 &caller,
                 &row,
@@ -258,7 +258,7 @@ pub async fn generate_slips(
                 body.0.count,
                 &pepper,
             )?;
-            let info = appraisal::round_info(&row, &base)?;
+            let info = rounds::round_info(&row, &base)?;
             Ok(crate::web::slips::render(
                 &info,
                 &body.0.elector_group,
@@ -285,8 +285,8 @@ pub async fn enter_sheet(
     let id = id.into_inner();
     let record = state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
-            appraisal::enter_sheet(conn, &caller, &row, &body.0, false)
+            let row = rounds::visible_round(conn, &caller, id)?;
+            rounds::enter_sheet(conn, &caller, &row, &body.0, false)
         })
         .await?;
     Ok(HttpResponse::Created().json(record))
@@ -305,8 +305,8 @@ pub async fn correct_sheet(
     let id = id.into_inner();
     state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
-            Ok(web::Json(appraisal::enter_sheet(
+            let row = rounds::visible_round(conn, &caller, id)?;
+            Ok(web::Json(rounds::enter_sheet(
                 conn, &caller, &row, &body.0, true,
             )?))
         })
@@ -324,12 +324,12 @@ pub async fn list_sheets(
     let id = id.into_inner();
     state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
+            let row = rounds::visible_round(conn, &caller, id)?;
             caller.require(
                 caller.role() != canvass_protocol::accounts::Role::Leader,
                 "read tally sheets",
             )?;
-            Ok(web::Json(appraisal::sheet_records(conn, row.id)?))
+            Ok(web::Json(rounds::sheet_records(conn, row.id)?))
         })
         .await
 }
@@ -349,8 +349,8 @@ pub async fn round_results(
     let id = id.into_inner();
     state
         .db(move |conn| {
-            let row = appraisal::visible_round(conn, &caller, id)?;
-            Ok(web::Json(appraisal::report(conn, &caller, &row, &base)?))
+            let row = rounds::visible_round(conn, &caller, id)?;
+            Ok(web::Json(rounds::report(conn, &caller, &row, &base)?))
         })
         .await
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use canvass_protocol::appraisal::{
+use canvass_protocol::rounds::{
     Ballot, Dimension, Grade, Mark, Round, SubjectRef, ValidityRule,
 };
 use canvass_protocol::forms::Lang;
@@ -14,7 +14,7 @@ use canvass_protocol::ErrorCode;
 
 use super::page::{esc, html_response, message_page, page};
 use super::{page_lang, t};
-use crate::appraisal;
+use crate::rounds;
 use crate::db::rounds as store;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -288,7 +288,7 @@ async fn load(
         .db(move |conn| {
             let row = store::find_round_by_slug(conn, &slug)?
                 .ok_or_else(|| ApiError::not_found("round"))?;
-            let round = appraisal::stored_round(&row)?;
+            let round = rounds::stored_round(&row)?;
             Ok((row, round))
         })
         .await
@@ -349,7 +349,7 @@ pub async fn show_ballot(
     let code = typed.clone();
     let row2 = row.clone();
     let checked = state
-        .db(move |conn| appraisal::check_code(conn, &row2, &code, &pepper))
+        .db(move |conn| rounds::check_code(conn, &row2, &code, &pepper))
         .await;
     state.count_refused_code(&req, &checked);
     let title = round.definition().series.name.clone();

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use canvass_protocol::accounts::Role;
-use canvass_protocol::appraisal::{Condition, Flag, Grade, Measurement, SubjectRef};
+use canvass_protocol::rounds::{Condition, Flag, Grade, Measurement, SubjectRef};
 use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::{RoundReport, RoundStatus};
 use canvass_protocol::stats::SuppressionReason;
@@ -18,7 +18,7 @@ use super::charts::{self, Row, Segment, NEUTRAL, PALETTE};
 use super::page::{esc, html_response, page};
 use super::session::{Session, WebError};
 use super::t;
-use crate::appraisal;
+use crate::rounds;
 use crate::db::{rounds as round_store, surveys as survey_store};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -273,8 +273,8 @@ pub async fn overview(
             .into_iter()
             .take(OVERVIEW_LIMIT)
         {
-            let info = appraisal::round_info(&row, &base)?;
-            let report = match appraisal::report(conn, &caller, &row, &base) {
+            let info = rounds::round_info(&row, &base)?;
+            let report = match rounds::report(conn, &caller, &row, &base) {
                 Ok(report) => Some(report),
                 Err(e) if e.status().is_server_error() => return Err(e),
                 Err(_) => None,
@@ -939,10 +939,10 @@ pub async fn round_page(
     let base = state.public_url.clone();
     let manager = manages(&session);
     let (info, report) = with_db(&state, lang, move |conn| {
-        let row = appraisal::visible_round(conn, &caller, id)?;
-        let info = appraisal::round_info(&row, &base)?;
+        let row = rounds::visible_round(conn, &caller, id)?;
+        let info = rounds::round_info(&row, &base)?;
         // organisers see the round page (to run it) even before anything is counted
-        let report = appraisal::report(conn, &caller, &row, &base)?;
+        let report = rounds::report(conn, &caller, &row, &base)?;
         Ok((info, report))
     })
     .await?;

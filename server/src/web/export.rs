@@ -9,7 +9,7 @@
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use canvass_protocol::appraisal::{Grade, SubjectRef};
+use canvass_protocol::rounds::{Grade, SubjectRef};
 use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::RoundReport;
 use canvass_protocol::surveys::{Figure, SurveyResults};
@@ -19,7 +19,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use super::dashboard::{grade_label, path_id, reason_text, value_text, with_db, Fmt};
 use super::session::{Session, WebError};
 use super::t;
-use crate::appraisal;
+use crate::rounds;
 use crate::db::surveys as survey_store;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -616,8 +616,8 @@ async fn round_report(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     with_db(state, session.lang, move |conn| {
-        let row = appraisal::visible_round(conn, &caller, id)?;
-        appraisal::report(conn, &caller, &row, &base)
+        let row = rounds::visible_round(conn, &caller, id)?;
+        rounds::report(conn, &caller, &row, &base)
     })
     .await
 }

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use canvass_protocol::appraisal::{
+use canvass_protocol::rounds::{
     Dimension, GradeTally, RoundDefinition, SubjectTally, TallySheet,
 };
 use canvass_protocol::forms::{FormDefinition, Lang};
@@ -21,7 +21,7 @@ use super::dashboard::{frame, frame_with_status, grade_label, path_id, turnout_s
 use super::page::esc;
 use super::session::{error_text, form_value, Session, WebError, CSRF_FIELD};
 use super::t;
-use crate::appraisal;
+use crate::rounds;
 use crate::db::{surveys as survey_store, units};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -135,7 +135,7 @@ pub fn round_actions(b: &mut String, session: &Session, info: &RoundInfo) {
             "</select></p><p><label for=\"count\">{}</label><input type=\"number\" id=\"count\" name=\"count\" min=\"1\" max=\"{}\" value=\"10\"></p>\
              <p class=\"hint\">{}</p><button type=\"submit\">{}</button></fieldset></form>",
             t(lang, "张数", "How many"),
-            appraisal::MAX_CODES_PER_REQUEST,
+            rounds::MAX_CODES_PER_REQUEST,
             t(
                 lang,
                 "测评码只显示这一次:请直接打印,裁开后打乱发放。",
@@ -277,8 +277,8 @@ pub async fn round_status(
     };
     let caller = session.caller.clone();
     with_db(&state, lang, move |conn| {
-        let row = appraisal::visible_round(conn, &caller, id)?;
-        appraisal::transition(conn, &caller, &row, to)
+        let row = rounds::visible_round(conn, &caller, id)?;
+        rounds::transition(conn, &caller, &row, to)
     })
     .await?;
     Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}"))))
@@ -304,9 +304,9 @@ pub async fn round_slips(
     let base = state.public_url.clone();
     let pepper = state.code_pepper.clone();
     let html = with_db(&state, lang, move |conn| {
-        let row = appraisal::visible_round(conn, &caller, id)?;
-        let codes = appraisal::generate_codes(conn, &caller, &row, &group, count, &pepper)?;
-        let info = appraisal::round_info(&row, &base)?;
+        let row = rounds::visible_round(conn, &caller, id)?;
+        let codes = rounds::generate_codes(conn, &caller, &row, &group, count, &pepper)?;
+        let info = rounds::round_info(&row, &base)?;
         Ok(super::slips::render(&info, &group, &codes))
     })
     .await?;
@@ -328,8 +328,8 @@ pub async fn round_turnout(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     let report = with_db(&state, lang, move |conn| {
-        let row = appraisal::visible_round(conn, &caller, id)?;
-        appraisal::report(conn, &caller, &row, &base)
+        let row = rounds::visible_round(conn, &caller, id)?;
+        rounds::report(conn, &caller, &row, &base)
     })
     .await?;
     let mut b = String::with_capacity(4096);
@@ -367,7 +367,7 @@ fn field(subject: usize, dimension: Option<Dimension>, what: &str) -> String {
 fn sheet_form(
     session: &Session,
     info: &RoundInfo,
-    round: &canvass_protocol::appraisal::Round,
+    round: &canvass_protocol::rounds::Round,
     values: &BTreeMap<String, String>,
     errors: Option<&str>,
 ) -> String {
@@ -491,7 +491,7 @@ async fn load_round(
 ) -> Result<
     (
         RoundInfo,
-        canvass_protocol::appraisal::Round,
+        canvass_protocol::rounds::Round,
         crate::db::rounds::RoundRow,
     ),
     WebError,
@@ -499,14 +499,14 @@ async fn load_round(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     with_db(state, session.lang, move |conn| {
-        let row = appraisal::visible_round(conn, &caller, id)?;
+        let row = rounds::visible_round(conn, &caller, id)?;
         caller.require(
-            appraisal::manages_rounds(caller.role()),
+            rounds::manages_rounds(caller.role()),
             "enter tally sheets",
         )?;
         Ok((
-            appraisal::round_info(&row, &base)?,
-            appraisal::stored_round(&row)?,
+            rounds::round_info(&row, &base)?,
+            rounds::stored_round(&row)?,
             row,
         ))
     })
@@ -581,7 +581,7 @@ pub async fn sheet_submit(
     let correct = values.get("correct").is_some_and(|v| v == "1");
     let caller = session.caller.clone();
     let outcome = state
-        .db(move |conn| appraisal::enter_sheet(conn, &caller, &row, &sheet, correct))
+        .db(move |conn| rounds::enter_sheet(conn, &caller, &row, &sheet, correct))
         .await;
     match outcome {
         Ok(_) => Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}")))),
@@ -594,7 +594,7 @@ pub async fn sheet_submit(
 
 /// Reads the sheet's numbers; `Err` names the first field that is not a whole number.
 fn read_sheet(
-    round: &canvass_protocol::appraisal::Round,
+    round: &canvass_protocol::rounds::Round,
     values: &BTreeMap<String, String>,
 ) -> Result<TallySheet, String> {
     let number = |name: &str| -> Result<u64, String> {
@@ -672,8 +672,8 @@ fn upload_form(
         t(lang, "上传测评定义", "Upload a definition"),
         t(
             lang,
-            "选择定义文件(JSON,格式见 docs/forms.md 和 docs/appraisal.md),或粘贴其内容。新建的测评是草稿:预览后再发布。",
-            "Choose a definition file (JSON, as in docs/forms.md and docs/appraisal.md) or paste its contents. The new instrument is a draft: preview it, then publish."
+            "选择定义文件(JSON,格式见 docs/forms.md 和 docs/rounds.md),或粘贴其内容。新建的测评是草稿:预览后再发布。",
+            "Choose a definition file (JSON, as in docs/forms.md and docs/rounds.md) or paste its contents. The new instrument is a draft: preview it, then publish."
         ),
     );
     if let Some(e) = error {
@@ -804,7 +804,7 @@ pub async fn new_submit(
         .db(move |conn| {
             if kind == "round" {
                 let definition: RoundDefinition = crate::extract::parse_json(&definition)?;
-                let row = appraisal::create_round(
+                let row = rounds::create_round(
                     conn,
                     &caller,
                     &CreateRound {

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
-use canvass_protocol::appraisal::Ballot;
+use canvass_protocol::rounds::Ballot;
 use canvass_protocol::surveys::{Channel, SubmitResponse};
 use canvass_server::db::{self, DbConnection};
 use canvass_tests::TestDb;
@@ -1132,7 +1132,7 @@ fn field_sync(
 /// `issue_codes`, `plan_cast`, `apply_cast`), 10,000 per transaction: fast, and the same rows
 /// and tallies as over HTTP.
 fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
-    use canvass_server::appraisal;
+    use canvass_server::rounds;
     use canvass_server::db::rounds::RoundDelta;
     use canvass_server::db::surveys::TallyDelta;
     use canvass_server::surveys::{self, SurveyContext};
@@ -1169,11 +1169,11 @@ fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
 
     let pepper = db::secrets::get_or_create(
         &mut conn,
-        canvass_server::appraisal::CODE_PEPPER,
+        canvass_server::rounds::CODE_PEPPER,
         String::new,
     )?;
     let row = db::rounds::find_round(&mut conn, setup.seeded_round.0)?;
-    let round = appraisal::stored_round(&row).map_err(|e| anyhow!("{e:?}"))?;
+    let round = rounds::stored_round(&row).map_err(|e| anyhow!("{e:?}"))?;
     let ballots: Vec<Ballot> = (0..256)
         .map(|_| {
             serde_json::from_value(json!({"elector_group": "", "marks": setup.marks(&mut rng)}))
@@ -1187,16 +1187,16 @@ fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
             while codes.len() < count {
                 let k = u32::try_from((count - codes.len()).min(2000)).unwrap_or(2000);
                 codes.extend(
-                    appraisal::issue_codes(conn, row.id, "public", k, &pepper)
+                    rounds::issue_codes(conn, row.id, "public", k, &pepper)
                         .map_err(|e| anyhow!("{e:?}"))?,
                 );
             }
             let mut delta = RoundDelta::default();
             for code in &codes {
                 let ballot = &ballots[rng.gen_range(0..ballots.len())];
-                let plan = appraisal::plan_cast(conn, &row, &round, code, ballot, &pepper)
+                let plan = rounds::plan_cast(conn, &row, &round, code, ballot, &pepper)
                     .map_err(|e| anyhow!("{e:?}"))?;
-                appraisal::apply_cast(conn, row.id, &plan, &mut delta)
+                rounds::apply_cast(conn, row.id, &plan, &mut delta)
                     .map_err(|e| anyhow!("{e:?}"))?;
             }
             delta.write(conn)?;

@@ -1,11 +1,11 @@
-//! Appraisal rounds as the API exchanges them: officials, round set-up and lifecycle, ballot
-//! codes, casting, tally sheets and results. The rules themselves live in
-//! [`crate::appraisal`].
+//! Rounds as the API exchanges them: officials, round set-up and lifecycle, ballot codes,
+//! casting, tally sheets and results. The rules themselves are in the rest of
+//! [`crate::rounds`].
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::appraisal::{
+use super::{
     Ballot, Flag, IdenticalBallots, RoundDefinition, RoundResults, SubjectRef, TallySheet,
 };
 use crate::stats::SuppressionReason;

@@ -752,7 +752,7 @@ mod tests {
         env!("CARGO_MANIFEST_DIR"),
         "/../docs/examples/round-township-2026.json"
     ));
-    const GUIDE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/appraisal.md"));
+    const GUIDE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rounds.md"));
 
     fn minimal() -> serde_json::Value {
         json!({
@@ -790,7 +790,7 @@ mod tests {
             .split("```json\n")
             .nth(1)
             .and_then(|rest| rest.split("```").next())
-            .expect("docs/appraisal.md opens with the example round in a json block");
+            .expect("docs/rounds.md opens with the example round in a json block");
         let in_guide: serde_json::Value = serde_json::from_str(block).unwrap();
         let in_file: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
         assert_eq!(in_guide, in_file);

@@ -259,14 +259,14 @@ impl RoundCounts {
 pub struct RoundResults {
     pub period: String,
     pub series_id: String,
-    pub groups: Vec<GroupTurnout>,
+    pub groups: Vec<GroupBallots>,
     /// In ballot order.
     pub subjects: Vec<SubjectResult>,
 }
 
 /// The ballots of one elector group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct GroupTurnout {
+pub struct GroupBallots {
     pub elector_group: String,
     pub label: String,
     pub weight: f64,
@@ -335,7 +335,7 @@ pub fn compute_results(round: &Round, counts: &RoundCounts) -> RoundResults {
         .iter()
         .map(|g| {
             let c = counts.group(&g.id);
-            GroupTurnout {
+            GroupBallots {
                 elector_group: g.id.clone(),
                 label: g.label.clone(),
                 weight: g.weight,
@@ -487,9 +487,9 @@ fn grade_result(round: &Round, scale: Scale, per_group: &[(&str, f64, GradeTally
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::appraisal::ballot::tests::round;
-    use crate::appraisal::ballot::{validate_ballot, Ballot};
-    use crate::appraisal::tally::{check_tally_sheet, TallyOutcome};
+    use crate::rounds::ballot::tests::round;
+    use crate::rounds::ballot::{validate_ballot, Ballot};
+    use crate::rounds::tally::{check_tally_sheet, TallyOutcome};
     use serde_json::json;
 
     const A: SubjectRef = SubjectRef::Official(1);

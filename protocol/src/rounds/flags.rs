@@ -163,10 +163,10 @@ pub fn evaluate_flags(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::appraisal::ballot::tests::round;
-    use crate::appraisal::results::{compute_results, RoundCounts};
-    use crate::appraisal::round::{Comparison, Fraction};
-    use crate::appraisal::SubjectKind;
+    use crate::rounds::ballot::tests::round;
+    use crate::rounds::results::{compute_results, RoundCounts};
+    use crate::rounds::round::{Comparison, Fraction};
+    use crate::rounds::SubjectKind;
 
     const A: SubjectRef = SubjectRef::Official(1);
     const B: SubjectRef = SubjectRef::Official(2);
@@ -319,7 +319,7 @@ mod tests {
         );
     }
 
-    fn r_def() -> crate::appraisal::RoundDefinition {
+    fn r_def() -> crate::rounds::RoundDefinition {
         round().definition().clone()
     }
 

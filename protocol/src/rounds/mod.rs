@@ -1,8 +1,10 @@
-//! Democratic appraisal (民主测评): round definitions, grades, ballots and their validity,
-//! paper tally sheets, one-time ballot codes, results with weighting and ranking, flag rules
-//! over consecutive rounds, and suspicious-station checks. Described in `docs/appraisal.md`.
+//! Rounds of democratic appraisal (民主测评): round definitions, grades, ballots and their
+//! validity, paper tally sheets, one-time ballot codes, results with weighting and ranking, flag
+//! rules over consecutive rounds, suspicious-station checks, and the round types the API
+//! exchanges ([`api`]). Described in `docs/rounds.md`.
 
 mod anomaly;
+mod api;
 mod ballot;
 mod code;
 mod flags;
@@ -20,13 +22,14 @@ use serde::Deserialize;
 
 use crate::error::{ErrorCode, ErrorDetail};
 
+pub use api::*;
 pub use anomaly::{identical_ballots, identical_tally, IdenticalBallots, IDENTICAL_BALLOTS_MIN};
 pub use ballot::{validate_ballot, Ballot, BallotOutcome, CastBallot, CastGrades, Mark};
 pub use code::{BallotCode, BallotCodeError, BALLOT_CODE_ALPHABET};
 pub use flags::{evaluate_flags, Flag, Measurement, RoundEvidence};
 pub use grades::{Dimension, Grade, GradeTally, Scale, SubjectKind};
 pub use results::{
-    compute_results, CountsError, GradeResult, GroupCounts, GroupGrades, GroupTurnout, RoundCounts,
+    compute_results, CountsError, GradeResult, GroupBallots, GroupCounts, GroupGrades, RoundCounts,
     RoundResults, SubjectCounts, SubjectResult,
 };
 pub use round::{

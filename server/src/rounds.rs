@@ -1,13 +1,13 @@
 //! Democratic appraisal rounds on the server: officials, round set-up and lifecycle, one-time
 //! ballot codes (only keyed hashes stored), casting a ballot (redeeming the code and storing
 //! the ballot in one transaction), paper tally sheets with visible corrections, and results
-//! with flags, comparison and turnout. The rules come from `canvass_protocol::appraisal`.
+//! with flags, comparison and turnout. The rules come from `canvass_protocol::rounds`.
 
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use canvass_protocol::accounts::Role;
-use canvass_protocol::appraisal::{
+use canvass_protocol::rounds::{
     check_tally_sheet, compute_results, evaluate_flags, identical_tally, validate_ballot, Ballot,
     BallotCode, BallotOutcome, CountedTally, Dimension, Grade, Round, RoundCounts, RoundDefinition,
     RoundResults, SubjectRef, TallyOutcome, TallySheet, IDENTICAL_BALLOTS_MIN,

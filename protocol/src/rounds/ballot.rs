@@ -181,7 +181,7 @@ pub fn validate_ballot(round: &Round, ballot: &Ballot) -> Result<BallotOutcome, 
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::appraisal::round::RoundDefinition;
+    use crate::rounds::round::RoundDefinition;
     use serde_json::json;
 
     pub(crate) fn round() -> Round {

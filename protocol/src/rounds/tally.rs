@@ -301,7 +301,7 @@ fn check_tally(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::appraisal::ballot::tests::round;
+    use crate::rounds::ballot::tests::round;
     use serde_json::json;
 
     fn official(id: i64, counts: [u64; 4], abstentions: u64) -> serde_json::Value {

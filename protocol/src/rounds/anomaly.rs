@@ -47,9 +47,9 @@ pub fn identical_tally(tally: &CountedTally, min: u64) -> Option<IdenticalBallot
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::appraisal::ballot::tests::round;
-    use crate::appraisal::ballot::{validate_ballot, Ballot, BallotOutcome};
-    use crate::appraisal::tally::{check_tally_sheet, TallyOutcome};
+    use crate::rounds::ballot::tests::round;
+    use crate::rounds::ballot::{validate_ballot, Ballot, BallotOutcome};
+    use crate::rounds::tally::{check_tally_sheet, TallyOutcome};
     use serde_json::json;
 
     fn cast(body: serde_json::Value) -> CastBallot {
