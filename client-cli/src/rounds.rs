@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use canvass_protocol::rounds::{Round, RoundDefinition};
 use canvass_protocol::rounds::{
     CreateRound, GenerateCodes, GeneratedCodes, RoundInfo, RoundStatus,
 };
+use canvass_protocol::rounds::{Round, RoundDefinition};
 use serde_json::Value;
 
 use crate::api::ApiClient;
@@ -69,9 +69,7 @@ pub fn build_create_round(text: &str, unit: Option<i64>) -> Result<CreateRound, 
     let wrapped = value.get("definition").is_some();
     let mut body: CreateRound = if wrapped {
         serde_json::from_value(value).map_err(|e| {
-            CliError::Input(format!(
-                "the round file does not fit (docs/rounds.md): {e}"
-            ))
+            CliError::Input(format!("the round file does not fit (docs/rounds.md): {e}"))
         })?
     } else {
         let definition: RoundDefinition = serde_json::from_value(value).map_err(|e| {

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
+use canvass_protocol::forms::{parse_form_number, Lang};
+use canvass_protocol::rounds::RoundInfo;
 use canvass_protocol::rounds::{
     check_tally_sheet, Dimension, Grade, GradeTally, Round, SubjectRef, SubjectTally, TallyOutcome,
     TallySheet,
 };
-use canvass_protocol::forms::{parse_form_number, Lang};
-use canvass_protocol::rounds::RoundInfo;
 use canvass_protocol::sync::{BatchItem, FieldTallySheet};
 use canvass_protocol::ErrorDetail;
 

@@ -214,6 +214,15 @@ error_codes! {
     BallotCodeCheckMismatch = "ballot_code_check_mismatch",
 }
 
+impl ErrorCode {
+    /// The code's default message (`error-` and the code in kebab-case), for an answer that has
+    /// nothing more particular to say.
+    #[must_use]
+    pub fn message(self) -> crate::i18n::Message {
+        crate::i18n::Message::dynamic(format!("error-{}", self.as_str().replace('_', "-")))
+    }
+}
+
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

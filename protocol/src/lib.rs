@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod auth;
 pub mod error;
 pub mod forms;
+pub mod i18n;
 pub mod rounds;
 pub mod stats;
 pub mod surveys;

@@ -10,8 +10,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::rounds::TallySheet;
 use crate::forms::{AnswerSet, FormDefinition};
+use crate::rounds::TallySheet;
 use crate::rounds::{Official, RoundInfo};
 use crate::surveys::{PublicTarget, Survey};
 use crate::units::Unit;

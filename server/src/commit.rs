@@ -16,17 +16,17 @@
 use std::collections::HashMap;
 use std::sync::{mpsc, Arc};
 
-use canvass_protocol::rounds::Round;
 use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::CastRequest;
+use canvass_protocol::rounds::Round;
 use canvass_protocol::surveys::{Channel, SubmitResponse};
 use tokio::sync::oneshot;
 
-use crate::rounds;
 use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
 use crate::db::surveys::{self as survey_store, TallyDelta};
 use crate::db::{write_transaction, DbConnection, Pending, StoreError, Writer};
 use crate::error::ApiError;
+use crate::rounds;
 use crate::surveys::{self, Checked, FormCache, Rejection, SurveyContext};
 
 /// Most submissions stored in one transaction.
@@ -389,8 +389,8 @@ fn store_ballot<'a>(
 
 #[cfg(test)]
 mod tests {
-    use canvass_protocol::rounds::Ballot;
     use canvass_protocol::forms::AnswerSet;
+    use canvass_protocol::rounds::Ballot;
     use canvass_protocol::ErrorCode;
 
     use super::*;

@@ -383,14 +383,9 @@ fn seed_rounds(
         crate::db::rounds::set_status(conn, round_id, "open", now)?;
         let row = crate::db::rounds::find_round(conn, round_id)?;
         for group in groups {
-            let codes = crate::rounds::issue_codes(
-                conn,
-                round_id,
-                group,
-                ballots_per_group + 3,
-                &pepper,
-            )
-            .map_err(|e| DemoError::Other(e.to_string()))?;
+            let codes =
+                crate::rounds::issue_codes(conn, round_id, group, ballots_per_group + 3, &pepper)
+                    .map_err(|e| DemoError::Other(e.to_string()))?;
             if year == 1 && group == "public_reps" {
                 spare.extend(codes.iter().skip(ballots_per_group as usize).cloned());
             }

@@ -2,7 +2,6 @@
 //! PostgreSQL. `main.rs` only parses the command line; everything else lives here so tests can
 //! start the same application in-process.
 
-pub mod rounds;
 pub mod auth;
 pub mod bootstrap;
 pub mod cli;
@@ -12,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod ratelimit;
+pub mod rounds;
 pub mod routes;
 pub mod settings;
 pub mod startup;

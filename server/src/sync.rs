@@ -19,13 +19,13 @@ use canvass_protocol::sync::{
 use canvass_protocol::{ErrorBody, ErrorCode, ErrorDetail};
 use rand::seq::SliceRandom;
 
-use crate::rounds::{self, CheckedSheet};
 use crate::auth::Caller;
 use crate::db::rounds::{self as round_store, RoundRow};
 use crate::db::surveys::{self as survey_store, SurveyRow};
 use crate::db::sync::{self as store, BatchRow};
 use crate::db::{units, DbConnection, StoreError};
 use crate::error::ApiError;
+use crate::rounds::{self, CheckedSheet};
 use crate::surveys::{self, Stored, SurveyContext};
 
 /// Days a collection day may lie ahead of the server's calendar (clocks and time zones).

@@ -22,8 +22,8 @@ use serde::Deserialize;
 
 use crate::error::{ErrorCode, ErrorDetail};
 
-pub use api::*;
 pub use anomaly::{identical_ballots, identical_tally, IdenticalBallots, IDENTICAL_BALLOTS_MIN};
+pub use api::*;
 pub use ballot::{validate_ballot, Ballot, BallotOutcome, CastBallot, CastGrades, Mark};
 pub use code::{BallotCode, BallotCodeError, BALLOT_CODE_ALPHABET};
 pub use flags::{evaluate_flags, Flag, Measurement, RoundEvidence};

@@ -9,11 +9,11 @@ use canvass_protocol::rounds::{
 };
 use canvass_protocol::ErrorBody;
 
-use crate::rounds;
 use crate::auth::Caller;
 use crate::db::rounds as store;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::rounds;
 use crate::state::AppState;
 
 /// Officials of units in the caller's subtree.

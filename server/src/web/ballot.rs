@@ -6,17 +6,15 @@ use std::fmt::Write;
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use canvass_protocol::rounds::{
-    Ballot, Dimension, Grade, Mark, Round, SubjectRef, ValidityRule,
-};
 use canvass_protocol::forms::Lang;
+use canvass_protocol::rounds::{Ballot, Dimension, Grade, Mark, Round, SubjectRef, ValidityRule};
 use canvass_protocol::ErrorCode;
 
 use super::page::{esc, html_response, message_page, page};
 use super::{page_lang, t};
-use crate::rounds;
 use crate::db::rounds as store;
 use crate::error::ApiError;
+use crate::rounds;
 use crate::state::AppState;
 
 fn grade_label(lang: Lang, grade: Grade) -> &'static str {

@@ -9,9 +9,9 @@
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use canvass_protocol::rounds::{Grade, SubjectRef};
 use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::RoundReport;
+use canvass_protocol::rounds::{Grade, SubjectRef};
 use canvass_protocol::surveys::{Figure, SurveyResults};
 use futures_util::stream;
 use rust_xlsxwriter::{Format, Workbook};
@@ -19,9 +19,9 @@ use rust_xlsxwriter::{Format, Workbook};
 use super::dashboard::{grade_label, path_id, reason_text, value_text, with_db, Fmt};
 use super::session::{Session, WebError};
 use super::t;
-use crate::rounds;
 use crate::db::surveys as survey_store;
 use crate::error::ApiError;
+use crate::rounds;
 use crate::state::AppState;
 use crate::surveys;
 

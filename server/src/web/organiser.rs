@@ -9,11 +9,9 @@ use std::fmt::Write;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use canvass_protocol::rounds::{
-    Dimension, GradeTally, RoundDefinition, SubjectTally, TallySheet,
-};
 use canvass_protocol::forms::{FormDefinition, Lang};
 use canvass_protocol::rounds::{CreateRound, RoundInfo, RoundStatus};
+use canvass_protocol::rounds::{Dimension, GradeTally, RoundDefinition, SubjectTally, TallySheet};
 use canvass_protocol::surveys::{CreateSurvey, PublicForm, PublicTarget, Survey, SurveyStatus};
 use canvass_protocol::units::UnitKind;
 
@@ -21,9 +19,9 @@ use super::dashboard::{frame, frame_with_status, grade_label, path_id, turnout_s
 use super::page::esc;
 use super::session::{error_text, form_value, Session, WebError, CSRF_FIELD};
 use super::t;
-use crate::rounds;
 use crate::db::{surveys as survey_store, units};
 use crate::error::ApiError;
+use crate::rounds;
 use crate::state::AppState;
 use crate::surveys;
 
@@ -500,10 +498,7 @@ async fn load_round(
     let base = state.public_url.clone();
     with_db(state, session.lang, move |conn| {
         let row = rounds::visible_round(conn, &caller, id)?;
-        caller.require(
-            rounds::manages_rounds(caller.role()),
-            "enter tally sheets",
-        )?;
+        caller.require(rounds::manages_rounds(caller.role()), "enter tally sheets")?;
         Ok((
             rounds::round_info(&row, &base)?,
             rounds::stored_round(&row)?,

@@ -1132,9 +1132,9 @@ fn field_sync(
 /// `issue_codes`, `plan_cast`, `apply_cast`), 10,000 per transaction: fast, and the same rows
 /// and tallies as over HTTP.
 fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
-    use canvass_server::rounds;
     use canvass_server::db::rounds::RoundDelta;
     use canvass_server::db::surveys::TallyDelta;
+    use canvass_server::rounds;
     use canvass_server::surveys::{self, SurveyContext};
     const CHUNK: usize = 10_000;
     let started = Instant::now();
@@ -1167,11 +1167,8 @@ fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
         done += count;
     }
 
-    let pepper = db::secrets::get_or_create(
-        &mut conn,
-        canvass_server::rounds::CODE_PEPPER,
-        String::new,
-    )?;
+    let pepper =
+        db::secrets::get_or_create(&mut conn, canvass_server::rounds::CODE_PEPPER, String::new)?;
     let row = db::rounds::find_round(&mut conn, setup.seeded_round.0)?;
     let round = rounds::stored_round(&row).map_err(|e| anyhow!("{e:?}"))?;
     let ballots: Vec<Ballot> = (0..256)

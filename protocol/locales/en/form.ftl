@@ -1,0 +1,1 @@
+# Words of the survey forms and answer checks.
