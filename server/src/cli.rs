@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::bootstrap::{self, AdminBootstrap};
 use crate::db;
 use crate::demo;
-use crate::settings::{self, Settings};
+use crate::settings::{self, Secret, Settings};
 use crate::startup::Application;
 
 /// canvass: anonymous satisfaction surveys and democratic appraisal for local government.
@@ -39,14 +39,16 @@ pub enum Command {
 /// Runs the command line; returns the process exit code.
 #[must_use]
 pub fn run(cli: Cli) -> ExitCode {
-    let env: Vec<(String, String)> = std::env::vars().collect();
+    let env: Vec<(String, String)> = std::env::vars_os()
+        .map(|(k, v)| (k.to_string_lossy().into(), v.to_string_lossy().into()))
+        .collect();
     let mut settings = match Settings::load(cli.config.as_deref(), env.clone()) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
     init_tracing(&settings.log);
-    for name in settings::unknown_env_vars(env.clone()) {
-        tracing::warn!("{name} is set but is not a canvass setting; see docs/configuration.md");
+    for unknown in settings::unknown_env_vars(env.clone()) {
+        tracing::warn!("{unknown}");
     }
     let demo = cli.demo || matches!(cli.command, Some(Command::Demo));
     if demo
@@ -55,22 +57,22 @@ pub fn run(cli: Cli) -> ExitCode {
     {
         settings.database_url = "sqlite://canvass-demo.db".into();
     }
-    let (pool, backend) = match db::open(&settings.database_url, settings.db_pool_size) {
+    let (pool, backend) = match db::open(settings.database_url.expose(), settings.db_pool_size) {
         Ok(opened) => opened,
         Err(e) => return fail(&e),
     };
     if matches!(cli.command, Some(Command::Migrate)) {
-        println!(
-            "database migrated: {}",
-            db::redact_url(&settings.database_url)
-        );
+        println!("database migrated: {}", settings.database_url);
         return ExitCode::SUCCESS;
     }
     let mut conn = match pool.get() {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let admin = match bootstrap::ensure_admin(&mut conn, settings.admin_password.as_deref()) {
+    let admin = match bootstrap::ensure_admin(
+        &mut conn,
+        settings.admin_password.as_ref().map(Secret::expose),
+    ) {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
@@ -99,7 +101,7 @@ pub fn run(cli: Cli) -> ExitCode {
         (None, None)
     };
     drop(conn);
-    let database = db::redact_url(&settings.database_url);
+    let database = settings.database_url.to_string();
     let app = match Application::build(settings, pool, backend) {
         Ok(app) => app,
         Err(e) => return fail(&e),

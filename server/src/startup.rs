@@ -56,7 +56,7 @@ impl Application {
             .map_err(|source| StartError::Listen { addr, source })?
             .port();
         let secret = match &settings.jwt_secret {
-            Some(s) => s.clone().into_bytes(),
+            Some(s) => s.expose().as_bytes().to_vec(),
             None => {
                 let mut conn = pool.get().map_err(db::StoreError::Pool)?;
                 db::secrets::get_or_create(&mut conn, TOKEN_SECRET_NAME, random_secret)?

@@ -3,7 +3,7 @@
 use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
-use canvass_server::settings::Settings;
+use canvass_server::settings::{Secret, Settings};
 use canvass_server::startup::Application;
 use serde_json::{json, Value};
 
@@ -40,7 +40,7 @@ impl TestApp {
     pub fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
         let db = TestDb::new();
         let mut settings = Settings {
-            database_url: db.url().to_string(),
+            database_url: db.url().into(),
             port: 0,
             admin_password: Some(ADMIN_PASSWORD.into()),
             db_pool_size: 4,
@@ -50,12 +50,15 @@ impl TestApp {
         };
         configure(&mut settings);
         let (pool, backend) =
-            canvass_server::db::open(&settings.database_url, settings.db_pool_size)
+            canvass_server::db::open(settings.database_url.expose(), settings.db_pool_size)
                 .expect("open the test database");
         {
             let mut conn = pool.get().expect("a connection");
-            canvass_server::bootstrap::ensure_admin(&mut conn, settings.admin_password.as_deref())
-                .expect("create admin");
+            canvass_server::bootstrap::ensure_admin(
+                &mut conn,
+                settings.admin_password.as_ref().map(Secret::expose),
+            )
+            .expect("create admin");
         }
         let (tx, rx) = std::sync::mpsc::channel();
         let app_settings = settings.clone();
