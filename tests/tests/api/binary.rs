@@ -64,6 +64,23 @@ fn a_bad_setting_is_a_one_line_error_naming_the_variable() {
 }
 
 #[test]
+fn a_mistyped_variable_is_warned_about_on_stderr_with_the_closest_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, stderr) = run_server_to_exit(
+        &["migrate"],
+        &[("CANVASS_PROT", "9000"), ("CANVASS_TEST_DATABASE_URL", "x")],
+        dir.path(),
+    );
+    assert!(ok, "an unknown variable does not stop the server: {stderr}");
+    assert!(stderr.contains("did you mean CANVASS_PORT?"), "{stderr}");
+    assert_eq!(
+        stderr.matches("is not a canvass setting").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
 fn the_first_start_creates_admin_with_a_generated_password_shown_once() {
     let db = TestDb::new();
     let dir = tempfile::tempdir().unwrap();
