@@ -1,5 +1,7 @@
 //! diesel's definition of every table the migrations create, kept by hand in step with
-//! `migrations/` (both backends create the same tables and columns). Every foreign
+//! `migrations/` (both backends create the same tables and columns). The `schema` test
+//! (`tests/tests/schema`) migrates a fresh database on the backend under test and fails on any
+//! table, column, type, nullability or primary key that differs from this file. Every foreign
 //! key the migrations declare has its `joinable!` (except `units.parent_id`, which points into
 //! its own table: join that through `diesel::alias!`), and any two tables may appear in one
 //! query.
