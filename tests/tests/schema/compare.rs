@@ -36,6 +36,27 @@ pub struct ForeignKey {
     pub parent: String,
 }
 
+impl ForeignKey {
+    /// The `joinable!` that declares this key in `schema.rs`.
+    fn joinable(&self) -> String {
+        format!(
+            "`joinable!({} -> {} ({}))`",
+            self.table, self.parent, self.column
+        )
+    }
+}
+
+impl Column {
+    #[cfg(test)]
+    pub fn new(name: &str, ty: &str, nullable: bool) -> Self {
+        Self {
+            name: name.into(),
+            ty: ty.into(),
+            nullable,
+        }
+    }
+}
+
 /// The diesel types that read and write a column of the database's type `ty` without loss;
 /// `None` for a type this check does not know yet.
 fn readable_as(backend: Backend, ty: &str) -> Option<&'static [&'static str]> {
@@ -168,26 +189,19 @@ fn foreign_key_differences(code: &Schema, database: &Schema, out: &mut Vec<Strin
             .collect()
     };
     let (code, database) = (keys(code), keys(database));
-    for ForeignKey {
-        table,
-        column,
-        parent,
-    } in database.difference(&code)
-    {
+    for key in database.difference(&code) {
         out.push(format!(
-            "foreign key {table}.{column} -> {parent}: no `joinable!({table} -> {parent} \
-             ({column}))` in schema.rs"
+            "foreign key {}.{} -> {}: no {} in schema.rs",
+            key.table,
+            key.column,
+            key.parent,
+            key.joinable()
         ));
     }
-    for ForeignKey {
-        table,
-        column,
-        parent,
-    } in code.difference(&database)
-    {
+    for key in code.difference(&database) {
         out.push(format!(
-            "`joinable!({table} -> {parent} ({column}))` in schema.rs: no such foreign key in \
-             the database"
+            "{} in schema.rs: no such foreign key in the database",
+            key.joinable()
         ));
     }
 }
@@ -226,11 +240,7 @@ fn each_difference_is_named_exactly() {
          }\n\
          diesel::joinable!(things -> ghosts (owner_id));\n",
     );
-    let column = |name: &str, ty: &str, nullable| Column {
-        name: name.into(),
-        ty: ty.into(),
-        nullable,
-    };
+    let column = Column::new;
     let database = Schema {
         tables: vec![
             Table {
@@ -303,11 +313,7 @@ fn a_key_sqlite_alone_lets_hold_null_is_excused_only_while_it_does() {
         tables: vec![Table {
             name: "sync_batches".into(),
             primary_key: vec!["batch_id".into()],
-            columns: vec![Column {
-                name: "batch_id".into(),
-                ty: "TEXT".into(),
-                nullable,
-            }],
+            columns: vec![Column::new("batch_id", "TEXT", nullable)],
         }],
         foreign_keys: Vec::new(),
     };

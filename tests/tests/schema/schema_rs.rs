@@ -127,11 +127,7 @@ fn tables_columns_keys_and_joins_are_read_from_the_text() {
          diesel::joinable!(things -> owners (owner_id));\n\
          diesel::allow_tables_to_appear_in_same_query!(things, owners);\n",
     );
-    let column = |name: &str, ty: &str, nullable| Column {
-        name: name.into(),
-        ty: ty.into(),
-        nullable,
-    };
+    let column = Column::new;
     assert_eq!(
         schema.tables,
         [Table {
