@@ -2,11 +2,10 @@
 //! their live tallies, and paper tally sheets with their corrections.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 
 use super::schema::{
-    accounts, ballot_codes, ballots, officials, round_ballot_counts, round_tallies, rounds,
-    tally_sheets, units,
+    accounts, ballot_codes, ballots, officials, round_ballot_counts, round_code_counts,
+    round_tallies, rounds, tally_sheets, units,
 };
 use super::{add_counts, DbConnection, StoreError};
 
@@ -248,14 +247,18 @@ pub fn insert_codes(
             ))
             .execute(conn)?;
     }
-    diesel::sql_query(
-        "INSERT INTO round_code_counts (round_id, elector_group, issued) VALUES ($1, $2, $3) \
-         ON CONFLICT (round_id, elector_group) DO UPDATE SET issued = round_code_counts.issued + excluded.issued",
-    )
-    .bind::<BigInt, _>(round_id)
-    .bind::<Text, _>(group)
-    .bind::<BigInt, _>(i64::try_from(hashes.len()).unwrap_or(i64::MAX))
-    .execute(conn)?;
+    let issued = i64::try_from(hashes.len()).unwrap_or(i64::MAX);
+    add_counts(
+        conn,
+        "round_code_counts",
+        &["round_id", "elector_group"],
+        &["issued"],
+        &[vec![
+            super::Param::BigInt(round_id),
+            super::Param::Text(group),
+            super::Param::BigInt(issued),
+        ]],
+    )?;
     Ok(())
 }
 
@@ -294,14 +297,10 @@ pub fn code_counts(
     conn: &mut DbConnection,
     round_id: i64,
 ) -> Result<Vec<(String, bool, i64)>, StoreError> {
-    let issued: Vec<(String, i64)> = diesel::sql_query(
-        "SELECT elector_group, issued FROM round_code_counts WHERE round_id = $1",
-    )
-    .bind::<BigInt, _>(round_id)
-    .load::<IssuedRow>(conn)?
-    .into_iter()
-    .map(|r| (r.elector_group, r.issued))
-    .collect();
+    let issued: Vec<(String, i64)> = round_code_counts::table
+        .filter(round_code_counts::round_id.eq(round_id))
+        .select((round_code_counts::elector_group, round_code_counts::issued))
+        .load(conn)?;
     let used: std::collections::HashMap<String, i64> = ballot_counts(conn, round_id)?
         .into_iter()
         .map(|(group, valid, invalid)| (group, valid + invalid))
@@ -313,14 +312,6 @@ pub fn code_counts(
             [(group.clone(), true, spent), (group, false, n - spent)]
         })
         .collect())
-}
-
-#[derive(QueryableByName)]
-struct IssuedRow {
-    #[diesel(sql_type = Text)]
-    elector_group: String,
-    #[diesel(sql_type = BigInt)]
-    issued: i64,
 }
 
 /// Stores an electronic ballot (random id, nothing else identifying) and adds it to the live

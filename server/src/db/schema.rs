@@ -1,4 +1,10 @@
-//! Table definitions, kept by hand in step with `migrations/` (both backends share them).
+//! diesel's definition of every table the migrations create, kept by hand in step with
+//! `migrations/` (both backends create the same tables and columns). The `schema` test
+//! (`tests/tests/schema`) migrates a fresh database on the backend under test and fails on any
+//! table, column, type, nullability or primary key that differs from this file. Every foreign
+//! key the migrations declare has its `joinable!` (except `units.parent_id`, which points into
+//! its own table: join that through `diesel::alias!`), and any two tables may appear in one
+//! query.
 
 diesel::table! {
     units (id) {
@@ -55,7 +61,6 @@ diesel::table! {
 
 diesel::joinable!(accounts -> units (unit_id));
 diesel::joinable!(device_tokens -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(units, accounts, device_tokens);
 
 diesel::table! {
     surveys (id) {
@@ -148,8 +153,10 @@ diesel::table! {
 }
 
 diesel::joinable!(surveys -> units (unit_id));
+diesel::joinable!(surveys -> accounts (created_by));
+diesel::joinable!(survey_versions -> surveys (survey_id));
+diesel::joinable!(survey_targets -> surveys (survey_id));
 diesel::joinable!(survey_targets -> units (unit_id));
-diesel::allow_tables_to_appear_in_same_query!(surveys, survey_targets, survey_versions, units);
 
 diesel::table! {
     officials (id) {
@@ -217,6 +224,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    round_code_counts (round_id, elector_group) {
+        round_id -> BigInt,
+        elector_group -> Text,
+        issued -> BigInt,
+    }
+}
+
+diesel::table! {
     tally_sheets (id) {
         id -> BigInt,
         round_id -> BigInt,
@@ -233,10 +248,9 @@ diesel::table! {
 
 diesel::joinable!(officials -> units (unit_id));
 diesel::joinable!(rounds -> units (unit_id));
+diesel::joinable!(rounds -> accounts (created_by));
+diesel::joinable!(tally_sheets -> rounds (round_id));
 diesel::joinable!(tally_sheets -> accounts (entered_by));
-diesel::allow_tables_to_appear_in_same_query!(officials, units);
-diesel::allow_tables_to_appear_in_same_query!(rounds, units);
-diesel::allow_tables_to_appear_in_same_query!(tally_sheets, accounts);
 
 diesel::table! {
     sync_batches (batch_id) {
@@ -250,4 +264,28 @@ diesel::table! {
 }
 
 diesel::joinable!(sync_batches -> accounts (account_id));
-diesel::allow_tables_to_appear_in_same_query!(sync_batches, accounts);
+
+diesel::allow_tables_to_appear_in_same_query!(
+    units,
+    accounts,
+    device_tokens,
+    login_throttle,
+    server_secrets,
+    surveys,
+    survey_versions,
+    survey_targets,
+    survey_responses,
+    survey_tallies,
+    survey_sums,
+    survey_counts,
+    survey_comments,
+    officials,
+    rounds,
+    ballot_codes,
+    ballots,
+    round_tallies,
+    round_ballot_counts,
+    round_code_counts,
+    tally_sheets,
+    sync_batches,
+);
