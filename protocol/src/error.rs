@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::i18n::{Lang, Message};
+
 /// Declares [`ErrorCode`] with its wire strings in one place, so the enum, its serde form and
 /// [`ErrorCode::ALL`] cannot drift apart.
 macro_rules! error_codes {
@@ -237,6 +239,48 @@ pub struct ErrorDetail {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+/// One problem a check of the protocol found (a form definition, a round, a ballot, a tally
+/// sheet): its code, the path of the field at fault as clients branch on it
+/// (`subjects[3].counts`), and a message that names the field by the label the reader knows
+/// (the official's name, the question's label), rendered where the reader's language is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// The path of the field at fault; empty for the document as a whole.
+    pub field: String,
+    /// What is wrong.
+    pub message: Message,
+}
+
+impl Problem {
+    /// A problem with the field at `field`.
+    #[must_use]
+    pub fn new(code: ErrorCode, field: impl Into<String>, message: Message) -> Self {
+        Self {
+            code,
+            field: field.into(),
+            message,
+        }
+    }
+
+    /// The problem as the API reports it, with the message in `lang`.
+    #[must_use]
+    pub fn to_detail(&self, lang: Lang) -> ErrorDetail {
+        ErrorDetail {
+            code: self.code,
+            message: self.message.render(lang),
+            field: (!self.field.is_empty()).then(|| self.field.clone()),
+        }
+    }
+
+    /// Every problem as the API reports it, in `lang`.
+    #[must_use]
+    pub fn details(problems: &[Problem], lang: Lang) -> Vec<ErrorDetail> {
+        problems.iter().map(|p| p.to_detail(lang)).collect()
+    }
 }
 
 /// The body of every error answer: `{"error": {"code", "message", "field"?}}`, plus, where one
