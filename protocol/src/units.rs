@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::i18n::{tr_static, Lang, Message};
+
 /// The kind of a unit, which fixes where it may stand in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -65,16 +67,33 @@ impl UnitKind {
         )
     }
 
+    /// The id of the kind's name in the message catalogue.
+    const fn message_id(self) -> &'static str {
+        match self {
+            UnitKind::County => "common-unit-county",
+            UnitKind::Township => "common-unit-township",
+            UnitKind::Department => "common-unit-department",
+            UnitKind::Village => "common-unit-village",
+            UnitKind::Community => "common-unit-community",
+        }
+    }
+
+    /// The kind's name (县, "county"), to render in the reader's language.
+    #[must_use]
+    pub const fn name(self) -> Message {
+        Message::new(self.message_id())
+    }
+
+    /// The kind's name in `lang`.
+    #[must_use]
+    pub fn label(self, lang: Lang) -> &'static str {
+        tr_static(lang, self.message_id())
+    }
+
     /// The Simplified Chinese name of the kind.
     #[must_use]
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            UnitKind::County => "县",
-            UnitKind::Township => "乡镇",
-            UnitKind::Department => "县直部门",
-            UnitKind::Village => "村",
-            UnitKind::Community => "社区",
-        }
+    pub fn label_zh(self) -> &'static str {
+        self.label(Lang::ZhCn)
     }
 }
 
@@ -147,5 +166,12 @@ mod tests {
             );
         }
         assert_eq!(UnitKind::parse("province"), None);
+    }
+
+    #[test]
+    fn kinds_are_named_from_the_catalogue() {
+        let zh: Vec<&str> = UnitKind::ALL.iter().map(|k| k.label_zh()).collect();
+        assert_eq!(zh, ["县", "乡镇", "县直部门", "村", "社区"]);
+        assert_eq!(UnitKind::Department.label(Lang::En), "county department");
     }
 }

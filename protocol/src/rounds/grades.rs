@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{unique_keys, WireName};
+use crate::i18n::{tr_static, Lang, Message};
+use crate::msg;
 
 /// A grade an elector gives. Officials and the team are graded on different scales; one enum
 /// holds both so that a grade given on the wrong scale is reported as such, with its field,
@@ -77,34 +79,42 @@ impl Grade {
         Self::ALL.into_iter().find(|g| g.as_str() == s)
     }
 
+    /// The id of the grade's name in the message catalogue.
+    const fn message_id(self) -> &'static str {
+        match self {
+            Grade::Excellent => "round-grade-excellent",
+            Grade::Competent => "round-grade-competent",
+            Grade::BasicallyCompetent => "round-grade-basically-competent",
+            Grade::Incompetent => "round-grade-incompetent",
+            Grade::Good => "round-grade-good",
+            Grade::FairlyGood => "round-grade-fairly-good",
+            Grade::Average => "round-grade-average",
+            Grade::Poor => "round-grade-poor",
+        }
+    }
+
+    /// The grade's name (优秀, "excellent"), to render in the reader's language.
+    #[must_use]
+    pub const fn name(self) -> Message {
+        Message::new(self.message_id())
+    }
+
+    /// The grade's name in `lang`, as printed on ballots.
+    #[must_use]
+    pub fn label(self, lang: Lang) -> &'static str {
+        tr_static(lang, self.message_id())
+    }
+
     /// The Simplified Chinese label printed on ballots.
     #[must_use]
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Grade::Excellent => "优秀",
-            Grade::Competent => "称职",
-            Grade::BasicallyCompetent => "基本称职",
-            Grade::Incompetent => "不称职",
-            Grade::Good => "好",
-            Grade::FairlyGood => "较好",
-            Grade::Average => "一般",
-            Grade::Poor => "差",
-        }
+    pub fn label_zh(self) -> &'static str {
+        self.label(Lang::ZhCn)
     }
 
     /// The English label.
     #[must_use]
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            Grade::Excellent => "excellent",
-            Grade::Competent => "competent",
-            Grade::BasicallyCompetent => "basically competent",
-            Grade::Incompetent => "incompetent",
-            Grade::Good => "good",
-            Grade::FairlyGood => "fairly good",
-            Grade::Average => "average",
-            Grade::Poor => "poor",
-        }
+    pub fn label_en(self) -> &'static str {
+        self.label(Lang::En)
     }
 
     /// The default score of the grade for the composite score: 100, 80, 60, 0 from best to
@@ -163,6 +173,15 @@ impl Scale {
         match self {
             Scale::Official => "official",
             Scale::Team => "team",
+        }
+    }
+
+    /// Says that `grade` is not on this scale, naming the scale's grades.
+    #[must_use]
+    pub fn refuses(self, grade: Grade) -> Message {
+        match self {
+            Scale::Official => msg!("round-grade-not-on-official-scale", grade = grade.name()),
+            Scale::Team => msg!("round-grade-not-on-team-scale", grade = grade.name()),
         }
     }
 }
@@ -226,22 +245,39 @@ impl Dimension {
         }
     }
 
+    /// The id of the dimension's name in the message catalogue.
+    const fn message_id(self) -> &'static str {
+        match self {
+            Dimension::Integrity => "round-dimension-integrity",
+            Dimension::Ability => "round-dimension-ability",
+            Dimension::Diligence => "round-dimension-diligence",
+            Dimension::Performance => "round-dimension-performance",
+            Dimension::Honesty => "round-dimension-honesty",
+        }
+    }
+
+    /// The dimension's name (德, "integrity"), to render in the reader's language.
+    #[must_use]
+    pub const fn name(self) -> Message {
+        Message::new(self.message_id())
+    }
+
+    /// The dimension's name in `lang`.
+    #[must_use]
+    pub fn label(self, lang: Lang) -> &'static str {
+        tr_static(lang, self.message_id())
+    }
+
     /// The Simplified Chinese label.
     #[must_use]
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Dimension::Integrity => "德",
-            Dimension::Ability => "能",
-            Dimension::Diligence => "勤",
-            Dimension::Performance => "绩",
-            Dimension::Honesty => "廉",
-        }
+    pub fn label_zh(self) -> &'static str {
+        self.label(Lang::ZhCn)
     }
 
     /// The English label.
     #[must_use]
-    pub const fn label_en(self) -> &'static str {
-        self.as_str()
+    pub fn label_en(self) -> &'static str {
+        self.label(Lang::En)
     }
 }
 

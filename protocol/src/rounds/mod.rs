@@ -20,11 +20,14 @@ use std::marker::PhantomData;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
-use crate::error::{ErrorCode, ErrorDetail};
+use crate::error::{ErrorCode, ErrorDetail, Problem};
+use crate::i18n::{Lang, Message};
 
 pub use anomaly::{identical_ballots, identical_tally, IdenticalBallots, IDENTICAL_BALLOTS_MIN};
 pub use api::*;
-pub use ballot::{validate_ballot, Ballot, BallotOutcome, CastBallot, CastGrades, Mark};
+pub use ballot::{
+    check_ballot, validate_ballot, Ballot, BallotOutcome, CastBallot, CastGrades, Mark,
+};
 pub use code::{BallotCode, BallotCodeError, BALLOT_CODE_ALPHABET};
 pub use flags::{evaluate_flags, Flag, Measurement, RoundEvidence};
 pub use grades::{Dimension, Grade, GradeTally, Scale, SubjectKind};
@@ -37,14 +40,18 @@ pub use round::{
     RoundDefinition, Series, SubjectRef, TeamSubject, ValidityRule, MAX_CONSECUTIVE_ROUNDS,
     MAX_ELECTOR_GROUPS, MAX_OFFICIALS, MAX_RULES, MAX_TEXT_CHARS,
 };
-pub use tally::{check_tally_sheet, CountedTally, SubjectTally, TallyOutcome, TallySheet};
+pub use tally::{
+    check_tally, check_tally_sheet, CountedTally, SubjectTally, TallyOutcome, TallySheet,
+};
 
-fn problem(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> ErrorDetail {
-    ErrorDetail {
-        code,
-        message: message.into(),
-        field: Some(field.into()),
-    }
+fn problem(code: ErrorCode, field: impl Into<String>, message: Message) -> Problem {
+    Problem::new(code, field, message)
+}
+
+/// The problems as the API has reported them so far: messages in English. The domain layer
+/// renders the problems themselves in the reader's language instead.
+fn in_english(problems: Vec<Problem>) -> Vec<ErrorDetail> {
+    Problem::details(&problems, Lang::En)
 }
 
 /// A map key with a fixed wire name, so a duplicate key can be named in the error.
