@@ -50,6 +50,10 @@ error_codes! {
     MissingField = "missing_field",
     /// A field is present and well-typed but its value is not acceptable.
     InvalidValue = "invalid_value",
+    /// A JSON object names one key twice (a question of an answer set, a grade of a tally):
+    /// refused rather than keeping whichever value came last. The field is the repeated key's
+    /// path (`answers.overall`).
+    DuplicateKey = "duplicate_key",
     /// The body is larger than the endpoint accepts.
     PayloadTooLarge = "payload_too_large",
     /// The body is not `application/json` where JSON is required.

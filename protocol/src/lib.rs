@@ -9,6 +9,7 @@ pub mod auth;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+mod json;
 pub mod rounds;
 pub mod stats;
 pub mod surveys;

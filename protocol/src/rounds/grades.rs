@@ -3,8 +3,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{unique_keys, WireName};
+use super::unique_keys;
 use crate::i18n::{tr_static, Lang, Message};
+use crate::json::WireName;
 use crate::msg;
 
 /// A grade an elector gives. Officials and the team are graded on different scales; one enum
@@ -131,7 +132,7 @@ impl Grade {
 }
 
 impl WireName for Grade {
-    fn wire_name(&self) -> &'static str {
+    fn wire_name(&self) -> &str {
         self.as_str()
     }
 }
@@ -282,7 +283,7 @@ impl Dimension {
 }
 
 impl WireName for Dimension {
-    fn wire_name(&self) -> &'static str {
+    fn wire_name(&self) -> &str {
         self.as_str()
     }
 }

@@ -13,15 +13,9 @@ mod results;
 mod round;
 mod tally;
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
-
 use crate::error::{ErrorCode, ErrorDetail, Problem};
 use crate::i18n::{Lang, Message};
+use crate::json::unique_keys;
 
 pub use anomaly::{identical_ballots, identical_tally, IdenticalBallots, IDENTICAL_BALLOTS_MIN};
 pub use api::*;
@@ -52,50 +46,6 @@ fn problem(code: ErrorCode, field: impl Into<String>, message: Message) -> Probl
 /// renders the problems themselves in the reader's language instead.
 fn in_english(problems: Vec<Problem>) -> Vec<ErrorDetail> {
     Problem::details(&problems, Lang::En)
-}
-
-/// A map key with a fixed wire name, so a duplicate key can be named in the error.
-trait WireName {
-    fn wire_name(&self) -> &'static str;
-}
-
-/// Deserialises a JSON object into a map, refusing a key given twice: serde's own map
-/// deserialisation keeps the last value silently, and a tally with `"excellent"` twice must
-/// not lose a count.
-fn unique_keys<'de, D, K, V>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
-where
-    D: Deserializer<'de>,
-    K: Deserialize<'de> + Ord + WireName,
-    V: Deserialize<'de>,
-{
-    struct UniqueKeys<K, V>(PhantomData<(K, V)>);
-
-    impl<'de, K, V> Visitor<'de> for UniqueKeys<K, V>
-    where
-        K: Deserialize<'de> + Ord + WireName,
-        V: Deserialize<'de>,
-    {
-        type Value = BTreeMap<K, V>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object without repeated keys")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some((key, value)) = map.next_entry::<K, V>()? {
-                let name = key.wire_name();
-                if out.insert(key, value).is_some() {
-                    return Err(serde::de::Error::custom(format_args!(
-                        "duplicate key `{name}`"
-                    )));
-                }
-            }
-            Ok(out)
-        }
-    }
-
-    deserializer.deserialize_map(UniqueKeys(PhantomData))
 }
 
 /// Whether `s` is an identifier: 1 to 64 of `a-z 0-9 _ -`, starting with a letter or digit.
