@@ -67,3 +67,13 @@ round-code-invalid-character = `{ $character }` (character { $position }) is not
 round-code-no-zero = `{ $character }` (character { $position }) is not used in ballot codes: codes use no 0 or O
 round-code-no-one = `{ $character }` (character { $position }) is not used in ballot codes: codes use no 1 or I
 round-code-typo = this code contains a typo: check each character against the slip
+
+## The counts of a tally sheet, named in messages
+
+round-count-issued = ballots issued
+round-count-returned = ballots returned
+round-count-valid = valid ballots
+round-count-invalid = invalid ballots
+round-count-grade = the { $grade } votes of { $subject }
+round-count-abstentions = the abstentions of { $subject }
+round-tally-too-many = { $count } cannot be more than { $max }: no polling station counts that many

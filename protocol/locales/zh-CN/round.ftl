@@ -67,3 +67,13 @@ round-code-invalid-character = 第{ $position }位的“{ $character }”不会�
 round-code-no-zero = 第{ $position }位的“{ $character }”不会出现在测评码中:测评码里没有数字0和字母O。
 round-code-no-one = 第{ $position }位的“{ $character }”不会出现在测评码中:测评码里没有数字1和字母I。
 round-code-typo = 测评码有输错的地方,请对照纸条逐位核对。
+
+## The counts of a tally sheet, named in messages
+
+round-count-issued = 发出票数
+round-count-returned = 收回票数
+round-count-valid = 有效票数
+round-count-invalid = 废票数
+round-count-grade = { $subject }的“{ $grade }”票数
+round-count-abstentions = { $subject }的弃权票数
+round-tally-too-many = { $count }不能超过{ $max }张。

@@ -8,8 +8,15 @@ use super::results::SubjectCounts;
 use super::round::{check_text, Round, SubjectRef, ValidityRule};
 use super::{in_english, problem, unique_keys};
 use crate::error::{ErrorCode, ErrorDetail, Problem};
-use crate::i18n::{Arg, Lang};
+use crate::i18n::{Arg, Lang, Message};
 use crate::msg;
+
+/// The most ballots one polling station counts: every count of a tally sheet (issued,
+/// returned, valid, invalid, each grade and the abstentions of each subject) is at most this.
+/// A hall holds a few hundred electors; a county's whole electorate voting at one station would
+/// still be far below. A larger count is a typing slip or a forged sheet, refused before it
+/// can outweigh every honest station.
+pub const MAX_STATION_BALLOTS: u64 = 100_000;
 
 /// A paper tally sheet (计票单) of one polling station for one elector group, as the field
 /// officer counted it at the meeting. A station where several groups vote keeps their ballots
@@ -104,8 +111,8 @@ pub fn check_tally_sheet(
 
 /// Checks a tally sheet against its round and its own arithmetic.
 ///
-/// Refused, every problem with its field and a message naming the official by name: an
-/// unknown group (`unknown_elector_group`) or subject
+/// Refused, every problem with its field and a message naming the official by name: a count
+/// above [`MAX_STATION_BALLOTS`] (`invalid_value`), an unknown group (`unknown_elector_group`) or subject
 /// (`unknown_subject`), a subject twice (`duplicate_subject`) or missing
 /// (`tally_subject_missing`), a grade from the other scale (`grade_not_on_scale`), a dimension
 /// the round does not grade (`dimension_not_in_round`) or one missing
@@ -124,6 +131,14 @@ pub fn check_tally(round: &Round, sheet: &TallySheet) -> Result<TallyOutcome, Ve
             "elector_group",
             msg!("round-group-not-in-round", group = &sheet.elector_group),
         ));
+    }
+    for (value, field, count) in [
+        (sheet.issued, "issued", "round-count-issued"),
+        (sheet.returned, "returned", "round-count-returned"),
+        (sheet.valid, "valid", "round-count-valid"),
+        (sheet.invalid, "invalid", "round-count-invalid"),
+    ] {
+        check_bound(value, field, || Message::new(count), &mut errors);
     }
     if u128::from(sheet.valid) + u128::from(sheet.invalid) != u128::from(sheet.returned) {
         errors.push(problem(
@@ -290,6 +305,26 @@ pub fn check_tally(round: &Round, sheet: &TallySheet) -> Result<TallyOutcome, Ve
     }))
 }
 
+/// Refuses `value` at `field` when above [`MAX_STATION_BALLOTS`], naming it as `count` says.
+fn check_bound(
+    value: u64,
+    field: impl Into<String>,
+    count: impl FnOnce() -> Message,
+    errors: &mut Vec<Problem>,
+) {
+    if value > MAX_STATION_BALLOTS {
+        errors.push(problem(
+            ErrorCode::InvalidValue,
+            field,
+            msg!(
+                "round-tally-too-many",
+                count = count(),
+                max = MAX_STATION_BALLOTS
+            ),
+        ));
+    }
+}
+
 /// What the counts of one subject, overall or on one dimension, are checked against.
 struct Counts {
     /// The subject's scale.
@@ -308,8 +343,26 @@ impl Counts {
         field: &str,
         errors: &mut Vec<Problem>,
     ) {
+        check_bound(
+            abstentions,
+            format!("{field}.abstentions"),
+            || msg!("round-count-abstentions", subject = subject.clone()),
+            errors,
+        );
         let mut sum = u128::from(abstentions);
         for (&grade, &n) in counts {
+            check_bound(
+                n,
+                format!("{field}.counts.{}", grade.as_str()),
+                || {
+                    msg!(
+                        "round-count-grade",
+                        subject = subject.clone(),
+                        grade = grade.name()
+                    )
+                },
+                errors,
+            );
             if grade.scale() == self.scale {
                 sum += u128::from(n);
             } else {
@@ -584,5 +637,47 @@ mod tests {
             .unwrap_err()
             .iter()
             .any(|e| e.code == ErrorCode::TallySubjectSumMismatch));
+    }
+
+    #[test]
+    fn no_count_on_a_sheet_may_pass_what_one_station_can_hold() {
+        let mut s = sheet();
+        s["issued"] = json!(4_294_967_295_u64);
+        s["returned"] = json!(4_294_967_295_u64);
+        s["invalid"] = json!(4_294_967_295_u64 - 36);
+        s["subjects"][1]["abstentions"] = json!(MAX_STATION_BALLOTS + 1);
+        s["subjects"][1]["counts"]["competent"] = json!(0);
+        s["subjects"][2]["dimensions"]["integrity"]["counts"]["excellent"] =
+            json!(MAX_STATION_BALLOTS + 1);
+        let sheet: TallySheet = serde_json::from_value(s).unwrap();
+        let problems = check_tally(&round(), &sheet).unwrap_err();
+        let too_many: Vec<(&str, String)> = problems
+            .iter()
+            .filter(|p| p.code == ErrorCode::InvalidValue)
+            .map(|p| (p.field.as_str(), p.message.render(Lang::ZhCn)))
+            .collect();
+        assert_eq!(
+            too_many,
+            [
+                ("issued", "发出票数不能超过100000张。".to_owned()),
+                ("returned", "收回票数不能超过100000张。".to_owned()),
+                ("invalid", "废票数不能超过100000张。".to_owned()),
+                (
+                    "subjects[1].abstentions",
+                    "乙的弃权票数不能超过100000张。".to_owned()
+                ),
+                (
+                    "subjects[2].dimensions.integrity.counts.excellent",
+                    "丙(德)的“优秀”票数不能超过100000张。".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            problems[0].message.render(Lang::En),
+            "ballots issued cannot be more than 100000: no polling station counts that many"
+        );
+        let mut at_most = self::sheet();
+        at_most["issued"] = json!(MAX_STATION_BALLOTS);
+        assert!(check(at_most).is_ok(), "the bound itself is accepted");
     }
 }
