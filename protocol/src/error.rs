@@ -54,6 +54,9 @@ error_codes! {
     /// refused rather than keeping whichever value came last. The field is the repeated key's
     /// path (`answers.overall`).
     DuplicateKey = "duplicate_key",
+    /// A string holds a character the databases cannot store (NUL, U+0000; see
+    /// [`crate::text::is_storable`]); the field names the string.
+    UnstorableText = "unstorable_text",
     /// The body is larger than the endpoint accepts.
     PayloadTooLarge = "payload_too_large",
     /// The body is not `application/json` where JSON is required.

@@ -14,6 +14,7 @@ pub mod rounds;
 pub mod stats;
 pub mod surveys;
 pub mod sync;
+pub mod text;
 pub mod units;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -8,6 +8,7 @@ error-unknown-field = { $field } is not a field this request takes.
 error-missing-field = { $field } is missing.
 error-invalid-value = { $field } is not acceptable.
 error-duplicate-key = The same key is given twice; send each one once.
+error-unstorable-text = The text holds a character that cannot be stored (NUL, U+0000); remove it.
 error-payload-too-large = The request is larger than this address accepts.
 error-unsupported-media-type = Send the body as JSON (Content-Type: application/json).
 error-invalid-id = That is not a valid id.

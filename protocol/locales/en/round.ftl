@@ -28,6 +28,7 @@ round-subject-dimension = { $subject } ({ $dimension })
 ## A problem in a round definition, for the organiser
 
 round-text-length = must be 1 to { $max } characters
+round-text-unstorable = must not hold the character NUL (U+0000), which cannot be stored
 round-def-identifier = must be 1 to 64 of a-z, 0-9, `_` and `-`, starting with a letter or digit
 round-def-too-many = at most { $max } entries, found { $count }
 round-def-no-subjects = a round grades at least one official or the team

@@ -7,6 +7,7 @@ error-unknown-field = 此请求没有“{ $field }”这一项。
 error-missing-field = 缺少“{ $field }”。
 error-invalid-value = “{ $field }”的值不可接受。
 error-duplicate-key = 同一项出现了两次,每项只能填一次。
+error-unstorable-text = 文字里有无法保存的空字符(U+0000),请删去后再提交。
 error-payload-too-large = 请求内容超出了允许的大小。
 error-unsupported-media-type = 请以 JSON 格式发送(Content-Type: application/json)。
 error-invalid-id = 编号无效。

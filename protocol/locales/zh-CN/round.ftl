@@ -28,6 +28,7 @@ round-subject-dimension = { $subject }({ $dimension })
 ## A problem in a round definition, for the organiser
 
 round-text-length = 应为1到{ $max }个字。
+round-text-unstorable = 不能含有无法保存的空字符(U+0000)。
 round-def-identifier = 只能由1到64个小写字母、数字、“_”和“-”组成,并以字母或数字开头。
 round-def-too-many = 最多{ $max }项,现有{ $count }项。
 round-def-no-subjects = 测评至少要有一位被测评的干部,或领导班子。

@@ -15,6 +15,7 @@ use super::{
 use crate::error::{ErrorCode, ErrorDetail, Problem};
 use crate::i18n::{Lang, Message};
 use crate::msg;
+use crate::text::is_storable;
 
 /// One version of a survey's questionnaire, as organisers write it in JSON.
 ///
@@ -435,7 +436,9 @@ impl Checker {
     }
 
     fn text(&mut self, path: &str, text: &str, max_chars: usize) {
-        if text.trim().is_empty() {
+        if !is_storable(text) {
+            self.push(ErrorCode::UnstorableText, path, msg!("form-def-unstorable"));
+        } else if text.trim().is_empty() {
             self.push(ErrorCode::InvalidValue, path, msg!("form-def-text-empty"));
         } else if text.chars().count() > max_chars {
             self.push(

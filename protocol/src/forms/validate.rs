@@ -13,6 +13,7 @@ use super::{
 use crate::error::{ErrorCode, ErrorDetail, Problem};
 use crate::i18n::Message;
 use crate::msg;
+use crate::text::is_storable;
 
 /// Checks one respondent's answers against a form and normalises them.
 ///
@@ -23,9 +24,10 @@ use crate::msg;
 /// controlling question is shown, validly answered and matches; otherwise it is hidden, so a
 /// chain of conditions hides everything below an unanswered or hidden link. A hidden question
 /// is never required and must be left blank. Blank values (`null`, `""`, whitespace, `[]`)
-/// count as no answer. Text is normalised before it is measured: CR LF and CR become LF,
-/// control characters other than LF and tab are removed, and surrounding whitespace is
-/// trimmed; its length is counted in characters, not bytes.
+/// count as no answer. A string holding NUL, which the databases cannot store, is refused
+/// (`unstorable_text`) in any answer, blank or not. Text is normalised before it is measured:
+/// CR LF and CR become LF, other control characters than LF and tab are removed, and
+/// surrounding whitespace is trimmed; its length is counted in characters, not bytes.
 ///
 /// Reports every problem, one per question at most, in form order, then one
 /// `unknown_question` per key that names no question. Where a controlling answer is itself
@@ -154,8 +156,12 @@ fn evaluate<'f>(
                 }
             },
         };
-        let value = answers.get(question.id.as_str()).filter(|v| !v.is_blank());
+        let sent = answers.get(question.id.as_str());
+        let value = sent.filter(|v| !v.is_blank());
         let outcome = match (value, visibility) {
+            _ if sent.is_some_and(|v| !storable(v)) => {
+                Outcome::Refused(AnswerProblem::UnstorableText)
+            }
             (None, Visibility::Shown) if enforce_required && question.required => {
                 Outcome::Refused(AnswerProblem::RequiredAnswerMissing)
             }
@@ -288,6 +294,15 @@ fn normalise(
             }
             Ok(Answer::Text(text))
         }
+    }
+}
+
+/// Whether the strings of an answer can be stored; other shapes are refused or ignored anyway.
+fn storable(value: &AnswerValue) -> bool {
+    match value {
+        AnswerValue::Text(text) => is_storable(text),
+        AnswerValue::Choices(items) => items.iter().all(|item| is_storable(item)),
+        AnswerValue::Number(_) | AnswerValue::Null | AnswerValue::Other(_) => true,
     }
 }
 
@@ -424,6 +439,9 @@ pub enum AnswerProblem {
         /// The question its `show_if` depends on.
         depends_on: QuestionId,
     },
+    /// `unstorable_text`: a string of the answer holds a character the databases cannot store
+    /// (NUL); refused whether the question is shown or not, and even where the rest is blank.
+    UnstorableText,
 }
 
 /// The JSON shape a question type takes.
@@ -454,6 +472,7 @@ impl AnswerProblem {
             AnswerProblem::TextTooLong { .. } => ErrorCode::TextTooLong,
             AnswerProblem::RequiredAnswerMissing => ErrorCode::RequiredAnswerMissing,
             AnswerProblem::HiddenQuestionAnswered { .. } => ErrorCode::HiddenQuestionAnswered,
+            AnswerProblem::UnstorableText => ErrorCode::UnstorableText,
         }
     }
 
@@ -494,6 +513,7 @@ impl AnswerProblem {
             }
             AnswerProblem::RequiredAnswerMissing => msg!("form-answer-required"),
             AnswerProblem::HiddenQuestionAnswered { .. } => msg!("form-answer-hidden"),
+            AnswerProblem::UnstorableText => msg!("form-answer-unstorable"),
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::error::{ErrorCode, ErrorDetail, Problem};
 use crate::i18n::Arg;
 use crate::msg;
 use crate::stats::DisclosureThresholds;
+use crate::text::is_storable;
 
 /// Most officials one round may grade.
 pub const MAX_OFFICIALS: usize = 200;
@@ -581,10 +582,16 @@ impl Round {
 }
 
 /// Checks a name, label or period of a round or a tally sheet: 1 to [`MAX_TEXT_CHARS`]
-/// characters besides surrounding whitespace.
+/// characters besides surrounding whitespace, none of them one the databases cannot store.
 pub(super) fn check_text(value: &str, field: &str, errors: &mut Vec<Problem>) {
     let chars = value.trim().chars().count();
-    if chars == 0 || chars > MAX_TEXT_CHARS {
+    if !is_storable(value) {
+        errors.push(problem(
+            ErrorCode::UnstorableText,
+            field,
+            msg!("round-text-unstorable"),
+        ));
+    } else if chars == 0 || chars > MAX_TEXT_CHARS {
         errors.push(problem(
             ErrorCode::InvalidValue,
             field,
@@ -961,6 +968,23 @@ mod tests {
         assert_eq!(
             problems[1].message.render(crate::i18n::Lang::En),
             "dimension \"integrity\" is listed twice"
+        );
+    }
+
+    #[test]
+    fn texts_with_a_nul_character_are_refused_wherever_they_are() {
+        let mut v = minimal();
+        v["period"] = json!("2026\u{0}年度");
+        v["officials"][0]["name"] = json!("\u{0}");
+        v["elector_groups"][0]["label"] = json!("全体\u{0}");
+        let errors = parse(v).unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            [
+                (ErrorCode::UnstorableText, "period"),
+                (ErrorCode::UnstorableText, "officials[0].name"),
+                (ErrorCode::UnstorableText, "elector_groups[0].label"),
+            ]
         );
     }
 

@@ -629,6 +629,16 @@ mod tests {
     }
 
     #[test]
+    fn a_station_name_with_a_nul_character_is_refused() {
+        let mut s = sheet();
+        s["station"] = json!("第一\u{0}会场");
+        assert_eq!(
+            codes(&check(s).unwrap_err()),
+            [(ErrorCode::UnstorableText, "station")]
+        );
+    }
+
+    #[test]
     fn huge_counts_do_not_overflow_the_sums() {
         let mut s = sheet();
         s["subjects"][0]["counts"]["excellent"] = json!(u64::MAX);

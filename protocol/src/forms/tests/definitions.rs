@@ -220,6 +220,20 @@ fn labels_are_present_and_within_limits() {
         problem(label(json!({"zh-CN": "题", "en": ""}))),
         ("questions[0].label.en".to_owned(), ErrorCode::InvalidValue)
     );
+    assert_eq!(
+        problem(label(json!({"zh-CN": "题", "en": "a\u{0}b"}))),
+        (
+            "questions[0].label.en".to_owned(),
+            ErrorCode::UnstorableText
+        )
+    );
+    assert_eq!(
+        problem(label(zh("\u{0}"))),
+        (
+            "questions[0].label.zh-CN".to_owned(),
+            ErrorCode::UnstorableText
+        )
+    );
     form(label(zh(&"题".repeat(MAX_LABEL_CHARS))));
     assert_eq!(
         problem(label(zh(&"题".repeat(MAX_LABEL_CHARS + 1)))),
