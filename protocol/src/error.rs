@@ -4,7 +4,9 @@
 //! or reused for another meaning. Add new ones; do not change old ones.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::i18n::{Lang, Message};
 
@@ -13,7 +15,7 @@ use crate::i18n::{Lang, Message};
 macro_rules! error_codes {
     ($($(#[doc = $doc:expr])* $variant:ident = $wire:literal,)*) => {
         /// A stable, machine-readable error code, serialised in snake_case.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[non_exhaustive]
         pub enum ErrorCode {
             $($(#[doc = $doc])* #[serde(rename = $wire)] $variant,)*
@@ -223,6 +225,25 @@ error_codes! {
     BallotCodeCheckMismatch = "ballot_code_check_mismatch",
 }
 
+/// The schema lists the wire strings of [`ErrorCode::ALL`], what a server sends. utoipa's
+/// derive would publish the Rust names (`NotFound`): it reads `rename` only from a literal
+/// token, and the macro above hands it the wire string wrapped in an invisible group.
+impl PartialSchema for ErrorCode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "A stable, machine-readable error code (docs/api.md says when each is sent). A \
+                 client may meet a code added after it was built and then shows the answer's \
+                 message.",
+            ))
+            .enum_values(Some(ErrorCode::ALL.iter().map(|code| code.as_str())))
+            .into()
+    }
+}
+
+impl ToSchema for ErrorCode {}
+
 impl ErrorCode {
     /// The code's default message (`error-` and the code in kebab-case), for an answer that has
     /// nothing more particular to say.
@@ -375,6 +396,20 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
+    }
+
+    #[test]
+    fn the_schema_lists_the_wire_strings() {
+        let schema = serde_json::to_value(ErrorCode::schema()).unwrap();
+        let listed: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let wire: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, wire);
+        assert_eq!(schema["type"], "string");
     }
 
     #[test]

@@ -274,7 +274,13 @@ impl PartialSchema for ShowIf {
     }
 }
 
-impl ToSchema for ShowIf {}
+/// The schemas the wire form refers to (`QuestionId`, `ConditionValue`) are collected with it,
+/// so a document listing `ShowIf` has them too.
+impl ToSchema for ShowIf {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        <ShowIfWire as ToSchema>::schemas(schemas);
+    }
+}
 
 /// A problem in a form definition: its code, the path of the field at fault
 /// (`questions[3].show_if.question`, `scales.five_point.options[0].score`) and an English

@@ -644,3 +644,40 @@ fn the_openapi_schemas_render() {
     let slug = serde_json::to_value(OptionId::schema()).unwrap();
     assert_eq!(slug["pattern"], SLUG_PATTERN);
 }
+
+#[test]
+fn every_schema_a_form_definition_refers_to_is_collected_with_it() {
+    use utoipa::{PartialSchema, ToSchema};
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner) {
+                        ("$ref", Value::String(target)) => out.push(target.clone()),
+                        _ => refs(inner, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|inner| refs(inner, out)),
+            _ => {}
+        }
+    }
+    let mut schemas = vec![(
+        FormDefinition::name().into_owned(),
+        FormDefinition::schema(),
+    )];
+    FormDefinition::schemas(&mut schemas);
+    let names: Vec<&str> = schemas.iter().map(|(name, _)| name.as_str()).collect();
+    assert!(names.contains(&"ConditionValue"), "{names:?}");
+    let mut found = Vec::new();
+    for (_, schema) in &schemas {
+        refs(&serde_json::to_value(schema).unwrap(), &mut found);
+    }
+    for target in found {
+        let name = target.strip_prefix("#/components/schemas/").unwrap_or("");
+        assert!(
+            names.contains(&name),
+            "{target} is not collected: {names:?}"
+        );
+    }
+}
