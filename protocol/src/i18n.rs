@@ -279,6 +279,47 @@ macro_rules! msg {
     };
 }
 
+/// Names the values of a fieldless enum from the catalogue, one message id per variant:
+/// `name()` gives the name as a [`Message`], `label(lang)`, `label_zh()` and `label_en()` as
+/// text. For the product's fixed words (grades, dimensions, unit kinds), which are not data.
+macro_rules! catalogue_names {
+    ($ty:ty { $($variant:ident => $id:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The id of the name in the message catalogue.
+            const fn message_id(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $id,)+
+                }
+            }
+
+            /// The name, to render in the reader's language.
+            #[must_use]
+            pub const fn name(self) -> $crate::i18n::Message {
+                $crate::i18n::Message::new(self.message_id())
+            }
+
+            /// The name in `lang`.
+            #[must_use]
+            pub fn label(self, lang: $crate::i18n::Lang) -> &'static str {
+                $crate::i18n::tr_static(lang, self.message_id())
+            }
+
+            /// The name in Simplified Chinese.
+            #[must_use]
+            pub fn label_zh(self) -> &'static str {
+                self.label($crate::i18n::Lang::ZhCn)
+            }
+
+            /// The name in English.
+            #[must_use]
+            pub fn label_en(self) -> &'static str {
+                self.label($crate::i18n::Lang::En)
+            }
+        }
+    };
+}
+pub(crate) use catalogue_names;
+
 /// Formats a message in a known language at once: `t!(lang, "error-missing-field", field = "name")`.
 #[macro_export]
 macro_rules! t {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::i18n::{tr_static, Lang, Message};
+use crate::i18n::catalogue_names;
 
 /// The kind of a unit, which fixes where it may stand in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -66,36 +66,15 @@ impl UnitKind {
                 )
         )
     }
-
-    /// The id of the kind's name in the message catalogue.
-    const fn message_id(self) -> &'static str {
-        match self {
-            UnitKind::County => "common-unit-county",
-            UnitKind::Township => "common-unit-township",
-            UnitKind::Department => "common-unit-department",
-            UnitKind::Village => "common-unit-village",
-            UnitKind::Community => "common-unit-community",
-        }
-    }
-
-    /// The kind's name (县, "county"), to render in the reader's language.
-    #[must_use]
-    pub const fn name(self) -> Message {
-        Message::new(self.message_id())
-    }
-
-    /// The kind's name in `lang`.
-    #[must_use]
-    pub fn label(self, lang: Lang) -> &'static str {
-        tr_static(lang, self.message_id())
-    }
-
-    /// The Simplified Chinese name of the kind.
-    #[must_use]
-    pub fn label_zh(self) -> &'static str {
-        self.label(Lang::ZhCn)
-    }
 }
+
+catalogue_names!(UnitKind {
+    County => "common-unit-county",
+    Township => "common-unit-township",
+    Department => "common-unit-department",
+    Village => "common-unit-village",
+    Community => "common-unit-community",
+});
 
 /// A unit as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -144,6 +123,7 @@ pub const UNIT_NAME_MAX_CHARS: usize = 100;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn tree_shape_follows_the_organisation() {

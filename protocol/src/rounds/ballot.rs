@@ -324,16 +324,7 @@ pub(super) mod tests {
             {"subject": {"official": 2}, "dimensions": {"honesty": "excellent"}}
         ]}));
         let problems = check_ballot(&round(), &b).unwrap_err();
-        let rendered: Vec<(&str, String, String)> = problems
-            .iter()
-            .map(|p| {
-                (
-                    p.field.as_str(),
-                    p.message.render(Lang::ZhCn),
-                    p.message.render(Lang::En),
-                )
-            })
-            .collect();
+        let rendered = crate::rounds::rendered(&problems);
         assert_eq!(
             rendered,
             [

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::unique_keys;
-use crate::i18n::{tr_static, Lang, Message};
+use crate::i18n::{catalogue_names, Message};
 use crate::json::WireName;
 use crate::msg;
 
@@ -80,44 +80,6 @@ impl Grade {
         Self::ALL.into_iter().find(|g| g.as_str() == s)
     }
 
-    /// The id of the grade's name in the message catalogue.
-    const fn message_id(self) -> &'static str {
-        match self {
-            Grade::Excellent => "round-grade-excellent",
-            Grade::Competent => "round-grade-competent",
-            Grade::BasicallyCompetent => "round-grade-basically-competent",
-            Grade::Incompetent => "round-grade-incompetent",
-            Grade::Good => "round-grade-good",
-            Grade::FairlyGood => "round-grade-fairly-good",
-            Grade::Average => "round-grade-average",
-            Grade::Poor => "round-grade-poor",
-        }
-    }
-
-    /// The grade's name (优秀, "excellent"), to render in the reader's language.
-    #[must_use]
-    pub const fn name(self) -> Message {
-        Message::new(self.message_id())
-    }
-
-    /// The grade's name in `lang`, as printed on ballots.
-    #[must_use]
-    pub fn label(self, lang: Lang) -> &'static str {
-        tr_static(lang, self.message_id())
-    }
-
-    /// The Simplified Chinese label printed on ballots.
-    #[must_use]
-    pub fn label_zh(self) -> &'static str {
-        self.label(Lang::ZhCn)
-    }
-
-    /// The English label.
-    #[must_use]
-    pub fn label_en(self) -> &'static str {
-        self.label(Lang::En)
-    }
-
     /// The default score of the grade for the composite score: 100, 80, 60, 0 from best to
     /// worst on either scale. A round may override it (`grade_scores`).
     #[must_use]
@@ -130,6 +92,17 @@ impl Grade {
         }
     }
 }
+
+catalogue_names!(Grade {
+    Excellent => "round-grade-excellent",
+    Competent => "round-grade-competent",
+    BasicallyCompetent => "round-grade-basically-competent",
+    Incompetent => "round-grade-incompetent",
+    Good => "round-grade-good",
+    FairlyGood => "round-grade-fairly-good",
+    Average => "round-grade-average",
+    Poor => "round-grade-poor",
+});
 
 impl WireName for Grade {
     fn wire_name(&self) -> &str {
@@ -245,42 +218,15 @@ impl Dimension {
             Dimension::Honesty => "honesty",
         }
     }
-
-    /// The id of the dimension's name in the message catalogue.
-    const fn message_id(self) -> &'static str {
-        match self {
-            Dimension::Integrity => "round-dimension-integrity",
-            Dimension::Ability => "round-dimension-ability",
-            Dimension::Diligence => "round-dimension-diligence",
-            Dimension::Performance => "round-dimension-performance",
-            Dimension::Honesty => "round-dimension-honesty",
-        }
-    }
-
-    /// The dimension's name (德, "integrity"), to render in the reader's language.
-    #[must_use]
-    pub const fn name(self) -> Message {
-        Message::new(self.message_id())
-    }
-
-    /// The dimension's name in `lang`.
-    #[must_use]
-    pub fn label(self, lang: Lang) -> &'static str {
-        tr_static(lang, self.message_id())
-    }
-
-    /// The Simplified Chinese label.
-    #[must_use]
-    pub fn label_zh(self) -> &'static str {
-        self.label(Lang::ZhCn)
-    }
-
-    /// The English label.
-    #[must_use]
-    pub fn label_en(self) -> &'static str {
-        self.label(Lang::En)
-    }
 }
+
+catalogue_names!(Dimension {
+    Integrity => "round-dimension-integrity",
+    Ability => "round-dimension-ability",
+    Diligence => "round-dimension-diligence",
+    Performance => "round-dimension-performance",
+    Honesty => "round-dimension-honesty",
+});
 
 impl WireName for Dimension {
     fn wire_name(&self) -> &str {

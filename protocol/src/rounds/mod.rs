@@ -42,6 +42,21 @@ fn problem(code: ErrorCode, field: impl Into<String>, message: Message) -> Probl
     Problem::new(code, field, message)
 }
 
+/// Each problem's field with its message in Simplified Chinese and in English, for tests.
+#[cfg(test)]
+fn rendered(problems: &[Problem]) -> Vec<(&str, String, String)> {
+    problems
+        .iter()
+        .map(|p| {
+            (
+                p.field.as_str(),
+                p.message.render(Lang::ZhCn),
+                p.message.render(Lang::En),
+            )
+        })
+        .collect()
+}
+
 /// The problems as the API has reported them so far: messages in English. The domain layer
 /// renders the problems themselves in the reader's language instead.
 fn in_english(problems: Vec<Problem>) -> Vec<ErrorDetail> {

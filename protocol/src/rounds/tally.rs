@@ -501,16 +501,7 @@ mod tests {
         s["subjects"][2]["dimensions"]["integrity"]["abstentions"] = json!(2);
         let sheet: TallySheet = serde_json::from_value(s).unwrap();
         let problems = check_tally(&round, &sheet).unwrap_err();
-        let rendered: Vec<(&str, String, String)> = problems
-            .iter()
-            .map(|p| {
-                (
-                    p.field.as_str(),
-                    p.message.render(Lang::ZhCn),
-                    p.message.render(Lang::En),
-                )
-            })
-            .collect();
+        let rendered = crate::rounds::rendered(&problems);
         assert_eq!(
             rendered,
             [
