@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::i18n::{tr_static, Lang, Message};
+
 /// What an account may do; the scope (which units) comes from the account's unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -115,33 +117,55 @@ pub const PASSWORD_MIN_CHARS: usize = 10;
 /// Longest password accepted, in characters (argon2 input stays bounded).
 pub const PASSWORD_MAX_CHARS: usize = 128;
 
-/// Why a username is not acceptable, or `None` when it is.
+/// Why a username is not acceptable, in English, or `None` when it is.
 #[must_use]
 pub fn username_problem(username: &str) -> Option<&'static str> {
+    username_refusal(username).map(|id| tr_static(Lang::En, id))
+}
+
+/// Why a username is not acceptable, to render in the reader's language.
+pub fn check_username(username: &str) -> Result<(), Message> {
+    username_refusal(username).map_or(Ok(()), |id| Err(Message::new(id)))
+}
+
+/// The catalogue id of what is wrong with `username`: 3 to 64 characters, lowercase letters,
+/// digits, `.`, `_` and `-`, starting with a letter.
+fn username_refusal(username: &str) -> Option<&'static str> {
     let len = username.chars().count();
     if !(3..=64).contains(&len) {
-        return Some("a username has 3 to 64 characters");
+        return Some("common-username-length");
     }
     let mut chars = username.chars();
     if !chars.next().is_some_and(|c| c.is_ascii_lowercase()) {
-        return Some("a username starts with a lowercase letter");
+        return Some("common-username-start");
     }
     if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
     {
-        return Some("a username has only lowercase letters, digits, '.', '_' and '-'");
+        return Some("common-username-characters");
     }
     None
 }
 
-/// Why a password is not acceptable, or `None` when it is.
+/// Why a password is not acceptable, in English, or `None` when it is.
 #[must_use]
 pub fn password_problem(password: &str) -> Option<&'static str> {
+    password_refusal(password).map(|id| tr_static(Lang::En, id))
+}
+
+/// Why a password is not acceptable, to render in the reader's language.
+pub fn check_password(password: &str) -> Result<(), Message> {
+    password_refusal(password).map_or(Ok(()), |id| Err(Message::new(id)))
+}
+
+/// The catalogue id of what is wrong with `password`: [`PASSWORD_MIN_CHARS`] to
+/// [`PASSWORD_MAX_CHARS`] characters.
+fn password_refusal(password: &str) -> Option<&'static str> {
     let len = password.chars().count();
     if len < PASSWORD_MIN_CHARS {
-        return Some("a password has at least 10 characters");
+        return Some("common-password-too-short");
     }
     if len > PASSWORD_MAX_CHARS {
-        return Some("a password has at most 128 characters");
+        return Some("common-password-too-long");
     }
     None
 }
@@ -167,6 +191,28 @@ mod tests {
         assert!(password_problem("short").is_some());
         assert_eq!(password_problem("十个汉字的密码一二三"), None);
         assert!(password_problem(&"x".repeat(129)).is_some());
+    }
+
+    #[test]
+    fn problems_read_in_both_languages_and_state_the_limits() {
+        assert_eq!(
+            password_problem("short"),
+            Some("a password has at least 10 characters")
+        );
+        let short = check_password("short").unwrap_err();
+        assert_eq!(short.render(Lang::ZhCn), "密码至少要有10个字符。");
+        let long = check_password(&"x".repeat(129)).unwrap_err();
+        assert!(long
+            .render(Lang::En)
+            .contains(&PASSWORD_MAX_CHARS.to_string()));
+        assert!(short
+            .render(Lang::En)
+            .contains(&PASSWORD_MIN_CHARS.to_string()));
+        assert_eq!(
+            check_username("Admin").unwrap_err().render(Lang::ZhCn),
+            "用户名须以小写字母开头。"
+        );
+        assert_eq!(check_username("li.wei"), Ok(()));
     }
 
     #[test]

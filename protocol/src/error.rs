@@ -4,14 +4,18 @@
 //! or reused for another meaning. Add new ones; do not change old ones.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::i18n::{Lang, Message};
 
 /// Declares [`ErrorCode`] with its wire strings in one place, so the enum, its serde form and
 /// [`ErrorCode::ALL`] cannot drift apart.
 macro_rules! error_codes {
     ($($(#[doc = $doc:expr])* $variant:ident = $wire:literal,)*) => {
         /// A stable, machine-readable error code, serialised in snake_case.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[non_exhaustive]
         pub enum ErrorCode {
             $($(#[doc = $doc])* #[serde(rename = $wire)] $variant,)*
@@ -48,6 +52,13 @@ error_codes! {
     MissingField = "missing_field",
     /// A field is present and well-typed but its value is not acceptable.
     InvalidValue = "invalid_value",
+    /// A JSON object names one key twice (a question of an answer set, a grade of a tally):
+    /// refused rather than keeping whichever value came last. The field is the repeated key's
+    /// path (`answers.overall`).
+    DuplicateKey = "duplicate_key",
+    /// A string holds a character the databases cannot store (NUL, U+0000; see
+    /// [`crate::text::is_storable`]); the field names the string.
+    UnstorableText = "unstorable_text",
     /// The body is larger than the endpoint accepts.
     PayloadTooLarge = "payload_too_large",
     /// The body is not `application/json` where JSON is required.
@@ -214,6 +225,25 @@ error_codes! {
     BallotCodeCheckMismatch = "ballot_code_check_mismatch",
 }
 
+/// The schema lists the wire strings of [`ErrorCode::ALL`], what a server sends. utoipa's
+/// derive would publish the Rust names (`NotFound`): it reads `rename` only from a literal
+/// token, and the macro above hands it the wire string wrapped in an invisible group.
+impl PartialSchema for ErrorCode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "A stable, machine-readable error code (docs/api.md says when each is sent). A \
+                 client may meet a code added after it was built and then shows the answer's \
+                 message.",
+            ))
+            .enum_values(Some(ErrorCode::ALL.iter().map(|code| code.as_str())))
+            .into()
+    }
+}
+
+impl ToSchema for ErrorCode {}
+
 impl ErrorCode {
     /// The code's default message (`error-` and the code in kebab-case), for an answer that has
     /// nothing more particular to say.
@@ -237,6 +267,48 @@ pub struct ErrorDetail {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+/// One problem a check of the protocol found (a form definition, a round, a ballot, a tally
+/// sheet): its code, the path of the field at fault as clients branch on it
+/// (`subjects[3].counts`), and a message that names the field by the label the reader knows
+/// (the official's name, the question's label), rendered where the reader's language is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// The path of the field at fault; empty for the document as a whole.
+    pub field: String,
+    /// What is wrong.
+    pub message: Message,
+}
+
+impl Problem {
+    /// A problem with the field at `field`.
+    #[must_use]
+    pub fn new(code: ErrorCode, field: impl Into<String>, message: Message) -> Self {
+        Self {
+            code,
+            field: field.into(),
+            message,
+        }
+    }
+
+    /// The problem as the API reports it, with the message in `lang`.
+    #[must_use]
+    pub fn to_detail(&self, lang: Lang) -> ErrorDetail {
+        ErrorDetail {
+            code: self.code,
+            message: self.message.render(lang),
+            field: (!self.field.is_empty()).then(|| self.field.clone()),
+        }
+    }
+
+    /// Every problem as the API reports it, in `lang`.
+    #[must_use]
+    pub fn details(problems: &[Problem], lang: Lang) -> Vec<ErrorDetail> {
+        problems.iter().map(|p| p.to_detail(lang)).collect()
+    }
 }
 
 /// The body of every error answer: `{"error": {"code", "message", "field"?}}`, plus, where one
@@ -324,6 +396,20 @@ mod tests {
                 "{s} is not snake_case"
             );
         }
+    }
+
+    #[test]
+    fn the_schema_lists_the_wire_strings() {
+        let schema = serde_json::to_value(ErrorCode::schema()).unwrap();
+        let listed: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let wire: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, wire);
+        assert_eq!(schema["type"], "string");
     }
 
     #[test]

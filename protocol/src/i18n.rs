@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -32,7 +32,8 @@ macro_rules! catalogue_files {
 }
 
 /// Every file of the catalogue. Add an area here when you add its two files.
-pub const FILES: &[(&str, &str, &str)] = catalogue_files!["common", "error", "form", "cli"];
+pub const FILES: &[(&str, &str, &str)] =
+    catalogue_files!["common", "error", "form", "round", "cli",];
 
 struct Catalogue {
     zh_cn: FluentBundle<FluentResource>,
@@ -99,6 +100,19 @@ pub fn tr(lang: Lang, id: &str) -> String {
     format(lang, id, None)
 }
 
+/// Message `id` in `lang`, formatted once and kept for the life of the program: for the fixed
+/// words of the product (a grade's or a unit kind's name) that callers hold as `&'static str`.
+/// Only for ids written in the code, without variables, so what is kept is bounded by the
+/// catalogue's size.
+#[must_use]
+pub fn tr_static(lang: Lang, id: &'static str) -> &'static str {
+    type Kept = BTreeMap<(&'static str, &'static str), &'static str>;
+    static KEPT: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
+    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+    kept.entry((lang.as_str(), id))
+        .or_insert_with(|| Box::leak(tr(lang, id).into_boxed_str()))
+}
+
 /// Whether the catalogue has message `id` (in Simplified Chinese, which every id must have).
 #[must_use]
 pub fn has(id: &str) -> bool {
@@ -130,6 +144,18 @@ pub enum Arg {
     },
     /// Another message, rendered in the same language (a grade's name inside a sentence).
     Message(Box<Message>),
+}
+
+impl Arg {
+    /// A name in Simplified Chinese with its English form where there is one (an official's
+    /// name in a round definition): the reader's language is picked when rendered.
+    #[must_use]
+    pub fn localized(zh_cn: impl Into<String>, en: Option<String>) -> Self {
+        Arg::Localized {
+            zh_cn: zh_cn.into(),
+            en,
+        }
+    }
 }
 
 impl From<&str> for Arg {
@@ -252,6 +278,47 @@ macro_rules! msg {
         $crate::i18n::Message::new($id)$(.arg(stringify!($name), $value))*
     };
 }
+
+/// Names the values of a fieldless enum from the catalogue, one message id per variant:
+/// `name()` gives the name as a [`Message`], `label(lang)`, `label_zh()` and `label_en()` as
+/// text. For the product's fixed words (grades, dimensions, unit kinds), which are not data.
+macro_rules! catalogue_names {
+    ($ty:ty { $($variant:ident => $id:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The id of the name in the message catalogue.
+            const fn message_id(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $id,)+
+                }
+            }
+
+            /// The name, to render in the reader's language.
+            #[must_use]
+            pub const fn name(self) -> $crate::i18n::Message {
+                $crate::i18n::Message::new(self.message_id())
+            }
+
+            /// The name in `lang`.
+            #[must_use]
+            pub fn label(self, lang: $crate::i18n::Lang) -> &'static str {
+                $crate::i18n::tr_static(lang, self.message_id())
+            }
+
+            /// The name in Simplified Chinese.
+            #[must_use]
+            pub fn label_zh(self) -> &'static str {
+                self.label($crate::i18n::Lang::ZhCn)
+            }
+
+            /// The name in English.
+            #[must_use]
+            pub fn label_en(self) -> &'static str {
+                self.label($crate::i18n::Lang::En)
+            }
+        }
+    };
+}
+pub(crate) use catalogue_names;
 
 /// Formats a message in a known language at once: `t!(lang, "error-missing-field", field = "name")`.
 #[macro_export]

@@ -9,10 +9,12 @@ pub mod auth;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+mod json;
 pub mod rounds;
 pub mod stats;
 pub mod surveys;
 pub mod sync;
+pub mod text;
 pub mod units;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::i18n::catalogue_names;
+
 /// The kind of a unit, which fixes where it may stand in the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -64,19 +66,15 @@ impl UnitKind {
                 )
         )
     }
-
-    /// The Simplified Chinese name of the kind.
-    #[must_use]
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            UnitKind::County => "县",
-            UnitKind::Township => "乡镇",
-            UnitKind::Department => "县直部门",
-            UnitKind::Village => "村",
-            UnitKind::Community => "社区",
-        }
-    }
 }
+
+catalogue_names!(UnitKind {
+    County => "common-unit-county",
+    Township => "common-unit-township",
+    Department => "common-unit-department",
+    Village => "common-unit-village",
+    Community => "common-unit-community",
+});
 
 /// A unit as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -125,6 +123,7 @@ pub const UNIT_NAME_MAX_CHARS: usize = 100;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn tree_shape_follows_the_organisation() {
@@ -147,5 +146,12 @@ mod tests {
             );
         }
         assert_eq!(UnitKind::parse("province"), None);
+    }
+
+    #[test]
+    fn kinds_are_named_from_the_catalogue() {
+        let zh: Vec<&str> = UnitKind::ALL.iter().map(|k| k.label_zh()).collect();
+        assert_eq!(zh, ["县", "乡镇", "县直部门", "村", "社区"]);
+        assert_eq!(UnitKind::Department.label(Lang::En), "county department");
     }
 }

@@ -125,6 +125,8 @@ fn json_error(e: &serde_json::Error, path: &str, well_formed: bool) -> ApiError 
                     ErrorCode::MissingField,
                     Some(join_path(field.as_deref(), &name)),
                 )
+            } else if message.starts_with("duplicate key `") {
+                (ErrorCode::DuplicateKey, field)
             } else if message.starts_with("invalid type") || message.starts_with("invalid length") {
                 (ErrorCode::InvalidType, field)
             } else {

@@ -166,10 +166,14 @@ impl ToSchema for AnswerValue {}
 /// `{"attitude": "satisfied", "issues": ["queue", "fees"], "visits": 3}`.
 ///
 /// Keys are kept as plain strings so that an unknown or malformed key is reported by
-/// [`validate_answers`](super::validate_answers) as `unknown_question` for that key.
+/// [`validate_answers`](super::validate_answers) as `unknown_question` for that key. A key
+/// given twice is refused while parsing (``duplicate key `overall` `` at `answers.overall`),
+/// where a plain map would keep whichever value came last.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
-pub struct AnswerSet(BTreeMap<String, AnswerValue>);
+pub struct AnswerSet(
+    #[serde(deserialize_with = "crate::json::unique_keys")] BTreeMap<String, AnswerValue>,
+);
 
 impl AnswerSet {
     /// An empty answer set.
@@ -343,6 +347,18 @@ mod tests {
         assert_eq!(set.get("g"), Some(&AnswerValue::Other(json!([1, "x"]))));
         assert_eq!(set.get("h"), Some(&AnswerValue::Choices(vec![])));
         assert_eq!(set.get("i"), Some(&AnswerValue::Number(2.5)));
+    }
+
+    #[test]
+    fn an_answer_given_twice_is_refused_not_overwritten() {
+        let err = serde_json::from_str::<AnswerSet>(
+            r#"{"overall": "satisfied", "overall": "dissatisfied"}"#,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("duplicate key `overall`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@ use super::{
     DEFAULT_SHORT_TEXT_CHARS, MAX_HELP_CHARS, MAX_LABEL_CHARS, MAX_OPTIONS, MAX_QUESTIONS,
     MAX_SCALES, MAX_SCALE_SCORE, MAX_TEXT_CHARS, MAX_TITLE_CHARS, SATISFACTION_SCALE_ID,
 };
-use crate::error::{ErrorCode, ErrorDetail};
+use crate::error::{ErrorCode, ErrorDetail, Problem};
+use crate::i18n::{Lang, Message};
+use crate::msg;
+use crate::text::is_storable;
 
 /// One version of a survey's questionnaire, as organisers write it in JSON.
 ///
@@ -271,11 +274,18 @@ impl PartialSchema for ShowIf {
     }
 }
 
-impl ToSchema for ShowIf {}
+/// The schemas the wire form refers to (`QuestionId`, `ConditionValue`) are collected with it,
+/// so a document listing `ShowIf` has them too.
+impl ToSchema for ShowIf {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        <ShowIfWire as ToSchema>::schemas(schemas);
+    }
+}
 
 /// A problem in a form definition: its code, the path of the field at fault
 /// (`questions[3].show_if.question`, `scales.five_point.options[0].score`) and an English
-/// message for the organiser.
+/// message for the organiser. [`FormDefinition::check`] gives the same problems with messages
+/// to render in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct FieldError {
@@ -294,6 +304,13 @@ impl FieldError {
             field: field.into(),
             message: message.into(),
         }
+    }
+}
+
+impl From<Problem> for FieldError {
+    /// The problem with its message in English, the language of [`FieldError`].
+    fn from(p: Problem) -> Self {
+        Self::new(p.code, p.field, p.message.render(Lang::En))
     }
 }
 
@@ -352,8 +369,16 @@ impl FormDefinition {
 
     /// Checks everything deserializing does not: ids unique, lists non-empty and within
     /// limits, bounds sane, scales defined, skip logic pointing to an earlier question and to a
-    /// value it can take. Reports every problem found, in document order.
+    /// value it can take. Reports every problem found, in document order, with English
+    /// messages; [`FormDefinition::check`] gives them to render in the reader's language.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        self.check()
+            .map_err(|problems| problems.into_iter().map(FieldError::from).collect())
+    }
+
+    /// The checks of [`FormDefinition::validate`], each problem with a message naming the
+    /// question by its label where one is known.
+    pub fn check(&self) -> Result<(), Vec<Problem>> {
         let mut v = Checker::default();
         v.localized("title", &self.title, MAX_TITLE_CHARS);
         if let Some(description) = &self.description {
@@ -363,7 +388,7 @@ impl FormDefinition {
             v.push(
                 ErrorCode::InvalidValue,
                 "scales",
-                format!("a form defines at most {MAX_SCALES} scales"),
+                msg!("form-def-too-many-scales", max = MAX_SCALES),
             );
         }
         for (id, scale) in &self.scales {
@@ -373,13 +398,13 @@ impl FormDefinition {
             v.push(
                 ErrorCode::InvalidValue,
                 "questions",
-                "a form has at least one question",
+                msg!("form-def-no-questions"),
             );
         } else if self.questions.len() > MAX_QUESTIONS {
             v.push(
                 ErrorCode::InvalidValue,
                 "questions",
-                format!("a form has at most {MAX_QUESTIONS} questions"),
+                msg!("form-def-too-many-questions", max = MAX_QUESTIONS),
             );
         }
         let mut seen = HashSet::new();
@@ -389,7 +414,11 @@ impl FormDefinition {
                 v.push(
                     ErrorCode::DuplicateId,
                     format!("{path}.id"),
-                    format!("question id \"{}\" is used twice", question.id),
+                    msg!(
+                        "form-def-duplicate-question-id",
+                        id = question.id.as_str(),
+                        question = &question.label
+                    ),
                 );
             }
             v.question(self, i, &path, question);
@@ -404,22 +433,24 @@ impl FormDefinition {
 
 #[derive(Default)]
 struct Checker {
-    errors: Vec<FieldError>,
+    errors: Vec<Problem>,
 }
 
 impl Checker {
-    fn push(&mut self, code: ErrorCode, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError::new(code, field, message));
+    fn push(&mut self, code: ErrorCode, field: impl Into<String>, message: Message) {
+        self.errors.push(Problem::new(code, field, message));
     }
 
     fn text(&mut self, path: &str, text: &str, max_chars: usize) {
-        if text.trim().is_empty() {
-            self.push(ErrorCode::InvalidValue, path, "the text must not be empty");
+        if !is_storable(text) {
+            self.push(ErrorCode::UnstorableText, path, msg!("form-def-unstorable"));
+        } else if text.trim().is_empty() {
+            self.push(ErrorCode::InvalidValue, path, msg!("form-def-text-empty"));
         } else if text.chars().count() > max_chars {
             self.push(
                 ErrorCode::InvalidValue,
                 path,
-                format!("the text has more than {max_chars} characters"),
+                msg!("form-def-text-too-long", max = max_chars),
             );
         }
     }
@@ -433,17 +464,16 @@ impl Checker {
 
     fn option_count(&mut self, path: &str, count: usize, min: usize) {
         if count < min {
-            let noun = if min == 1 { "option" } else { "options" };
             self.push(
                 ErrorCode::InvalidValue,
                 path,
-                format!("at least {min} {noun} needed"),
+                msg!("form-def-too-few-options", min = min),
             );
         } else if count > MAX_OPTIONS {
             self.push(
                 ErrorCode::InvalidValue,
                 path,
-                format!("at most {MAX_OPTIONS} options allowed"),
+                msg!("form-def-too-many-options", max = MAX_OPTIONS),
             );
         }
     }
@@ -455,7 +485,7 @@ impl Checker {
                 self.push(
                     ErrorCode::DuplicateId,
                     format!("{path}[{j}].id"),
-                    format!("option id \"{id}\" is used twice"),
+                    msg!("form-def-duplicate-option-id", id = id.as_str()),
                 );
             }
         }
@@ -466,9 +496,7 @@ impl Checker {
             self.push(
                 ErrorCode::InvalidValue,
                 path,
-                format!(
-                    "the scale id \"{SATISFACTION_SCALE_ID}\" is reserved for the built-in scale"
-                ),
+                msg!("form-def-reserved-scale", id = SATISFACTION_SCALE_ID),
             );
         }
         if let Some(label) = &scale.label {
@@ -488,12 +516,12 @@ impl Checker {
                 Some(score) if !(0.0..=MAX_SCALE_SCORE).contains(&score) => self.push(
                     ErrorCode::InvalidLimits,
                     format!("{option_path}.score"),
-                    format!("a score lies between 0 and {MAX_SCALE_SCORE}"),
+                    msg!("form-def-score-range", max = MAX_SCALE_SCORE),
                 ),
                 None if option.satisfied => self.push(
                     ErrorCode::InvalidValue,
                     format!("{option_path}.satisfied"),
-                    "an option without a score is left out of the rates and cannot count as satisfied",
+                    msg!("form-def-unscored-satisfied"),
                 ),
                 _ => {}
             }
@@ -502,7 +530,7 @@ impl Checker {
             self.push(
                 ErrorCode::InvalidValue,
                 options_path,
-                "at least one option of a scale has a score",
+                msg!("form-def-scale-unscored"),
             );
         }
     }
@@ -536,7 +564,11 @@ impl Checker {
                     self.push(
                         ErrorCode::UnknownScale,
                         format!("{path}.scale"),
-                        format!("no scale \"{scale}\": use \"{SATISFACTION_SCALE_ID}\" or define it under `scales`"),
+                        msg!(
+                            "form-def-unknown-scale",
+                            scale = scale.as_str(),
+                            builtin = SATISFACTION_SCALE_ID
+                        ),
                     );
                 }
             }
@@ -568,7 +600,7 @@ impl Checker {
                         self.push(
                             ErrorCode::InvalidLimits,
                             format!("{path}.max_length"),
-                            format!("max_length lies between 1 and {MAX_TEXT_CHARS}"),
+                            msg!("form-def-max-length", max = MAX_TEXT_CHARS),
                         );
                     }
                 }
@@ -586,7 +618,7 @@ impl Checker {
                 self.push(
                     ErrorCode::InvalidLimits,
                     format!("{path}.min"),
-                    "min lies between 1 and the number of options",
+                    msg!("form-def-min-choices"),
                 );
             }
         }
@@ -595,13 +627,13 @@ impl Checker {
                 self.push(
                     ErrorCode::InvalidLimits,
                     format!("{path}.max"),
-                    "max lies between 1 and the number of options",
+                    msg!("form-def-max-choices"),
                 );
             } else if min.is_some_and(|min| min > max) {
                 self.push(
                     ErrorCode::InvalidLimits,
                     format!("{path}.max"),
-                    "max is at least min",
+                    msg!("form-def-max-below-min"),
                 );
             }
         }
@@ -612,9 +644,9 @@ impl Checker {
         for (name, bound) in [("min", min), ("max", max)] {
             let Some(bound) = bound else { continue };
             let problem = if !bound.is_finite() {
-                Some("a bound is a finite number")
+                Some(msg!("form-def-bound-not-finite"))
             } else if integer && bound.fract() != 0.0 {
-                Some("the bounds of an integer question are whole numbers")
+                Some(msg!("form-def-bound-not-whole"))
             } else {
                 None
             };
@@ -628,7 +660,7 @@ impl Checker {
                 self.push(
                     ErrorCode::InvalidLimits,
                     format!("{path}.max"),
-                    "max is at least min",
+                    msg!("form-def-max-below-min"),
                 );
             }
         }
@@ -638,10 +670,9 @@ impl Checker {
         let question_path = format!("{path}.question");
         let target = show_if.question.as_str();
         let Some(controller) = form.questions[..index].iter().find(|q| q.id == target) else {
-            let message = if form.questions[index..].iter().any(|q| q.id == target) {
-                format!("show_if refers to \"{target}\", which is not an earlier question")
-            } else {
-                format!("show_if refers to \"{target}\", which is not a question of this form")
+            let message = match form.questions[index..].iter().find(|q| q.id == target) {
+                Some(later) => msg!("form-def-show-if-not-earlier", question = &later.label),
+                None => msg!("form-def-show-if-unknown", target = target),
             };
             self.push(ErrorCode::InvalidShowIf, question_path, message);
             return;
@@ -666,7 +697,7 @@ impl Checker {
             self.push(
                 ErrorCode::InvalidShowIf,
                 values_path,
-                "any_of lists at least one value",
+                msg!("form-def-any-of-empty"),
             );
             return;
         }
@@ -695,7 +726,7 @@ impl Checker {
                 self.push(
                     ErrorCode::InvalidShowIf,
                     question_path,
-                    format!("show_if cannot depend on the text question \"{target}\""),
+                    msg!("form-def-show-if-text", question = &controller.label),
                 );
                 return;
             }
@@ -705,13 +736,18 @@ impl Checker {
                 self.push(
                     ErrorCode::InvalidShowIf,
                     value_path.clone(),
-                    format!("{value} is listed twice"),
+                    msg!("form-def-value-twice", value = value.to_string()),
                 );
-            } else if let Some(problem) = domain.refuses(value) {
+            } else if let Some(reason) = domain.refuses(value) {
                 self.push(
                     ErrorCode::InvalidShowIf,
                     value_path.clone(),
-                    format!("question \"{target}\" cannot take the value {value}: {problem}"),
+                    msg!(
+                        "form-def-value-impossible",
+                        question = &controller.label,
+                        value = value.to_string(),
+                        reason = reason
+                    ),
                 );
             }
         }
@@ -728,25 +764,26 @@ enum Domain<'a> {
 }
 
 impl Domain<'_> {
-    fn refuses(&self, value: &ConditionValue) -> Option<&'static str> {
+    /// Why the question cannot take `value`, or `None` when it can.
+    fn refuses(&self, value: &ConditionValue) -> Option<Message> {
         match (self, value) {
             (Domain::Options(ids), ConditionValue::Option(id)) => {
-                (!ids.contains(&id)).then_some("it is not one of its options")
+                (!ids.contains(&id)).then(|| msg!("form-def-reason-not-an-option"))
             }
             (Domain::Options(_), ConditionValue::Number(_)) => {
-                Some("its answers are option ids, not numbers")
+                Some(msg!("form-def-reason-takes-options"))
             }
             (Domain::Numbers { .. }, ConditionValue::Option(_)) => {
-                Some("its answers are numbers, not option ids")
+                Some(msg!("form-def-reason-takes-numbers"))
             }
             (Domain::Numbers { min, max, integer }, ConditionValue::Number(n)) => {
                 if !n.is_finite()
                     || min.is_some_and(|min| *n < min)
                     || max.is_some_and(|max| *n > max)
                 {
-                    Some("it is outside the question's range")
+                    Some(msg!("form-def-reason-out-of-range"))
                 } else if *integer && n.fract() != 0.0 {
-                    Some("the question takes whole numbers only")
+                    Some(msg!("form-def-reason-whole-numbers"))
                 } else {
                     None
                 }

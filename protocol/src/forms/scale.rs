@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Localized, OptionId, ScaleId};
+use super::{Lang, Localized, OptionId, ScaleId};
+use crate::i18n::tr;
 
 /// The id of the built-in satisfaction scale (满意 / 基本满意 / 不满意 / 不了解). It is reserved: a
 /// form cannot define a scale of its own under this id.
@@ -50,28 +51,32 @@ pub struct ScaleOption {
 }
 
 static SATISFACTION: LazyLock<Scale> = LazyLock::new(|| {
-    let option = |id: &str, zh: &str, en: &str, score: Option<f64>, satisfied: bool| ScaleOption {
+    let option = |id: &str, label: &'static str, score: Option<f64>, satisfied: bool| ScaleOption {
         id: OptionId::parse(id).expect("built-in option ids are valid"),
-        label: Localized::new(zh, en),
+        label: catalogue_label(label),
         score,
         satisfied,
     };
     Scale {
-        label: Some(Localized::new("满意度", "Satisfaction")),
+        label: Some(catalogue_label("form-scale-satisfaction")),
         options: vec![
-            option("satisfied", "满意", "Satisfied", Some(100.0), true),
+            option("satisfied", "form-scale-satisfied", Some(100.0), true),
             option(
                 "basically_satisfied",
-                "基本满意",
-                "Basically satisfied",
+                "form-scale-basically-satisfied",
                 Some(60.0),
                 true,
             ),
-            option("dissatisfied", "不满意", "Dissatisfied", Some(0.0), false),
-            option("dont_know", "不了解", "Don't know", None, false),
+            option("dissatisfied", "form-scale-dissatisfied", Some(0.0), false),
+            option("dont_know", "form-scale-dont-know", None, false),
         ],
     }
 });
+
+/// A label of the built-in scale, in both languages from the message catalogue.
+fn catalogue_label(id: &str) -> Localized {
+    Localized::new(tr(Lang::ZhCn, id), tr(Lang::En, id))
+}
 
 impl Scale {
     /// The built-in satisfaction scale, id [`SATISFACTION_SCALE_ID`]: `satisfied` 满意 (100),

@@ -10,7 +10,10 @@ use super::{
     AnswerSet, AnswerValue, Condition, ConditionValue, FormDefinition, Lang, OptionId, Question,
     QuestionId, QuestionKind,
 };
-use crate::error::{ErrorCode, ErrorDetail};
+use crate::error::{ErrorCode, ErrorDetail, Problem};
+use crate::i18n::Message;
+use crate::msg;
+use crate::text::is_storable;
 
 /// Checks one respondent's answers against a form and normalises them.
 ///
@@ -21,9 +24,10 @@ use crate::error::{ErrorCode, ErrorDetail};
 /// controlling question is shown, validly answered and matches; otherwise it is hidden, so a
 /// chain of conditions hides everything below an unanswered or hidden link. A hidden question
 /// is never required and must be left blank. Blank values (`null`, `""`, whitespace, `[]`)
-/// count as no answer. Text is normalised before it is measured: CR LF and CR become LF,
-/// control characters other than LF and tab are removed, and surrounding whitespace is
-/// trimmed; its length is counted in characters, not bytes.
+/// count as no answer. A string holding NUL, which the databases cannot store, is refused
+/// (`unstorable_text`) in any answer, blank or not. Text is normalised before it is measured:
+/// CR LF and CR become LF, other control characters than LF and tab are removed, and
+/// surrounding whitespace is trimmed; its length is counted in characters, not bytes.
 ///
 /// Reports every problem, one per question at most, in form order, then one
 /// `unknown_question` per key that names no question. Where a controlling answer is itself
@@ -152,8 +156,12 @@ fn evaluate<'f>(
                 }
             },
         };
-        let value = answers.get(question.id.as_str()).filter(|v| !v.is_blank());
+        let sent = answers.get(question.id.as_str());
+        let value = sent.filter(|v| !v.is_blank());
         let outcome = match (value, visibility) {
+            _ if sent.is_some_and(|v| !storable(v)) => {
+                Outcome::Refused(AnswerProblem::UnstorableText)
+            }
             (None, Visibility::Shown) if enforce_required && question.required => {
                 Outcome::Refused(AnswerProblem::RequiredAnswerMissing)
             }
@@ -289,6 +297,15 @@ fn normalise(
     }
 }
 
+/// Whether the strings of an answer can be stored; other shapes are refused or ignored anyway.
+fn storable(value: &AnswerValue) -> bool {
+    match value {
+        AnswerValue::Text(text) => is_storable(text),
+        AnswerValue::Choices(items) => items.iter().all(|item| is_storable(item)),
+        AnswerValue::Number(_) | AnswerValue::Null | AnswerValue::Other(_) => true,
+    }
+}
+
 fn single_option(value: &AnswerValue) -> Result<&str, AnswerProblem> {
     match value {
         AnswerValue::Text(s) => Ok(s),
@@ -359,6 +376,13 @@ impl AnswerError {
             field: Some(self.question.clone()),
         }
     }
+
+    /// The error with its message to render in the reader's language, the question id as the
+    /// field.
+    #[must_use]
+    pub fn to_problem(&self) -> Problem {
+        Problem::new(self.code(), &self.question, self.problem.to_message())
+    }
 }
 
 /// What a refused answer gets wrong.
@@ -415,6 +439,9 @@ pub enum AnswerProblem {
         /// The question its `show_if` depends on.
         depends_on: QuestionId,
     },
+    /// `unstorable_text`: a string of the answer holds a character the databases cannot store
+    /// (NUL); refused whether the question is shown or not, and even where the rest is blank.
+    UnstorableText,
 }
 
 /// The JSON shape a question type takes.
@@ -445,96 +472,48 @@ impl AnswerProblem {
             AnswerProblem::TextTooLong { .. } => ErrorCode::TextTooLong,
             AnswerProblem::RequiredAnswerMissing => ErrorCode::RequiredAnswerMissing,
             AnswerProblem::HiddenQuestionAnswered { .. } => ErrorCode::HiddenQuestionAnswered,
+            AnswerProblem::UnstorableText => ErrorCode::UnstorableText,
         }
     }
 
     /// A message for the respondent in `lang`.
     #[must_use]
     pub fn message(&self, lang: Lang) -> String {
-        let zh = lang == Lang::ZhCn;
+        self.to_message().render(lang)
+    }
+
+    /// The message for the respondent, to render in the reader's language.
+    #[must_use]
+    pub fn to_message(&self) -> Message {
         match self {
-            AnswerProblem::UnknownQuestion => if zh {
-                "本问卷没有这道题。"
-            } else {
-                "This form has no such question."
-            }
-            .to_owned(),
+            AnswerProblem::UnknownQuestion => msg!("form-answer-unknown-question"),
             AnswerProblem::InvalidOption { option } => {
-                let option = echo(option);
-                if zh {
-                    format!("“{option}”不是本题的选项。")
-                } else {
-                    format!("\"{option}\" is not one of this question's options.")
-                }
+                msg!("form-answer-invalid-option", option = echo(option))
             }
-            AnswerProblem::WrongShape { expected } => match (expected, zh) {
-                (Expected::Option, true) => "请选择一个选项。",
-                (Expected::Option, false) => "Choose one of the options.",
-                (Expected::Options, true) => "请勾选选项。",
-                (Expected::Options, false) => "Tick the options that apply.",
-                (Expected::Number, true) => "请输入数字。",
-                (Expected::Number, false) => "Enter a number.",
-                (Expected::Text, true) => "请输入文字。",
-                (Expected::Text, false) => "Enter some text.",
-            }
-            .to_owned(),
-            AnswerProblem::DuplicateOption { option } => {
-                let option = echo(option);
-                if zh {
-                    format!("选项“{option}”重复选择。")
-                } else {
-                    format!("\"{option}\" is chosen more than once.")
-                }
-            }
-            AnswerProblem::TooFewChosen { min } => {
-                if zh {
-                    format!("请至少选择{min}项。")
-                } else {
-                    format!("Choose at least {min}.")
-                }
-            }
-            AnswerProblem::TooManyChosen { max } => {
-                if zh {
-                    format!("最多选择{max}项。")
-                } else {
-                    format!("Choose at most {max}.")
-                }
-            }
-            AnswerProblem::OutOfRange { min, max } => match (min, max, zh) {
-                (Some(min), Some(max), true) => format!("请输入{min}到{max}之间的数。"),
-                (Some(min), Some(max), false) => format!("Enter a number from {min} to {max}."),
-                (Some(min), None, true) => format!("请输入不小于{min}的数。"),
-                (Some(min), None, false) => format!("Enter a number of at least {min}."),
-                (None, Some(max), true) => format!("请输入不大于{max}的数。"),
-                (None, Some(max), false) => format!("Enter a number of at most {max}."),
-                (None, None, true) => "请输入有效的数。".to_owned(),
-                (None, None, false) => "Enter a valid number.".to_owned(),
+            AnswerProblem::WrongShape { expected } => match expected {
+                Expected::Option => msg!("form-answer-choose-option"),
+                Expected::Options => msg!("form-answer-tick-options"),
+                Expected::Number => msg!("form-answer-enter-number"),
+                Expected::Text => msg!("form-answer-enter-text"),
             },
-            AnswerProblem::NotInteger => if zh {
-                "请输入整数。"
-            } else {
-                "Enter a whole number."
+            AnswerProblem::DuplicateOption { option } => {
+                msg!("form-answer-duplicate-option", option = echo(option))
             }
-            .to_owned(),
+            AnswerProblem::TooFewChosen { min } => msg!("form-answer-too-few", min = *min),
+            AnswerProblem::TooManyChosen { max } => msg!("form-answer-too-many", max = *max),
+            AnswerProblem::OutOfRange { min, max } => match (min, max) {
+                (Some(min), Some(max)) => msg!("form-answer-between", min = *min, max = *max),
+                (Some(min), None) => msg!("form-answer-at-least", min = *min),
+                (None, Some(max)) => msg!("form-answer-at-most", max = *max),
+                (None, None) => msg!("form-answer-any-number"),
+            },
+            AnswerProblem::NotInteger => msg!("form-answer-whole-number"),
             AnswerProblem::TextTooLong { max, length } => {
-                if zh {
-                    format!("最多{max}个字,当前{length}个字。")
-                } else {
-                    format!("Keep it to {max} characters; this has {length}.")
-                }
+                msg!("form-answer-text-too-long", max = *max, length = *length)
             }
-            AnswerProblem::RequiredAnswerMissing => if zh {
-                "此题为必答题。"
-            } else {
-                "This question must be answered."
-            }
-            .to_owned(),
-            AnswerProblem::HiddenQuestionAnswered { .. } => if zh {
-                "根据您前面的回答,本题无需作答,请清空。"
-            } else {
-                "Given your earlier answer this question does not apply; leave it empty."
-            }
-            .to_owned(),
+            AnswerProblem::RequiredAnswerMissing => msg!("form-answer-required"),
+            AnswerProblem::HiddenQuestionAnswered { .. } => msg!("form-answer-hidden"),
+            AnswerProblem::UnstorableText => msg!("form-answer-unstorable"),
         }
     }
 }

@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::grades::{Dimension, Grade};
-use super::problem;
 use super::round::{Round, SubjectRef, ValidityRule};
-use super::unique_keys;
-use crate::error::{ErrorCode, ErrorDetail};
+use super::{in_english, problem, unique_keys};
+use crate::error::{ErrorCode, ErrorDetail, Problem};
+use crate::msg;
 
 /// A ballot as an elector submits it: one entry per subject graded. A subject left out is an
 /// abstention (弃权), as is an entry without a grade. A list rather than an object keyed by
@@ -70,34 +70,38 @@ pub enum BallotOutcome {
     },
 }
 
+/// Checks a ballot against its round, with English messages; [`check_ballot`] gives the
+/// problems to render in the reader's language.
+pub fn validate_ballot(round: &Round, ballot: &Ballot) -> Result<BallotOutcome, Vec<ErrorDetail>> {
+    check_ballot(round, ballot).map_err(in_english)
+}
+
 /// Checks a ballot against its round.
 ///
-/// Refused (every problem reported, with its field): an elector group not in the round
-/// (`unknown_elector_group`), a subject not in the round (`unknown_subject`), a subject graded
-/// twice (`duplicate_subject`), a grade from the other scale (`grade_not_on_scale`), a
-/// dimension the round does not use or a dimension grade for the team
-/// (`dimension_not_in_round`). A well-formed ballot that breaks a validity rule is not an
-/// error: it is [`BallotOutcome::Invalid`].
-pub fn validate_ballot(round: &Round, ballot: &Ballot) -> Result<BallotOutcome, Vec<ErrorDetail>> {
+/// Refused (every problem reported, with its field and a message naming the official by
+/// name): an elector group not in the round (`unknown_elector_group`), a subject not in the
+/// round (`unknown_subject`), a subject graded twice (`duplicate_subject`), a grade from the
+/// other scale (`grade_not_on_scale`), a dimension the round does not use or a dimension grade
+/// for the team (`dimension_not_in_round`). A well-formed ballot that breaks a validity rule is
+/// not an error: it is [`BallotOutcome::Invalid`].
+pub fn check_ballot(round: &Round, ballot: &Ballot) -> Result<BallotOutcome, Vec<Problem>> {
     let mut errors = Vec::new();
     if round.group(&ballot.elector_group).is_none() {
         errors.push(problem(
             ErrorCode::UnknownElectorGroup,
             "elector_group",
-            format!(
-                "elector group `{}` is not in this round",
-                ballot.elector_group
-            ),
+            msg!("round-group-not-in-round", group = &ballot.elector_group),
         ));
     }
     let mut seen = BTreeSet::new();
     for (i, mark) in ballot.marks.iter().enumerate() {
         let field = format!("marks[{i}]");
+        let subject = round.subject_label(mark.subject);
         if !round.has_subject(mark.subject) {
             errors.push(problem(
                 ErrorCode::UnknownSubject,
                 format!("{field}.subject"),
-                format!("{} is not graded in this round", mark.subject),
+                msg!("round-subject-not-in-round", subject = subject),
             ));
             continue;
         }
@@ -105,7 +109,7 @@ pub fn validate_ballot(round: &Round, ballot: &Ballot) -> Result<BallotOutcome, 
             errors.push(problem(
                 ErrorCode::DuplicateSubject,
                 format!("{field}.subject"),
-                format!("{} is graded twice", mark.subject),
+                msg!("round-ballot-graded-twice", subject = subject.clone()),
             ));
         }
         let scale = mark.subject.kind().scale();
@@ -113,7 +117,7 @@ pub fn validate_ballot(round: &Round, ballot: &Ballot) -> Result<BallotOutcome, 
             errors.push(problem(
                 ErrorCode::GradeNotOnScale,
                 format!("{field}.grade"),
-                format!("{grade} is not on the {} scale", scale.as_str()),
+                scale.refuses(grade),
             ));
         }
         let allowed = round.dimensions_of(mark.subject);
@@ -121,16 +125,16 @@ pub fn validate_ballot(round: &Round, ballot: &Ballot) -> Result<BallotOutcome, 
             let dim_field = format!("{field}.dimensions.{}", dimension.as_str());
             if !allowed.contains(dimension) {
                 let message = if mark.subject == SubjectRef::Team {
-                    "the team is graded as a whole, without dimensions".to_owned()
+                    msg!("round-ballot-team-dimensions")
                 } else {
-                    format!("this round does not grade `{}`", dimension.as_str())
+                    msg!("round-dimension-not-in-round", dimension = dimension.name())
                 };
                 errors.push(problem(ErrorCode::DimensionNotInRound, dim_field, message));
             } else if grade.scale() != scale {
                 errors.push(problem(
                     ErrorCode::GradeNotOnScale,
                     dim_field,
-                    format!("{grade} is not on the {} scale", scale.as_str()),
+                    scale.refuses(*grade),
                 ));
             }
         }
@@ -181,6 +185,7 @@ pub fn validate_ballot(round: &Round, ballot: &Ballot) -> Result<BallotOutcome, 
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::i18n::Lang;
     use crate::rounds::round::RoundDefinition;
     use serde_json::json;
 
@@ -308,6 +313,45 @@ pub(super) mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn ballot_problems_name_officials_grades_and_dimensions_in_both_languages() {
+        let b = ballot(json!({"elector_group": "public", "marks": [
+            {"subject": {"official": 9}, "grade": "excellent"},
+            {"subject": {"official": 1}, "grade": "good"},
+            {"subject": {"official": 1}, "grade": "competent"},
+            {"subject": {"official": 2}, "dimensions": {"honesty": "excellent"}}
+        ]}));
+        let problems = check_ballot(&round(), &b).unwrap_err();
+        let rendered = crate::rounds::rendered(&problems);
+        assert_eq!(
+            rendered,
+            [
+                (
+                    "marks[0].subject",
+                    "本次测评不测评编号为9的干部。".to_owned(),
+                    "official 9 is not graded in this round".to_owned()
+                ),
+                (
+                    "marks[1].grade",
+                    "“好”不是评价干部的等次(干部按优秀、称职、基本称职、不称职评价)。".to_owned(),
+                    "good is not on the official scale".to_owned()
+                ),
+                (
+                    "marks[2].subject",
+                    "甲被评了两次。".to_owned(),
+                    "甲 is graded twice".to_owned()
+                ),
+                (
+                    "marks[3].dimensions.honesty",
+                    "本次测评不测评“廉”这一项。".to_owned(),
+                    "this round does not grade \"honesty\"".to_owned()
+                ),
+            ]
+        );
+        let details = validate_ballot(&round(), &b).unwrap_err();
+        assert_eq!(details, crate::error::Problem::details(&problems, Lang::En));
     }
 
     #[test]

@@ -3,7 +3,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{ErrorCode, ErrorDetail};
+use crate::error::{ErrorCode, ErrorDetail, Problem};
+use crate::i18n::{Lang, Message};
+use crate::msg;
 
 /// The symbols of a ballot code: digits and capital letters without 0, O, 1 and I, which are
 /// read one for the other. 32 symbols, 5 bits each.
@@ -69,26 +71,16 @@ fn syndrome(values: &[u8; LENGTH]) -> u8 {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BallotCode([u8; LENGTH]);
 
-/// Why a typed ballot code is not a code.
+/// Why a typed ballot code is not a code. `Display` gives the message in English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message().render(Lang::En))]
 pub enum BallotCodeError {
     /// After dropping spaces and dashes, not 12 symbols.
-    #[error("a ballot code has 12 characters, this has {found}")]
     WrongLength { found: usize },
     /// A character that is never part of a code; `position` counts symbols from 1.
-    #[error("`{character}` (character {position}) is not used in ballot codes{hint}", hint = confusable_hint(*character))]
     InvalidCharacter { character: char, position: usize },
     /// Well-formed, but the check symbol does not match: a typo.
-    #[error("this code contains a typo: check each character against the slip")]
     CheckMismatch,
-}
-
-fn confusable_hint(c: char) -> &'static str {
-    match c {
-        '0' | 'o' | 'O' => ": codes use no 0 or O",
-        '1' | 'i' | 'I' => ": codes use no 1 or I",
-        _ => "",
-    }
 }
 
 impl BallotCodeError {
@@ -102,14 +94,51 @@ impl BallotCodeError {
         }
     }
 
-    /// The error as an API detail naming `field`.
+    /// What is wrong, for the elector who typed the code: which character, how many, or a
+    /// typo. A character read for another (0 for O, 1 for I) gets a hint.
+    #[must_use]
+    pub fn message(&self) -> Message {
+        match *self {
+            BallotCodeError::WrongLength { found } => {
+                msg!("round-code-wrong-length", found = found)
+            }
+            BallotCodeError::InvalidCharacter {
+                character,
+                position,
+            } => {
+                let character = character.to_string();
+                match character.as_str() {
+                    "0" | "o" | "O" => msg!(
+                        "round-code-no-zero",
+                        character = character,
+                        position = position
+                    ),
+                    "1" | "i" | "I" => msg!(
+                        "round-code-no-one",
+                        character = character,
+                        position = position
+                    ),
+                    _ => msg!(
+                        "round-code-invalid-character",
+                        character = character,
+                        position = position
+                    ),
+                }
+            }
+            BallotCodeError::CheckMismatch => msg!("round-code-typo"),
+        }
+    }
+
+    /// The error naming `field`, with its message to render in the reader's language.
+    #[must_use]
+    pub fn to_problem(&self, field: &str) -> Problem {
+        Problem::new(self.code(), field, self.message())
+    }
+
+    /// The error as an API detail naming `field`, with the message in English.
     #[must_use]
     pub fn to_detail(&self, field: &str) -> ErrorDetail {
-        ErrorDetail {
-            code: self.code(),
-            message: self.to_string(),
-            field: Some(field.to_owned()),
-        }
+        self.to_problem(field).to_detail(Lang::En)
     }
 }
 
@@ -406,6 +435,16 @@ mod tests {
                 character: '中',
                 position: 12
             })
+        );
+        assert_eq!(
+            err.message().render(Lang::ZhCn),
+            "第5位的“o”不会出现在测评码中:测评码里没有数字0和字母O。"
+        );
+        assert_eq!(
+            BallotCodeError::WrongLength { found: 11 }
+                .message()
+                .render(Lang::ZhCn),
+            "测评码共12位,这里有11位。"
         );
         let detail = BallotCodeError::CheckMismatch.to_detail("code");
         assert_eq!(detail.code, ErrorCode::BallotCodeCheckMismatch);

@@ -3,7 +3,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{unique_keys, WireName};
+use super::unique_keys;
+use crate::i18n::{catalogue_names, Message};
+use crate::json::WireName;
+use crate::msg;
 
 /// A grade an elector gives. Officials and the team are graded on different scales; one enum
 /// holds both so that a grade given on the wrong scale is reported as such, with its field,
@@ -77,36 +80,6 @@ impl Grade {
         Self::ALL.into_iter().find(|g| g.as_str() == s)
     }
 
-    /// The Simplified Chinese label printed on ballots.
-    #[must_use]
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Grade::Excellent => "优秀",
-            Grade::Competent => "称职",
-            Grade::BasicallyCompetent => "基本称职",
-            Grade::Incompetent => "不称职",
-            Grade::Good => "好",
-            Grade::FairlyGood => "较好",
-            Grade::Average => "一般",
-            Grade::Poor => "差",
-        }
-    }
-
-    /// The English label.
-    #[must_use]
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            Grade::Excellent => "excellent",
-            Grade::Competent => "competent",
-            Grade::BasicallyCompetent => "basically competent",
-            Grade::Incompetent => "incompetent",
-            Grade::Good => "good",
-            Grade::FairlyGood => "fairly good",
-            Grade::Average => "average",
-            Grade::Poor => "poor",
-        }
-    }
-
     /// The default score of the grade for the composite score: 100, 80, 60, 0 from best to
     /// worst on either scale. A round may override it (`grade_scores`).
     #[must_use]
@@ -120,8 +93,19 @@ impl Grade {
     }
 }
 
+catalogue_names!(Grade {
+    Excellent => "round-grade-excellent",
+    Competent => "round-grade-competent",
+    BasicallyCompetent => "round-grade-basically-competent",
+    Incompetent => "round-grade-incompetent",
+    Good => "round-grade-good",
+    FairlyGood => "round-grade-fairly-good",
+    Average => "round-grade-average",
+    Poor => "round-grade-poor",
+});
+
 impl WireName for Grade {
-    fn wire_name(&self) -> &'static str {
+    fn wire_name(&self) -> &str {
         self.as_str()
     }
 }
@@ -163,6 +147,15 @@ impl Scale {
         match self {
             Scale::Official => "official",
             Scale::Team => "team",
+        }
+    }
+
+    /// Says that `grade` is not on this scale, naming the scale's grades.
+    #[must_use]
+    pub fn refuses(self, grade: Grade) -> Message {
+        match self {
+            Scale::Official => msg!("round-grade-not-on-official-scale", grade = grade.name()),
+            Scale::Team => msg!("round-grade-not-on-team-scale", grade = grade.name()),
         }
     }
 }
@@ -225,28 +218,18 @@ impl Dimension {
             Dimension::Honesty => "honesty",
         }
     }
-
-    /// The Simplified Chinese label.
-    #[must_use]
-    pub const fn label_zh(self) -> &'static str {
-        match self {
-            Dimension::Integrity => "德",
-            Dimension::Ability => "能",
-            Dimension::Diligence => "勤",
-            Dimension::Performance => "绩",
-            Dimension::Honesty => "廉",
-        }
-    }
-
-    /// The English label.
-    #[must_use]
-    pub const fn label_en(self) -> &'static str {
-        self.as_str()
-    }
 }
 
+catalogue_names!(Dimension {
+    Integrity => "round-dimension-integrity",
+    Ability => "round-dimension-ability",
+    Diligence => "round-dimension-diligence",
+    Performance => "round-dimension-performance",
+    Honesty => "round-dimension-honesty",
+});
+
 impl WireName for Dimension {
-    fn wire_name(&self) -> &'static str {
+    fn wire_name(&self) -> &str {
         self.as_str()
     }
 }

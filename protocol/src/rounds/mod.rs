@@ -13,18 +13,15 @@ mod results;
 mod round;
 mod tally;
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
-
-use crate::error::{ErrorCode, ErrorDetail};
+use crate::error::{ErrorCode, ErrorDetail, Problem};
+use crate::i18n::{Lang, Message};
+use crate::json::unique_keys;
 
 pub use anomaly::{identical_ballots, identical_tally, IdenticalBallots, IDENTICAL_BALLOTS_MIN};
 pub use api::*;
-pub use ballot::{validate_ballot, Ballot, BallotOutcome, CastBallot, CastGrades, Mark};
+pub use ballot::{
+    check_ballot, validate_ballot, Ballot, BallotOutcome, CastBallot, CastGrades, Mark,
+};
 pub use code::{BallotCode, BallotCodeError, BALLOT_CODE_ALPHABET};
 pub use flags::{evaluate_flags, Flag, Measurement, RoundEvidence};
 pub use grades::{Dimension, Grade, GradeTally, Scale, SubjectKind};
@@ -37,58 +34,33 @@ pub use round::{
     RoundDefinition, Series, SubjectRef, TeamSubject, ValidityRule, MAX_CONSECUTIVE_ROUNDS,
     MAX_ELECTOR_GROUPS, MAX_OFFICIALS, MAX_RULES, MAX_TEXT_CHARS,
 };
-pub use tally::{check_tally_sheet, CountedTally, SubjectTally, TallyOutcome, TallySheet};
+pub use tally::{
+    check_tally, check_tally_sheet, CountedTally, SubjectTally, TallyOutcome, TallySheet,
+};
 
-fn problem(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> ErrorDetail {
-    ErrorDetail {
-        code,
-        message: message.into(),
-        field: Some(field.into()),
-    }
+fn problem(code: ErrorCode, field: impl Into<String>, message: Message) -> Problem {
+    Problem::new(code, field, message)
 }
 
-/// A map key with a fixed wire name, so a duplicate key can be named in the error.
-trait WireName {
-    fn wire_name(&self) -> &'static str;
+/// Each problem's field with its message in Simplified Chinese and in English, for tests.
+#[cfg(test)]
+fn rendered(problems: &[Problem]) -> Vec<(&str, String, String)> {
+    problems
+        .iter()
+        .map(|p| {
+            (
+                p.field.as_str(),
+                p.message.render(Lang::ZhCn),
+                p.message.render(Lang::En),
+            )
+        })
+        .collect()
 }
 
-/// Deserialises a JSON object into a map, refusing a key given twice: serde's own map
-/// deserialisation keeps the last value silently, and a tally with `"excellent"` twice must
-/// not lose a count.
-fn unique_keys<'de, D, K, V>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
-where
-    D: Deserializer<'de>,
-    K: Deserialize<'de> + Ord + WireName,
-    V: Deserialize<'de>,
-{
-    struct UniqueKeys<K, V>(PhantomData<(K, V)>);
-
-    impl<'de, K, V> Visitor<'de> for UniqueKeys<K, V>
-    where
-        K: Deserialize<'de> + Ord + WireName,
-        V: Deserialize<'de>,
-    {
-        type Value = BTreeMap<K, V>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object without repeated keys")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some((key, value)) = map.next_entry::<K, V>()? {
-                let name = key.wire_name();
-                if out.insert(key, value).is_some() {
-                    return Err(serde::de::Error::custom(format_args!(
-                        "duplicate key `{name}`"
-                    )));
-                }
-            }
-            Ok(out)
-        }
-    }
-
-    deserializer.deserialize_map(UniqueKeys(PhantomData))
+/// The problems as the API has reported them so far: messages in English. The domain layer
+/// renders the problems themselves in the reader's language instead.
+fn in_english(problems: Vec<Problem>) -> Vec<ErrorDetail> {
+    Problem::details(&problems, Lang::En)
 }
 
 /// Whether `s` is an identifier: 1 to 64 of `a-z 0-9 _ -`, starting with a letter or digit.

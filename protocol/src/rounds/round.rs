@@ -5,9 +5,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::ToSchema;
 
 use super::grades::{Dimension, Grade, Scale, SubjectKind};
-use super::{is_identifier, problem, unique_keys};
-use crate::error::{ErrorCode, ErrorDetail};
+use super::{in_english, is_identifier, problem, unique_keys};
+use crate::error::{ErrorCode, ErrorDetail, Problem};
+use crate::i18n::Arg;
+use crate::msg;
 use crate::stats::DisclosureThresholds;
+use crate::text::is_storable;
 
 /// Most officials one round may grade.
 pub const MAX_OFFICIALS: usize = 200;
@@ -472,8 +475,16 @@ pub struct Round {
 
 impl Round {
     /// Checks a definition, reporting every problem with its field path
-    /// (`elector_groups[1].weight`).
+    /// (`elector_groups[1].weight`) and an English message; [`Round::check`] gives the
+    /// problems to render in the reader's language.
     pub fn new(definition: RoundDefinition) -> Result<Round, Vec<ErrorDetail>> {
+        Round::check(definition).map_err(in_english)
+    }
+
+    /// Checks a definition, reporting every problem with its field path
+    /// (`officials[1].official_id`) and a message naming the official, elector group or
+    /// dimension by its name.
+    pub fn check(definition: RoundDefinition) -> Result<Round, Vec<Problem>> {
         let mut errors = Vec::new();
         check_definition(&definition, &mut errors);
         if errors.is_empty() {
@@ -525,10 +536,28 @@ impl Round {
         }
     }
 
+    /// The name a reader knows `subject` by, for messages: the official's or the team's name
+    /// as the definition gives it; for a subject the round does not grade, its id in words.
+    #[must_use]
+    pub fn subject_label(&self, subject: SubjectRef) -> Arg {
+        match (self.subject_name(subject), subject) {
+            (Some(name), _) => Arg::localized(name, None),
+            (None, SubjectRef::Official(id)) => msg!("round-official-not-in-round", id = id).into(),
+            (None, SubjectRef::Team) => msg!("round-team").into(),
+        }
+    }
+
     /// The elector group with this id.
     #[must_use]
     pub fn group(&self, id: &str) -> Option<&ElectorGroup> {
         self.definition.elector_groups.iter().find(|g| g.id == id)
+    }
+
+    /// The name a reader knows an elector group by, for messages: its label, or the id as sent
+    /// when the round has no such group.
+    #[must_use]
+    pub fn group_label(&self, id: &str) -> Arg {
+        Arg::from(self.group(id).map_or(id, |g| g.label.as_str()))
     }
 
     /// The score of `grade` in the composite score.
@@ -552,38 +581,46 @@ impl Round {
     }
 }
 
-fn check_text(value: &str, field: &str, errors: &mut Vec<ErrorDetail>) {
+/// Checks a name, label or period of a round or a tally sheet: 1 to [`MAX_TEXT_CHARS`]
+/// characters besides surrounding whitespace, none of them one the databases cannot store.
+pub(super) fn check_text(value: &str, field: &str, errors: &mut Vec<Problem>) {
     let chars = value.trim().chars().count();
-    if chars == 0 || chars > MAX_TEXT_CHARS {
+    if !is_storable(value) {
+        errors.push(problem(
+            ErrorCode::UnstorableText,
+            field,
+            msg!("round-text-unstorable"),
+        ));
+    } else if chars == 0 || chars > MAX_TEXT_CHARS {
         errors.push(problem(
             ErrorCode::InvalidValue,
             field,
-            format!("must be 1 to {MAX_TEXT_CHARS} characters"),
+            msg!("round-text-length", max = MAX_TEXT_CHARS),
         ));
     }
 }
 
-fn check_identifier(value: &str, field: &str, errors: &mut Vec<ErrorDetail>) {
+fn check_identifier(value: &str, field: &str, errors: &mut Vec<Problem>) {
     if !is_identifier(value) {
         errors.push(problem(
             ErrorCode::InvalidValue,
             field,
-            "must be 1 to 64 of a-z, 0-9, `_` and `-`, starting with a letter or digit",
+            msg!("round-def-identifier"),
         ));
     }
 }
 
-fn check_count(len: usize, max: usize, field: &str, errors: &mut Vec<ErrorDetail>) {
+fn check_count(len: usize, max: usize, field: &str, errors: &mut Vec<Problem>) {
     if len > max {
         errors.push(problem(
             ErrorCode::InvalidValue,
             field,
-            format!("at most {max} entries, found {len}"),
+            msg!("round-def-too-many", max = max, count = len),
         ));
     }
 }
 
-fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
+fn check_definition(d: &RoundDefinition, errors: &mut Vec<Problem>) {
     check_text(&d.period, "period", errors);
     check_identifier(&d.series.id, "series.id", errors);
     check_text(&d.series.name, "series.name", errors);
@@ -593,7 +630,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
         errors.push(problem(
             ErrorCode::RoundHasNoSubjects,
             "officials",
-            "a round grades at least one official or the team",
+            msg!("round-def-no-subjects"),
         ));
     }
     let mut officials = BTreeSet::new();
@@ -602,13 +639,17 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
             errors.push(problem(
                 ErrorCode::InvalidValue,
                 format!("officials[{i}].official_id"),
-                "must be a positive id",
+                msg!("round-def-official-id"),
             ));
         } else if !officials.insert(o.official_id) {
             errors.push(problem(
                 ErrorCode::DuplicateSubject,
                 format!("officials[{i}].official_id"),
-                format!("official {} is listed twice", o.official_id),
+                msg!(
+                    "round-def-official-twice",
+                    official = Arg::localized(&o.name, None),
+                    id = o.official_id
+                ),
             ));
         }
         check_text(&o.name, &format!("officials[{i}].name"), errors);
@@ -621,7 +662,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
                 errors.push(problem(
                     ErrorCode::UnknownSubject,
                     "team.principal_leader",
-                    format!("official {leader} is not among the round's officials"),
+                    msg!("round-def-leader-unknown", id = leader),
                 ));
             }
         }
@@ -633,7 +674,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
             errors.push(problem(
                 ErrorCode::DuplicateDimension,
                 format!("dimensions[{i}]"),
-                format!("dimension `{}` is listed twice", dim.as_str()),
+                msg!("round-def-dimension-twice", dimension = dim.name()),
             ));
         }
     }
@@ -642,7 +683,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
         errors.push(problem(
             ErrorCode::RoundHasNoElectorGroups,
             "elector_groups",
-            "a round has at least one elector group",
+            msg!("round-def-no-groups"),
         ));
     }
     check_count(
@@ -659,7 +700,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
             errors.push(problem(
                 ErrorCode::DuplicateElectorGroup,
                 format!("{field}.id"),
-                format!("elector group `{}` is listed twice", g.id),
+                msg!("round-def-group-twice", group = &g.label, id = &g.id),
             ));
         }
         check_text(&g.label, &format!("{field}.label"), errors);
@@ -667,7 +708,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
             errors.push(problem(
                 ErrorCode::InvalidGroupWeight,
                 format!("{field}.weight"),
-                "a weight is a finite number greater than 0",
+                msg!("round-def-weight", group = &g.label),
             ));
         }
     }
@@ -678,7 +719,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
             errors.push(problem(
                 ErrorCode::InvalidValue,
                 format!("grade_scores.{}", grade.as_str()),
-                "a score is a finite number",
+                msg!("round-def-score", grade = grade.name()),
             ));
         }
     }
@@ -692,7 +733,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
             errors.push(problem(
                 ErrorCode::DuplicateFlagRule,
                 format!("{field}.id"),
-                format!("flag rule `{}` is listed twice", rule.id),
+                msg!("round-def-rule-twice", rule = &rule.label, id = &rule.id),
             ));
         }
         check_text(&rule.label, &format!("{field}.label"), errors);
@@ -700,7 +741,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
             errors.push(problem(
                 ErrorCode::InvalidValue,
                 format!("{field}.consecutive_rounds"),
-                format!("must be 1 to {MAX_CONSECUTIVE_ROUNDS}"),
+                msg!("round-def-consecutive", max = MAX_CONSECUTIVE_ROUNDS),
             ));
         }
         let grades = match &rule.condition {
@@ -710,7 +751,7 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
             errors.push(problem(
                 ErrorCode::InvalidValue,
                 format!("{field}.condition.grades"),
-                "name at least one grade",
+                msg!("round-def-no-grades"),
             ));
         }
         check_scale(
@@ -726,18 +767,18 @@ fn check_definition(d: &RoundDefinition, errors: &mut Vec<ErrorDetail>) {
         errors.push(problem(
             ErrorCode::InvalidValue,
             "disclosure",
-            "minimum group sizes are at least 1",
+            msg!("round-def-disclosure"),
         ));
     }
 }
 
-fn check_scale(grades: &[Grade], scale: Scale, field: &str, errors: &mut Vec<ErrorDetail>) {
+fn check_scale(grades: &[Grade], scale: Scale, field: &str, errors: &mut Vec<Problem>) {
     for (j, g) in grades.iter().enumerate() {
         if g.scale() != scale {
             errors.push(problem(
                 ErrorCode::GradeNotOnScale,
                 format!("{field}[{j}]"),
-                format!("{g} is not on the {} scale", scale.as_str()),
+                scale.refuses(*g),
             ));
         }
     }
@@ -896,6 +937,53 @@ mod tests {
                 (ErrorCode::DuplicateFlagRule, "flag_rules[1].id"),
                 (ErrorCode::InvalidValue, "flag_rules[1].condition.grades"),
                 (ErrorCode::InvalidValue, "disclosure"),
+            ]
+        );
+    }
+
+    #[test]
+    fn definition_problems_name_officials_groups_and_dimensions() {
+        let mut v = minimal();
+        v["officials"][1]["official_id"] = json!(1);
+        v["dimensions"] = json!(["integrity", "integrity"]);
+        v["elector_groups"] = json!([
+            {"id": "all", "label": "全体", "weight": 1},
+            {"id": "all", "label": "群众代表", "weight": 0}
+        ]);
+        let problems =
+            Round::check(serde_json::from_value(v).expect("well-formed definition")).unwrap_err();
+        let zh: Vec<String> = problems
+            .iter()
+            .map(|p| p.message.render(crate::i18n::Lang::ZhCn))
+            .collect();
+        assert_eq!(
+            zh,
+            [
+                "干部“乙”(编号1)被重复列出。",
+                "测评维度“德”被重复列出。",
+                "参评人员类别“群众代表”的编号“all”与前面的类别重复。",
+                "“群众代表”的权重必须是大于0的数。",
+            ]
+        );
+        assert_eq!(
+            problems[1].message.render(crate::i18n::Lang::En),
+            "dimension \"integrity\" is listed twice"
+        );
+    }
+
+    #[test]
+    fn texts_with_a_nul_character_are_refused_wherever_they_are() {
+        let mut v = minimal();
+        v["period"] = json!("2026\u{0}年度");
+        v["officials"][0]["name"] = json!("\u{0}");
+        v["elector_groups"][0]["label"] = json!("全体\u{0}");
+        let errors = parse(v).unwrap_err();
+        assert_eq!(
+            fields(&errors),
+            [
+                (ErrorCode::UnstorableText, "period"),
+                (ErrorCode::UnstorableText, "officials[0].name"),
+                (ErrorCode::UnstorableText, "elector_groups[0].label"),
             ]
         );
     }

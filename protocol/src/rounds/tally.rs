@@ -4,11 +4,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::grades::{Dimension, Grade, GradeTally, Scale};
-use super::problem;
 use super::results::SubjectCounts;
-use super::round::{Round, SubjectRef, ValidityRule, MAX_TEXT_CHARS};
-use super::unique_keys;
-use crate::error::{ErrorCode, ErrorDetail};
+use super::round::{check_text, Round, SubjectRef, ValidityRule};
+use super::{in_english, problem, unique_keys};
+use crate::error::{ErrorCode, ErrorDetail, Problem};
+use crate::i18n::{Arg, Lang, Message};
+use crate::msg;
+
+/// The most ballots one polling station counts: every count of a tally sheet (issued,
+/// returned, valid, invalid, each grade and the abstentions of each subject) is at most this.
+/// A hall holds a few hundred electors; a county's whole electorate voting at one station would
+/// still be far below. A larger count is a typing slip or a forged sheet, refused before it
+/// can outweigh every honest station.
+pub const MAX_STATION_BALLOTS: u64 = 100_000;
 
 /// A paper tally sheet (计票单) of one polling station for one elector group, as the field
 /// officer counted it at the meeting. A station where several groups vote keeps their ballots
@@ -71,26 +79,40 @@ pub enum TallyOutcome {
 }
 
 impl TallyOutcome {
-    /// For a void station: `tally_returned_exceeds_issued` and a message saying what follows.
+    /// For a void station: `tally_returned_exceeds_issued` and a message in English saying
+    /// what follows; [`TallyOutcome::void_problem`] gives it to render in the reader's language.
     #[must_use]
     pub fn void_reason(&self) -> Option<ErrorDetail> {
+        self.void_problem().map(|p| p.to_detail(Lang::En))
+    }
+
+    /// For a void station: `tally_returned_exceeds_issued` and a message saying what follows.
+    #[must_use]
+    pub fn void_problem(&self) -> Option<Problem> {
         match *self {
             TallyOutcome::Counted(_) => None,
             TallyOutcome::Void { issued, returned } => Some(problem(
                 ErrorCode::TallyReturnedExceedsIssued,
                 "returned",
-                format!(
-                    "{returned} ballots were returned but only {issued} issued: the vote at this \
-                     station is void (作废) and must be held again"
-                ),
+                msg!("round-tally-void", issued = issued, returned = returned),
             )),
         }
     }
 }
 
+/// Checks a tally sheet against its round and its own arithmetic, with English messages;
+/// [`check_tally`] gives the problems to render in the reader's language.
+pub fn check_tally_sheet(
+    round: &Round,
+    sheet: &TallySheet,
+) -> Result<TallyOutcome, Vec<ErrorDetail>> {
+    check_tally(round, sheet).map_err(in_english)
+}
+
 /// Checks a tally sheet against its round and its own arithmetic.
 ///
-/// Refused, every problem with its field: an unknown group (`unknown_elector_group`) or subject
+/// Refused, every problem with its field and a message naming the official by name: a count
+/// above [`MAX_STATION_BALLOTS`] (`invalid_value`), an unknown group (`unknown_elector_group`) or subject
 /// (`unknown_subject`), a subject twice (`duplicate_subject`) or missing
 /// (`tally_subject_missing`), a grade from the other scale (`grade_not_on_scale`), a dimension
 /// the round does not grade (`dimension_not_in_round`) or one missing
@@ -100,36 +122,33 @@ impl TallyOutcome {
 /// (`tally_exceeds_validity_rule`).
 ///
 /// A sheet that is consistent but has returned > issued is [`TallyOutcome::Void`].
-pub fn check_tally_sheet(
-    round: &Round,
-    sheet: &TallySheet,
-) -> Result<TallyOutcome, Vec<ErrorDetail>> {
+pub fn check_tally(round: &Round, sheet: &TallySheet) -> Result<TallyOutcome, Vec<Problem>> {
     let mut errors = Vec::new();
-    let chars = sheet.station.trim().chars().count();
-    if chars == 0 || chars > MAX_TEXT_CHARS {
-        errors.push(problem(
-            ErrorCode::InvalidValue,
-            "station",
-            format!("must be 1 to {MAX_TEXT_CHARS} characters"),
-        ));
-    }
+    check_text(&sheet.station, "station", &mut errors);
     if round.group(&sheet.elector_group).is_none() {
         errors.push(problem(
             ErrorCode::UnknownElectorGroup,
             "elector_group",
-            format!(
-                "elector group `{}` is not in this round",
-                sheet.elector_group
-            ),
+            msg!("round-group-not-in-round", group = &sheet.elector_group),
         ));
+    }
+    for (value, field, count) in [
+        (sheet.issued, "issued", "round-count-issued"),
+        (sheet.returned, "returned", "round-count-returned"),
+        (sheet.valid, "valid", "round-count-valid"),
+        (sheet.invalid, "invalid", "round-count-invalid"),
+    ] {
+        check_bound(value, field, || Message::new(count), &mut errors);
     }
     if u128::from(sheet.valid) + u128::from(sheet.invalid) != u128::from(sheet.returned) {
         errors.push(problem(
             ErrorCode::TallyValidInvalidMismatch,
             "valid",
-            format!(
-                "valid ({}) + invalid ({}) must equal returned ({})",
-                sheet.valid, sheet.invalid, sheet.returned
+            msg!(
+                "round-tally-valid-invalid",
+                valid = sheet.valid.to_string(),
+                invalid = sheet.invalid.to_string(),
+                returned = sheet.returned.to_string()
             ),
         ));
     }
@@ -137,11 +156,12 @@ pub fn check_tally_sheet(
     let mut seen = BTreeSet::new();
     for (i, entry) in sheet.subjects.iter().enumerate() {
         let field = format!("subjects[{i}]");
+        let subject = round.subject_label(entry.subject);
         if !round.has_subject(entry.subject) {
             errors.push(problem(
                 ErrorCode::UnknownSubject,
                 format!("{field}.subject"),
-                format!("{} is not graded in this round", entry.subject),
+                msg!("round-subject-not-in-round", subject = subject),
             ));
             continue;
         }
@@ -149,15 +169,17 @@ pub fn check_tally_sheet(
             errors.push(problem(
                 ErrorCode::DuplicateSubject,
                 format!("{field}.subject"),
-                format!("{} has two entries", entry.subject),
+                msg!("round-tally-two-entries", subject = subject.clone()),
             ));
         }
-        let scale = entry.subject.kind().scale();
-        check_tally(
+        let counts = Counts {
+            scale: entry.subject.kind().scale(),
+            valid: sheet.valid,
+        };
+        counts.check(
             &entry.counts,
             entry.abstentions,
-            scale,
-            sheet.valid,
+            &subject,
             &field,
             &mut errors,
         );
@@ -165,11 +187,15 @@ pub fn check_tally_sheet(
         for (dimension, tally) in &entry.dimensions {
             let dim_field = format!("{field}.dimensions.{}", dimension.as_str());
             if expected.contains(dimension) {
-                check_tally(
+                let aspect = msg!(
+                    "round-subject-dimension",
+                    subject = subject.clone(),
+                    dimension = dimension.name()
+                );
+                counts.check(
                     &tally.counts,
                     tally.abstentions,
-                    scale,
-                    sheet.valid,
+                    &aspect.into(),
                     &dim_field,
                     &mut errors,
                 );
@@ -177,10 +203,10 @@ pub fn check_tally_sheet(
                 errors.push(problem(
                     ErrorCode::DimensionNotInRound,
                     dim_field,
-                    format!(
-                        "{} is not graded on `{}` in this round",
-                        entry.subject,
-                        dimension.as_str()
+                    msg!(
+                        "round-tally-dimension-not-in-round",
+                        subject = subject.clone(),
+                        dimension = dimension.name()
                     ),
                 ));
             }
@@ -192,7 +218,11 @@ pub fn check_tally_sheet(
             errors.push(problem(
                 ErrorCode::TallyDimensionMissing,
                 format!("{field}.dimensions"),
-                format!("the counts for `{}` are missing", dimension.as_str()),
+                msg!(
+                    "round-tally-dimension-missing",
+                    subject = subject.clone(),
+                    dimension = dimension.name()
+                ),
             ));
         }
     }
@@ -200,7 +230,10 @@ pub fn check_tally_sheet(
         errors.push(problem(
             ErrorCode::TallySubjectMissing,
             "subjects",
-            format!("the counts for {subject} are missing"),
+            msg!(
+                "round-tally-subject-missing",
+                subject = round.subject_label(subject)
+            ),
         ));
     }
     for rule in &round.definition().validity_rules {
@@ -215,10 +248,13 @@ pub fn check_tally_sheet(
             errors.push(problem(
                 ErrorCode::TallyExceedsValidityRule,
                 "subjects",
-                format!(
-                    "{} valid ballots hold at most {allowed} marks {grade} ({rule}), the sheet \
-                     records {marked}",
-                    sheet.valid
+                msg!(
+                    "round-tally-exceeds-rule",
+                    valid = sheet.valid.to_string(),
+                    allowed = allowed.to_string(),
+                    grade = grade.name(),
+                    max = *max,
+                    marked = marked.to_string()
                 ),
             ));
         }
@@ -269,32 +305,86 @@ pub fn check_tally_sheet(
     }))
 }
 
-fn check_tally(
-    counts: &BTreeMap<Grade, u64>,
-    abstentions: u64,
-    scale: Scale,
-    valid: u64,
-    field: &str,
-    errors: &mut Vec<ErrorDetail>,
+/// Refuses `value` at `field` when above [`MAX_STATION_BALLOTS`], naming it as `count` says.
+fn check_bound(
+    value: u64,
+    field: impl Into<String>,
+    count: impl FnOnce() -> Message,
+    errors: &mut Vec<Problem>,
 ) {
-    let mut sum = u128::from(abstentions);
-    for (&grade, &n) in counts {
-        if grade.scale() == scale {
-            sum += u128::from(n);
-        } else {
-            errors.push(problem(
-                ErrorCode::GradeNotOnScale,
+    if value > MAX_STATION_BALLOTS {
+        errors.push(problem(
+            ErrorCode::InvalidValue,
+            field,
+            msg!(
+                "round-tally-too-many",
+                count = count(),
+                max = MAX_STATION_BALLOTS
+            ),
+        ));
+    }
+}
+
+/// What the counts of one subject, overall or on one dimension, are checked against.
+struct Counts {
+    /// The subject's scale.
+    scale: Scale,
+    /// The sheet's valid ballots, which the grades and abstentions add up to.
+    valid: u64,
+}
+
+impl Counts {
+    /// Checks the grades of one subject (named `subject` in messages) at `field`.
+    fn check(
+        &self,
+        counts: &BTreeMap<Grade, u64>,
+        abstentions: u64,
+        subject: &Arg,
+        field: &str,
+        errors: &mut Vec<Problem>,
+    ) {
+        check_bound(
+            abstentions,
+            format!("{field}.abstentions"),
+            || msg!("round-count-abstentions", subject = subject.clone()),
+            errors,
+        );
+        let mut sum = u128::from(abstentions);
+        for (&grade, &n) in counts {
+            check_bound(
+                n,
                 format!("{field}.counts.{}", grade.as_str()),
-                format!("{grade} is not on the {} scale", scale.as_str()),
+                || {
+                    msg!(
+                        "round-count-grade",
+                        subject = subject.clone(),
+                        grade = grade.name()
+                    )
+                },
+                errors,
+            );
+            if grade.scale() == self.scale {
+                sum += u128::from(n);
+            } else {
+                errors.push(problem(
+                    ErrorCode::GradeNotOnScale,
+                    format!("{field}.counts.{}", grade.as_str()),
+                    self.scale.refuses(grade),
+                ));
+            }
+        }
+        if sum != u128::from(self.valid) {
+            errors.push(problem(
+                ErrorCode::TallySubjectSumMismatch,
+                field,
+                msg!(
+                    "round-tally-sum",
+                    subject = subject.clone(),
+                    sum = sum.to_string(),
+                    valid = self.valid.to_string()
+                ),
             ));
         }
-    }
-    if sum != u128::from(valid) {
-        errors.push(problem(
-            ErrorCode::TallySubjectSumMismatch,
-            field,
-            format!("grades + abstentions = {sum}, but there are {valid} valid ballots"),
-        ));
     }
 }
 
@@ -402,6 +492,56 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_sum_names_the_official_in_both_languages_and_keeps_the_field() {
+        let mut definition = round().definition().clone();
+        definition.officials[1].name = "周建军".into();
+        let round = Round::check(definition).unwrap();
+        let mut s = sheet();
+        s["subjects"][1]["counts"]["competent"] = json!(31);
+        s["subjects"][2]["dimensions"]["integrity"]["abstentions"] = json!(2);
+        let sheet: TallySheet = serde_json::from_value(s).unwrap();
+        let problems = check_tally(&round, &sheet).unwrap_err();
+        let rendered = crate::rounds::rendered(&problems);
+        assert_eq!(
+            rendered,
+            [
+                (
+                    "subjects[1]",
+                    "周建军:各等次票数加弃权票共37张,而有效票是36张,两者应相等。".to_owned(),
+                    "周建军: grades + abstentions = 37, but there are 36 valid ballots".to_owned()
+                ),
+                (
+                    "subjects[2].dimensions.integrity",
+                    "丙(德):各等次票数加弃权票共38张,而有效票是36张,两者应相等。".to_owned(),
+                    "丙 (integrity): grades + abstentions = 38, but there are 36 valid ballots"
+                        .to_owned()
+                ),
+            ]
+        );
+        let english = check_tally_sheet(&round, &sheet).unwrap_err();
+        assert_eq!(english[0].message, rendered[0].2);
+        assert_eq!(english[0].field.as_deref(), Some("subjects[1]"));
+    }
+
+    #[test]
+    fn an_official_with_an_english_name_is_named_in_english_for_english_readers() {
+        let round = round();
+        let message = msg!(
+            "round-tally-subject-missing",
+            subject = Arg::localized("周建军", Some("Zhou Jianjun".into()))
+        );
+        assert_eq!(message.render(Lang::ZhCn), "缺少周建军的票数。");
+        assert_eq!(
+            message.render(Lang::En),
+            "the counts for Zhou Jianjun are missing"
+        );
+        assert_eq!(
+            round.subject_label(SubjectRef::Official(2)),
+            Arg::localized("乙", None)
+        );
+    }
+
+    #[test]
     fn subjects_must_be_the_rounds_each_once() {
         let mut s = sheet();
         let subjects = s["subjects"].as_array_mut().unwrap();
@@ -480,6 +620,16 @@ mod tests {
     }
 
     #[test]
+    fn a_station_name_with_a_nul_character_is_refused() {
+        let mut s = sheet();
+        s["station"] = json!("第一\u{0}会场");
+        assert_eq!(
+            codes(&check(s).unwrap_err()),
+            [(ErrorCode::UnstorableText, "station")]
+        );
+    }
+
+    #[test]
     fn huge_counts_do_not_overflow_the_sums() {
         let mut s = sheet();
         s["subjects"][0]["counts"]["excellent"] = json!(u64::MAX);
@@ -488,5 +638,47 @@ mod tests {
             .unwrap_err()
             .iter()
             .any(|e| e.code == ErrorCode::TallySubjectSumMismatch));
+    }
+
+    #[test]
+    fn no_count_on_a_sheet_may_pass_what_one_station_can_hold() {
+        let mut s = sheet();
+        s["issued"] = json!(4_294_967_295_u64);
+        s["returned"] = json!(4_294_967_295_u64);
+        s["invalid"] = json!(4_294_967_295_u64 - 36);
+        s["subjects"][1]["abstentions"] = json!(MAX_STATION_BALLOTS + 1);
+        s["subjects"][1]["counts"]["competent"] = json!(0);
+        s["subjects"][2]["dimensions"]["integrity"]["counts"]["excellent"] =
+            json!(MAX_STATION_BALLOTS + 1);
+        let sheet: TallySheet = serde_json::from_value(s).unwrap();
+        let problems = check_tally(&round(), &sheet).unwrap_err();
+        let too_many: Vec<(&str, String)> = problems
+            .iter()
+            .filter(|p| p.code == ErrorCode::InvalidValue)
+            .map(|p| (p.field.as_str(), p.message.render(Lang::ZhCn)))
+            .collect();
+        assert_eq!(
+            too_many,
+            [
+                ("issued", "发出票数不能超过100000张。".to_owned()),
+                ("returned", "收回票数不能超过100000张。".to_owned()),
+                ("invalid", "废票数不能超过100000张。".to_owned()),
+                (
+                    "subjects[1].abstentions",
+                    "乙的弃权票数不能超过100000张。".to_owned()
+                ),
+                (
+                    "subjects[2].dimensions.integrity.counts.excellent",
+                    "丙(德)的“优秀”票数不能超过100000张。".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(
+            problems[0].message.render(Lang::En),
+            "ballots issued cannot be more than 100000: no polling station counts that many"
+        );
+        let mut at_most = self::sheet();
+        at_most["issued"] = json!(MAX_STATION_BALLOTS);
+        assert!(check(at_most).is_ok(), "the bound itself is accepted");
     }
 }

@@ -1,3 +1,4 @@
+use canvass_protocol::ErrorCode;
 use canvass_tests::TestApp;
 use serde_json::Value;
 
@@ -97,4 +98,68 @@ fn healthz_reports_the_database() {
     };
     assert_eq!(body["backend"], expected);
     let _: Value = body;
+}
+
+/// Every `$ref` in `value`, with the JSON path where it stands.
+fn refs<'v>(value: &'v Value, at: &str, out: &mut Vec<(String, &'v str)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("$ref", Value::String(target)) => out.push((at.to_owned(), target)),
+                    _ => refs(inner, &format!("{at}/{key}"), out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                refs(inner, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_schema_the_document_refers_to_is_in_it() {
+    let app = TestApp::spawn();
+    let (status, doc) = app.call("GET", "/api/openapi.json", None, None);
+    assert_eq!(status, 200);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let mut found = Vec::new();
+    refs(&doc, "", &mut found);
+    assert!(found.len() > 50, "the document refers to its schemas");
+    let dangling: Vec<String> = found
+        .iter()
+        .filter(|(_, target)| {
+            target
+                .strip_prefix("#/components/schemas/")
+                .is_none_or(|name| !schemas.contains_key(name))
+        })
+        .map(|(at, target)| format!("{at} -> {target}"))
+        .collect();
+    assert!(
+        dangling.is_empty(),
+        "dangling references:\n{}",
+        dangling.join("\n")
+    );
+}
+
+#[test]
+fn the_error_code_schema_lists_the_codes_a_server_sends() {
+    let app = TestApp::spawn();
+    let (_, doc) = app.call("GET", "/api/openapi.json", None, None);
+    let listed: Vec<&str> = doc["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .expect("ErrorCode is an enum of strings")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let wire: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, wire);
+    // and an answer's code is one of them
+    let (status, body) = app.call("GET", "/api/v1/units/1", None, None);
+    assert_eq!(status, 401);
+    let sent = body["error"]["code"].as_str().unwrap();
+    assert!(listed.contains(&sent), "{sent} is not in the document");
 }

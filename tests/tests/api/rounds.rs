@@ -1093,3 +1093,49 @@ fn closing_a_round_rewrites_its_codes_and_ballots_so_storage_links_neither() {
         assert_eq!(distinct, "1");
     }
 }
+
+#[test]
+fn a_period_holding_nul_and_a_station_of_four_billion_ballots_are_refused_and_nothing_stored() {
+    let app = TestApp::spawn_with(|c| c.submissions_per_minute = 0);
+    let s = setup(&app);
+    let (status, body) = app.call(
+        "POST",
+        "/api/v1/rounds",
+        Some(&s.organiser),
+        Some(&json!({"definition": definition(&s, "2026\u{0}年度"), "unit_id": s.township})),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "unstorable_text", "{body}");
+    assert_eq!(body["error"]["field"], "definition.period", "{body}");
+
+    let round = create_round(&app, &s, "2026年度");
+    let id = round["id"].as_i64().unwrap();
+    act(&app, &s, id, "open");
+    let huge = u64::from(u32::MAX);
+    let (status, body) = app.call(
+        "POST",
+        &format!("/api/v1/rounds/{id}/tally-sheets"),
+        Some(&s.organiser),
+        Some(&sheet(&s, "第一会场", huge, huge, huge, 0, [0, 0, 0, 0])),
+    );
+    assert_eq!(status, 422, "{body}");
+    let refused: Vec<(&str, &str)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["code"].as_str().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    for field in ["issued", "returned", "valid", "subjects[0].abstentions"] {
+        assert!(
+            refused.contains(&("invalid_value", field)),
+            "{field}: {refused:?}"
+        );
+    }
+    let (_, report) = app.call(
+        "GET",
+        &format!("/api/v1/rounds/{id}/results"),
+        Some(&s.organiser),
+        None,
+    );
+    assert_eq!(report["turnout"]["stations"], json!([]), "{report}");
+}

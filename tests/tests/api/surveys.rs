@@ -386,6 +386,34 @@ fn bad_answers_each_get_a_code_and_field_and_nothing_is_stored() {
 }
 
 #[test]
+fn an_answer_given_twice_in_one_body_is_refused_at_its_field_and_nothing_is_stored() {
+    let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
+    let (c, _, _, link) = open_survey(&app);
+    let target = c.departments[0];
+    // JSON with a repeated key cannot be built as a Value, so the body is written out
+    let body = format!(
+        r#"{{"version": 1, "target_unit_id": {target}, "answers": {{"visit_purpose": "enquiry",
+            "overall": "satisfied", "attitude": "satisfied", "efficiency": "basically_satisfied",
+            "score": 8, "overall": "dissatisfied"}}}}"#
+    );
+    let (status, _, answer) = app.send(
+        "POST",
+        &format!("/api/v1/public/surveys/{link}/responses"),
+        None,
+        &[],
+        Some(body.into_bytes()),
+    );
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["error"]["code"], "duplicate_key", "{answer}");
+    assert_eq!(answer["error"]["field"], "answers.overall", "{answer}");
+    let stored = inspect::strings(
+        app.db.url(),
+        "SELECT CAST(COUNT(*) AS TEXT) AS v FROM survey_responses",
+    );
+    assert_eq!(stored, vec![Some("0".to_string())]);
+}
+
+#[test]
 fn an_invalid_definition_is_refused_with_every_problem_and_nothing_stored() {
     let app = TestApp::spawn();
     let c = county(&app);

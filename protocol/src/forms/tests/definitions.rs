@@ -220,6 +220,20 @@ fn labels_are_present_and_within_limits() {
         problem(label(json!({"zh-CN": "题", "en": ""}))),
         ("questions[0].label.en".to_owned(), ErrorCode::InvalidValue)
     );
+    assert_eq!(
+        problem(label(json!({"zh-CN": "题", "en": "a\u{0}b"}))),
+        (
+            "questions[0].label.en".to_owned(),
+            ErrorCode::UnstorableText
+        )
+    );
+    assert_eq!(
+        problem(label(zh("\u{0}"))),
+        (
+            "questions[0].label.zh-CN".to_owned(),
+            ErrorCode::UnstorableText
+        )
+    );
     form(label(zh(&"题".repeat(MAX_LABEL_CHARS))));
     assert_eq!(
         problem(label(zh(&"题".repeat(MAX_LABEL_CHARS + 1)))),
@@ -529,6 +543,54 @@ fn skip_logic_must_point_to_an_earlier_question_and_a_possible_value() {
 }
 
 #[test]
+fn skip_logic_problems_name_the_question_by_its_label_in_both_languages() {
+    let rendered = |show_if: Value| {
+        let form: FormDefinition = serde_json::from_value(gated(show_if)).unwrap();
+        let mut problems = form.check().expect_err("refused");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let problem = problems.remove(0);
+        (
+            problem.message.render(Lang::ZhCn),
+            problem.message.render(Lang::En),
+        )
+    };
+    let (zh, en) = rendered(json!({"question": "later", "equals": "a"}));
+    assert_eq!(zh, "跳题条件引用的题目“后题”不在本题之前。");
+    assert_eq!(
+        en,
+        "show_if refers to \"后题\", which is not an earlier question"
+    );
+    let (zh, en) = rendered(json!({"question": "score", "equals": 11}));
+    assert_eq!(zh, "题目“打分”不可能取值 11:超出了该题的取值范围。");
+    assert_eq!(
+        en,
+        "question \"打分\" cannot take the value 11: it is outside the question's range"
+    );
+    let (zh, _) = rendered(json!({"question": "note", "equals": "a"}));
+    assert_eq!(zh, "跳题条件不能取决于文字题“备注”。");
+}
+
+#[test]
+fn validate_gives_the_problems_of_check_in_english() {
+    let form: FormDefinition = serde_json::from_value(json!({"title": zh(" "), "questions": [
+        pick("q"), pick("q")]}))
+    .unwrap();
+    let problems = form.check().unwrap_err();
+    let errors = form.validate().unwrap_err();
+    assert_eq!(problems.len(), errors.len());
+    for (problem, error) in problems.iter().zip(&errors) {
+        assert_eq!((&problem.field, problem.code), (&error.field, error.code));
+        assert_eq!(problem.message.render(Lang::En), error.message);
+    }
+    assert_eq!(errors[0].message, "the text must not be empty");
+    assert_eq!(problems[0].message.render(Lang::ZhCn), "文字不能为空。");
+    assert_eq!(
+        problems[1].message.render(Lang::ZhCn),
+        "题目“题”的编号“q”与前面的题目重复。"
+    );
+}
+
+#[test]
 fn every_problem_of_a_definition_is_reported() {
     let all = problems(json!({"title": zh(""), "questions": [
         pick("q"), pick("q"),
@@ -581,4 +643,41 @@ fn the_openapi_schemas_render() {
     }
     let slug = serde_json::to_value(OptionId::schema()).unwrap();
     assert_eq!(slug["pattern"], SLUG_PATTERN);
+}
+
+#[test]
+fn every_schema_a_form_definition_refers_to_is_collected_with_it() {
+    use utoipa::{PartialSchema, ToSchema};
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, inner) in map {
+                    match (key.as_str(), inner) {
+                        ("$ref", Value::String(target)) => out.push(target.clone()),
+                        _ => refs(inner, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|inner| refs(inner, out)),
+            _ => {}
+        }
+    }
+    let mut schemas = vec![(
+        FormDefinition::name().into_owned(),
+        FormDefinition::schema(),
+    )];
+    FormDefinition::schemas(&mut schemas);
+    let names: Vec<&str> = schemas.iter().map(|(name, _)| name.as_str()).collect();
+    assert!(names.contains(&"ConditionValue"), "{names:?}");
+    let mut found = Vec::new();
+    for (_, schema) in &schemas {
+        refs(&serde_json::to_value(schema).unwrap(), &mut found);
+    }
+    for target in found {
+        let name = target.strip_prefix("#/components/schemas/").unwrap_or("");
+        assert!(
+            names.contains(&name),
+            "{target} is not collected: {names:?}"
+        );
+    }
 }

@@ -138,6 +138,7 @@ fn forms_md_documents_every_forms_error_code_and_the_builtin_scale() {
         ErrorCode::RequiredAnswerMissing,
         ErrorCode::HiddenQuestionAnswered,
         ErrorCode::InvalidAnswer,
+        ErrorCode::UnstorableText,
     ] {
         assert!(
             FORMS_MD.contains(&format!("`{}`", code.as_str())),

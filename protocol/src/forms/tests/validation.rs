@@ -376,7 +376,8 @@ fn text_is_trimmed_and_stripped_of_control_characters() {
     );
     assert_eq!(normalise_text("\u{200b}"), "\u{200b}");
     let form = fixture();
-    let set = answers(json!({"overall": "satisfied", "comment": "\u{0}\u{1b}  \r\n"}));
+    // NUL is refused rather than dropped (a_nul_character_in_any_answer_is_refused_not_dropped)
+    let set = answers(json!({"overall": "satisfied", "comment": "\u{1}\u{1b}  \r\n"}));
     assert_eq!(valid(&form, &set).get("comment"), None);
 }
 
@@ -661,6 +662,7 @@ fn messages_exist_in_both_languages() {
         AnswerProblem::HiddenQuestionAnswered {
             depends_on: QuestionId::parse("q").unwrap(),
         },
+        AnswerProblem::UnstorableText,
     ];
     let mut seen_codes = std::collections::HashSet::new();
     for problem in problems {
@@ -674,7 +676,7 @@ fn messages_exist_in_both_languages() {
         assert!(en.is_ascii(), "{en}");
         assert_ne!(zh, en);
     }
-    assert_eq!(seen_codes.len(), 7);
+    assert_eq!(seen_codes.len(), 8);
     let message = AnswerProblem::OutOfRange {
         min: Some(1.0),
         max: Some(20.0),
@@ -814,4 +816,34 @@ fn form_posts_become_answer_sets() {
     let nan = AnswerSet::from_form_fields(&form, [("overall", "satisfied"), ("amount", "NaN")]);
     assert_eq!(nan.get("amount"), Some(&AnswerValue::Text("NaN".into())));
     assert_eq!(one_error(&form, &nan).code(), ErrorCode::InvalidAnswer);
+}
+
+#[test]
+fn a_nul_character_in_any_answer_is_refused_not_dropped() {
+    let form = fixture();
+    for (question, value) in [
+        ("comment", json!("好\u{0}")),
+        ("name", json!("\u{0}")),
+        ("channel", json!("window\u{0}")),
+        ("reasons", json!(["long_wait", "\u{0}"])),
+    ] {
+        let mut set = answers(json!({"overall": "satisfied"}));
+        set.insert(question, AnswerValue::from(value.clone()));
+        let error = one_error(&form, &set);
+        assert_eq!(
+            (error.field(), error.code()),
+            (question, ErrorCode::UnstorableText),
+            "{value}"
+        );
+        assert_eq!(
+            error.message(Lang::ZhCn),
+            "回答里有无法保存的字符(空字符),请删去后再提交。"
+        );
+    }
+    // other control characters are still dropped from text, as before
+    let set = answers(json!({"overall": "satisfied", "comment": "好\u{7}"}));
+    assert_eq!(
+        valid(&form, &set).get("comment"),
+        Some(&Answer::Text("好".into()))
+    );
 }
