@@ -10,6 +10,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod rounds;
+pub mod sheets;
 pub mod stats;
 pub mod surveys;
 pub mod sync;

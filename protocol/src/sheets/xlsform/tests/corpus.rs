@@ -1,0 +1,3 @@
+//! The corpus: one workbook per case, each with the exact problems it must give.
+
+use super::*;
