@@ -22,8 +22,8 @@ pub use table::{read_csv, read_table, read_workbook, Cell, Row, Sheet, Workbook}
 pub fn parse_yes_no(cell: &Cell) -> Option<bool> {
     match cell {
         Cell::Bool(b) => Some(*b),
-        Cell::Number(n) if *n == 1.0 => Some(true),
-        Cell::Number(n) if *n == 0.0 => Some(false),
+        Cell::Number(n) if n.total_cmp(&1.0).is_eq() => Some(true),
+        Cell::Number(n) if n.abs() < f64::MIN_POSITIVE => Some(false),
         Cell::Text(text) => match text.trim().to_lowercase().as_str() {
             "yes" | "y" | "true" | "true()" | "1" | "是" | "√" | "✓" | "✔" | "对" => {
                 Some(true)

@@ -28,8 +28,6 @@ pub(super) enum Col {
     Satisfied,
     FormTitle(Lang),
     DefaultLanguage,
-    /// Read and ignored: canvass keeps its own survey ids and versions.
-    Metadata,
 }
 
 /// The four sheets of an XLSForm as canvass reads it.
@@ -56,6 +54,9 @@ impl SheetKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Meaning {
     Read(Col),
+    /// Known and not used, nothing to say: `form_id` and `version` (canvass keeps its own
+    /// survey ids and versions).
+    Silent,
     /// Read but not used: a warning when the column has values.
     Ignored,
     /// An XLSForm feature canvass does not have: an error when the column has values.
@@ -137,7 +138,7 @@ fn meaning(kind: SheetKind, header: &str, default_lang: Lang) -> Meaning {
         (SheetKind::Choices, "satisfied") => plain(Col::Satisfied),
         (SheetKind::Settings, "form_title") => localized(Col::FormTitle),
         (SheetKind::Settings, "default_language") => plain(Col::DefaultLanguage),
-        (SheetKind::Settings, "form_id" | "version") => plain(Col::Metadata),
+        (SheetKind::Settings, "form_id" | "version") => Meaning::Silent,
         (
             SheetKind::Settings,
             "instance_name"
@@ -205,6 +206,7 @@ impl Columns {
                         columns.found.insert(col, (column, title.clone()));
                     }
                 }
+                Meaning::Silent => {}
                 _ if !used => {}
                 Meaning::Ignored => problems.push(at(SheetProblem::warning(msg!(
                     "sheet-column-ignored",

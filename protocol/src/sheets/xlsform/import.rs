@@ -245,6 +245,8 @@ struct Importer {
     settings: Columns,
     scales_sheet: Columns,
     source: Source,
+    /// The list names that type cells refer to, readable or not.
+    referenced: Vec<String>,
 }
 
 impl Importer {
@@ -305,7 +307,7 @@ impl Importer {
         if let Err(errors) = form.validate() {
             let located: Vec<SheetProblem> = errors
                 .iter()
-                .map(|e| super::locate::locate(e, &form, &self.source, self))
+                .filter_map(|e| super::locate::locate(e, &form, &self.source, self))
                 .collect();
             self.problems.extend(located);
         }
@@ -358,6 +360,7 @@ impl Importer {
             default_lang,
             &mut self.problems,
         );
+        self.require_columns(Which::Settings, settings, &[], Col::FormTitle);
         let header_row = settings.header().map_or(1, |h| h.number);
         for extra in settings.data_rows().iter().skip(1) {
             self.problems.push(
@@ -388,6 +391,7 @@ impl Importer {
         let en = columns.text(row, col(Lang::En));
         match (zh, en) {
             (Some(zh), en) => Some(Localized { zh_cn: zh, en }),
+            (None, Some(_)) if required && !columns.has(col(Lang::ZhCn)) => None,
             (None, Some(_)) => {
                 self.error(
                     which,
@@ -399,7 +403,8 @@ impl Importer {
                 None
             }
             (None, None) => {
-                if required {
+                // A missing Chinese column is reported once, for the header.
+                if required && columns.has(col(Lang::ZhCn)) {
                     self.error(
                         which,
                         row.number,
@@ -630,10 +635,11 @@ impl Importer {
                 continue;
             };
             let type_cell = parse_type(&type_text);
+            self.note_name_and_list(row, &type_cell, &type_text, &mut names);
             let relevant_given = self.survey.text(row, Col::Relevant).is_some();
             match type_cell {
                 TypeCell::Question(kind) => {
-                    let draft = self.question(row, kind, &mut names);
+                    let draft = self.question(row, kind);
                     drafts.push(draft);
                 }
                 TypeCell::Note if drafts.is_empty() && !seen_intro => {
@@ -697,8 +703,10 @@ impl Importer {
                 }
                 TypeCell::EndGroup | TypeCell::EndRepeat => {
                     let repeat = type_cell == TypeCell::EndRepeat;
-                    match groups.pop() {
-                        Some((_, open)) if open == repeat => {}
+                    match groups.last() {
+                        Some((_, open)) if *open == repeat => {
+                            groups.pop();
+                        }
                         _ => self.error(
                             Which::Survey,
                             row.number,
@@ -749,7 +757,41 @@ impl Importer {
         (description, drafts)
     }
 
-    fn question(&mut self, row: &Row, kind: DraftKind, names: &mut HashMap<String, u32>) -> Draft {
+    /// Checks that the row's name is unique among all rows, and notes the list its type names.
+    fn note_name_and_list(
+        &mut self,
+        row: &Row,
+        type_cell: &TypeCell,
+        type_text: &str,
+        names: &mut HashMap<String, u32>,
+    ) {
+        let words: Vec<&str> = type_text.split_whitespace().collect();
+        if words.len() >= 2
+            && (words[0].starts_with("select_") || words[0].eq_ignore_ascii_case("rating"))
+        {
+            self.referenced.push(words[1].to_owned());
+        }
+        if matches!(type_cell, TypeCell::EndGroup | TypeCell::EndRepeat) {
+            return;
+        }
+        let Some(name) = self.survey.text(row, Col::Name) else {
+            return;
+        };
+        if let Some(first) = names.get(&name) {
+            let first = *first;
+            self.error(
+                Which::Survey,
+                row.number,
+                Col::Name,
+                ProblemCode::DuplicateName,
+                msg!("sheet-duplicate-question", name = name, row = first),
+            );
+        } else {
+            names.insert(name, row.number);
+        }
+    }
+
+    fn question(&mut self, row: &Row, kind: DraftKind) -> Draft {
         let number = row.number;
         let name = match self.survey.text(row, Col::Name) {
             None => {
@@ -762,36 +804,19 @@ impl Importer {
                 );
                 None
             }
-            Some(name) => {
-                if let Some(first) = names.get(&name) {
+            Some(name) => match QuestionId::parse(&name) {
+                Ok(id) => Some(id),
+                Err(_) => {
                     self.error(
                         Which::Survey,
                         number,
                         Col::Name,
-                        ProblemCode::DuplicateName,
-                        msg!(
-                            "sheet-duplicate-question",
-                            name = name.clone(),
-                            row = *first
-                        ),
+                        ProblemCode::InvalidName,
+                        msg!("sheet-invalid-name", name = name),
                     );
-                } else {
-                    names.insert(name.clone(), number);
+                    None
                 }
-                match QuestionId::parse(&name) {
-                    Ok(id) => Some(id),
-                    Err(_) => {
-                        self.error(
-                            Which::Survey,
-                            number,
-                            Col::Name,
-                            ProblemCode::InvalidName,
-                            msg!("sheet-invalid-name", name = name),
-                        );
-                        None
-                    }
-                }
-            }
+            },
         };
         let label = self.localized(Which::Survey, row, Col::Label, true);
         let help = self.localized(Which::Survey, row, Col::Hint, false);
@@ -940,7 +965,6 @@ impl Importer {
     /// Builds the form from what was read. Questions that could not be read are left out (their
     /// problems are reported) and skip rules pointing at them dropped, so that the rest is still
     /// checked against the form rules.
-    #[allow(clippy::too_many_arguments)]
     fn build(
         &mut self,
         title: Option<Localized>,
@@ -953,16 +977,26 @@ impl Importer {
         let mut questions: Vec<Question> = Vec::new();
         let mut sources: Vec<SourceQuestion> = Vec::new();
         let mut built: HashMap<usize, usize> = HashMap::new();
-        let mut used_by_rating: Vec<String> = Vec::new();
-        let mut used_by_select: Vec<String> = Vec::new();
+        let used_by = |rating: bool| -> Vec<String> {
+            drafts
+                .iter()
+                .filter_map(|d| match &d.kind {
+                    Some(DraftKind::Rating(list)) if rating => Some(list.clone()),
+                    Some(DraftKind::Single(list) | DraftKind::Multiple(list)) if !rating => {
+                        Some(list.clone())
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let (used_by_rating, used_by_select) = (used_by(true), used_by(false));
+        let scales = self.scales(lists, &used_by_rating, &used_by_select, scale_labels);
         let mut missing_choices_reported = false;
-        let mut complete = true;
         for (d, draft) in drafts.iter().enumerate() {
             let mut options_rows = Vec::new();
             let kind = match &draft.kind {
                 None => None,
                 Some(DraftKind::Single(list) | DraftKind::Multiple(list)) => {
-                    used_by_select.push(list.clone());
                     match lists.get(list) {
                         Some(l) => {
                             options_rows = l.choices.iter().map(|c| c.row).collect();
@@ -994,7 +1028,6 @@ impl Importer {
                     })
                 }
                 Some(DraftKind::Rating(list)) => {
-                    used_by_rating.push(list.clone());
                     if !lists.contains_key(list) {
                         self.missing_list(
                             draft.row,
@@ -1004,7 +1037,10 @@ impl Importer {
                         );
                         None
                     } else if let Ok(scale) = ScaleId::parse(list) {
-                        Some(QuestionKind::Rating { scale })
+                        // A list that could not become a scale has its problems reported.
+                        scales
+                            .contains_key(&scale)
+                            .then_some(QuestionKind::Rating { scale })
                     } else {
                         self.error(
                             Which::Survey,
@@ -1038,7 +1074,6 @@ impl Importer {
             let (Some(id), Some(label), Some(kind)) =
                 (draft.name.clone(), draft.label.clone(), kind)
             else {
-                complete = false;
                 continue;
             };
             built.insert(d, questions.len());
@@ -1061,15 +1096,13 @@ impl Importer {
                 continue;
             };
             let show_if = self.show_if(d, draft, relevant, drafts, &questions, &built);
-            match (show_if, built.get(&d)) {
-                (Some(show_if), Some(&q)) => questions[q].show_if = Some(show_if),
-                (None, _) => complete = false,
-                (Some(_), None) => {}
+            if let (Some(show_if), Some(&q)) = (show_if, built.get(&d)) {
+                questions[q].show_if = Some(show_if);
             }
         }
-        let scales = self.scales(lists, &used_by_rating, &used_by_select, scale_labels);
         self.source.questions = sources;
-        self.source.complete = complete;
+        // An empty form is worth reporting only when no row was refused.
+        self.source.complete = !self.problems.iter().any(SheetProblem::is_error);
         let title = title?;
         Some(FormDefinition {
             title,
@@ -1316,7 +1349,7 @@ impl Importer {
                 continue;
             }
             if !rating && !list.scored() {
-                if !select {
+                if !self.referenced.contains(name) {
                     self.warn(
                         Which::Choices,
                         list.first_row,

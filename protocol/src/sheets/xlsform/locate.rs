@@ -89,13 +89,17 @@ fn too_long(max: usize) -> (ProblemCode, Message) {
     )
 }
 
-/// Maps one problem of the form rules back to the workbook.
+/// Maps one problem of the form rules back to the workbook; `None` for a problem already
+/// reported from the sheets (duplicate names, and an empty form when rows could not be read).
 pub(super) fn locate(
     error: &FieldError,
     form: &FormDefinition,
     source: &Source,
     cells: &impl Cells,
-) -> SheetProblem {
+) -> Option<SheetProblem> {
+    if error.code == ErrorCode::DuplicateId {
+        return None;
+    }
     let fallback = || {
         SheetProblem::error(
             ProblemCode::FormRule,
@@ -126,9 +130,8 @@ pub(super) fn locate(
             )
         }),
         [Seg::Key("questions")] => {
-            if !source.complete && form.questions.len() <= MAX_QUESTIONS {
-                return SheetProblem::error(ProblemCode::FormRule, msg!("sheet-no-questions"))
-                    .in_sheet(Some("survey"));
+            if !source.complete && form.questions.is_empty() {
+                return None;
             }
             let message = if form.questions.is_empty() {
                 msg!("sheet-no-questions")
@@ -139,7 +142,9 @@ pub(super) fn locate(
                     max = MAX_QUESTIONS
                 )
             };
-            return SheetProblem::error(ProblemCode::FormRule, message).in_sheet(Some("survey"));
+            return Some(
+                SheetProblem::error(ProblemCode::FormRule, message).in_sheet(Some("survey")),
+            );
         }
         [Seg::Key("questions"), Seg::Index(i), rest @ ..] => source
             .questions
@@ -148,7 +153,9 @@ pub(super) fn locate(
             .and_then(|(src, question)| question_cell(error, src, question, rest)),
         [Seg::Key("scales")] => {
             let message = msg!("sheet-too-many-scales", max = MAX_SCALES);
-            return SheetProblem::error(ProblemCode::FormRule, message).in_sheet(Some("choices"));
+            return Some(
+                SheetProblem::error(ProblemCode::FormRule, message).in_sheet(Some("choices")),
+            );
         }
         [Seg::Key("scales"), Seg::Key(id), rest @ ..] => source
             .scales
@@ -156,12 +163,12 @@ pub(super) fn locate(
             .and_then(|src| scale_cell(form, id, src, rest)),
         _ => None,
     };
-    match placed {
+    Some(match placed {
         Some((which, row, col, code, message)) => {
             cells.problem(which, row, col, SheetProblem::error(code, message))
         }
         None => fallback(),
-    }
+    })
 }
 
 type Placed = (Which, u32, Col, ProblemCode, Message);
