@@ -97,3 +97,20 @@ sheet-no-questions = The form has no question that can be imported.
 sheet-too-many-questions = The form has { $count } questions; at most { $max } are allowed.
 sheet-too-many-scales = A form defines at most { $max } rating scales.
 sheet-form-rule = The form breaks a rule: { $detail }
+
+## Rosters and unit lists
+sheet-column-not-read = The column “{ $header }” is not imported.
+sheet-cell-empty = This cannot be empty.
+sheet-control-characters = Line breaks and other control characters are not allowed.
+sheet-order-not-a-number = The order is a whole number, such as 1, 2, 3.
+sheet-duplicate-person = “{ $name }” is already listed in the same unit in row { $row }.
+sheet-unit-ambiguous = Several units are named “{ $unit }” ({ $paths }): write the unit above it too, such as “东山镇/新村”.
+sheet-unit-unknown = There is no unit named “{ $unit }”.
+sheet-kind-unknown = The kind “{ $kind }” is not recognised. Write county, township, department, village or community.
+sheet-duplicate-code = The code “{ $code }” is already used in row { $row }.
+sheet-duplicate-unit = “{ $unit }” is already listed under the same parent in row { $row }.
+sheet-parent-cycle = The parents of “{ $unit }” lead back to it.
+sheet-kind-not-allowed = A { $kind } cannot stand under a { $parent }. The tree is county → township or department → village or community.
+sheet-kind-needs-parent = A { $kind } needs a parent unit; only a county has none.
+sheet-unit-exists-other-kind = This unit already exists, as a { $kind }.
+sheet-name-has-slash = A unit name cannot contain “/” or “>”: they separate a unit from the units above it, as in “东山镇/新村”.

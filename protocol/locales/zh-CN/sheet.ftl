@@ -94,3 +94,20 @@ sheet-no-questions = 问卷中没有可以导入的题目。
 sheet-too-many-questions = 问卷有 { $count } 道题,最多 { $max } 道。
 sheet-too-many-scales = 一份问卷最多定义 { $max } 个评分量表。
 sheet-form-rule = 不符合问卷规则:{ $detail }
+
+## Rosters and unit lists
+sheet-column-not-read = “{ $header }”列不会被导入。
+sheet-cell-empty = 此处不能为空。
+sheet-control-characters = 不能包含换行或其他控制字符。
+sheet-order-not-a-number = 排序须为整数,例如 1、2、3。
+sheet-duplicate-person = “{ $name }”在同一单位中已出现在第 { $row } 行。
+sheet-unit-unknown = 没有名为“{ $unit }”的单位。
+sheet-unit-ambiguous = 名为“{ $unit }”的单位不止一个({ $paths }),请写出上级,例如“东山镇/新村”。
+sheet-kind-unknown = 无法识别类型“{ $kind }”。请填写县、乡镇、县直部门、村或社区。
+sheet-duplicate-code = 代码“{ $code }”已用于第 { $row } 行。
+sheet-duplicate-unit = “{ $unit }”在同一上级单位下已出现在第 { $row } 行。
+sheet-parent-cycle = “{ $unit }”的上级单位最终又指向它自己。
+sheet-kind-not-allowed = { $kind }不能设在{ $parent }之下。单位层级为:县 → 乡镇或县直部门 → 村或社区。
+sheet-kind-needs-parent = { $kind }必须填写上级单位,只有县可以没有上级。
+sheet-unit-exists-other-kind = 该单位已存在,类型为{ $kind }。
+sheet-name-has-slash = 单位名称中不能有“/”或“>”,它们用于写出上级,例如“东山镇/新村”。

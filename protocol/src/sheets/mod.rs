@@ -4,17 +4,25 @@
 //! of a file at once, each with its sheet, row and column, a stable code and a message in the
 //! reader's language ([`SheetProblem`]).
 
+mod headers;
+pub mod lookup;
 mod problem;
-// pub mod roster;
+pub mod roster;
 pub mod table;
-// pub mod unit_list;
-// pub mod units;
+pub mod unit_list;
 pub mod xlsform;
 
+#[cfg(test)]
+mod testing;
+
+pub use lookup::{UnitIndex, UnitLookup, UnitMatch, UnitRef};
 pub use problem::{
     column_letter, has_errors, ColumnRef, ProblemCode, Severity, SheetProblem, SheetProblemDetail,
 };
+pub use roster::{import_roster, RosterImport, RosterRow};
 pub use table::{read_csv, read_table, read_workbook, Cell, Row, Sheet, Workbook};
+pub use unit_list::{import_unit_list, UnitListImport, UnitListRow, UnitParent};
+pub use xlsform::{export_xlsform, import_xlsform, XlsFormImport};
 
 /// Reads a yes/no cell as clerks fill it: TRUE/FALSE cells, `yes`/`no`, `y`/`n`, `true`/`false`,
 /// `1`/`0`, 是/否, √/×. `None` when the cell is empty or says something else.

@@ -211,7 +211,8 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetProblem> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| unreadable("csv"))?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let start = record.position().map_or(0, csv::Position::byte);
+        let line = line_of(&text, usize::try_from(start).unwrap_or(usize::MAX));
         let cells: Vec<Cell> = record.iter().map(Cell::from_text).collect();
         if cells.iter().all(Cell::is_empty) {
             continue;
@@ -222,6 +223,23 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetProblem> {
         });
     }
     Ok(Sheet { name: None, rows })
+}
+
+/// The 1-based line of the first character at or after byte `at` that does not end a line;
+/// CR LF, LF and a lone CR each end one line.
+fn line_of(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = at.min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    let before = &bytes[..start];
+    let breaks = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks + 1
 }
 
 /// Reads the first sheet of a workbook, or a CSV file: what roster and unit list imports take.
@@ -278,6 +296,19 @@ mod tests {
         let sheet = read_csv("a,b\n\n,\nx,y\n".as_bytes()).unwrap();
         let numbers: Vec<u32> = sheet.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, [1, 4]);
+    }
+
+    #[test]
+    fn row_numbers_are_those_of_the_file_with_any_line_ends() {
+        for text in [
+            "a,b\r\nc,d\r\n\r\ne,f",
+            "a,b\nc,d\n\ne,f",
+            "a,b\rc,d\r\re,f",
+        ] {
+            let sheet = read_csv(text.as_bytes()).unwrap();
+            let numbers: Vec<u32> = sheet.rows.iter().map(|r| r.number).collect();
+            assert_eq!(numbers, [1, 2, 4], "{text:?}");
+        }
     }
 
     #[test]
