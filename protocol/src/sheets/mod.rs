@@ -8,6 +8,7 @@ mod headers;
 pub mod lookup;
 mod problem;
 pub mod roster;
+pub mod samples;
 pub mod table;
 pub mod unit_list;
 pub mod xlsform;

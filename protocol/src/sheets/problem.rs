@@ -325,3 +325,50 @@ pub struct SheetProblemDetail {
 pub fn has_errors(problems: &[SheetProblem]) -> bool {
     problems.iter().any(SheetProblem::is_error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_documented() {
+        let doc = include_str!("../../../docs/imports.md");
+        let mut seen = std::collections::HashSet::new();
+        for &code in ProblemCode::ALL {
+            let wire = code.as_str();
+            assert!(seen.insert(wire), "{wire} twice");
+            assert!(wire.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert_eq!(serde_json::to_value(code).unwrap(), wire);
+            assert!(
+                doc.contains(&format!("| `{wire}` |")),
+                "docs/imports.md lacks {wire}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_problem_renders_where_it_is_in_both_languages() {
+        let problem =
+            SheetProblem::error(ProblemCode::MissingValue, crate::msg!("sheet-cell-empty"));
+        assert_eq!(problem.render(Lang::En), "This cannot be empty.");
+        let in_csv = problem.clone().at_row(7).at_column(2, "单位");
+        assert_eq!(
+            in_csv.render(Lang::ZhCn),
+            "第 7 行 C 列(单位):此处不能为空。"
+        );
+        assert_eq!(
+            in_csv.render(Lang::En),
+            "row 7, column C (单位): This cannot be empty."
+        );
+        let sheet = problem.in_sheet(Some("名册"));
+        assert_eq!(
+            sheet.render(Lang::En),
+            "sheet “名册”: This cannot be empty."
+        );
+        assert_eq!(sheet.to_string(), "工作表“名册”:此处不能为空。");
+        let detail = in_csv.detail(Lang::ZhCn);
+        assert_eq!(detail.column.as_deref(), Some("C"));
+        assert_eq!(detail.header.as_deref(), Some("单位"));
+        assert!(has_errors(&[in_csv]));
+    }
+}
