@@ -29,6 +29,19 @@ fn normalise(header: &str) -> String {
         .collect()
 }
 
+/// Column `header` means the same as the earlier column `other` at 0-based `other_index`.
+pub(crate) fn duplicate_column(header: &str, other_index: u32, other: &str) -> SheetProblem {
+    SheetProblem::error(
+        ProblemCode::DuplicateColumn,
+        msg!(
+            "sheet-duplicate-column",
+            header = header,
+            other = other,
+            other_column = column_letter(other_index)
+        ),
+    )
+}
+
 /// The recognised columns of a table.
 pub(crate) struct Headers<K> {
     found: HashMap<K, (usize, String)>,
@@ -69,16 +82,8 @@ impl<K: Copy + Eq + Hash> Headers<K> {
             {
                 Some(field) => {
                     if let Some((first, first_title)) = headers.found.get(&field.key) {
-                        problems.push(at(SheetProblem::error(
-                            ProblemCode::DuplicateColumn,
-                            msg!(
-                                "sheet-duplicate-column",
-                                header = title.clone(),
-                                other = first_title.clone(),
-                                other_column =
-                                    column_letter(u32::try_from(*first).unwrap_or(u32::MAX))
-                            ),
-                        )));
+                        let first = u32::try_from(*first).unwrap_or(u32::MAX);
+                        problems.push(at(duplicate_column(&title, first, first_title)));
                     } else {
                         headers.found.insert(field.key, (index, title.clone()));
                     }

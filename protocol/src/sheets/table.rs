@@ -209,10 +209,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetProblem> {
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut lines = Lines::new(&text);
     for record in reader.records() {
         let record = record.map_err(|_| unreadable("csv"))?;
         let start = record.position().map_or(0, csv::Position::byte);
-        let line = line_of(&text, usize::try_from(start).unwrap_or(usize::MAX));
+        let line = lines.line_at(usize::try_from(start).unwrap_or(usize::MAX));
         let cells: Vec<Cell> = record.iter().map(Cell::from_text).collect();
         if cells.iter().all(Cell::is_empty) {
             continue;
@@ -225,21 +226,38 @@ pub fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetProblem> {
     Ok(Sheet { name: None, rows })
 }
 
-/// The 1-based line of the first character at or after byte `at` that does not end a line;
-/// CR LF, LF and a lone CR each end one line.
-fn line_of(text: &str, at: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut start = at.min(bytes.len());
-    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-        start += 1;
+/// Counts lines forward through a text: CR LF, LF and a lone CR each end one line.
+struct Lines<'t> {
+    bytes: &'t [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            bytes: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
     }
-    let before = &bytes[..start];
-    let breaks = before
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
-        .count();
-    breaks + 1
+
+    /// The 1-based line of the first character at or after byte `at` that does not end a
+    /// line. `at` never goes back; each byte is looked at once.
+    fn line_at(&mut self, at: usize) -> usize {
+        let bytes = self.bytes;
+        let mut start = at.clamp(self.pos, bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        for i in self.pos..start {
+            if bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.pos = start;
+        self.line
+    }
 }
 
 /// Reads the first sheet of a workbook, or a CSV file: what roster and unit list imports take.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::forms::Lang;
 use crate::msg;
+use crate::sheets::headers::duplicate_column;
 use crate::sheets::table::{Cell, Row, Sheet};
 use crate::sheets::{ProblemCode, SheetProblem};
 
@@ -193,15 +194,7 @@ impl Columns {
             match meaning(kind, &title, default_lang) {
                 Meaning::Read(col) => {
                     if let Some((first, first_title)) = columns.found.get(&col) {
-                        problems.push(at(SheetProblem::error(
-                            ProblemCode::DuplicateColumn,
-                            msg!(
-                                "sheet-duplicate-column",
-                                header = title.clone(),
-                                other = first_title.clone(),
-                                other_column = crate::sheets::column_letter(*first)
-                            ),
-                        )));
+                        problems.push(at(duplicate_column(&title, *first, first_title)));
                     } else {
                         columns.found.insert(col, (column, title.clone()));
                     }

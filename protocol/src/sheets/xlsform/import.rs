@@ -264,6 +264,10 @@ impl Importer {
         self.problems.push(problem);
     }
 
+    fn type_error(&mut self, row: &Row, code: ProblemCode, message: crate::i18n::Message) {
+        self.error(Which::Survey, row.number, Col::Type, code, message);
+    }
+
     fn warn(&mut self, columns: Which, row: u32, col: Col, message: crate::i18n::Message) {
         let problem = self
             .columns(columns)
@@ -707,10 +711,8 @@ impl Importer {
                         Some((_, open)) if *open == repeat => {
                             groups.pop();
                         }
-                        _ => self.error(
-                            Which::Survey,
-                            row.number,
-                            Col::Type,
+                        _ => self.type_error(
+                            row,
                             ProblemCode::UnbalancedGroup,
                             msg!("sheet-group-end-without-begin", kind = type_text.clone()),
                         ),
@@ -722,24 +724,18 @@ impl Importer {
                     Col::Type,
                     msg!("sheet-metadata-ignored", kind = type_text.clone()),
                 ),
-                TypeCell::Unsupported => self.error(
-                    Which::Survey,
-                    row.number,
-                    Col::Type,
+                TypeCell::Unsupported => self.type_error(
+                    row,
                     ProblemCode::UnsupportedType,
                     msg!("sheet-type-unsupported", kind = type_text.clone()),
                 ),
-                TypeCell::ListMissing => self.error(
-                    Which::Survey,
-                    row.number,
-                    Col::Type,
+                TypeCell::ListMissing => self.type_error(
+                    row,
                     ProblemCode::InvalidValue,
                     msg!("sheet-type-needs-list", kind = type_text.clone()),
                 ),
-                TypeCell::Unknown => self.error(
-                    Which::Survey,
-                    row.number,
-                    Col::Type,
+                TypeCell::Unknown => self.type_error(
+                    row,
                     ProblemCode::UnknownType,
                     msg!("sheet-type-unknown", kind = type_text.clone()),
                 ),
