@@ -18,7 +18,8 @@ mod testing;
 
 pub use lookup::{UnitIndex, UnitLookup, UnitMatch, UnitRef};
 pub use problem::{
-    column_letter, has_errors, ColumnRef, ProblemCode, Severity, SheetProblem, SheetProblemDetail,
+    column_letter, count_message, has_errors, ColumnRef, ProblemCode, Severity, SheetProblem,
+    SheetProblemDetail,
 };
 pub use roster::{import_roster, RosterImport, RosterRow};
 pub use table::{read_csv, read_table, read_workbook, Cell, Row, Sheet, Workbook};

@@ -320,6 +320,12 @@ pub struct SheetProblemDetail {
     pub message: String,
 }
 
+/// "3 problems" / "共 3 个问题": the heading of a list of problems.
+#[must_use]
+pub fn count_message(count: usize) -> Message {
+    crate::msg!("sheet-problem-count", count = count)
+}
+
 /// Whether any of `problems` stops the import.
 #[must_use]
 pub fn has_errors(problems: &[SheetProblem]) -> bool {
@@ -370,5 +376,8 @@ mod tests {
         assert_eq!(detail.column.as_deref(), Some("C"));
         assert_eq!(detail.header.as_deref(), Some("单位"));
         assert!(has_errors(&[in_csv]));
+        assert_eq!(count_message(3).render(Lang::En), "3 problems");
+        assert_eq!(count_message(1).render(Lang::En), "1 problem");
+        assert_eq!(count_message(3).render(Lang::ZhCn), "共 3 个问题");
     }
 }
