@@ -11,6 +11,7 @@ pub mod forms;
 pub mod i18n;
 mod json;
 pub mod rounds;
+pub mod sheets;
 pub mod stats;
 pub mod surveys;
 pub mod sync;

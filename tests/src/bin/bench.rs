@@ -11,8 +11,10 @@
 //! cargo build --release --workspace --bins && target/release/bench [--quick] [--postgres URL] [--only LIST]
 //! ```
 //!
-//! `--only submissions,ballots,sync,results,export,raw` runs only those scenarios (the
-//! fixed-body ceiling always runs: the other rates are read against it).
+//! `--only submissions,ballots,sync,results,export,raw,imports` runs only those scenarios (the
+//! fixed-body ceiling always runs with a server scenario: the other rates are read against it).
+//! `imports` times the spreadsheet imports in-process (a 5,000-row roster, a 200-question
+//! XLSForm) and needs no server: `--only imports` starts none.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -113,6 +115,22 @@ fn main() -> Result<()> {
         only.as_ref()
             .is_none_or(|o| o.iter().any(|n| n == scenario))
     };
+    if only
+        .as_ref()
+        .is_some_and(|o| o.iter().all(|n| n == "imports"))
+    {
+        let mut table = Table::default();
+        imports(&mut table);
+        println!();
+        println!(
+            "canvass bench: imports, {} CPU core(s), {}",
+            std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
+            cpu_model()
+        );
+        println!();
+        print!("{}", table.render());
+        return Ok(());
+    }
     let bins = build_binaries()?;
     let work = tempfile::tempdir()?;
     let database = TestDb::new();
@@ -207,6 +225,9 @@ fn main() -> Result<()> {
             &mut peak_rss,
         )?;
     }
+    if runs("imports") {
+        imports(&mut table);
+    }
     if runs("raw") {
         let raw = raw_sqlite_inserts(&setup, sizes.raw_rows, work.path())?;
         table.row(
@@ -236,7 +257,30 @@ fn main() -> Result<()> {
 }
 
 /// The scenarios `--only` may name.
-const SCENARIOS: [&str; 6] = ["submissions", "ballots", "sync", "results", "export", "raw"];
+const SCENARIOS: [&str; 7] = [
+    "submissions",
+    "ballots",
+    "sync",
+    "results",
+    "export",
+    "raw",
+    "imports",
+];
+
+/// The spreadsheet imports of the organiser's console, in-process: the pure functions the
+/// server's pages and the CLI call, on the same sample files as the timing example.
+fn imports(table: &mut Table) {
+    for timing in canvass_protocol::sheets::samples::timed_imports(7) {
+        table.row(
+            timing.what,
+            &format!(
+                "{:.0} ms (median of 7)",
+                timing.median.as_secs_f64() * 1000.0
+            ),
+            &format!("slowest {:.0} ms", timing.max.as_secs_f64() * 1000.0),
+        );
+    }
+}
 
 /// Electronic ballots, each with its own fresh code, at [`BALLOT_CLIENTS`] clients.
 fn ballots(
