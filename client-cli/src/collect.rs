@@ -4,12 +4,13 @@
 
 use std::io::{self, BufRead, Write};
 
+use canvass_protocol::calendar::not_in_future;
 use canvass_protocol::forms::{AnswerSet, Lang};
 use canvass_protocol::surveys::PublicTarget;
 use canvass_protocol::sync::{valid_day, BatchItem, FieldChannel, FieldResponse, ManifestSurvey};
 
 use crate::catalog;
-use crate::dates::today;
+use crate::dates::{now_secs, today};
 use crate::error::CliError;
 use crate::interview::{self, Outcome};
 use crate::prompt::{Prompter, Reply};
@@ -375,7 +376,7 @@ pub fn fix_response<R: BufRead, W: Write>(
                     day = today();
                     break;
                 }
-                Reply::Text(t) if valid_day(&t) && t <= today() => {
+                Reply::Text(t) if valid_day(&t) && not_in_future(&t, now_secs()) => {
                     day = t;
                     break;
                 }

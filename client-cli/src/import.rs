@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+use canvass_protocol::calendar::{self, not_in_future};
 use canvass_protocol::forms::{
     parse_form_number, validate_answers, AnswerSet, AnswerValue, Lang, QuestionKind,
 };
@@ -22,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog;
 use crate::collect::response_item;
-use crate::dates::today;
+use crate::dates::now_secs;
 use crate::error::CliError;
 use crate::store::{LocalStore, NewItem};
 
@@ -57,7 +58,7 @@ pub fn parse_rows(
     manifest: &Manifest,
     text: &str,
     survey_flag: Option<&str>,
-    today: &str,
+    now: i64,
 ) -> Result<Vec<NewItem>, Vec<RowError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -165,7 +166,7 @@ pub fn parse_rows(
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         };
-        match parse_row(manifest, fixed_survey, &headers, &record, &cell, today) {
+        match parse_row(manifest, fixed_survey, &headers, &record, &cell, now) {
             Ok(item) => items.push(item),
             Err(problems) => errors.extend(
                 problems
@@ -187,7 +188,7 @@ fn parse_row<'a>(
     headers: &[String],
     record: &'a csv::StringRecord,
     cell: &dyn Fn(&str) -> Option<&'a str>,
-    today: &str,
+    now: i64,
 ) -> Result<NewItem, Vec<String>> {
     let survey = match (fixed_survey, cell("survey")) {
         (Some(s), None) => s,
@@ -257,13 +258,13 @@ fn parse_row<'a>(
         },
     };
     let day = match cell("collected_on") {
-        None => today.to_string(),
-        Some(d) if valid_day(d) && d <= today => d.to_string(),
+        None => calendar::day_of(now),
+        Some(d) if valid_day(d) && not_in_future(d, now) => d.to_string(),
         Some(d) => {
             problems.push(format!(
                 "collected_on: {d:?} is not a day in YYYY-MM-DD form up to today"
             ));
-            today.to_string()
+            calendar::day_of(now)
         }
     };
     let mut answers = AnswerSet::new();
@@ -351,8 +352,9 @@ pub fn import(
         }
     }
     let cached = catalog::cached(store)?;
-    let today = today();
-    match parse_rows(&cached.manifest, &text, survey, &today) {
+    let now = now_secs();
+    let today = calendar::day_of(now);
+    match parse_rows(&cached.manifest, &text, survey, now) {
         Err(errors) => Ok(ImportOutcome::Refused(errors)),
         Ok(items) if items.is_empty() => Err(CliError::Input(format!(
             "{} has no rows to import.",
@@ -490,6 +492,9 @@ mod tests {
         }
     }
 
+    /// 2026-11-22 10:00 in Beijing.
+    const NOW: i64 = 1_795_312_800;
+
     const HEADER: &str = "survey,target,village,collected_on,visit_purpose,overall,attitude,efficiency,dissatisfied_reasons,trips,comment\n";
 
     #[test]
@@ -498,7 +503,7 @@ mod tests {
             "{HEADER}3,县人社局,东村,2026-11-20,licence,dissatisfied,satisfied,satisfied,long_wait;other,2,\"排队太久,\\n还要再来\"\n\
              tuvwxyz2,10,,,enquiry,satisfied,satisfied,basically_satisfied,,,\n"
         );
-        let items = parse_rows(&manifest(), &csv, None, "2026-11-22").unwrap();
+        let items = parse_rows(&manifest(), &csv, None, NOW).unwrap();
         assert_eq!(items.len(), 2);
         let BatchItem::SurveyResponse(first) = &items[0].item else {
             panic!("a response");
@@ -534,7 +539,7 @@ mod tests {
              3,10,,,enquiry,satisfied,satisfied,satisfied,long_wait,,\n\
              99,10,,,enquiry,satisfied,satisfied,satisfied,,,\n"
         );
-        let errors = parse_rows(&manifest(), &csv, None, "2026-11-22").unwrap_err();
+        let errors = parse_rows(&manifest(), &csv, None, NOW).unwrap_err();
         let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
         assert!(lines.iter().all(|l| [3, 5, 6, 7].contains(l)), "{errors:?}");
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -574,18 +579,17 @@ mod tests {
     #[test]
     fn the_header_is_checked_against_the_survey() {
         let csv = "target,overall,colour\n10,satisfied,red\n";
-        let errors = parse_rows(&manifest(), csv, Some("3"), "2026-11-22").unwrap_err();
+        let errors = parse_rows(&manifest(), csv, Some("3"), NOW).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 1);
         assert!(
             errors[0].message.contains("`colour` is not a question"),
             "{errors:?}"
         );
-        let errors =
-            parse_rows(&manifest(), "overall\nsatisfied\n", None, "2026-11-22").unwrap_err();
+        let errors = parse_rows(&manifest(), "overall\nsatisfied\n", None, NOW).unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
         let ragged = "target,visit_purpose\n10,enquiry,extra\n";
-        let errors = parse_rows(&manifest(), ragged, Some("3"), "2026-11-22").unwrap_err();
+        let errors = parse_rows(&manifest(), ragged, Some("3"), NOW).unwrap_err();
         assert_eq!(errors[0].line, 2, "{errors:?}");
     }
 
