@@ -1,12 +1,16 @@
-//! A blocking client for the canvass JSON API that turns error answers into messages an
-//! officer can act on.
+//! A blocking client for the canvass JSON API: every request the client makes, as a typed
+//! function over the `protocol` types (accounts, surveys, rounds, ballot codes, the field sync),
+//! and error answers turned into messages an officer can act on.
 
 use std::fmt;
 use std::time::Duration;
 
 use canvass_protocol::accounts::Account;
 use canvass_protocol::auth::{Health, LoginRequest, LoginResponse};
+use canvass_protocol::forms::Lang;
+use canvass_protocol::rounds::{CreateRound, GenerateCodes, GeneratedCodes, RoundInfo};
 use canvass_protocol::surveys::{CreateSurvey, Survey};
+use canvass_protocol::sync::{Manifest, Receipt, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use canvass_protocol::{ErrorBody, ErrorCode, ErrorDetail};
 
 /// The longest piece of an unexpected answer quoted back to the user.
@@ -218,11 +222,14 @@ fn with_field(field: Option<&str>, message: &str) -> String {
     }
 }
 
-/// A connection to one canvass server.
+/// A connection to one canvass server. Every request the client makes is built here, as a
+/// typed function over the `protocol` types; each carries `Accept-Language` in the reader's
+/// language, so the server words its messages as the client does.
 pub struct ApiClient {
     base: String,
     http: reqwest::blocking::Client,
     token: Option<String>,
+    lang: Lang,
 }
 
 impl fmt::Debug for ApiClient {
@@ -230,12 +237,26 @@ impl fmt::Debug for ApiClient {
         f.debug_struct("ApiClient")
             .field("base", &self.base)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("lang", &self.lang)
             .finish_non_exhaustive()
     }
 }
 
+/// The answer to a conditional manifest request.
+#[derive(Debug)]
+pub enum ManifestFetch {
+    /// `304`: the cached manifest is current.
+    NotModified,
+    /// `200`: a new manifest and its entity tag.
+    Fresh {
+        manifest: Box<Manifest>,
+        etag: Option<String>,
+    },
+}
+
 impl ApiClient {
-    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`), asking for answers in
+    /// Simplified Chinese until [`ApiClient::with_lang`] says otherwise.
     pub fn new(base: &str) -> Result<Self, ClientError> {
         let base = normalise_server(base)?;
         let http = reqwest::blocking::Client::builder()
@@ -251,6 +272,7 @@ impl ApiClient {
             base,
             http,
             token: None,
+            lang: Lang::default(),
         })
     }
 
@@ -261,15 +283,17 @@ impl ApiClient {
         self
     }
 
+    /// Asks the server to word its messages in `lang` (`Accept-Language`).
+    #[must_use]
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+
     /// The server's base address, without a trailing slash.
     #[must_use]
     pub fn base(&self) -> &str {
         &self.base
-    }
-
-    /// The underlying HTTP client, for requests built elsewhere in the crate (sync).
-    pub(crate) fn http(&self) -> &reqwest::blocking::Client {
-        &self.http
     }
 
     /// `GET /healthz`: whether the server is up and reaches its database.
@@ -328,24 +352,106 @@ impl ApiClient {
         Self::parse(self.send(self.http.post(self.url(&path)))?)
     }
 
-    pub(crate) fn url(&self, path: &str) -> String {
+    /// `GET /api/v1/rounds`: the appraisal rounds of the account's units.
+    pub fn list_rounds(&self) -> Result<Vec<RoundInfo>, ClientError> {
+        Self::parse(self.send(self.http.get(self.url("/api/v1/rounds")))?)
+    }
+
+    /// `POST /api/v1/rounds`: creates a draft round.
+    pub fn create_round(&self, round: &CreateRound) -> Result<RoundInfo, ClientError> {
+        let request = self.http.post(self.url("/api/v1/rounds")).json(round);
+        Self::parse(self.send(request)?)
+    }
+
+    /// `POST /api/v1/rounds/{id}/{action}` for a lifecycle action.
+    pub fn round_action(&self, id: i64, action: RoundAction) -> Result<RoundInfo, ClientError> {
+        let path = format!("/api/v1/rounds/{id}/{}", action.as_str());
+        Self::parse(self.send(self.http.post(self.url(&path)))?)
+    }
+
+    /// `POST /api/v1/rounds/{id}/codes`: one-time ballot codes, shown this once.
+    pub fn generate_codes(
+        &self,
+        id: i64,
+        body: &GenerateCodes,
+    ) -> Result<GeneratedCodes, ClientError> {
+        let path = format!("/api/v1/rounds/{id}/codes");
+        Self::parse(self.send(self.http.post(self.url(&path)).json(body))?)
+    }
+
+    /// `POST /api/v1/rounds/{id}/slips`: one-time ballot codes on printable A4 slips (an HTML
+    /// page); the codes are only on the page.
+    pub fn ballot_slips(&self, id: i64, body: &GenerateCodes) -> Result<String, ClientError> {
+        let path = format!("/api/v1/rounds/{id}/slips");
+        let response = self.send(self.http.post(self.url(&path)).json(body))?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(Self::error(response));
+        }
+        response.text().map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: root_cause(&e),
+        })
+    }
+
+    /// `GET /api/v1/sync/manifest`, with `If-None-Match` when a tag is known.
+    pub fn fetch_manifest(&self, etag: Option<&str>) -> Result<ManifestFetch, ClientError> {
+        let mut request = self
+            .http
+            .get(self.url("/api/v1/sync/manifest"))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        if let Some(etag) = etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        let response = self.send(request)?;
+        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(ManifestFetch::NotModified);
+        }
+        let etag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(ToString::to_string);
+        let manifest: Manifest = Self::parse(response)?;
+        Ok(ManifestFetch::Fresh {
+            manifest: Box::new(manifest),
+            etag,
+        })
+    }
+
+    /// `POST /api/v1/sync/batches` with exactly `body`; the receipt of a stored (201) or
+    /// already-stored (200, duplicate) batch.
+    pub fn post_batch(&self, body: &[u8]) -> Result<Receipt, ClientError> {
+        let request = self
+            .http
+            .post(self.url("/api/v1/sync/batches"))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_vec());
+        Self::parse(self.send(request)?)
+    }
+
+    fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    pub(crate) fn send(
+    fn send(
         &self,
         mut request: reqwest::blocking::RequestBuilder,
     ) -> Result<reqwest::blocking::Response, ClientError> {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        request.send().map_err(|e| ClientError::Unreachable {
-            url: self.base.clone(),
-            reason: root_cause(&e),
-        })
+        request
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.as_str())
+            .send()
+            .map_err(|e| ClientError::Unreachable {
+                url: self.base.clone(),
+                reason: root_cause(&e),
+            })
     }
 
-    pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    fn parse<T: serde::de::DeserializeOwned>(
         response: reqwest::blocking::Response,
     ) -> Result<T, ClientError> {
         let status = response.status().as_u16();
@@ -367,7 +473,7 @@ impl ApiClient {
         }
     }
 
-    pub(crate) fn error(response: reqwest::blocking::Response) -> ClientError {
+    fn error(response: reqwest::blocking::Response) -> ClientError {
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -411,6 +517,29 @@ impl SurveyAction {
             SurveyAction::Publish => "publish",
             SurveyAction::Close => "close",
             SurveyAction::Open => "open",
+        }
+    }
+}
+
+/// A round lifecycle action (`POST /api/v1/rounds/{id}/<action>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundAction {
+    /// Start voting (from a draft, or again after closing).
+    Open,
+    /// End voting; tally sheets may still be entered.
+    Close,
+    /// Make the results final and visible to leaders.
+    Publish,
+}
+
+impl RoundAction {
+    /// The last path segment.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RoundAction::Open => "open",
+            RoundAction::Close => "close",
+            RoundAction::Publish => "publish",
         }
     }
 }
@@ -554,6 +683,80 @@ mod tests {
             retry_after: Some(300),
         };
         assert!(err.to_string().contains("Wait 5 minutes"), "{err}");
+    }
+
+    /// A server that records the head of each of `n` requests and refuses each with
+    /// `token_revoked`.
+    fn recording_server(n: usize) -> (String, std::sync::mpsc::Receiver<String>) {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (heads, received) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for _ in 0..n {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    return;
+                };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let (mut head, mut length) = (String::new(), 0usize);
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap();
+                    }
+                    if line == "\r\n" || line.is_empty() {
+                        break;
+                    }
+                    head.push_str(&lower);
+                }
+                reader.read_exact(&mut vec![0; length]).unwrap();
+                heads.send(head).unwrap();
+                let body = r#"{"error":{"code":"token_revoked","message":"revoked"}}"#;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 401 X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        (address, received)
+    }
+
+    #[test]
+    fn every_request_asks_for_the_readers_language() {
+        let (address, heads) = recording_server(8);
+        let client = ApiClient::new(&address)
+            .unwrap()
+            .with_token("t")
+            .with_lang(Lang::En);
+        let codes = GenerateCodes {
+            elector_group: "public".into(),
+            count: 1,
+        };
+        assert!(client.me().is_err());
+        assert!(client.list_surveys().is_err());
+        assert!(client.survey_action(1, SurveyAction::Close).is_err());
+        assert!(client.list_rounds().is_err());
+        assert!(client.round_action(1, RoundAction::Open).is_err());
+        assert!(client.ballot_slips(1, &codes).is_err());
+        assert!(client.fetch_manifest(Some("\"x\"")).is_err());
+        assert!(client.post_batch(b"{}").is_err());
+        let heads: Vec<String> = heads.iter().take(8).collect();
+        assert_eq!(heads.len(), 8);
+        for head in &heads {
+            assert!(head.contains("accept-language: en\r\n"), "{head}");
+            assert!(head.contains("authorization: bearer t\r\n"), "{head}");
+        }
+        for sync in &heads[6..] {
+            assert!(sync.contains("canvass-protocol: 1\r\n"), "{sync}");
+        }
+        assert!(heads[6].contains("if-none-match: \"x\""), "{}", heads[6]);
+
+        let (address, heads) = recording_server(1);
+        assert!(ApiClient::new(&address).unwrap().health().is_err());
+        assert!(heads.recv().unwrap().contains("accept-language: zh-cn\r\n"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use canvass_cli::session::{self, default_device_name, read_password_line};
 use canvass_cli::survey_file::SurveyOptions;
 use canvass_cli::surveys;
 use canvass_cli::{ApiClient, CliError, CredentialStore, SurveyAction, EXIT_FAILURE, EXIT_OK};
+use canvass_protocol::forms::Lang;
 use clap::{Parser, Subcommand};
 
 /// canvass client: sign in, manage surveys; cache forms, collect answers offline and upload
@@ -18,6 +19,10 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "canvass", version, about)]
 struct Cli {
+    /// The language of everything canvass says: zh or en [default: from LC_ALL, LC_MESSAGES or
+    /// LANG; English when it starts with en, Simplified Chinese otherwise].
+    #[arg(long, global = true, value_parser = canvass_cli::prompt::parse_lang)]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,9 +77,6 @@ enum Command {
         /// The respondents' village or community, by id or exact name.
         #[arg(long, value_name = "UNIT")]
         village: Option<String>,
-        /// The language of the questions: zh or en [default: from LC_ALL/LANG, zh unless en].
-        #[arg(long, value_parser = canvass_cli::prompt::parse_lang)]
-        lang: Option<String>,
     },
     /// Enter a paper tally sheet of one polling station; the counts are checked on the spot.
     Tally {
@@ -89,9 +91,6 @@ enum Command {
         /// Read the whole sheet from a JSON file instead of asking (docs/cli.md).
         #[arg(long, value_name = "SHEET.json")]
         file: Option<PathBuf>,
-        /// The language of the questions: zh or en.
-        #[arg(long, value_parser = canvass_cli::prompt::parse_lang)]
-        lang: Option<String>,
     },
     /// Queue answers typed up from paper forms (CSV, one row per form; docs/cli.md). Every bad
     /// row is reported with its line; if any row is bad, nothing is queued.
@@ -122,9 +121,6 @@ enum Command {
     Fix {
         /// The item id (see `canvass status`).
         item: i64,
-        /// The language of the questions: zh or en.
-        #[arg(long, value_parser = canvass_cli::prompt::parse_lang)]
-        lang: Option<String>,
     },
     /// Delete an item from this computer (after asking, unless --yes).
     Discard {
@@ -237,7 +233,9 @@ fn parse_closes(s: &str) -> Result<i64, canvass_cli::dates::DateError> {
 }
 
 fn main() -> ExitCode {
-    let code = match run(Cli::parse().command) {
+    let cli = Cli::parse();
+    let lang = canvass_cli::prompt::pick_lang(cli.lang.as_deref());
+    let code = match run(cli.command, lang) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("canvass: {e}");
@@ -247,10 +245,10 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn run(command: Command) -> Result<u8, CliError> {
+fn run(command: Command, lang: Lang) -> Result<u8, CliError> {
     match command {
         Command::Ping { server } => {
-            let health = ApiClient::new(&server)?.health()?;
+            let health = ApiClient::new(&server)?.with_lang(lang).health()?;
             println!(
                 "{server}: canvass {} on {}, database {}",
                 health.version, health.backend, health.database
@@ -280,7 +278,8 @@ fn run(command: Command) -> Result<u8, CliError> {
                 })?
             };
             let device_name = device_name.unwrap_or_else(default_device_name);
-            let outcome = session::login(&store, &server, &username, &password, &device_name)?;
+            let outcome =
+                session::login(&store, &server, &username, &password, &device_name, lang)?;
             println!("{outcome}");
             if let Some(warning) = outcome.warning() {
                 eprintln!("{warning}");
@@ -288,7 +287,7 @@ fn run(command: Command) -> Result<u8, CliError> {
             Ok(EXIT_OK)
         }
         Command::Logout => {
-            let outcome = session::logout(&CredentialStore::from_env()?)?;
+            let outcome = session::logout(&CredentialStore::from_env()?, lang)?;
             println!("{outcome}");
             if let Some(warning) = outcome.warning() {
                 eprintln!("{warning}");
@@ -296,32 +295,31 @@ fn run(command: Command) -> Result<u8, CliError> {
             Ok(outcome.exit_code())
         }
         Command::Whoami => {
-            let found = session::whoami(&CredentialStore::from_env()?)?;
+            let found = session::whoami(&CredentialStore::from_env()?, lang)?;
             println!("{found}");
             if let Some(problem) = found.problem() {
                 eprintln!("{problem}");
             }
             Ok(found.exit_code())
         }
-        Command::Survey(command) => survey(command),
-        Command::Round(command) => round(command),
-        command => field(command),
+        Command::Survey(command) => survey(command, lang),
+        Command::Round(command) => round(command, lang),
+        command => field(command, lang),
     }
 }
 
 /// The field officer's offline commands.
-fn field(command: Command) -> Result<u8, CliError> {
-    use canvass_cli::prompt::{pick_lang, Prompter};
+fn field(command: Command, lang: Lang) -> Result<u8, CliError> {
+    use canvass_cli::prompt::Prompter;
     use canvass_cli::store::LocalStore;
     use canvass_cli::{attention, collect, import, status, sync, tally};
 
     let mut store = LocalStore::from_env()?;
     let stdin = std::io::stdin();
-    let prompter =
-        |lang: Option<&str>| Prompter::new(stdin.lock(), std::io::stdout(), pick_lang(lang));
+    let prompter = || Prompter::new(stdin.lock(), std::io::stdout(), lang);
     match command {
         Command::Pull => {
-            let (client, _) = session::signed_in(&CredentialStore::from_env()?)?;
+            let (client, _) = session::signed_in(&CredentialStore::from_env()?, lang)?;
             println!("{}", sync::pull(&mut store, &client)?);
             Ok(EXIT_OK)
         }
@@ -329,14 +327,13 @@ fn field(command: Command) -> Result<u8, CliError> {
             survey,
             target,
             village,
-            lang,
         } => {
             let options = collect::CollectOptions {
                 survey,
                 target,
                 village,
             };
-            let mut p = prompter(lang.as_deref());
+            let mut p = prompter();
             let summary = collect::collect(&mut store, &options, &mut p)?;
             println!(
                 "{} answer set(s) saved in this session. Run `canvass push` when you have \
@@ -350,7 +347,6 @@ fn field(command: Command) -> Result<u8, CliError> {
             station,
             group,
             file,
-            lang,
         } => {
             let options = tally::TallyOptions {
                 round,
@@ -358,7 +354,7 @@ fn field(command: Command) -> Result<u8, CliError> {
                 group,
                 file,
             };
-            let mut p = prompter(lang.as_deref());
+            let mut p = prompter();
             Ok(match tally::tally(&mut store, &options, &mut p)? {
                 tally::TallySaved::Saved { .. } => EXIT_OK,
                 tally::TallySaved::Stopped => EXIT_FAILURE,
@@ -401,7 +397,7 @@ fn field(command: Command) -> Result<u8, CliError> {
             Ok(EXIT_OK)
         }
         Command::Push { keep, batch_items } => {
-            let (client, _) = session::signed_in(&CredentialStore::from_env()?)?;
+            let (client, _) = session::signed_in(&CredentialStore::from_env()?, lang)?;
             let options = sync::PushOptions {
                 keep,
                 batch_items,
@@ -422,8 +418,8 @@ fn field(command: Command) -> Result<u8, CliError> {
                 None => Ok(EXIT_OK),
             }
         }
-        Command::Fix { item, lang } => {
-            let mut p = prompter(lang.as_deref());
+        Command::Fix { item } => {
+            let mut p = prompter();
             match attention::fix(&mut store, item, &mut p)? {
                 attention::Fixed::Queued => {
                     println!("Item {item} is corrected and queued again; run `canvass push`.");
@@ -436,7 +432,7 @@ fn field(command: Command) -> Result<u8, CliError> {
             }
         }
         Command::Discard { item, yes } => {
-            let mut p = prompter(None);
+            let mut p = prompter();
             if attention::discard(&mut store, item, yes, &mut p)? {
                 println!("Item {item} is discarded.");
                 Ok(EXIT_OK)
@@ -456,27 +452,32 @@ fn field(command: Command) -> Result<u8, CliError> {
     }
 }
 
-fn round(command: RoundCommand) -> Result<u8, CliError> {
+fn round(command: RoundCommand, lang: Lang) -> Result<u8, CliError> {
     use canvass_cli::rounds::{self, RoundAction};
     let store = CredentialStore::from_env()?;
     let (round, done) = match command {
         RoundCommand::List => {
-            println!("{}", rounds::render_list(&rounds::list(&store)?));
+            println!("{}", rounds::render_list(&rounds::list(&store, lang)?));
             return Ok(EXIT_OK);
         }
-        RoundCommand::Create { file, unit } => (rounds::create(&store, &file, unit)?, "Created"),
-        RoundCommand::Open { id } => (rounds::act(&store, id, RoundAction::Open)?, "Opened"),
-        RoundCommand::Close { id } => (rounds::act(&store, id, RoundAction::Close)?, "Closed"),
-        RoundCommand::Publish { id } => {
-            (rounds::act(&store, id, RoundAction::Publish)?, "Published")
+        RoundCommand::Create { file, unit } => {
+            (rounds::create(&store, &file, unit, lang)?, "Created")
         }
+        RoundCommand::Open { id } => (rounds::act(&store, id, RoundAction::Open, lang)?, "Opened"),
+        RoundCommand::Close { id } => {
+            (rounds::act(&store, id, RoundAction::Close, lang)?, "Closed")
+        }
+        RoundCommand::Publish { id } => (
+            rounds::act(&store, id, RoundAction::Publish, lang)?,
+            "Published",
+        ),
         RoundCommand::Codes {
             id,
             group,
             count,
             slips,
         } => {
-            match rounds::codes(&store, id, &group, count, slips.as_deref())? {
+            match rounds::codes(&store, id, &group, count, slips.as_deref(), lang)? {
                 Some(generated) => {
                     eprintln!(
                         "{} code(s) for elector group {}; they are shown this once. Ballot page: {}",
@@ -504,11 +505,11 @@ fn round(command: RoundCommand) -> Result<u8, CliError> {
     Ok(EXIT_OK)
 }
 
-fn survey(command: SurveyCommand) -> Result<u8, CliError> {
+fn survey(command: SurveyCommand, lang: Lang) -> Result<u8, CliError> {
     let store = CredentialStore::from_env()?;
     let (survey, done) = match command {
         SurveyCommand::List => {
-            println!("{}", surveys::render_list(&surveys::list(&store)?));
+            println!("{}", surveys::render_list(&surveys::list(&store, lang)?));
             return Ok(EXIT_OK);
         }
         SurveyCommand::Create {
@@ -526,14 +527,20 @@ fn survey(command: SurveyCommand) -> Result<u8, CliError> {
                 opens_at: opens,
                 closes_at: closes,
             };
-            (surveys::create(&store, &file, &options)?, "Created")
+            (surveys::create(&store, &file, &options, lang)?, "Created")
         }
         SurveyCommand::Publish { id } => (
-            surveys::act(&store, id, SurveyAction::Publish)?,
+            surveys::act(&store, id, SurveyAction::Publish, lang)?,
             "Published",
         ),
-        SurveyCommand::Close { id } => (surveys::act(&store, id, SurveyAction::Close)?, "Closed"),
-        SurveyCommand::Open { id } => (surveys::act(&store, id, SurveyAction::Open)?, "Opened"),
+        SurveyCommand::Close { id } => (
+            surveys::act(&store, id, SurveyAction::Close, lang)?,
+            "Closed",
+        ),
+        SurveyCommand::Open { id } => (
+            surveys::act(&store, id, SurveyAction::Open, lang)?,
+            "Opened",
+        ),
     };
     println!("{}", surveys::render_survey(&survey, done));
     Ok(EXIT_OK)

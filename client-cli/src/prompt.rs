@@ -95,14 +95,15 @@ pub fn parse_reply(line: &str) -> Reply {
     }
 }
 
-/// The interface language: `--lang` when given (`zh`, `zh-CN`, `en`, ...), otherwise from
-/// `LC_ALL`, then `LANG`: English when it starts with `en`, Simplified Chinese otherwise.
+/// The interface language: `--lang` when given (`zh`, `zh-CN`, `en`, ...), otherwise from the
+/// locale (the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set, as POSIX reads them):
+/// English when it starts with `en`, Simplified Chinese otherwise.
 #[must_use]
 pub fn pick_lang(flag: Option<&str>) -> Lang {
     if let Some(lang) = flag.and_then(Lang::from_tag) {
         return lang;
     }
-    let env = ["LC_ALL", "LANG"]
+    let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|k| std::env::var(k).ok())
         .find(|v| !v.is_empty())

@@ -4,60 +4,22 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+pub use crate::api::RoundAction;
+use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::{
     CreateRound, GenerateCodes, GeneratedCodes, RoundInfo, RoundStatus,
 };
 use canvass_protocol::rounds::{Round, RoundDefinition};
 use serde_json::Value;
 
-use crate::api::ApiClient;
 use crate::credentials::CredentialStore;
 use crate::error::CliError;
 use crate::session::signed_in;
 
-/// A round lifecycle action (`POST /api/v1/rounds/{id}/<action>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoundAction {
-    /// Start voting (from a draft, or again after closing).
-    Open,
-    /// End voting; tally sheets may still be entered.
-    Close,
-    /// Make the results final and visible to leaders.
-    Publish,
-}
-
-impl RoundAction {
-    fn as_str(self) -> &'static str {
-        match self {
-            RoundAction::Open => "open",
-            RoundAction::Close => "close",
-            RoundAction::Publish => "publish",
-        }
-    }
-}
-
-fn get<T: serde::de::DeserializeOwned>(client: &ApiClient, path: &str) -> Result<T, CliError> {
-    Ok(ApiClient::parse(
-        client.send(client.http().get(client.url(path)))?,
-    )?)
-}
-
-fn post<T: serde::de::DeserializeOwned>(
-    client: &ApiClient,
-    path: &str,
-    body: Option<&impl serde::Serialize>,
-) -> Result<T, CliError> {
-    let mut request = client.http().post(client.url(path));
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    Ok(ApiClient::parse(client.send(request)?)?)
-}
-
 /// The rounds of the signed-in account's units.
-pub fn list(store: &CredentialStore) -> Result<Vec<RoundInfo>, CliError> {
-    let (client, _) = signed_in(store)?;
-    get(&client, "/api/v1/rounds")
+pub fn list(store: &CredentialStore, lang: Lang) -> Result<Vec<RoundInfo>, CliError> {
+    let (client, _) = signed_in(store, lang)?;
+    Ok(client.list_rounds()?)
 }
 
 /// Reads a round file: a round definition (docs/rounds.md) or `{"definition": ..,
@@ -109,6 +71,7 @@ pub fn create(
     store: &CredentialStore,
     file: &Path,
     unit: Option<i64>,
+    lang: Lang,
 ) -> Result<RoundInfo, CliError> {
     let text = std::fs::read_to_string(file).map_err(|e| {
         CliError::Input(format!(
@@ -117,18 +80,19 @@ pub fn create(
         ))
     })?;
     let body = build_create_round(&text, unit)?;
-    let (client, _) = signed_in(store)?;
-    post(&client, "/api/v1/rounds", Some(&body))
+    let (client, _) = signed_in(store, lang)?;
+    Ok(client.create_round(&body)?)
 }
 
 /// Opens, closes or publishes round `id`.
-pub fn act(store: &CredentialStore, id: i64, action: RoundAction) -> Result<RoundInfo, CliError> {
-    let (client, _) = signed_in(store)?;
-    post(
-        &client,
-        &format!("/api/v1/rounds/{id}/{}", action.as_str()),
-        None::<&()>,
-    )
+pub fn act(
+    store: &CredentialStore,
+    id: i64,
+    action: RoundAction,
+    lang: Lang,
+) -> Result<RoundInfo, CliError> {
+    let (client, _) = signed_in(store, lang)?;
+    Ok(client.round_action(id, action)?)
 }
 
 /// Generates `count` one-time codes for an elector group. With `slips`, the printable A4 slips
@@ -140,29 +104,17 @@ pub fn codes(
     group: &str,
     count: u32,
     slips: Option<&Path>,
+    lang: Lang,
 ) -> Result<Option<GeneratedCodes>, CliError> {
-    let (client, _) = signed_in(store)?;
+    let (client, _) = signed_in(store, lang)?;
     let body = GenerateCodes {
         elector_group: group.to_string(),
         count,
     };
     let Some(path) = slips else {
-        return post(&client, &format!("/api/v1/rounds/{id}/codes"), Some(&body)).map(Some);
+        return Ok(Some(client.generate_codes(id, &body)?));
     };
-    let response = client.send(
-        client
-            .http()
-            .post(client.url(&format!("/api/v1/rounds/{id}/slips")))
-            .json(&body),
-    )?;
-    if !response.status().is_success() {
-        return Err(ApiClient::error(response).into());
-    }
-    let html = response.text().map_err(|e| {
-        CliError::Input(format!(
-            "the slips page could not be read from the server: {e}"
-        ))
-    })?;
+    let html = client.ballot_slips(id, &body)?;
     write_private(path, html.as_bytes())?;
     Ok(None)
 }

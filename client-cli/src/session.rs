@@ -7,6 +7,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use canvass_protocol::accounts::Account;
+use canvass_protocol::forms::Lang;
 use canvass_protocol::ErrorCode;
 
 use crate::api::{ApiClient, ClientError};
@@ -83,6 +84,7 @@ pub fn login(
     username: &str,
     password: &str,
     device_name: &str,
+    lang: Lang,
 ) -> Result<LoginOutcome, CliError> {
     let device_name = device_name.trim();
     if device_name.is_empty() || device_name.chars().count() > DEVICE_NAME_MAX_CHARS {
@@ -94,7 +96,7 @@ pub fn login(
     if username.is_empty() {
         return Err(CliError::Usage("the username is empty".into()));
     }
-    let client = ApiClient::new(server)?;
+    let client = ApiClient::new(server)?.with_lang(lang);
     // read first: a damaged file must not stop a fresh login, it is simply replaced
     let previous = store.load().ok().flatten();
     let response = client.login(username, password, Some(device_name))?;
@@ -107,13 +109,14 @@ pub fn login(
         account: response.account,
     };
     store.save(&credentials)?;
-    let previous = previous
-        .filter(|p| p.token != credentials.token)
-        .map(|p| match revoke(&p) {
-            Ok(()) => PreviousSignIn::Revoked(p),
-            Err(e) if e.is_token_refused() => PreviousSignIn::AlreadyInvalid(p),
-            Err(e) => PreviousSignIn::StillValid(p, e),
-        });
+    let previous =
+        previous
+            .filter(|p| p.token != credentials.token)
+            .map(|p| match revoke(&p, lang) {
+                Ok(()) => PreviousSignIn::Revoked(p),
+                Err(e) if e.is_token_refused() => PreviousSignIn::AlreadyInvalid(p),
+                Err(e) => PreviousSignIn::StillValid(p, e),
+            });
     Ok(LoginOutcome {
         credentials,
         path: store.path(),
@@ -191,7 +194,7 @@ pub enum LogoutOutcome {
 
 /// Revokes the stored token on its server, then deletes the credentials; when the server
 /// cannot be told, still deletes them and says the token remains valid there.
-pub fn logout(store: &CredentialStore) -> Result<LogoutOutcome, CliError> {
+pub fn logout(store: &CredentialStore, lang: Lang) -> Result<LogoutOutcome, CliError> {
     let credentials = match store.load() {
         Ok(Some(c)) => c,
         Ok(None) => return Ok(LogoutOutcome::NotSignedIn),
@@ -201,7 +204,7 @@ pub fn logout(store: &CredentialStore) -> Result<LogoutOutcome, CliError> {
         }
         Err(e) => return Err(e.into()),
     };
-    let result = revoke(&credentials);
+    let result = revoke(&credentials, lang);
     store.remove()?;
     Ok(match result {
         Ok(()) => LogoutOutcome::Revoked(credentials),
@@ -291,9 +294,9 @@ pub enum TokenCheck {
 
 /// Says who is signed in on this computer, where, and whether the server still accepts the
 /// token. [`CliError::NotSignedIn`] when nobody is.
-pub fn whoami(store: &CredentialStore) -> Result<WhoAmI, CliError> {
+pub fn whoami(store: &CredentialStore, lang: Lang) -> Result<WhoAmI, CliError> {
     let credentials = store.load()?.ok_or(CliError::NotSignedIn)?;
-    let check = match client_for(&credentials).and_then(|c| c.me()) {
+    let check = match client_for(&credentials, lang).and_then(|c| c.me()) {
         Ok(account) => TokenCheck::Accepted(account),
         Err(e @ (ClientError::Unreachable { .. } | ClientError::Unexpected { .. })) => {
             TokenCheck::Unknown(e)
@@ -381,18 +384,23 @@ impl fmt::Display for WhoAmI {
 }
 
 /// The API client for the stored sign-in, or [`CliError::NotSignedIn`].
-pub fn signed_in(store: &CredentialStore) -> Result<(ApiClient, Credentials), CliError> {
+pub fn signed_in(
+    store: &CredentialStore,
+    lang: Lang,
+) -> Result<(ApiClient, Credentials), CliError> {
     let credentials = store.load()?.ok_or(CliError::NotSignedIn)?;
-    let client = client_for(&credentials)?;
+    let client = client_for(&credentials, lang)?;
     Ok((client, credentials))
 }
 
-fn client_for(credentials: &Credentials) -> Result<ApiClient, ClientError> {
-    Ok(ApiClient::new(&credentials.server)?.with_token(credentials.token.clone()))
+fn client_for(credentials: &Credentials, lang: Lang) -> Result<ApiClient, ClientError> {
+    Ok(ApiClient::new(&credentials.server)?
+        .with_token(credentials.token.clone())
+        .with_lang(lang))
 }
 
-fn revoke(credentials: &Credentials) -> Result<(), ClientError> {
-    client_for(credentials)?.logout()
+fn revoke(credentials: &Credentials, lang: Lang) -> Result<(), ClientError> {
+    client_for(credentials, lang)?.logout()
 }
 
 /// `li.wei (李伟, officer, unit 3)`.
@@ -486,7 +494,7 @@ mod tests {
     fn logout_when_nobody_is_signed_in_does_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store = CredentialStore::in_dir(dir.path());
-        let outcome = logout(&store).unwrap();
+        let outcome = logout(&store, Lang::En).unwrap();
         assert!(matches!(outcome, LogoutOutcome::NotSignedIn));
         assert_eq!(outcome.exit_code(), EXIT_OK);
     }
@@ -495,17 +503,28 @@ mod tests {
     fn commands_that_need_a_sign_in_say_to_run_login() {
         let dir = tempfile::tempdir().unwrap();
         let store = CredentialStore::in_dir(dir.path());
-        let err = whoami(&store).unwrap_err();
+        let err = whoami(&store, Lang::En).unwrap_err();
         assert!(matches!(err, CliError::NotSignedIn));
         assert!(err.to_string().contains("canvass login"), "{err}");
-        assert!(matches!(signed_in(&store), Err(CliError::NotSignedIn)));
+        assert!(matches!(
+            signed_in(&store, Lang::En),
+            Err(CliError::NotSignedIn)
+        ));
     }
 
     #[test]
     fn a_failed_login_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store = CredentialStore::in_dir(dir.path().join("canvass"));
-        let err = login(&store, "http://127.0.0.1:1", "li.wei", "password", "laptop").unwrap_err();
+        let err = login(
+            &store,
+            "http://127.0.0.1:1",
+            "li.wei",
+            "password",
+            "laptop",
+            Lang::En,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("Check the network"), "{err}");
         assert!(!store.path().exists());
     }

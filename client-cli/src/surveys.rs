@@ -15,8 +15,8 @@ use crate::session::signed_in;
 use crate::survey_file::{build_create_survey, SurveyOptions};
 
 /// The surveys of the signed-in account's units.
-pub fn list(store: &CredentialStore) -> Result<Vec<Survey>, CliError> {
-    let (client, _) = signed_in(store)?;
+pub fn list(store: &CredentialStore, lang: Lang) -> Result<Vec<Survey>, CliError> {
+    let (client, _) = signed_in(store, lang)?;
     Ok(client.list_surveys()?)
 }
 
@@ -26,6 +26,7 @@ pub fn create(
     store: &CredentialStore,
     file: &Path,
     options: &SurveyOptions,
+    lang: Lang,
 ) -> Result<Survey, CliError> {
     let text = std::fs::read_to_string(file).map_err(|e| {
         CliError::Input(format!(
@@ -34,13 +35,18 @@ pub fn create(
         ))
     })?;
     let body = build_create_survey(&text, options)?;
-    let (client, _) = signed_in(store)?;
+    let (client, _) = signed_in(store, lang)?;
     Ok(client.create_survey(&body)?)
 }
 
 /// Publishes, closes or opens survey `id`.
-pub fn act(store: &CredentialStore, id: i64, action: SurveyAction) -> Result<Survey, CliError> {
-    let (client, _) = signed_in(store)?;
+pub fn act(
+    store: &CredentialStore,
+    id: i64,
+    action: SurveyAction,
+    lang: Lang,
+) -> Result<Survey, CliError> {
+    let (client, _) = signed_in(store, lang)?;
     Ok(client.survey_action(id, action)?)
 }
 

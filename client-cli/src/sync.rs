@@ -13,13 +13,11 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
-use canvass_protocol::sync::{
-    Manifest, Receipt, MAX_BATCH_BYTES, MAX_BATCH_ITEMS, PROTOCOL_HEADER, PROTOCOL_VERSION,
-};
+use canvass_protocol::sync::{Manifest, Receipt, MAX_BATCH_BYTES, MAX_BATCH_ITEMS};
 use canvass_protocol::{ErrorCode, ErrorDetail};
 use rand::Rng;
 
-use crate::api::{ApiClient, ClientError};
+use crate::api::{ApiClient, ClientError, ManifestFetch};
 use crate::dates::{format_moment, now_secs};
 use crate::error::CliError;
 use crate::store::{LocalStore, PendingBatch, StoreError};
@@ -36,60 +34,6 @@ pub const MAX_IN_FLIGHT: usize = 4;
 
 /// The environment variable giving the first retry delay in milliseconds (default 500).
 pub const RETRY_BASE_ENV: &str = "CANVASS_RETRY_BASE_MS";
-
-// --- requests -------------------------------------------------------------------------------
-
-/// The answer to a conditional manifest request.
-#[derive(Debug)]
-pub enum ManifestFetch {
-    /// `304`: the cached manifest is current.
-    NotModified,
-    /// `200`: a new manifest and its entity tag.
-    Fresh {
-        manifest: Box<Manifest>,
-        etag: Option<String>,
-    },
-}
-
-/// `GET /api/v1/sync/manifest`, with `If-None-Match` when a tag is known.
-pub fn fetch_manifest(
-    client: &ApiClient,
-    etag: Option<&str>,
-) -> Result<ManifestFetch, ClientError> {
-    let mut request = client
-        .http()
-        .get(client.url("/api/v1/sync/manifest"))
-        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
-    if let Some(etag) = etag {
-        request = request.header(reqwest::header::IF_NONE_MATCH, etag);
-    }
-    let response = client.send(request)?;
-    if response.status() == reqwest::StatusCode::NOT_MODIFIED {
-        return Ok(ManifestFetch::NotModified);
-    }
-    let etag = response
-        .headers()
-        .get(reqwest::header::ETAG)
-        .and_then(|v| v.to_str().ok())
-        .map(ToString::to_string);
-    let manifest: Manifest = ApiClient::parse(response)?;
-    Ok(ManifestFetch::Fresh {
-        manifest: Box::new(manifest),
-        etag,
-    })
-}
-
-/// `POST /api/v1/sync/batches` with exactly `body`; the receipt of a stored (201) or
-/// already-stored (200, duplicate) batch.
-pub fn post_batch(client: &ApiClient, body: &[u8]) -> Result<Receipt, ClientError> {
-    let request = client
-        .http()
-        .post(client.url("/api/v1/sync/batches"))
-        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(body.to_vec());
-    ApiClient::parse(client.send(request)?)
-}
 
 // --- pull -----------------------------------------------------------------------------------
 
@@ -170,7 +114,7 @@ pub fn pull(store: &mut LocalStore, client: &ApiClient) -> Result<PullOutcome, C
     let same_server = store.server()?.as_deref() == Some(server.as_str());
     let cached = if same_server { store.manifest()? } else { None };
     let etag = cached.as_ref().and_then(|c| c.etag.clone());
-    match fetch_manifest(client, etag.as_deref())? {
+    match client.fetch_manifest(etag.as_deref())? {
         ManifestFetch::NotModified => match cached {
             Some(cached) => {
                 store.touch_manifest(now_secs())?;
@@ -717,7 +661,7 @@ impl<'scope> Flight<'scope> {
             resumed,
         });
         let body = batch.body.clone();
-        let answer = scope.spawn(move || post_batch(client, &body));
+        let answer = scope.spawn(move || client.post_batch(&body));
         Ok(Self {
             batch,
             resumed,
