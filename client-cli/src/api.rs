@@ -18,7 +18,7 @@ const QUOTED_BODY_CHARS: usize = 300;
 
 /// What went wrong talking to the server, worded for the person at the keyboard: every
 /// message says what to do next.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum ClientError {
     /// The server address is not an `http://` or `https://` URL.
     BadServerUrl(String),
