@@ -8,16 +8,17 @@ use std::time::Duration;
 use canvass_protocol::accounts::Account;
 use canvass_protocol::auth::{Health, LoginRequest, LoginResponse};
 use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::Message;
 use canvass_protocol::rounds::{CreateRound, GenerateCodes, GeneratedCodes, RoundInfo};
 use canvass_protocol::surveys::{CreateSurvey, Survey};
 use canvass_protocol::sync::{Manifest, Receipt, PROTOCOL_HEADER, PROTOCOL_VERSION};
-use canvass_protocol::{ErrorBody, ErrorCode, ErrorDetail};
+use canvass_protocol::{msg, t, ErrorBody, ErrorCode, ErrorDetail};
 
 /// The longest piece of an unexpected answer quoted back to the user.
 const QUOTED_BODY_CHARS: usize = 300;
 
-/// What went wrong talking to the server, worded for the person at the keyboard: every
-/// message says what to do next.
+/// What went wrong talking to the server; [`ClientError::render`] words it for the person at
+/// the keyboard, with what to do next.
 #[derive(Debug, Clone)]
 pub enum ClientError {
     /// The server address is not an `http://` or `https://` URL.
@@ -73,19 +74,17 @@ impl ClientError {
     }
 }
 
-impl fmt::Display for ClientError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ClientError {
+    /// The failure in `lang`: the server's own message (it words it in the language the
+    /// request asked for) with its code and status, every problem it listed, then this
+    /// client's advice on what to do next.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
         match self {
-            ClientError::BadServerUrl(url) => write!(
-                f,
-                "the server address {url:?} is not a valid http:// or https:// URL; write it \
-                 like https://canvass.example.gov.cn or http://192.168.1.10:8080"
-            ),
-            ClientError::Unreachable { url, reason } => write!(
-                f,
-                "cannot reach the server at {url}: {reason}. Check the network and the address, \
-                 then try again."
-            ),
+            ClientError::BadServerUrl(url) => t!(lang, "cli-error-bad-server-url", url = url),
+            ClientError::Unreachable { url, reason } => {
+                t!(lang, "cli-error-unreachable", url = url, reason = reason)
+            }
             ClientError::Api {
                 status,
                 code,
@@ -94,132 +93,94 @@ impl fmt::Display for ClientError {
                 errors,
                 retry_after,
             } => {
-                f.write_str(&explain(*code, message, field.as_deref(), *retry_after))?;
-                write!(f, " [{code}, HTTP {status}]")?;
+                let message = if message.trim().is_empty() {
+                    code.message().render(lang)
+                } else {
+                    message.clone()
+                };
+                let said = match field {
+                    Some(field) => format!("{field}: {message}"),
+                    None => message,
+                };
+                let mut out = t!(
+                    lang,
+                    "cli-error-server-said",
+                    message = said,
+                    code = code.as_str(),
+                    status = status.to_string()
+                );
                 for e in errors {
-                    match &e.field {
-                        Some(field) => write!(f, "\n  - {field}: {} [{}]", e.message, e.code)?,
-                        None => write!(f, "\n  - {} [{}]", e.message, e.code)?,
-                    }
+                    out.push_str("\n  - ");
+                    out.push_str(&detail_line(e));
                 }
-                Ok(())
+                if let Some(advice) = advice(*code, *retry_after) {
+                    out.push('\n');
+                    out.push_str(&advice.render(lang));
+                }
+                out
             }
-            ClientError::Unexpected { status, body } => write!(
-                f,
-                "the server answered HTTP {status} with something that is not the canvass API \
-                 ({body:?}). Check that the address points to a canvass server."
+            ClientError::Unexpected { status, body } => t!(
+                lang,
+                "cli-error-unexpected",
+                status = status.to_string(),
+                body = format!("{body:?}")
             ),
         }
     }
 }
 
-impl std::error::Error for ClientError {}
-
-/// The plain-words explanation of an error code, with the next step.
-fn explain(
-    code: ErrorCode,
-    message: &str,
-    field: Option<&str>,
-    retry_after: Option<u64>,
-) -> String {
-    let wait = || {
-        retry_after.map_or_else(
-            || "a few minutes".to_string(),
-            |s| {
-                if s < 120 {
-                    format!("{s} seconds")
-                } else {
-                    format!("{} minutes", s.div_ceil(60))
-                }
-            },
-        )
-    };
-    match code {
-        ErrorCode::InvalidCredentials => "the username or password is wrong (the server does not \
-             say which). Check both and try again."
-            .into(),
-        ErrorCode::TooManyAttempts => format!(
-            "too many failed sign-ins for this account or from this computer. Wait {} and try \
-             again.",
-            wait()
-        ),
-        ErrorCode::RateLimited => {
-            format!(
-                "the server is refusing requests from this address for now. Wait {} and try again.",
-                wait()
-            )
-        }
-        ErrorCode::Unauthenticated => {
-            "the server wants a sign-in for this. Run `canvass login` first.".into()
-        }
-        ErrorCode::InvalidToken => "the server does not recognise this computer's sign-in (its \
-             signing key may have changed, or the token was damaged). Run `canvass login` again."
-            .into(),
-        ErrorCode::TokenExpired => {
-            "this device's sign-in has expired (token expired). Run `canvass login` again.".into()
-        }
-        ErrorCode::TokenRevoked => "this device was signed out (token revoked): by `canvass \
-             logout`, by an administrator, or because the account's password was changed. Run \
-             `canvass login` again."
-            .into(),
-        ErrorCode::AccountDisabled => "your account is disabled, so the server refuses everything \
-             it sends. Ask your administrator to enable it."
-            .into(),
-        ErrorCode::Forbidden => format!(
-            "your account cannot do this for that unit: its role does not allow it ({}). Ask an \
-             organiser or administrator of the unit.",
-            with_field(field, message)
-        ),
-        ErrorCode::OutOfScope => format!(
-            "your account cannot do this for that unit: it is outside the units your account \
-             covers ({}). Check the unit or survey id, or ask an account of a higher unit.",
-            with_field(field, message)
-        ),
-        ErrorCode::NotFound => format!(
-            "{message}. Check the id (`canvass survey list` shows the surveys your account can \
-             see)."
-        ),
-        ErrorCode::RouteNotFound | ErrorCode::MethodNotAllowed => "the server does not offer \
-             this; it probably runs an older version of canvass. Ask the administrator to \
-             upgrade the server."
-            .into(),
-        ErrorCode::ServiceUnavailable => "the server cannot reach its database right now. Try \
-             again in a few minutes; if it keeps happening, tell the administrator."
-            .into(),
-        ErrorCode::InternalError => "the server failed while doing this (the cause is in the \
-             server's log). Try again; if it keeps failing, tell the administrator."
-            .into(),
-        ErrorCode::ProtocolUnsupported => "the server speaks another version of the field sync \
-             protocol than this canvass client. Upgrade canvass on this computer (nothing \
-             collected is lost: it stays queued here)."
-            .into(),
-        ErrorCode::BatchConflict => format!(
-            "the server already holds a different batch under the same id ({message}). This \
-             should never happen; nothing was changed here. Stop and tell the administrator."
-        ),
-        ErrorCode::PayloadTooLarge => {
-            format!("the server refused the request as too large: {message}")
-        }
-        ErrorCode::BatchSize => format!(
-            "the server refused the number of items in the batch: {message}. Upgrade canvass \
-             or tell the administrator."
-        ),
-        ErrorCode::InvalidDefinition => {
-            "the server refused the form definition; fix every problem listed and try again:".into()
-        }
-        _ => format!(
-            "the server refused the request: {}",
-            with_field(field, message)
-        ),
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::default()))
     }
 }
 
-/// `targets[0]: message`, or the message alone.
-fn with_field(field: Option<&str>, message: &str) -> String {
-    match field {
-        Some(field) => format!("{field}: {message}"),
-        None => message.to_string(),
+impl std::error::Error for ClientError {}
+
+/// One problem the server or a local check listed: `field: message [code]`.
+#[must_use]
+pub fn detail_line(e: &ErrorDetail) -> String {
+    match &e.field {
+        Some(field) if !field.is_empty() => format!("{field}: {} [{}]", e.message, e.code),
+        _ => format!("{} [{}]", e.message, e.code),
     }
+}
+
+/// This client's advice for an error code: what the officer does next. `None` where the
+/// server's message says all there is.
+fn advice(code: ErrorCode, retry_after: Option<u64>) -> Option<Message> {
+    let wait = || match retry_after {
+        None => msg!("cli-wait-a-while"),
+        Some(s) if s < 120 => msg!("cli-wait-seconds", seconds = s),
+        Some(s) => msg!("cli-wait-minutes", minutes = s.div_ceil(60)),
+    };
+    Some(match code {
+        ErrorCode::InvalidCredentials => msg!("cli-advice-invalid-credentials"),
+        ErrorCode::TooManyAttempts => msg!("cli-advice-too-many-attempts", wait = wait()),
+        ErrorCode::RateLimited => msg!("cli-advice-rate-limited", wait = wait()),
+        ErrorCode::Unauthenticated => msg!("cli-advice-unauthenticated"),
+        ErrorCode::InvalidToken => msg!("cli-advice-invalid-token"),
+        ErrorCode::TokenExpired => msg!("cli-advice-token-expired"),
+        ErrorCode::TokenRevoked => msg!("cli-advice-token-revoked"),
+        ErrorCode::AccountDisabled => msg!("cli-advice-account-disabled"),
+        ErrorCode::Forbidden => msg!("cli-advice-forbidden"),
+        ErrorCode::OutOfScope => msg!("cli-advice-out-of-scope"),
+        ErrorCode::NotFound => msg!("cli-advice-not-found"),
+        ErrorCode::RouteNotFound | ErrorCode::MethodNotAllowed => {
+            msg!("cli-advice-upgrade-server")
+        }
+        ErrorCode::ServiceUnavailable => msg!("cli-advice-service-unavailable"),
+        ErrorCode::InternalError => msg!("cli-advice-internal-error"),
+        ErrorCode::ProtocolUnsupported => msg!("cli-advice-protocol-unsupported"),
+        ErrorCode::BatchConflict => msg!("cli-advice-batch-conflict"),
+        ErrorCode::BatchSize | ErrorCode::MalformedJson => msg!("cli-advice-client-defect"),
+        ErrorCode::InvalidDefinition => msg!("cli-advice-invalid-definition"),
+        ErrorCode::RoundStateConflict => msg!("cli-advice-round-state"),
+        ErrorCode::AlreadyPublished | ErrorCode::NothingToPublish => {
+            msg!("cli-advice-survey-state")
+        }
+        _ => return None,
+    })
 }
 
 /// A connection to one canvass server. Every request the client makes is built here, as a
@@ -609,34 +570,40 @@ mod tests {
         let client = ApiClient::new("http://127.0.0.1:1").unwrap();
         let err = client.health().unwrap_err();
         assert!(err.is_unreachable(), "{err}");
-        assert!(err.to_string().contains("Check the network"), "{err}");
+        assert!(err.render(Lang::En).contains("Check the network"), "{err}");
     }
 
     #[test]
     fn refused_tokens_are_explained_in_plain_words() {
         let revoked = api(ErrorCode::TokenRevoked, "the token was revoked");
         assert!(revoked.is_token_refused());
-        let shown = revoked.to_string();
+        let shown = revoked.render(Lang::En);
         assert!(
-            shown.contains("this device was signed out (token revoked)"),
+            shown.contains("This device was signed out (token revoked)"),
             "{shown}"
+        );
+        assert!(
+            shown.contains("the token was revoked"),
+            "the server's words: {shown}"
         );
         assert!(shown.contains("canvass login"), "{shown}");
         assert!(api(ErrorCode::TokenExpired, "")
-            .to_string()
+            .render(Lang::En)
             .contains("expired"));
         assert!(api(ErrorCode::AccountDisabled, "")
-            .to_string()
+            .render(Lang::En)
             .contains("administrator"));
+        let zh = revoked.render(Lang::ZhCn);
+        assert!(zh.contains("canvass login") && zh.contains("注销"), "{zh}");
         assert!(!api(ErrorCode::AccountDisabled, "").is_token_refused());
     }
 
     #[test]
     fn permission_errors_say_the_account_cannot_do_this() {
         for code in [ErrorCode::Forbidden, ErrorCode::OutOfScope] {
-            let shown = api(code, "organisers only").to_string();
+            let shown = api(code, "organisers only").render(Lang::En);
             assert!(
-                shown.contains("your account cannot do this for that unit"),
+                shown.contains("Your account cannot do this for that unit"),
                 "{shown}"
             );
             assert!(shown.contains("organisers only"), "{shown}");
@@ -664,7 +631,7 @@ mod tests {
             ],
             retry_after: None,
         };
-        let shown = err.to_string();
+        let shown = err.render(Lang::En);
         assert!(
             shown.contains("questions[1].id: the id is used twice [duplicate_id]"),
             "{shown}"
@@ -682,7 +649,7 @@ mod tests {
             errors: Vec::new(),
             retry_after: Some(300),
         };
-        assert!(err.to_string().contains("Wait 5 minutes"), "{err}");
+        assert!(err.render(Lang::En).contains("Wait 5 minutes"), "{err}");
     }
 
     /// A server that records the head of each of `n` requests and refuses each with

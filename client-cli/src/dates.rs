@@ -6,6 +6,8 @@
 use std::fmt;
 
 use canvass_protocol::calendar::{self, Day, SECS_PER_DAY};
+use canvass_protocol::forms::Lang;
+use canvass_protocol::{msg, t};
 
 /// Which end of a day a plain date (`YYYY-MM-DD`) stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,17 +23,42 @@ pub enum DayBound {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateError {
     input: String,
-    reason: &'static str,
+    reason: DateProblem,
+}
+
+/// What is wrong with a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateProblem {
+    NotADate,
+    NoT,
+    NoOffset,
+    NotAClock,
+    NotAnOffset,
+}
+
+impl DateError {
+    /// The problem in `lang`, with the forms that are accepted.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        let reason = match self.reason {
+            DateProblem::NotADate => msg!("cli-date-not-a-date"),
+            DateProblem::NoT => msg!("cli-date-no-t"),
+            DateProblem::NoOffset => msg!("cli-date-no-offset"),
+            DateProblem::NotAClock => msg!("cli-date-not-a-clock"),
+            DateProblem::NotAnOffset => msg!("cli-date-not-an-offset"),
+        };
+        t!(
+            lang,
+            "cli-date-error",
+            input = self.input.as_str(),
+            reason = reason
+        )
+    }
 }
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:?} is not a date or time ({}); write YYYY-MM-DD (a day in China Standard Time) \
-             or an RFC 3339 time such as 2025-06-01T08:00:00+08:00",
-            self.input, self.reason
-        )
+        f.write_str(&self.render(Lang::default()))
     }
 }
 
@@ -48,9 +75,9 @@ pub fn parse_moment(input: &str, bound: DayBound) -> Result<i64, DateError> {
     };
     let bytes = text.as_bytes();
     if bytes.len() < 10 || !text.is_char_boundary(10) {
-        return Err(fail("the date is not YYYY-MM-DD"));
+        return Err(fail(DateProblem::NotADate));
     }
-    let day = Day::parse(&text[..10]).ok_or_else(|| fail("the date is not YYYY-MM-DD"))?;
+    let day = Day::parse(&text[..10]).ok_or_else(|| fail(DateProblem::NotADate))?;
     if bytes.len() == 10 {
         return Ok(match bound {
             DayBound::Start => day.start(),
@@ -58,12 +85,12 @@ pub fn parse_moment(input: &str, bound: DayBound) -> Result<i64, DateError> {
         });
     }
     if !matches!(bytes[10], b'T' | b't' | b' ') {
-        return Err(fail("a time must follow the date after 'T'"));
+        return Err(fail(DateProblem::NoT));
     }
     let rest = &text[11..];
-    let (clock, offset) = split_offset(rest).ok_or_else(|| fail("the time has no offset"))?;
-    let seconds = parse_clock(clock).ok_or_else(|| fail("the time is not HH:MM:SS"))?;
-    let offset = parse_offset(offset).ok_or_else(|| fail("the offset is not Z or +HH:MM"))?;
+    let (clock, offset) = split_offset(rest).ok_or_else(|| fail(DateProblem::NoOffset))?;
+    let seconds = parse_clock(clock).ok_or_else(|| fail(DateProblem::NotAClock))?;
+    let offset = parse_offset(offset).ok_or_else(|| fail(DateProblem::NotAnOffset))?;
     Ok(day.days() * SECS_PER_DAY + seconds - offset)
 }
 
@@ -218,7 +245,11 @@ mod tests {
             "2025-06-01T08:00:00+08:0〇",
         ] {
             let err = parse_moment(bad, DayBound::Start).unwrap_err();
-            assert!(err.to_string().contains("YYYY-MM-DD"), "{bad}: {err}");
+            assert!(err.render(Lang::En).contains("YYYY-MM-DD"), "{bad}: {err}");
+            assert!(
+                err.render(Lang::ZhCn).contains("YYYY-MM-DD"),
+                "{bad}: {err}"
+            );
         }
         assert!(parse_moment("2024-02-29", DayBound::Start).is_ok());
         assert!(parse_moment("2000-02-29", DayBound::Start).is_ok());

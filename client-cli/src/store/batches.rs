@@ -175,11 +175,11 @@ impl LocalStore {
             }
         }
         for id in &too_large {
+            // no words of the server's to keep: the code says it all, and `status` explains it
+            // in the reader's language
             let problem = vec![ErrorDetail {
                 code: canvass_protocol::ErrorCode::PayloadTooLarge,
-                message: format!(
-                    "this item alone is larger than a batch may be ({max_bytes} bytes)"
-                ),
+                message: String::new(),
                 field: None,
             }];
             tx.execute(

@@ -19,11 +19,14 @@ mod queue;
 mod server;
 
 use std::fmt;
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
+use canvass_protocol::forms::Lang;
+use canvass_protocol::t;
+
 use rusqlite::{Connection, TransactionBehavior};
+
+use crate::files::{create_private_file, ensure_private_dir, FileError};
 
 pub use batches::{Acknowledged, PendingBatch};
 pub use counts::InstrumentCounts;
@@ -93,41 +96,67 @@ CREATE TABLE IF NOT EXISTS imports (
 ";
 
 /// The local store could not be opened, read or written.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum StoreError {
     /// No data directory: neither `CANVASS_DATA_DIR` nor a home directory.
-    #[error(
-        "cannot tell where to keep the collected answers: this computer has no data directory. \
-         Set CANVASS_DATA_DIR to a private directory and try again."
-    )]
     NoDataDir,
     /// The directory or file could not be created or protected.
-    #[error("cannot {action} {path}: {source}. Check that the directory exists and is yours.")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    Io(FileError),
     /// SQLite failed.
-    #[error(
-        "the local store {path} cannot be used: {source}. If another `canvass` command is \
-         running, wait for it to finish; if the disk is full, free some space."
-    )]
     Sqlite {
         path: PathBuf,
-        #[source]
         source: rusqlite::Error,
     },
     /// The file was written by a newer canvass.
-    #[error(
-        "the local store {path} was written by a newer version of canvass (schema {found}). \
-         Upgrade canvass on this computer."
-    )]
     TooNew { path: PathBuf, found: i64 },
     /// Stored data that should be ours cannot be read back.
-    #[error("the local store {path} holds damaged data ({reason}).")]
     Damaged { path: PathBuf, reason: String },
+}
+
+impl StoreError {
+    /// The failure in `lang`, with what to do next.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        let shown = |path: &Path| path.display().to_string();
+        match self {
+            StoreError::NoDataDir => t!(lang, "cli-error-no-data-dir"),
+            StoreError::Io(e) => e.message().render(lang),
+            StoreError::Sqlite { path, source } => t!(
+                lang,
+                "cli-error-store-unusable",
+                path = shown(path),
+                reason = source.to_string()
+            ),
+            StoreError::TooNew { path, found } => t!(
+                lang,
+                "cli-error-store-too-new",
+                path = shown(path),
+                found = found.to_string()
+            ),
+            StoreError::Damaged { path, reason } => t!(
+                lang,
+                "cli-error-store-damaged",
+                path = shown(path),
+                reason = reason
+            ),
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::default()))
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Io(e) => Some(e),
+            StoreError::Sqlite { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// Held while a push runs; dropping it (or the process ending) releases it.
@@ -169,9 +198,9 @@ impl LocalStore {
     /// Opens (creating if needed) the store in `dir`. The directory is made owner-only (0700)
     /// and the file owner-only (0600) on Unix; SQLite gives its journal files the same mode.
     pub fn open_in(dir: &Path) -> Result<Self, StoreError> {
-        ensure_private_dir(dir)?;
+        ensure_private_dir(dir).map_err(StoreError::Io)?;
         let path = dir.join(STORE_FILE);
-        create_private_file(&path)?;
+        create_private_file(&path).map_err(StoreError::Io)?;
         let sqlite = sqlite_error(&path);
         let conn = Connection::open(&path).map_err(&sqlite)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
@@ -240,7 +269,7 @@ impl LocalStore {
     pub fn lock_push(&self) -> Result<Option<PushLock>, StoreError> {
         let path = self.path.with_file_name("push.lock");
         let sqlite = sqlite_error(&path);
-        create_private_file(&path)?;
+        create_private_file(&path).map_err(StoreError::Io)?;
         let conn = Connection::open(&path).map_err(&sqlite)?;
         match conn.execute_batch("BEGIN EXCLUSIVE") {
             Ok(()) => Ok(Some(PushLock { _conn: conn })),
@@ -269,62 +298,6 @@ fn sqlite_error(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError {
         path: path.clone(),
         source,
     }
-}
-
-fn ensure_private_dir(dir: &Path) -> Result<(), StoreError> {
-    let err = |action| {
-        let path = dir.to_path_buf();
-        move |source| StoreError::Io {
-            action,
-            path,
-            source,
-        }
-    };
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        builder.mode(0o700);
-        builder.create(dir).map_err(err("create"))?;
-        let meta = fs::metadata(dir).map_err(err("inspect"))?;
-        if meta.permissions().mode() & 0o077 != 0 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-                .map_err(err("restrict the permissions of"))?;
-        }
-    }
-    #[cfg(not(unix))]
-    builder.create(dir).map_err(err("create"))?;
-    Ok(())
-}
-
-/// Creates the store file owner-only before SQLite opens it (SQLite would create it with the
-/// process umask), and narrows an existing file that is readable by others.
-fn create_private_file(path: &Path) -> Result<(), StoreError> {
-    let err = |action| {
-        let path = path.to_path_buf();
-        move |source| StoreError::Io {
-            action,
-            path,
-            source,
-        }
-    };
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(0o600);
-        options.open(path).map_err(err("create"))?;
-        let meta = fs::metadata(path).map_err(err("inspect"))?;
-        if meta.permissions().mode() & 0o077 != 0 {
-            fs::set_permissions(path, fs::Permissions::from_mode(0o600))
-                .map_err(err("restrict the permissions of"))?;
-        }
-    }
-    #[cfg(not(unix))]
-    options.open(path).map_err(err("create"))?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -370,7 +343,7 @@ pub(crate) mod tests {
             matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1),
             "{err}"
         );
-        assert!(err.to_string().contains("Upgrade canvass"), "{err}");
+        assert!(err.render(Lang::En).contains("Upgrade canvass"), "{err}");
     }
 
     #[test]
@@ -391,7 +364,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let store = LocalStore::open_in(&data).unwrap();
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&data), 0o700);
         assert_eq!(mode(store.path()), 0o600);
     }

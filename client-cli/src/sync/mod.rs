@@ -11,18 +11,21 @@ mod decide;
 mod progress;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
+use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::{tr, Message};
 use canvass_protocol::sync::{Manifest, Receipt, MAX_BATCH_BYTES, MAX_BATCH_ITEMS};
-use canvass_protocol::{ErrorCode, ErrorDetail};
+use canvass_protocol::{msg, t, ErrorCode, ErrorDetail};
 use rand::Rng;
 
 use crate::api::{ApiClient, ClientError, ManifestFetch};
 use crate::dates::{format_moment, now_secs};
-use crate::error::CliError;
+use crate::error::{CliError, EXIT_FAILURE, EXIT_OK};
 use crate::store::{LocalStore, PendingBatch, StoreError};
+use crate::table::{Align, Table};
 
 pub use decide::{
     decide, next_step, refused_items, retryable, Answer, Decision, Landed, Step, Window,
@@ -53,63 +56,94 @@ pub enum PullOutcome {
     Updated(Box<Manifest>),
 }
 
-impl fmt::Display for PullOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PullOutcome {
+    /// What the pull did, in `lang`: the counts, then the surveys and rounds as a table.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
         match self {
-            PullOutcome::NotModified { pulled_at } => write!(
-                f,
-                "The forms cached here are up to date (the server reports no change since {}).",
-                format_moment(*pulled_at)
+            PullOutcome::NotModified { pulled_at } => t!(
+                lang,
+                "cli-pull-up-to-date",
+                since = format_moment(*pulled_at)
             ),
             PullOutcome::Updated(m) => {
-                write!(
-                    f,
-                    "Pulled the forms: {} open survey(s), {} appraisal round(s), {} unit(s), {} \
-                     official(s).",
-                    m.surveys.len(),
-                    m.rounds.len(),
-                    m.units.len(),
-                    m.officials.len()
-                )?;
+                let mut out = t!(
+                    lang,
+                    "cli-pull-done",
+                    surveys = m.surveys.len(),
+                    rounds = m.rounds.len(),
+                    units = m.units.len(),
+                    officials = m.officials.len()
+                );
+                if m.surveys.is_empty() && m.rounds.is_empty() {
+                    return out;
+                }
+                let mut table = Table::new(vec![
+                    (String::new(), Align::Left),
+                    (tr(lang, "cli-pull-col-id"), Align::Right),
+                    (tr(lang, "cli-pull-col-name"), Align::Left),
+                    (tr(lang, "cli-pull-col-detail"), Align::Left),
+                ]);
                 for s in &m.surveys {
                     let versions: Vec<String> =
                         s.versions.iter().map(|v| v.version.to_string()).collect();
-                    write!(
-                        f,
-                        "\n  survey {}  {}  (version {}; {} target(s))",
-                        s.survey.id,
-                        s.survey.title.zh_cn,
-                        versions.join(", "),
-                        s.survey.targets.len()
-                    )?;
+                    table.row(vec![
+                        tr(lang, "cli-pull-survey"),
+                        s.survey.id.to_string(),
+                        s.survey.title.get(lang).to_string(),
+                        t!(
+                            lang,
+                            "cli-pull-survey-detail",
+                            versions = versions.join(", "),
+                            targets = s.survey.targets.len()
+                        ),
+                    ]);
                 }
                 for r in &m.rounds {
-                    write!(
-                        f,
-                        "\n  round {}  {} {}  ({})",
-                        r.id,
-                        r.period,
-                        r.series_name,
-                        r.status.as_str()
-                    )?;
+                    table.row(vec![
+                        tr(lang, "cli-pull-round"),
+                        r.id.to_string(),
+                        format!("{} {}", r.period, r.series_name),
+                        round_status(r.status).render(lang),
+                    ]);
                 }
-                Ok(())
+                out.push('\n');
+                out.push_str(&indent(&table.render(), "  "));
+                out
             }
         }
     }
+}
+
+/// A round's status in the reader's words.
+#[must_use]
+pub fn round_status(status: canvass_protocol::rounds::RoundStatus) -> Message {
+    use canvass_protocol::rounds::RoundStatus;
+    match status {
+        RoundStatus::Draft => msg!("cli-round-status-draft"),
+        RoundStatus::Open => msg!("cli-round-status-open"),
+        RoundStatus::Closed => msg!("cli-round-status-closed"),
+        RoundStatus::Published => msg!("cli-round-status-published"),
+    }
+}
+
+/// `text` with every line after `prefix`.
+fn indent(text: &str, prefix: &str) -> String {
+    text.lines()
+        .map(|l| format!("{prefix}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Refuses to mix servers: the store belongs to the server of its first pull while it holds
 /// anything not yet sent.
 fn check_server(store: &LocalStore, server: &str) -> Result<(), CliError> {
     match store.server()? {
-        Some(bound) if bound != server && store.has_unsent_work()? => {
-            Err(CliError::Input(format!(
-                "the answers kept on this computer belong to {bound}, but you are signed in to \
-             {server}. Nothing was sent. Sign in to {bound} (`canvass login --server {bound}`) and \
-             push them first, or discard them."
-            )))
-        }
+        Some(bound) if bound != server && store.has_unsent_work()? => Err(CliError::Input(msg!(
+            "cli-error-other-server",
+            bound = bound,
+            server = server
+        ))),
         _ => Ok(()),
     }
 }
@@ -131,14 +165,15 @@ pub fn pull(store: &mut LocalStore, client: &ApiClient) -> Result<PullOutcome, C
             }
             None => Err(CliError::Client(ClientError::Unexpected {
                 status: 304,
-                body: "Not Modified to a request without If-None-Match".into(),
+                body: String::new(),
             })),
         },
         ManifestFetch::Fresh { manifest, etag } => {
             if let Err(bound) = store.bind_server(&server)? {
-                return Err(CliError::Input(format!(
-                    "the answers kept on this computer belong to {bound}; push or discard them \
-                     before pulling from {server}."
+                return Err(CliError::Input(msg!(
+                    "cli-error-other-server",
+                    bound = bound,
+                    server = server
                 )));
             }
             store.save_manifest(&manifest, etag.as_deref(), now_secs())?;
@@ -211,6 +246,8 @@ pub struct PushOptions {
     pub retry: RetryPolicy,
     /// Batches on their way at once, 1 to [`MAX_IN_FLIGHT`].
     pub in_flight: usize,
+    /// The language of the reasons recorded for items set aside here.
+    pub lang: Lang,
 }
 
 impl Default for PushOptions {
@@ -221,6 +258,7 @@ impl Default for PushOptions {
             batch_bytes: MAX_BATCH_BYTES,
             retry: RetryPolicy::default(),
             in_flight: DEFAULT_IN_FLIGHT,
+            lang: Lang::default(),
         }
     }
 }
@@ -286,37 +324,49 @@ impl PushReport {
     }
 }
 
-impl fmt::Display for PushReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PushReport {
+    /// The summary in `lang`: what the server stored, and the items it refused.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
         if self.batches == 0 && self.set_aside.is_empty() && self.error.is_none() {
-            return f.write_str("Nothing to push: the queue is empty.");
+            return tr(lang, "cli-push-nothing");
         }
-        write!(
-            f,
-            "Pushed {} batch(es): the server stored {} answer set(s) and {} tally sheet(s).",
-            self.batches, self.survey_responses, self.tally_sheets
-        )?;
+        let mut out = t!(
+            lang,
+            "cli-push-done",
+            batches = self.batches,
+            responses = self.survey_responses,
+            sheets = self.tally_sheets
+        );
         if self.duplicates > 0 {
-            write!(
-                f,
-                " {} batch(es) had been stored before and were confirmed again.",
-                self.duplicates
-            )?;
+            out.push_str(&t!(lang, "cli-push-duplicates", batches = self.duplicates));
         }
         if !self.set_aside.is_empty() {
-            write!(
-                f,
-                "\n{} item(s) were refused and set aside: {}. See `canvass status`, then `canvass \
-                 fix ITEM` or `canvass discard ITEM`.",
-                self.set_aside.len(),
-                self.set_aside
+            out.push('\n');
+            out.push_str(&t!(
+                lang,
+                "cli-push-set-aside",
+                count = self.set_aside.len(),
+                items = self
+                    .set_aside
                     .iter()
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")
-            )?;
+            ));
         }
-        Ok(())
+        out
+    }
+
+    /// The exit code: [`EXIT_FAILURE`] when the push stopped on an error or the server refused
+    /// items (they need the officer), [`EXIT_OK`] otherwise.
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        if self.error.is_some() || !self.set_aside.is_empty() {
+            EXIT_FAILURE
+        } else {
+            EXIT_OK
+        }
     }
 }
 
@@ -369,11 +419,9 @@ fn push_inner(
     report: &mut PushReport,
 ) -> Result<(), CliError> {
     let server = client.base().to_string();
-    let _lock = store.lock_push()?.ok_or_else(|| {
-        CliError::Input(
-            "another `canvass push` is running on this computer; wait for it to finish.".into(),
-        )
-    })?;
+    let _lock = store
+        .lock_push()?
+        .ok_or_else(|| CliError::Input(msg!("cli-error-push-running")))?;
     let counts = store.counts()?;
     let to_send: u64 = counts.iter().map(|c| c.queued + c.batched).sum();
     if to_send == 0 {
@@ -382,19 +430,13 @@ fn push_inner(
     match store.server()? {
         Some(bound) if bound == server => {}
         Some(bound) => {
-            return Err(CliError::Input(format!(
-                "the answers kept on this computer belong to {bound}, but you are signed in to \
-                 {server}. Nothing was sent. Sign in to {bound} (`canvass login --server {bound}`) \
-                 and push again."
+            return Err(CliError::Input(msg!(
+                "cli-error-other-server",
+                bound = bound,
+                server = server
             )))
         }
-        None => {
-            return Err(CliError::Input(
-                "this computer's store does not record which server its answers belong to. \
-                 Run `canvass pull` first."
-                    .into(),
-            ))
-        }
+        None => return Err(CliError::Input(msg!("cli-error-no-server"))),
     }
     progress.event(PushEvent::Start { items: to_send });
     let mut batch_items = options.batch_items.clamp(1, MAX_BATCH_ITEMS);
@@ -500,13 +542,11 @@ fn push_inner(
                 }
                 Decision::StopOnForeignReceipt => {
                     let received = result.map(|r| r.batch_id).unwrap_or_default();
-                    stop.get_or_insert(CliError::Client(ClientError::Unexpected {
-                        status: 200,
-                        body: format!(
-                            "a receipt for batch {received} when batch {} was sent",
-                            batch.batch_id
-                        ),
-                    }));
+                    stop.get_or_insert(CliError::Input(msg!(
+                        "cli-error-foreign-receipt",
+                        received = received,
+                        sent = batch.batch_id.as_str()
+                    )));
                 }
                 Decision::Resend { attempt, wait } => {
                     if let Err(e) = &result {
@@ -531,7 +571,10 @@ fn push_inner(
                     report.set_aside.extend(set_aside);
                 }
                 Decision::SetAsideTooLarge => {
-                    let message = result.err().map(|e| e.to_string()).unwrap_or_default();
+                    let message = result
+                        .err()
+                        .map(|e| e.render(options.lang))
+                        .unwrap_or_default();
                     let only = BTreeMap::from([(
                         0,
                         vec![ErrorDetail {
@@ -557,17 +600,13 @@ fn push_inner(
                     }
                 }
                 Decision::KeepAndStop { resent_next_push } => {
-                    let note = if resent_next_push {
-                        format!(
-                            "\nThe batch ({} items) is saved on this computer and will be sent \
-                             first, unchanged, by the next `canvass push`.",
-                            batch.item_count
-                        )
-                    } else {
-                        String::new()
-                    };
+                    let note = resent_next_push
+                        .then(|| msg!("cli-push-batch-kept", items = batch.item_count));
                     if let Err(cause) = result {
-                        stop.get_or_insert(CliError::Push { cause, note });
+                        stop.get_or_insert(CliError::Push {
+                            cause: Box::new(cause),
+                            note,
+                        });
                     }
                 }
             }

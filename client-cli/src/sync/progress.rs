@@ -3,28 +3,40 @@
 
 use std::io::IsTerminal;
 
+use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::Message;
+use canvass_protocol::t;
+
 use super::{Progress, PushEvent};
 
 /// The progress of a push on standard error: a bar when it is a terminal, otherwise one plain
-/// line per batch.
+/// line per batch, in the reader's language.
 pub struct ConsoleProgress {
     bar: Option<indicatif::ProgressBar>,
+    lang: Lang,
 }
 
 impl ConsoleProgress {
     /// A bar if standard error is a terminal, plain lines otherwise.
     #[must_use]
-    pub fn new() -> Self {
+    pub fn new(lang: Lang) -> Self {
         Self {
             bar: std::io::stderr().is_terminal().then(|| {
                 let bar = indicatif::ProgressBar::new(0);
-                if let Ok(style) =
-                    indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} items  {msg}")
-                {
+                let template = t!(
+                    lang,
+                    "cli-progress-bar",
+                    position = "{pos}",
+                    length = "{len}"
+                );
+                if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+                    "{{bar:30}} {template}  {{msg}}"
+                )) {
                     bar.set_style(style);
                 }
                 bar
             }),
+            lang,
         }
     }
 
@@ -36,14 +48,9 @@ impl ConsoleProgress {
     }
 }
 
-impl Default for ConsoleProgress {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Progress for ConsoleProgress {
     fn event(&mut self, event: PushEvent<'_>) {
+        let lang = self.lang;
         match event {
             PushEvent::Start { items } => {
                 if let Some(bar) = &self.bar {
@@ -55,44 +62,63 @@ impl Progress for ConsoleProgress {
                 items,
                 attempt,
                 resumed,
-            } => {
-                let note = if resumed && attempt == 1 {
-                    " (left by an interrupted push, sent again unchanged)"
-                } else {
-                    ""
-                };
-                match &self.bar {
-                    Some(bar) => {
-                        bar.set_message(format!("sending batch {batch_id} (attempt {attempt})"));
-                    }
-                    None => eprintln!(
-                        "sending batch {batch_id}: {items} items, attempt {attempt}{note}"
-                    ),
-                }
-            }
+            } => match &self.bar {
+                Some(bar) => bar.set_message(t!(
+                    lang,
+                    "cli-progress-sending-short",
+                    batch = batch_id,
+                    attempt = attempt
+                )),
+                None if resumed && attempt == 1 => eprintln!(
+                    "{}",
+                    t!(
+                        lang,
+                        "cli-progress-sending-resumed",
+                        batch = batch_id,
+                        items = items
+                    )
+                ),
+                None => eprintln!(
+                    "{}",
+                    t!(
+                        lang,
+                        "cli-progress-sending",
+                        batch = batch_id,
+                        items = items,
+                        attempt = attempt
+                    )
+                ),
+            },
             PushEvent::Retrying {
                 batch_id,
                 reason,
                 delay,
-            } => self.line(&format!(
-                "batch {batch_id}: {reason}; trying again in {:.1} s",
-                delay.as_secs_f64()
+            } => self.line(&t!(
+                lang,
+                "cli-progress-retrying",
+                batch = batch_id,
+                reason = reason,
+                seconds = format!("{:.1}", delay.as_secs_f64())
             )),
             PushEvent::Acknowledged {
                 batch_id,
                 items,
                 duplicate,
-            } => {
-                let what = if duplicate {
-                    "already stored, confirmed again"
-                } else {
-                    "stored"
-                };
-                match &self.bar {
-                    Some(bar) => bar.inc(items as u64),
-                    None => eprintln!("batch {batch_id}: {items} items {what}"),
+            } => match &self.bar {
+                Some(bar) => bar.inc(items as u64),
+                None => {
+                    let id = if duplicate {
+                        "cli-progress-confirmed"
+                    } else {
+                        "cli-progress-stored"
+                    };
+                    let line = Message::new(id)
+                        .arg("batch", batch_id)
+                        .arg("items", items)
+                        .render(lang);
+                    eprintln!("{line}");
                 }
-            }
+            },
             PushEvent::Refused {
                 batch_id,
                 items,
@@ -101,9 +127,12 @@ impl Progress for ConsoleProgress {
                 if let Some(bar) = &self.bar {
                     bar.inc(set_aside as u64);
                 }
-                self.line(&format!(
-                    "batch {batch_id} refused: {set_aside} of its {items} items set aside; the \
-                     rest go out again in a new batch"
+                self.line(&t!(
+                    lang,
+                    "cli-progress-refused",
+                    batch = batch_id,
+                    refused = set_aside,
+                    items = items
                 ));
             }
         }

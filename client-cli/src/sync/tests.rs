@@ -4,6 +4,7 @@
 use super::*;
 use crate::store::tests::response;
 use crate::store::ItemState;
+use canvass_protocol::forms::Lang;
 use canvass_protocol::sync::Batch;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -348,7 +349,10 @@ fn a_pending_batch_survives_a_failed_push_and_goes_out_first_unchanged() {
         &mut |_| {},
     );
     let error = report.error.as_ref().expect("fails after the last attempt");
-    assert!(error.to_string().contains("will be sent first"), "{error}");
+    assert!(
+        error.render(Lang::En).contains("will be sent first"),
+        "{error}"
+    );
     let pending = store.pending_batch().unwrap().expect("kept");
     assert_eq!(pending.attempts, 3);
     drop(store);
@@ -457,7 +461,10 @@ fn a_receipt_for_another_batch_stops_the_push_before_the_batch_made_ahead_goes_o
         .error
         .as_ref()
         .expect("an unexpected receipt stops the push");
-    assert!(error.to_string().contains("a receipt for batch"), "{error}");
+    assert!(
+        error.render(Lang::En).contains("a receipt for batch"),
+        "{error}"
+    );
     assert_eq!(events.0, ["start 2", "send 1 #1"]);
     assert_eq!(
         server.bodies.lock().unwrap().len(),
@@ -522,7 +529,7 @@ fn revoked_tokens_stop_the_push_and_keep_the_batch() {
         &mut |_| {},
     );
     let error = report.error.expect("stops");
-    assert!(error.to_string().contains("canvass login"), "{error}");
+    assert!(error.render(Lang::En).contains("canvass login"), "{error}");
     assert!(store.pending_batch().unwrap().is_some());
     assert_eq!(server.bodies.lock().unwrap().len(), 1, "not retried");
 }
@@ -543,7 +550,9 @@ fn a_store_refuses_to_push_to_another_server() {
     );
     let error = report.error.expect("refused");
     assert!(
-        error.to_string().contains("belong to http://127.0.0.1:9"),
+        error
+            .render(Lang::En)
+            .contains("belong to http://127.0.0.1:9"),
         "{error}"
     );
     assert!(store.pending_batch().unwrap().is_none(), "nothing batched");
