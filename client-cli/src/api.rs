@@ -655,37 +655,18 @@ mod tests {
     /// A server that records the head of each of `n` requests and refuses each with
     /// `token_revoked`.
     fn recording_server(n: usize) -> (String, std::sync::mpsc::Receiver<String>) {
-        use std::io::{BufRead, BufReader, Read, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         let (heads, received) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for _ in 0..n {
-                let Ok((mut stream, _)) = listener.accept() else {
+                let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let (mut head, mut length) = (String::new(), 0usize);
-                loop {
-                    let mut line = String::new();
-                    reader.read_line(&mut line).unwrap();
-                    let lower = line.to_ascii_lowercase();
-                    if let Some(v) = lower.strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap();
-                    }
-                    if line == "\r\n" || line.is_empty() {
-                        break;
-                    }
-                    head.push_str(&lower);
-                }
-                reader.read_exact(&mut vec![0; length]).unwrap();
+                let (head, _) = crate::test_http::read_request(&stream);
                 heads.send(head).unwrap();
                 let body = r#"{"error":{"code":"token_revoked","message":"revoked"}}"#;
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 401 X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
+                crate::test_http::respond(&stream, 401, body);
             }
         });
         (address, received)

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use canvass_protocol::i18n::Message;
 use canvass_protocol::msg;
 
+use crate::error::CliError;
+
 /// What was being done to a file or directory when it failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileAction {
@@ -81,25 +83,13 @@ pub fn ensure_private_dir(dir: &Path) -> Result<(), FileError> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        builder.mode(0o700);
-        builder
-            .create(dir)
-            .map_err(FileError::at(FileAction::Create, dir))?;
-        // an existing directory may have been created wider; what it holds must not be
-        // listable or replaceable by others
-        let meta = fs::metadata(dir).map_err(FileError::at(FileAction::Inspect, dir))?;
-        if meta.permissions().mode() & 0o077 != 0 {
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-                .map_err(FileError::at(FileAction::Restrict, dir))?;
-        }
-    }
-    #[cfg(not(unix))]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder
         .create(dir)
         .map_err(FileError::at(FileAction::Create, dir))?;
-    Ok(())
+    // an existing directory may have been created wider; what it holds must not be listable
+    // or replaceable by others
+    narrow(dir, 0o700)
 }
 
 /// Creates `path` owner-only (0600 on Unix) if it does not exist, keeping its content if it
@@ -108,21 +98,48 @@ pub fn create_private_file(path: &Path) -> Result<(), FileError> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(false);
     #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map_err(FileError::at(FileAction::Create, path))?;
+    narrow(path, 0o600)
+}
+
+/// Gives `path` the permissions `mode` when others may do more with it (Unix; elsewhere
+/// nothing to do).
+fn narrow(path: &Path, mode: u32) -> Result<(), FileError> {
+    #[cfg(unix)]
     {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(0o600);
-        options
-            .open(path)
-            .map_err(FileError::at(FileAction::Create, path))?;
+        use std::os::unix::fs::PermissionsExt;
         let meta = fs::metadata(path).map_err(FileError::at(FileAction::Inspect, path))?;
         if meta.permissions().mode() & 0o077 != 0 {
-            fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+            fs::set_permissions(path, fs::Permissions::from_mode(mode))
                 .map_err(FileError::at(FileAction::Restrict, path))?;
         }
     }
     #[cfg(not(unix))]
-    options
-        .open(path)
-        .map_err(FileError::at(FileAction::Create, path))?;
+    let _ = (path, mode);
     Ok(())
+}
+
+/// The text of a file the officer named (a survey, a round, a tally sheet, a CSV), or the error
+/// saying which file could not be read and why.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
+    fs::read(path).map_err(|e| {
+        CliError::Input(msg!(
+            "cli-error-read-file",
+            path = path.display().to_string(),
+            reason = e.to_string()
+        ))
+    })
+}
+
+/// [`read_input`] as UTF-8 text.
+pub fn read_input_text(path: &Path) -> Result<String, CliError> {
+    String::from_utf8(read_input(path)?).map_err(|_| {
+        CliError::Input(msg!(
+            "cli-error-not-utf8",
+            path = path.display().to_string()
+        ))
+    })
 }

@@ -361,13 +361,7 @@ pub fn import(
     lang: Lang,
 ) -> Result<ImportOutcome, CliError> {
     let path = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| {
-        CliError::Input(msg!(
-            "cli-error-read-file",
-            path = path.as_str(),
-            reason = e.to_string()
-        ))
-    })?;
+    let bytes = crate::files::read_input(file)?;
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| CliError::Input(msg!("cli-import-not-utf8", path = path.as_str())))?;
     let digest = hex(&Sha256::digest(&bytes));

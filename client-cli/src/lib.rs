@@ -24,6 +24,8 @@ pub mod surveys;
 pub mod sync;
 pub mod table;
 pub mod tally;
+#[cfg(test)]
+mod test_http;
 
 pub use api::{ApiClient, ClientError, SurveyAction};
 pub use credentials::{CredentialStore, Credentials, CredentialsError};

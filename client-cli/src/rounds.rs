@@ -73,13 +73,7 @@ pub fn create(
     unit: Option<i64>,
     lang: Lang,
 ) -> Result<RoundInfo, CliError> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::Input(msg!(
-            "cli-round-file-unreadable",
-            path = file.display().to_string(),
-            reason = e.to_string()
-        ))
-    })?;
+    let text = crate::files::read_input_text(file)?;
     let body = build_create_round(&text, unit)?;
     let (client, _) = signed_in(store, lang)?;
     Ok(client.create_round(&body)?)

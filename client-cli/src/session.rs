@@ -147,25 +147,7 @@ impl LoginOutcome {
     #[must_use]
     pub fn render(&self, lang: Lang) -> String {
         let c = &self.credentials;
-        let mut lines = vec![t!(
-            lang,
-            "cli-login-done",
-            server = c.server.as_str(),
-            account = describe_account(&c.account, lang)
-        )];
-        lines.push(match &c.device_id {
-            Some(id) => t!(
-                lang,
-                "cli-login-device-token",
-                device = id.as_str(),
-                until = format_moment(c.expires_at)
-            ),
-            None => t!(
-                lang,
-                "cli-login-session-token",
-                until = format_moment(c.expires_at)
-            ),
-        });
+        let mut lines = signed_in_lines(c, &c.account, lang);
         lines.push(t!(
             lang,
             "cli-login-saved",
@@ -358,25 +340,7 @@ impl WhoAmI {
             TokenCheck::Accepted(account) => account,
             _ => &c.account,
         };
-        let mut lines = vec![t!(
-            lang,
-            "cli-login-done",
-            server = c.server.as_str(),
-            account = describe_account(account, lang)
-        )];
-        lines.push(match &c.device_id {
-            Some(id) => t!(
-                lang,
-                "cli-whoami-device-token",
-                device = id.as_str(),
-                until = format_moment(c.expires_at)
-            ),
-            None => t!(
-                lang,
-                "cli-whoami-session-token",
-                until = format_moment(c.expires_at)
-            ),
-        });
+        let mut lines = signed_in_lines(c, account, lang);
         lines.push(t!(
             lang,
             "cli-whoami-credentials",
@@ -407,6 +371,29 @@ fn client_for(credentials: &Credentials, lang: Lang) -> Result<ApiClient, Client
 
 fn revoke(credentials: &Credentials, lang: Lang) -> Result<(), ClientError> {
     client_for(credentials, lang)?.logout()
+}
+
+/// Who is signed in where, and the token's kind and expiry: the first lines of `login` and
+/// `whoami`.
+fn signed_in_lines(c: &Credentials, account: &Account, lang: Lang) -> Vec<String> {
+    let until = format_moment(c.expires_at);
+    vec![
+        t!(
+            lang,
+            "cli-login-done",
+            server = c.server.as_str(),
+            account = describe_account(account, lang)
+        ),
+        match &c.device_id {
+            Some(id) => t!(
+                lang,
+                "cli-login-device-token",
+                device = id.as_str(),
+                until = until
+            ),
+            None => t!(lang, "cli-login-session-token", until = until),
+        },
+    ]
 }
 
 /// `li.wei (李伟, officer, unit 3)` in `lang`.

@@ -30,13 +30,7 @@ pub fn create(
     options: &SurveyOptions,
     lang: Lang,
 ) -> Result<Survey, CliError> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::Input(msg!(
-            "cli-error-read-file",
-            path = file.display().to_string(),
-            reason = e.to_string()
-        ))
-    })?;
+    let text = crate::files::read_input_text(file)?;
     let body = build_create_survey(&text, options, lang)?;
     let (client, _) = signed_in(store, lang)?;
     Ok(client.create_survey(&body)?)

@@ -723,13 +723,7 @@ fn tally_from_file<R: BufRead, W: Write>(
     p: &mut Prompter<R, W>,
 ) -> Result<TallySaved, CliError> {
     let path = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::Input(msg!(
-            "cli-error-read-file",
-            path = path.as_str(),
-            reason = e.to_string()
-        ))
-    })?;
+    let text = crate::files::read_input_text(file)?;
     let sheet: TallySheet = serde_json::from_str(&text).map_err(|e| {
         CliError::Input(msg!(
             "cli-error-not-a-sheet",

@@ -21,68 +21,44 @@ pub struct InstrumentCounts {
 impl LocalStore {
     /// Counts per instrument: items by state, and what was sent or discarded.
     pub fn counts(&self) -> Result<Vec<InstrumentCounts>, StoreError> {
-        let mut by_key: BTreeMap<String, InstrumentCounts> = BTreeMap::new();
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT instrument, MAX(label), state, COUNT(*) FROM items GROUP BY instrument, state",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = statement
-            .query_map([], |r| {
+        let by_state = self.query_all(
+            "SELECT instrument, MAX(label), state, COUNT(*) FROM items GROUP BY instrument, state",
+            |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
+                    r.get(0)?,
+                    r.get(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, i64>(3)?,
                 ))
-            })
-            .map_err(|e| self.err(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
-        for (instrument, label, state, n) in rows {
-            let entry = by_key
-                .entry(instrument.clone())
-                .or_insert_with(|| InstrumentCounts {
-                    instrument,
-                    label,
-                    ..InstrumentCounts::default()
-                });
-            let n = u64::try_from(n).unwrap_or(0);
-            match ItemState::parse(&state) {
-                Some(ItemState::Queued) => entry.queued += n,
-                Some(ItemState::Batched) => entry.batched += n,
-                Some(ItemState::Attention) => entry.attention += n,
-                Some(ItemState::Sent) => entry.kept += n,
-                None => {}
-            }
-        }
-        let mut statement = self
-            .conn
-            .prepare("SELECT instrument, label, sent, discarded FROM counts")
-            .map_err(|e| self.err(e))?;
-        let rows = statement
-            .query_map([], |r| {
+            },
+        )?;
+        let done = self.query_all(
+            "SELECT instrument, label, sent, discarded FROM counts",
+            |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
+                    r.get(0)?,
+                    r.get(1)?,
                     r.get::<_, i64>(2)?,
                     r.get::<_, i64>(3)?,
                 ))
-            })
-            .map_err(|e| self.err(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
-        for (instrument, label, sent, discarded) in rows {
-            let entry = by_key
-                .entry(instrument.clone())
-                .or_insert_with(|| InstrumentCounts {
-                    instrument,
-                    label,
-                    ..InstrumentCounts::default()
-                });
-            entry.sent = u64::try_from(sent).unwrap_or(0);
-            entry.discarded = u64::try_from(discarded).unwrap_or(0);
+            },
+        )?;
+        let mut by_key = BTreeMap::new();
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        for (instrument, label, state, n) in by_state {
+            let entry = entry(&mut by_key, instrument, label);
+            match ItemState::parse(&state) {
+                Some(ItemState::Queued) => entry.queued += count(n),
+                Some(ItemState::Batched) => entry.batched += count(n),
+                Some(ItemState::Attention) => entry.attention += count(n),
+                Some(ItemState::Sent) => entry.kept += count(n),
+                None => {}
+            }
+        }
+        for (instrument, label, sent, discarded) in done {
+            let entry = entry(&mut by_key, instrument, label);
+            entry.sent = count(sent);
+            entry.discarded = count(discarded);
         }
         Ok(by_key.into_values().collect())
     }
@@ -98,4 +74,19 @@ impl LocalStore {
             .map(|n| u64::try_from(n).unwrap_or(0))
             .map_err(|e| self.err(e))
     }
+}
+
+/// The counts of `instrument`, made the first time it is met.
+fn entry(
+    by_key: &mut BTreeMap<String, InstrumentCounts>,
+    instrument: String,
+    label: String,
+) -> &mut InstrumentCounts {
+    by_key
+        .entry(instrument.clone())
+        .or_insert_with(|| InstrumentCounts {
+            instrument,
+            label,
+            ..InstrumentCounts::default()
+        })
 }

@@ -256,6 +256,21 @@ impl LocalStore {
         Ok((tx, err))
     }
 
+    /// Every row of `sql` (no parameters), each read by `row`.
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut statement = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let rows = statement
+            .query_map([], row)
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e));
+        rows
+    }
+
     fn damaged(&self, reason: impl fmt::Display) -> StoreError {
         StoreError::Damaged {
             path: self.path.clone(),

@@ -4,9 +4,9 @@
 use super::*;
 use crate::store::tests::response;
 use crate::store::ItemState;
+use crate::test_http::{read_request, respond};
 use canvass_protocol::forms::Lang;
 use canvass_protocol::sync::Batch;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
@@ -52,36 +52,17 @@ fn fake_server(script: Vec<(u16, String)>) -> FakeServer {
             let Ok((stream, _)) = listener.accept() else {
                 return;
             };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0usize;
-            let mut protocol = false;
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap();
-                }
-                protocol |= lower.starts_with("canvass-protocol: 1");
-                if line == "\r\n" || line.is_empty() {
-                    break;
-                }
-            }
-            let mut request = vec![0; length];
-            reader.read_exact(&mut request).unwrap();
-            assert!(protocol, "every sync request names the protocol");
+            let (head, request) = read_request(&stream);
+            assert!(
+                head.contains("canvass-protocol: 1"),
+                "every sync request names the protocol"
+            );
             seen.lock().unwrap().push(request);
-            let mut stream = stream;
             if status == 0 {
                 // drop the connection without answering
                 continue;
             }
-            write!(
-                stream,
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            )
-            .unwrap();
+            respond(&stream, status, &body);
         }
     });
     FakeServer { address, bodies }
@@ -148,7 +129,7 @@ fn echo_server(script: Vec<(u16, &'static str)>) -> FakeServer {
             let Ok((stream, _)) = listener.accept() else {
                 return;
             };
-            let request = read_request(&stream);
+            let (_, request) = read_request(&stream);
             seen.lock().unwrap().push(request.clone());
             if status != 0 {
                 answer(stream, status, template, &request);
@@ -158,37 +139,13 @@ fn echo_server(script: Vec<(u16, &'static str)>) -> FakeServer {
     FakeServer { address, bodies }
 }
 
-/// The body of the one request on `stream`.
-fn read_request(stream: &TcpStream) -> Vec<u8> {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap();
-        }
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-    }
-    let mut request = vec![0; length];
-    reader.read_exact(&mut request).unwrap();
-    request
-}
-
 /// Answers a batch request with `template`, its {ID} and {N} filled in from the batch.
-fn answer(mut stream: TcpStream, status: u16, template: &str, request: &[u8]) {
+fn answer(stream: TcpStream, status: u16, template: &str, request: &[u8]) {
     let batch: Batch = serde_json::from_slice(request).unwrap();
     let body = template
         .replace("{ID}", &batch.batch_id)
         .replace("{N}", &batch.items.len().to_string());
-    write!(
-        stream,
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
+    respond(&stream, status, &body);
 }
 
 /// A server that answers nothing until two batch requests have arrived together, then
@@ -207,7 +164,7 @@ fn paired_server(first: (u16, &'static str), second: (u16, &'static str)) -> Fak
             match listener.accept() {
                 Ok((stream, _)) => {
                     stream.set_nonblocking(false).unwrap();
-                    let request = read_request(&stream);
+                    let (_, request) = read_request(&stream);
                     seen.lock().unwrap().push(request.clone());
                     waiting.push((stream, request));
                 }

@@ -228,6 +228,7 @@ cli-tally-not-saved = The tally sheet is not complete and was not saved.
 cli-tally-saved = Tally sheet saved (item { $id }).
 cli-tally-saved-void = Tally sheet saved as a void station (item { $id }).
 cli-error-read-file = Cannot read { $path }: { $reason }. Check the path.
+cli-error-not-utf8 = { $path } is not UTF-8 text. Save it in UTF-8 and try again.
 cli-error-not-a-sheet = { $path } is not a tally sheet ({ $reason }). See docs/cli.md for its format.
 cli-error-sheet-station = --station “{ $given }” does not match the station “{ $station }” in { $path }.
 cli-error-sheet-group = --group “{ $given }” does not match the elector group “{ $group }” in { $path }.
@@ -337,7 +338,7 @@ cli-login-device-name = The device name must have 1 to { $max } characters.
 cli-login-no-username = The username is empty.
 cli-login-done = Signed in to { $server } as { $account }.
 cli-login-device-token = Device token { $device } is valid until { $until }.
-cli-login-session-token = The server gave a session token (no device token), valid until { $until }.
+cli-login-session-token = Session token (no device token), valid until { $until }.
 cli-login-saved = Credentials saved in { $path } (readable by you only).
 cli-login-previous-signed-out = The previous sign-in ({ $username } at { $server }) is signed out.
 cli-login-previous-not-revoked = Warning: the previous sign-in on this computer could not be revoked ({ $reason }).
@@ -351,8 +352,6 @@ cli-logout-local-only = The local credentials are removed.
 cli-whoami-refused = The server no longer accepts this device's token: { $reason }
 cli-whoami-unknown = Cannot check the sign-in with the server: { $reason }
 cli-whoami-expired-anyway = The token's expiry date has passed anyway: run `canvass login` again once the server can be reached.
-cli-whoami-device-token = Device token { $device }, valid until { $until }.
-cli-whoami-session-token = Session token, valid until { $until }.
 cli-whoami-credentials = Credentials: { $path }
 cli-whoami-accepted = The server accepts this device's token.
 cli-account = { $username } ({ $details })
@@ -408,7 +407,6 @@ cli-round-file-problems = The round definition has { $count ->
    *[other] { $count } problems
 }; nothing was sent:
     { $problems }
-cli-round-file-unreadable = Cannot read the round file { $path }: { $reason }. Check the path.
 cli-round-list-empty = No appraisal rounds in your units yet. Create one with `canvass round create FILE`.
 cli-round-col-id = ID
 cli-round-col-status = STATUS

@@ -237,6 +237,6 @@ fn a_round_file_with_problems_is_refused_before_anything_is_sent() {
         None,
     );
     assert_eq!(run.code, 1, "{run:#?}");
-    assert!(run.all().contains("Cannot read the round file"), "{run:#?}");
+    assert!(run.all().contains("Cannot read"), "{run:#?}");
     assert!(rounds(&app).is_empty(), "nothing reached the server");
 }
