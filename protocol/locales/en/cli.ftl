@@ -321,11 +321,23 @@ cli-push-set-aside = { $count ->
 }: { $items }. See `canvass status`, then `canvass fix ITEM` or `canvass discard ITEM`.
 cli-progress-bar = { $position }/{ $length } items
 cli-progress-sending-short = sending batch { $batch } (attempt { $attempt })
-cli-progress-sending = sending batch { $batch }: { $items } items, attempt { $attempt }
-cli-progress-sending-resumed = sending batch { $batch }: { $items } items, attempt 1 (left by an interrupted push, sent again unchanged)
+cli-progress-sending = sending batch { $batch }: { $items ->
+    [one] { $items } item
+   *[other] { $items } items
+}, attempt { $attempt }
+cli-progress-sending-resumed = sending batch { $batch }: { $items ->
+    [one] { $items } item
+   *[other] { $items } items
+}, attempt 1 (left by an interrupted push, sent again unchanged)
 cli-progress-retrying = batch { $batch }: { $reason }; trying again in { $seconds } s
-cli-progress-stored = batch { $batch }: { $items } items stored
-cli-progress-confirmed = batch { $batch }: { $items } items already stored, confirmed again
+cli-progress-stored = batch { $batch }: { $items ->
+    [one] { $items } item
+   *[other] { $items } items
+} stored
+cli-progress-confirmed = batch { $batch }: { $items ->
+    [one] { $items } item
+   *[other] { $items } items
+} already stored, confirmed again
 cli-progress-refused = batch { $batch } refused: { $refused } of its { $items } items set aside; the rest go out again in a new batch
 
 ## canvass login, logout, whoami
