@@ -1,20 +1,25 @@
-//! A blocking client for the canvass JSON API that turns error answers into messages an
-//! officer can act on.
+//! A blocking client for the canvass JSON API: every request the client makes, as a typed
+//! function over the `protocol` types (accounts, surveys, rounds, ballot codes, the field sync),
+//! and error answers turned into messages an officer can act on.
 
 use std::fmt;
 use std::time::Duration;
 
 use canvass_protocol::accounts::Account;
 use canvass_protocol::auth::{Health, LoginRequest, LoginResponse};
+use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::Message;
+use canvass_protocol::rounds::{CreateRound, GenerateCodes, GeneratedCodes, RoundInfo};
 use canvass_protocol::surveys::{CreateSurvey, Survey};
-use canvass_protocol::{ErrorBody, ErrorCode, ErrorDetail};
+use canvass_protocol::sync::{Manifest, Receipt, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use canvass_protocol::{msg, t, ErrorBody, ErrorCode, ErrorDetail};
 
 /// The longest piece of an unexpected answer quoted back to the user.
 const QUOTED_BODY_CHARS: usize = 300;
 
-/// What went wrong talking to the server, worded for the person at the keyboard: every
-/// message says what to do next.
-#[derive(Debug)]
+/// What went wrong talking to the server; [`ClientError::render`] words it for the person at
+/// the keyboard, with what to do next.
+#[derive(Debug, Clone)]
 pub enum ClientError {
     /// The server address is not an `http://` or `https://` URL.
     BadServerUrl(String),
@@ -69,19 +74,17 @@ impl ClientError {
     }
 }
 
-impl fmt::Display for ClientError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ClientError {
+    /// The failure in `lang`: the server's own message (it words it in the language the
+    /// request asked for) with its code and status, every problem it listed, then this
+    /// client's advice on what to do next.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
         match self {
-            ClientError::BadServerUrl(url) => write!(
-                f,
-                "the server address {url:?} is not a valid http:// or https:// URL; write it \
-                 like https://canvass.example.gov.cn or http://192.168.1.10:8080"
-            ),
-            ClientError::Unreachable { url, reason } => write!(
-                f,
-                "cannot reach the server at {url}: {reason}. Check the network and the address, \
-                 then try again."
-            ),
+            ClientError::BadServerUrl(url) => t!(lang, "cli-error-bad-server-url", url = url),
+            ClientError::Unreachable { url, reason } => {
+                t!(lang, "cli-error-unreachable", url = url, reason = reason)
+            }
             ClientError::Api {
                 status,
                 code,
@@ -90,139 +93,104 @@ impl fmt::Display for ClientError {
                 errors,
                 retry_after,
             } => {
-                f.write_str(&explain(*code, message, field.as_deref(), *retry_after))?;
-                write!(f, " [{code}, HTTP {status}]")?;
+                let message = if message.trim().is_empty() {
+                    code.message().render(lang)
+                } else {
+                    message.clone()
+                };
+                let said = match field {
+                    Some(field) => format!("{field}: {message}"),
+                    None => message,
+                };
+                let mut out = t!(
+                    lang,
+                    "cli-error-server-said",
+                    message = said,
+                    code = code.as_str(),
+                    status = status.to_string()
+                );
                 for e in errors {
-                    match &e.field {
-                        Some(field) => write!(f, "\n  - {field}: {} [{}]", e.message, e.code)?,
-                        None => write!(f, "\n  - {} [{}]", e.message, e.code)?,
-                    }
+                    out.push_str("\n  - ");
+                    out.push_str(&detail_line(e));
                 }
-                Ok(())
+                if let Some(advice) = advice(*code, *retry_after) {
+                    out.push('\n');
+                    out.push_str(&advice.render(lang));
+                }
+                out
             }
-            ClientError::Unexpected { status, body } => write!(
-                f,
-                "the server answered HTTP {status} with something that is not the canvass API \
-                 ({body:?}). Check that the address points to a canvass server."
+            ClientError::Unexpected { status, body } => t!(
+                lang,
+                "cli-error-unexpected",
+                status = status.to_string(),
+                body = format!("{body:?}")
             ),
         }
     }
 }
 
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::default()))
+    }
+}
+
 impl std::error::Error for ClientError {}
 
-/// The plain-words explanation of an error code, with the next step.
-fn explain(
-    code: ErrorCode,
-    message: &str,
-    field: Option<&str>,
-    retry_after: Option<u64>,
-) -> String {
-    let wait = || {
-        retry_after.map_or_else(
-            || "a few minutes".to_string(),
-            |s| {
-                if s < 120 {
-                    format!("{s} seconds")
-                } else {
-                    format!("{} minutes", s.div_ceil(60))
-                }
-            },
-        )
+/// One problem the server or a local check listed: `field: message [code]`.
+#[must_use]
+pub fn detail_line(e: &ErrorDetail) -> String {
+    match &e.field {
+        Some(field) if !field.is_empty() => format!("{field}: {} [{}]", e.message, e.code),
+        _ => format!("{} [{}]", e.message, e.code),
+    }
+}
+
+/// This client's advice for an error code: what the officer does next. `None` where the
+/// server's message says all there is.
+fn advice(code: ErrorCode, retry_after: Option<u64>) -> Option<Message> {
+    let wait = || match retry_after {
+        None => msg!("cli-wait-a-while"),
+        Some(s) if s < 120 => msg!("cli-wait-seconds", seconds = s),
+        Some(s) => msg!("cli-wait-minutes", minutes = s.div_ceil(60)),
     };
-    match code {
-        ErrorCode::InvalidCredentials => "the username or password is wrong (the server does not \
-             say which). Check both and try again."
-            .into(),
-        ErrorCode::TooManyAttempts => format!(
-            "too many failed sign-ins for this account or from this computer. Wait {} and try \
-             again.",
-            wait()
-        ),
-        ErrorCode::RateLimited => {
-            format!(
-                "the server is refusing requests from this address for now. Wait {} and try again.",
-                wait()
-            )
+    Some(match code {
+        ErrorCode::InvalidCredentials => msg!("cli-advice-invalid-credentials"),
+        ErrorCode::TooManyAttempts => msg!("cli-advice-too-many-attempts", wait = wait()),
+        ErrorCode::RateLimited => msg!("cli-advice-rate-limited", wait = wait()),
+        ErrorCode::Unauthenticated => msg!("cli-advice-unauthenticated"),
+        ErrorCode::InvalidToken => msg!("cli-advice-invalid-token"),
+        ErrorCode::TokenExpired => msg!("cli-advice-token-expired"),
+        ErrorCode::TokenRevoked => msg!("cli-advice-token-revoked"),
+        ErrorCode::AccountDisabled => msg!("cli-advice-account-disabled"),
+        ErrorCode::Forbidden => msg!("cli-advice-forbidden"),
+        ErrorCode::OutOfScope => msg!("cli-advice-out-of-scope"),
+        ErrorCode::NotFound => msg!("cli-advice-not-found"),
+        ErrorCode::RouteNotFound | ErrorCode::MethodNotAllowed => {
+            msg!("cli-advice-upgrade-server")
         }
-        ErrorCode::Unauthenticated => {
-            "the server wants a sign-in for this. Run `canvass login` first.".into()
+        ErrorCode::ServiceUnavailable => msg!("cli-advice-service-unavailable"),
+        ErrorCode::InternalError => msg!("cli-advice-internal-error"),
+        ErrorCode::ProtocolUnsupported => msg!("cli-advice-protocol-unsupported"),
+        ErrorCode::BatchConflict => msg!("cli-advice-batch-conflict"),
+        ErrorCode::BatchSize | ErrorCode::MalformedJson => msg!("cli-advice-client-defect"),
+        ErrorCode::InvalidDefinition => msg!("cli-advice-invalid-definition"),
+        ErrorCode::RoundStateConflict => msg!("cli-advice-round-state"),
+        ErrorCode::AlreadyPublished | ErrorCode::NothingToPublish => {
+            msg!("cli-advice-survey-state")
         }
-        ErrorCode::InvalidToken => "the server does not recognise this computer's sign-in (its \
-             signing key may have changed, or the token was damaged). Run `canvass login` again."
-            .into(),
-        ErrorCode::TokenExpired => {
-            "this device's sign-in has expired (token expired). Run `canvass login` again.".into()
-        }
-        ErrorCode::TokenRevoked => "this device was signed out (token revoked): by `canvass \
-             logout`, by an administrator, or because the account's password was changed. Run \
-             `canvass login` again."
-            .into(),
-        ErrorCode::AccountDisabled => "your account is disabled, so the server refuses everything \
-             it sends. Ask your administrator to enable it."
-            .into(),
-        ErrorCode::Forbidden => format!(
-            "your account cannot do this for that unit: its role does not allow it ({}). Ask an \
-             organiser or administrator of the unit.",
-            with_field(field, message)
-        ),
-        ErrorCode::OutOfScope => format!(
-            "your account cannot do this for that unit: it is outside the units your account \
-             covers ({}). Check the unit or survey id, or ask an account of a higher unit.",
-            with_field(field, message)
-        ),
-        ErrorCode::NotFound => format!(
-            "{message}. Check the id (`canvass survey list` shows the surveys your account can \
-             see)."
-        ),
-        ErrorCode::RouteNotFound | ErrorCode::MethodNotAllowed => "the server does not offer \
-             this; it probably runs an older version of canvass. Ask the administrator to \
-             upgrade the server."
-            .into(),
-        ErrorCode::ServiceUnavailable => "the server cannot reach its database right now. Try \
-             again in a few minutes; if it keeps happening, tell the administrator."
-            .into(),
-        ErrorCode::InternalError => "the server failed while doing this (the cause is in the \
-             server's log). Try again; if it keeps failing, tell the administrator."
-            .into(),
-        ErrorCode::ProtocolUnsupported => "the server speaks another version of the field sync \
-             protocol than this canvass client. Upgrade canvass on this computer (nothing \
-             collected is lost: it stays queued here)."
-            .into(),
-        ErrorCode::BatchConflict => format!(
-            "the server already holds a different batch under the same id ({message}). This \
-             should never happen; nothing was changed here. Stop and tell the administrator."
-        ),
-        ErrorCode::PayloadTooLarge => {
-            format!("the server refused the request as too large: {message}")
-        }
-        ErrorCode::BatchSize => format!(
-            "the server refused the number of items in the batch: {message}. Upgrade canvass \
-             or tell the administrator."
-        ),
-        ErrorCode::InvalidDefinition => {
-            "the server refused the form definition; fix every problem listed and try again:".into()
-        }
-        _ => format!(
-            "the server refused the request: {}",
-            with_field(field, message)
-        ),
-    }
+        _ => return None,
+    })
 }
 
-/// `targets[0]: message`, or the message alone.
-fn with_field(field: Option<&str>, message: &str) -> String {
-    match field {
-        Some(field) => format!("{field}: {message}"),
-        None => message.to_string(),
-    }
-}
-
-/// A connection to one canvass server.
+/// A connection to one canvass server. Every request the client makes is built here, as a
+/// typed function over the `protocol` types; each carries `Accept-Language` in the reader's
+/// language, so the server words its messages as the client does.
 pub struct ApiClient {
     base: String,
     http: reqwest::blocking::Client,
     token: Option<String>,
+    lang: Lang,
 }
 
 impl fmt::Debug for ApiClient {
@@ -230,12 +198,26 @@ impl fmt::Debug for ApiClient {
         f.debug_struct("ApiClient")
             .field("base", &self.base)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("lang", &self.lang)
             .finish_non_exhaustive()
     }
 }
 
+/// The answer to a conditional manifest request.
+#[derive(Debug)]
+pub enum ManifestFetch {
+    /// `304`: the cached manifest is current.
+    NotModified,
+    /// `200`: a new manifest and its entity tag.
+    Fresh {
+        manifest: Box<Manifest>,
+        etag: Option<String>,
+    },
+}
+
 impl ApiClient {
-    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`), asking for answers in
+    /// Simplified Chinese until [`ApiClient::with_lang`] says otherwise.
     pub fn new(base: &str) -> Result<Self, ClientError> {
         let base = normalise_server(base)?;
         let http = reqwest::blocking::Client::builder()
@@ -251,6 +233,7 @@ impl ApiClient {
             base,
             http,
             token: None,
+            lang: Lang::default(),
         })
     }
 
@@ -261,15 +244,17 @@ impl ApiClient {
         self
     }
 
+    /// Asks the server to word its messages in `lang` (`Accept-Language`).
+    #[must_use]
+    pub fn with_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+
     /// The server's base address, without a trailing slash.
     #[must_use]
     pub fn base(&self) -> &str {
         &self.base
-    }
-
-    /// The underlying HTTP client, for requests built elsewhere in the crate (sync).
-    pub(crate) fn http(&self) -> &reqwest::blocking::Client {
-        &self.http
     }
 
     /// `GET /healthz`: whether the server is up and reaches its database.
@@ -328,24 +313,106 @@ impl ApiClient {
         Self::parse(self.send(self.http.post(self.url(&path)))?)
     }
 
-    pub(crate) fn url(&self, path: &str) -> String {
+    /// `GET /api/v1/rounds`: the appraisal rounds of the account's units.
+    pub fn list_rounds(&self) -> Result<Vec<RoundInfo>, ClientError> {
+        Self::parse(self.send(self.http.get(self.url("/api/v1/rounds")))?)
+    }
+
+    /// `POST /api/v1/rounds`: creates a draft round.
+    pub fn create_round(&self, round: &CreateRound) -> Result<RoundInfo, ClientError> {
+        let request = self.http.post(self.url("/api/v1/rounds")).json(round);
+        Self::parse(self.send(request)?)
+    }
+
+    /// `POST /api/v1/rounds/{id}/{action}` for a lifecycle action.
+    pub fn round_action(&self, id: i64, action: RoundAction) -> Result<RoundInfo, ClientError> {
+        let path = format!("/api/v1/rounds/{id}/{}", action.as_str());
+        Self::parse(self.send(self.http.post(self.url(&path)))?)
+    }
+
+    /// `POST /api/v1/rounds/{id}/codes`: one-time ballot codes, shown this once.
+    pub fn generate_codes(
+        &self,
+        id: i64,
+        body: &GenerateCodes,
+    ) -> Result<GeneratedCodes, ClientError> {
+        let path = format!("/api/v1/rounds/{id}/codes");
+        Self::parse(self.send(self.http.post(self.url(&path)).json(body))?)
+    }
+
+    /// `POST /api/v1/rounds/{id}/slips`: one-time ballot codes on printable A4 slips (an HTML
+    /// page); the codes are only on the page.
+    pub fn ballot_slips(&self, id: i64, body: &GenerateCodes) -> Result<String, ClientError> {
+        let path = format!("/api/v1/rounds/{id}/slips");
+        let response = self.send(self.http.post(self.url(&path)).json(body))?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(Self::error(response));
+        }
+        response.text().map_err(|e| ClientError::Unreachable {
+            url: self.base.clone(),
+            reason: root_cause(&e),
+        })
+    }
+
+    /// `GET /api/v1/sync/manifest`, with `If-None-Match` when a tag is known.
+    pub fn fetch_manifest(&self, etag: Option<&str>) -> Result<ManifestFetch, ClientError> {
+        let mut request = self
+            .http
+            .get(self.url("/api/v1/sync/manifest"))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        if let Some(etag) = etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        let response = self.send(request)?;
+        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(ManifestFetch::NotModified);
+        }
+        let etag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(ToString::to_string);
+        let manifest: Manifest = Self::parse(response)?;
+        Ok(ManifestFetch::Fresh {
+            manifest: Box::new(manifest),
+            etag,
+        })
+    }
+
+    /// `POST /api/v1/sync/batches` with exactly `body`; the receipt of a stored (201) or
+    /// already-stored (200, duplicate) batch.
+    pub fn post_batch(&self, body: &[u8]) -> Result<Receipt, ClientError> {
+        let request = self
+            .http
+            .post(self.url("/api/v1/sync/batches"))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_vec());
+        Self::parse(self.send(request)?)
+    }
+
+    fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    pub(crate) fn send(
+    fn send(
         &self,
         mut request: reqwest::blocking::RequestBuilder,
     ) -> Result<reqwest::blocking::Response, ClientError> {
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        request.send().map_err(|e| ClientError::Unreachable {
-            url: self.base.clone(),
-            reason: root_cause(&e),
-        })
+        request
+            .header(reqwest::header::ACCEPT_LANGUAGE, self.lang.as_str())
+            .send()
+            .map_err(|e| ClientError::Unreachable {
+                url: self.base.clone(),
+                reason: root_cause(&e),
+            })
     }
 
-    pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    fn parse<T: serde::de::DeserializeOwned>(
         response: reqwest::blocking::Response,
     ) -> Result<T, ClientError> {
         let status = response.status().as_u16();
@@ -367,7 +434,7 @@ impl ApiClient {
         }
     }
 
-    pub(crate) fn error(response: reqwest::blocking::Response) -> ClientError {
+    fn error(response: reqwest::blocking::Response) -> ClientError {
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -411,6 +478,29 @@ impl SurveyAction {
             SurveyAction::Publish => "publish",
             SurveyAction::Close => "close",
             SurveyAction::Open => "open",
+        }
+    }
+}
+
+/// A round lifecycle action (`POST /api/v1/rounds/{id}/<action>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundAction {
+    /// Start voting (from a draft, or again after closing).
+    Open,
+    /// End voting; tally sheets may still be entered.
+    Close,
+    /// Make the results final and visible to leaders.
+    Publish,
+}
+
+impl RoundAction {
+    /// The last path segment.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RoundAction::Open => "open",
+            RoundAction::Close => "close",
+            RoundAction::Publish => "publish",
         }
     }
 }
@@ -480,34 +570,40 @@ mod tests {
         let client = ApiClient::new("http://127.0.0.1:1").unwrap();
         let err = client.health().unwrap_err();
         assert!(err.is_unreachable(), "{err}");
-        assert!(err.to_string().contains("Check the network"), "{err}");
+        assert!(err.render(Lang::En).contains("Check the network"), "{err}");
     }
 
     #[test]
     fn refused_tokens_are_explained_in_plain_words() {
         let revoked = api(ErrorCode::TokenRevoked, "the token was revoked");
         assert!(revoked.is_token_refused());
-        let shown = revoked.to_string();
+        let shown = revoked.render(Lang::En);
         assert!(
-            shown.contains("this device was signed out (token revoked)"),
+            shown.contains("This device was signed out (token revoked)"),
             "{shown}"
+        );
+        assert!(
+            shown.contains("the token was revoked"),
+            "the server's words: {shown}"
         );
         assert!(shown.contains("canvass login"), "{shown}");
         assert!(api(ErrorCode::TokenExpired, "")
-            .to_string()
+            .render(Lang::En)
             .contains("expired"));
         assert!(api(ErrorCode::AccountDisabled, "")
-            .to_string()
+            .render(Lang::En)
             .contains("administrator"));
+        let zh = revoked.render(Lang::ZhCn);
+        assert!(zh.contains("canvass login") && zh.contains("注销"), "{zh}");
         assert!(!api(ErrorCode::AccountDisabled, "").is_token_refused());
     }
 
     #[test]
     fn permission_errors_say_the_account_cannot_do_this() {
         for code in [ErrorCode::Forbidden, ErrorCode::OutOfScope] {
-            let shown = api(code, "organisers only").to_string();
+            let shown = api(code, "organisers only").render(Lang::En);
             assert!(
-                shown.contains("your account cannot do this for that unit"),
+                shown.contains("Your account cannot do this for that unit"),
                 "{shown}"
             );
             assert!(shown.contains("organisers only"), "{shown}");
@@ -535,7 +631,7 @@ mod tests {
             ],
             retry_after: None,
         };
-        let shown = err.to_string();
+        let shown = err.render(Lang::En);
         assert!(
             shown.contains("questions[1].id: the id is used twice [duplicate_id]"),
             "{shown}"
@@ -553,7 +649,62 @@ mod tests {
             errors: Vec::new(),
             retry_after: Some(300),
         };
-        assert!(err.to_string().contains("Wait 5 minutes"), "{err}");
+        assert!(err.render(Lang::En).contains("Wait 5 minutes"), "{err}");
+    }
+
+    /// A server that records the head of each of `n` requests and refuses each with
+    /// `token_revoked`.
+    fn recording_server(n: usize) -> (String, std::sync::mpsc::Receiver<String>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (heads, received) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for _ in 0..n {
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                let (head, _) = crate::test_http::read_request(&stream);
+                heads.send(head).unwrap();
+                let body = r#"{"error":{"code":"token_revoked","message":"revoked"}}"#;
+                crate::test_http::respond(&stream, 401, body);
+            }
+        });
+        (address, received)
+    }
+
+    #[test]
+    fn every_request_asks_for_the_readers_language() {
+        let (address, heads) = recording_server(8);
+        let client = ApiClient::new(&address)
+            .unwrap()
+            .with_token("t")
+            .with_lang(Lang::En);
+        let codes = GenerateCodes {
+            elector_group: "public".into(),
+            count: 1,
+        };
+        assert!(client.me().is_err());
+        assert!(client.list_surveys().is_err());
+        assert!(client.survey_action(1, SurveyAction::Close).is_err());
+        assert!(client.list_rounds().is_err());
+        assert!(client.round_action(1, RoundAction::Open).is_err());
+        assert!(client.ballot_slips(1, &codes).is_err());
+        assert!(client.fetch_manifest(Some("\"x\"")).is_err());
+        assert!(client.post_batch(b"{}").is_err());
+        let heads: Vec<String> = heads.iter().take(8).collect();
+        assert_eq!(heads.len(), 8);
+        for head in &heads {
+            assert!(head.contains("accept-language: en\r\n"), "{head}");
+            assert!(head.contains("authorization: bearer t\r\n"), "{head}");
+        }
+        for sync in &heads[6..] {
+            assert!(sync.contains("canvass-protocol: 1\r\n"), "{sync}");
+        }
+        assert!(heads[6].contains("if-none-match: \"x\""), "{}", heads[6]);
+
+        let (address, heads) = recording_server(1);
+        assert!(ApiClient::new(&address).unwrap().health().is_err());
+        assert!(heads.recv().unwrap().contains("accept-language: zh-cn\r\n"));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use std::io::{BufRead, Write};
 
+use canvass_protocol::i18n::tr;
 use canvass_protocol::sync::BatchItem;
+use canvass_protocol::{msg, t};
 
 use crate::collect::fix_response;
 use crate::error::CliError;
@@ -13,10 +15,19 @@ use crate::tally::fix_sheet;
 
 fn load(store: &LocalStore, id: i64) -> Result<StoredItem, CliError> {
     store.item(id)?.ok_or_else(|| {
-        CliError::Input(format!(
-            "there is no item {id} on this computer. `canvass status` lists the items that need \
-             attention."
-        ))
+        let waiting: Vec<String> = store
+            .items_in(ItemState::Attention)
+            .map(|items| items.iter().map(|i| i.id.to_string()).collect())
+            .unwrap_or_default();
+        CliError::Input(if waiting.is_empty() {
+            msg!("cli-error-no-such-item", id = id)
+        } else {
+            msg!(
+                "cli-error-no-such-item-listed",
+                id = id,
+                known = crate::catalog::join_localized(&waiting)
+            )
+        })
     })
 }
 
@@ -38,17 +49,21 @@ pub fn fix<R: BufRead, W: Write>(
 ) -> Result<Fixed, CliError> {
     let item = load(store, id)?;
     if item.state != ItemState::Attention {
-        return Err(CliError::Input(format!(
-            "item {id} does not need attention (it is {}); only refused items are fixed.",
-            match item.state {
-                ItemState::Queued => "queued for the next push",
-                ItemState::Batched => "in a batch being sent",
-                ItemState::Sent => "already stored by the server",
-                ItemState::Attention => "refused",
-            }
+        let state = match item.state {
+            ItemState::Queued => msg!("cli-item-state-queued"),
+            ItemState::Batched => msg!("cli-item-state-batched"),
+            ItemState::Sent => msg!("cli-item-state-sent"),
+            ItemState::Attention => msg!("cli-item-state-attention"),
+        };
+        return Err(CliError::Input(msg!(
+            "cli-error-fix-not-refused",
+            id = id,
+            state = state
         )));
     }
-    p.say(&format!("Fixing:\n{}", render_attention(&item)))?;
+    let manifest = store.manifest()?.map(|c| c.manifest);
+    let shown = render_attention(&item, manifest.as_ref(), p.lang);
+    p.say(&format!("{}\n{shown}", tr(p.lang, "cli-fix-intro")))?;
     let done = match &item.item {
         BatchItem::SurveyResponse(response) => fix_response(store, &item, response, p)?,
         BatchItem::TallySheet(sheet) => fix_sheet(store, &item, sheet, p)?,
@@ -66,32 +81,48 @@ pub fn discard<R: BufRead, W: Write>(
 ) -> Result<bool, CliError> {
     let item = load(store, id)?;
     if item.state == ItemState::Batched {
-        return Err(CliError::Input(format!(
-            "item {id} is in a batch that was sent and not yet answered; it cannot be discarded \
-             now (the server may already have stored it). Run `canvass push` first."
-        )));
+        return Err(CliError::Input(msg!("cli-error-discard-batched", id = id)));
     }
     if !yes {
+        let lang = p.lang;
         let what = match item.state {
-            ItemState::Attention => "a refused item; the server never stored it",
-            ItemState::Queued => "not yet sent; its answers will be lost",
-            ItemState::Sent => "already stored by the server; only the copy here is deleted",
-            ItemState::Batched => "in a batch",
+            ItemState::Attention => msg!("cli-discard-what-refused"),
+            ItemState::Queued => msg!("cli-discard-what-queued"),
+            ItemState::Sent => msg!("cli-discard-what-sent"),
+            ItemState::Batched => msg!("cli-item-state-batched"),
         };
-        let prompt = format!(
-            "Discard item {id} ({}, {}): {what}. This cannot be undone. Discard? [y/N] ",
-            item.label, item.summary
+        let manifest = store.manifest()?.map(|c| c.manifest);
+        let prompt = t!(
+            lang,
+            "cli-discard-ask",
+            id = id,
+            instrument = crate::catalog::instrument_label(
+                &item.instrument,
+                &item.label,
+                manifest.as_ref(),
+                lang
+            ),
+            what = crate::catalog::describe_item(&item.item, manifest.as_ref(), lang),
+            consequence = what
         );
-        match p.ask(&prompt)? {
-            Reply::Text(t) if matches!(t.to_lowercase().as_str(), "y" | "yes" | "是") => {}
-            _ => return Ok(false),
+        loop {
+            match p.ask(&format!("{prompt} "))? {
+                Reply::Help => p.say(&tr(lang, "cli-discard-help"))?,
+                Reply::Text(t) if is_yes(&t) => break,
+                _ => return Ok(false),
+            }
         }
     }
     if !store.discard(id)? {
-        return Err(CliError::Input(format!(
-            "item {id} changed while you were asked (another canvass command is running); \
-             nothing was discarded."
-        )));
+        return Err(CliError::Input(msg!("cli-error-discard-changed", id = id)));
     }
     Ok(true)
+}
+
+/// Whether a typed answer is yes, in either language.
+fn is_yes(text: &str) -> bool {
+    matches!(
+        text.trim().to_lowercase().as_str(),
+        "y" | "yes" | "是" | "是的" | "确定" | "删除"
+    )
 }

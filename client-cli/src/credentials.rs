@@ -8,7 +8,11 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use canvass_protocol::accounts::Account;
+use canvass_protocol::forms::Lang;
+use canvass_protocol::t;
 use serde::{Deserialize, Serialize};
+
+use crate::files::{ensure_private_dir, FileAction, FileError};
 
 /// The environment variable that moves the configuration directory (tests and portable
 /// installs use it); when unset, the platform's configuration directory + `canvass`.
@@ -49,28 +53,46 @@ impl fmt::Debug for Credentials {
 }
 
 /// The credentials file could not be read, written or removed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum CredentialsError {
     /// No configuration directory: neither `CANVASS_CONFIG_DIR` nor a home directory.
-    #[error(
-        "cannot tell where to keep the sign-in: this computer has no configuration directory. \
-         Set CANVASS_CONFIG_DIR to a private directory and try again."
-    )]
     NoConfigDir,
     /// A file-system operation failed.
-    #[error("cannot {action} {path}: {source}. Check that the directory exists and is yours.")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    Io(FileError),
     /// The file exists but is not a credentials file canvass wrote.
-    #[error(
-        "the sign-in file {path} is damaged ({reason}). Run `canvass logout` to remove it, \
-         then `canvass login` again."
-    )]
     Damaged { path: PathBuf, reason: String },
+}
+
+impl CredentialsError {
+    /// The failure in `lang`, with what to do next.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            CredentialsError::NoConfigDir => t!(lang, "cli-error-no-config-dir"),
+            CredentialsError::Io(e) => e.message().render(lang),
+            CredentialsError::Damaged { path, reason } => t!(
+                lang,
+                "cli-error-credentials-damaged",
+                path = path.display().to_string(),
+                reason = reason
+            ),
+        }
+    }
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::default()))
+    }
+}
+
+impl std::error::Error for CredentialsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CredentialsError::Io(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Where the credentials live; every read and write of them goes through here.
@@ -117,11 +139,9 @@ impl CredentialStore {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
-                return Err(CredentialsError::Io {
-                    action: "read",
-                    path,
-                    source,
-                })
+                return Err(CredentialsError::Io(
+                    FileError::at(FileAction::Read, &path)(source),
+                ))
             }
         };
         serde_json::from_str(&text)
@@ -137,25 +157,21 @@ impl CredentialStore {
     /// disk, then renamed over the old file. The directory is created if needed and, on Unix,
     /// restricted to its owner (0700).
     pub fn save(&self, credentials: &Credentials) -> Result<(), CredentialsError> {
-        self.ensure_private_dir()?;
+        ensure_private_dir(&self.dir).map_err(CredentialsError::Io)?;
         let path = self.path();
         let temp = self
             .dir
             .join(format!(".{CREDENTIALS_FILE}.{}.tmp", std::process::id()));
         let io_err = |action, path: &Path| {
-            let path = path.to_path_buf();
-            move |source| CredentialsError::Io {
-                action,
-                path,
-                source,
-            }
+            let at = FileError::at(action, path);
+            move |source| CredentialsError::Io(at(source))
         };
         let mut json = serde_json::to_vec_pretty(credentials).expect("credentials serialise");
         json.push(b'\n');
-        let written = write_private(&temp, &json).map_err(io_err("write", &temp));
+        let written = write_private(&temp, &json).map_err(io_err(FileAction::Write, &temp));
         let renamed = written.and_then(|()| {
-            fs::rename(&temp, &path).map_err(io_err("replace", &path))?;
-            sync_dir(&self.dir).map_err(io_err("flush", &self.dir))
+            fs::rename(&temp, &path).map_err(io_err(FileAction::Replace, &path))?;
+            sync_dir(&self.dir).map_err(io_err(FileAction::Flush, &self.dir))
         });
         if renamed.is_err() {
             let _ = fs::remove_file(&temp);
@@ -172,41 +188,11 @@ impl CredentialStore {
                 Ok(true)
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-            Err(source) => Err(CredentialsError::Io {
-                action: "remove",
-                path,
-                source,
-            }),
+            Err(source) => Err(CredentialsError::Io(FileError::at(
+                FileAction::Remove,
+                &path,
+            )(source))),
         }
-    }
-
-    fn ensure_private_dir(&self) -> Result<(), CredentialsError> {
-        let err = |action| {
-            let path = self.dir.clone();
-            move |source| CredentialsError::Io {
-                action,
-                path,
-                source,
-            }
-        };
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-            builder.mode(0o700);
-            builder.create(&self.dir).map_err(err("create"))?;
-            // an existing directory may have been created wider; the token must not be
-            // listable or replaceable by others
-            let meta = fs::metadata(&self.dir).map_err(err("inspect"))?;
-            if meta.permissions().mode() & 0o077 != 0 {
-                fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
-                    .map_err(err("restrict the permissions of"))?;
-            }
-        }
-        #[cfg(not(unix))]
-        builder.create(&self.dir).map_err(err("create"))?;
-        Ok(())
     }
 }
 
@@ -332,7 +318,7 @@ mod tests {
         fs::write(store.path(), "{not json").unwrap();
         let err = store.load().unwrap_err();
         assert!(matches!(err, CredentialsError::Damaged { .. }));
-        assert!(err.to_string().contains("canvass logout"), "{err}");
+        assert!(err.render(Lang::En).contains("canvass logout"), "{err}");
     }
 
     #[test]

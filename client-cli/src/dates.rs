@@ -1,13 +1,13 @@
 //! Moments on the command line and on screen: RFC 3339 timestamps and plain dates, read and
-//! shown in the users' calendar (China Standard Time, UTC+8, the same calendar the server uses
-//! for answer days), converted to the seconds since the Unix epoch that the API exchanges.
+//! shown in the users' calendar (China Standard Time, UTC+8: `canvass_protocol::calendar`, the
+//! calendar the server uses for answer days), converted to the seconds since the Unix epoch
+//! that the API exchanges.
 
 use std::fmt;
 
-/// Offset of the users' calendar from UTC, in seconds (China Standard Time, UTC+8).
-pub const CALENDAR_OFFSET_SECS: i64 = 8 * 3600;
-
-const SECS_PER_DAY: i64 = 86_400;
+use canvass_protocol::calendar::{self, Day, SECS_PER_DAY};
+use canvass_protocol::forms::Lang;
+use canvass_protocol::{msg, t};
 
 /// Which end of a day a plain date (`YYYY-MM-DD`) stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,17 +23,42 @@ pub enum DayBound {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateError {
     input: String,
-    reason: &'static str,
+    reason: DateProblem,
+}
+
+/// What is wrong with a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateProblem {
+    NotADate,
+    NoT,
+    NoOffset,
+    NotAClock,
+    NotAnOffset,
+}
+
+impl DateError {
+    /// The problem in `lang`, with the forms that are accepted.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        let reason = match self.reason {
+            DateProblem::NotADate => msg!("cli-date-not-a-date"),
+            DateProblem::NoT => msg!("cli-date-no-t"),
+            DateProblem::NoOffset => msg!("cli-date-no-offset"),
+            DateProblem::NotAClock => msg!("cli-date-not-a-clock"),
+            DateProblem::NotAnOffset => msg!("cli-date-not-an-offset"),
+        };
+        t!(
+            lang,
+            "cli-date-error",
+            input = self.input.as_str(),
+            reason = reason
+        )
+    }
 }
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:?} is not a date or time ({}); write YYYY-MM-DD (a day in China Standard Time) \
-             or an RFC 3339 time such as 2025-06-01T08:00:00+08:00",
-            self.input, self.reason
-        )
+        f.write_str(&self.render(Lang::default()))
     }
 }
 
@@ -50,38 +75,29 @@ pub fn parse_moment(input: &str, bound: DayBound) -> Result<i64, DateError> {
     };
     let bytes = text.as_bytes();
     if bytes.len() < 10 || !text.is_char_boundary(10) {
-        return Err(fail("the date is not YYYY-MM-DD"));
+        return Err(fail(DateProblem::NotADate));
     }
-    let days = parse_date(&text[..10]).ok_or_else(|| fail("the date is not YYYY-MM-DD"))?;
+    let day = Day::parse(&text[..10]).ok_or_else(|| fail(DateProblem::NotADate))?;
     if bytes.len() == 10 {
-        let start = days * SECS_PER_DAY - CALENDAR_OFFSET_SECS;
         return Ok(match bound {
-            DayBound::Start => start,
-            DayBound::End => start + SECS_PER_DAY,
+            DayBound::Start => day.start(),
+            DayBound::End => day.plus(1).start(),
         });
     }
     if !matches!(bytes[10], b'T' | b't' | b' ') {
-        return Err(fail("a time must follow the date after 'T'"));
+        return Err(fail(DateProblem::NoT));
     }
     let rest = &text[11..];
-    let (clock, offset) = split_offset(rest).ok_or_else(|| fail("the time has no offset"))?;
-    let seconds = parse_clock(clock).ok_or_else(|| fail("the time is not HH:MM:SS"))?;
-    let offset = parse_offset(offset).ok_or_else(|| fail("the offset is not Z or +HH:MM"))?;
-    Ok(days * SECS_PER_DAY + seconds - offset)
+    let (clock, offset) = split_offset(rest).ok_or_else(|| fail(DateProblem::NoOffset))?;
+    let seconds = parse_clock(clock).ok_or_else(|| fail(DateProblem::NotAClock))?;
+    let offset = parse_offset(offset).ok_or_else(|| fail(DateProblem::NotAnOffset))?;
+    Ok(day.days() * SECS_PER_DAY + seconds - offset)
 }
 
-/// The calendar day (`YYYY-MM-DD`, UTC+8) a moment falls on: the day a field answer is
-/// recorded with.
-#[must_use]
-pub fn day_of(epoch_secs: i64) -> String {
-    let (y, m, d) = civil_from_days((epoch_secs + CALENDAR_OFFSET_SECS).div_euclid(SECS_PER_DAY));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Today in the users' calendar (UTC+8), `YYYY-MM-DD`.
+/// Today in the users' calendar (UTC+8), `YYYY-MM-DD`: the day a field answer is recorded with.
 #[must_use]
 pub fn today() -> String {
-    day_of(now_secs())
+    calendar::day_of(now_secs())
 }
 
 /// Seconds since the Unix epoch, now.
@@ -95,31 +111,14 @@ pub fn now_secs() -> i64 {
 /// Shows a moment as an RFC 3339 timestamp in UTC+8, e.g. `2025-06-01T08:30:00+08:00`.
 #[must_use]
 pub fn format_moment(epoch_secs: i64) -> String {
-    let local = epoch_secs + CALENDAR_OFFSET_SECS;
-    let days = local.div_euclid(SECS_PER_DAY);
-    let secs = local.rem_euclid(SECS_PER_DAY);
-    let (y, m, d) = civil_from_days(days);
+    let day = Day::of(epoch_secs);
+    let secs = epoch_secs - day.start();
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+08:00",
+        "{day}T{:02}:{:02}:{:02}+08:00",
         secs / 3600,
         secs % 3600 / 60,
         secs % 60
     )
-}
-
-/// `YYYY-MM-DD` → days since 1970-01-01, or `None` when it is not a real date.
-fn parse_date(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let year = digits(&s[0..4])?;
-    let month = digits(&s[5..7])?;
-    let day = digits(&s[8..10])?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    Some(days_from_civil(year, month, day))
 }
 
 /// `HH:MM:SS` or `HH:MM:SS.fff` (fraction dropped), or `HH:MM` → seconds into the day.
@@ -182,53 +181,12 @@ fn digits(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_moment_falls_on_its_day_in_china_standard_time() {
-        // 2025-05-31T16:00:00Z is already 2025-06-01 in UTC+8
-        assert_eq!(day_of(1_748_707_200), "2025-06-01");
-        assert_eq!(day_of(1_748_707_199), "2025-05-31");
+    fn today_is_a_collection_day() {
         assert!(canvass_protocol::sync::valid_day(&today()));
     }
 
@@ -287,7 +245,11 @@ mod tests {
             "2025-06-01T08:00:00+08:0〇",
         ] {
             let err = parse_moment(bad, DayBound::Start).unwrap_err();
-            assert!(err.to_string().contains("YYYY-MM-DD"), "{bad}: {err}");
+            assert!(err.render(Lang::En).contains("YYYY-MM-DD"), "{bad}: {err}");
+            assert!(
+                err.render(Lang::ZhCn).contains("YYYY-MM-DD"),
+                "{bad}: {err}"
+            );
         }
         assert!(parse_moment("2024-02-29", DayBound::Start).is_ok());
         assert!(parse_moment("2000-02-29", DayBound::Start).is_ok());
@@ -304,15 +266,6 @@ mod tests {
                 Ok(t),
                 "{t}"
             );
-        }
-    }
-
-    #[test]
-    fn civil_dates_round_trip_over_centuries() {
-        for days in (-800_000..800_000).step_by(997) {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
-            assert!(d >= 1 && d <= days_in_month(y, m));
         }
     }
 }

@@ -1,6 +1,11 @@
-//! Everything a `canvass` command can fail with, and the exit code each failure gets.
+//! Everything a `canvass` command can fail with, the exit code each failure gets, and its words
+//! in the reader's language ([`CliError::render`]), each ending with what to do next.
 
 use std::fmt;
+
+use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::Message;
+use canvass_protocol::{msg, t};
 
 use crate::api::ClientError;
 use crate::credentials::CredentialsError;
@@ -10,13 +15,14 @@ use crate::survey_file::SurveyFileError;
 /// Exit code of a command that did what it was asked.
 pub const EXIT_OK: u8 = 0;
 /// Exit code of a command that failed (the server refused, the network is down, a file is
-/// invalid, ...).
+/// invalid, items were refused, ...).
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code of a command given wrongly (unknown flag, missing argument, bad value): the
 /// command line must change, retrying as is will not help.
 pub const EXIT_USAGE: u8 = 2;
 
-/// A failed command, worded for the officer, each message ending with what to do next.
+/// A failed command. Its words are rendered in the reader's language at the edge
+/// ([`CliError::render`]); `Display` gives them in Simplified Chinese, the product's default.
 #[derive(Debug)]
 pub enum CliError {
     /// Nobody is signed in on this computer.
@@ -27,15 +33,18 @@ pub enum CliError {
     Credentials(CredentialsError),
     /// The survey file is not acceptable.
     SurveyFile(SurveyFileError),
-    /// A local input (a file, the password) could not be read.
-    Input(String),
+    /// A local input (a file, the password, an item) could not be used.
+    Input(Message),
     /// The command line is wrong in a way the argument parser cannot see.
-    Usage(String),
+    Usage(Message),
     /// The local store of collected answers failed.
     Store(StoreError),
     /// A push stopped on the server's or the network's answer; `note` says what became of
     /// the batch being sent.
-    Push { cause: ClientError, note: String },
+    Push {
+        cause: Box<ClientError>,
+        note: Option<Message>,
+    },
 }
 
 impl CliError {
@@ -50,22 +59,28 @@ impl CliError {
             _ => EXIT_FAILURE,
         }
     }
+
+    /// The failure in `lang`, with what to do next.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            CliError::NotSignedIn => t!(lang, "cli-error-not-signed-in"),
+            CliError::Client(e) => e.render(lang),
+            CliError::Credentials(e) => e.render(lang),
+            CliError::SurveyFile(e) => e.render(lang),
+            CliError::Input(message) | CliError::Usage(message) => message.render(lang),
+            CliError::Store(e) => e.render(lang),
+            CliError::Push { cause, note } => match note {
+                Some(note) => format!("{}\n{}", cause.render(lang), note.render(lang)),
+                None => cause.render(lang),
+            },
+        }
+    }
 }
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CliError::NotSignedIn => f.write_str(
-                "not signed in on this computer. Run `canvass login --server URL --username NAME` \
-                 first.",
-            ),
-            CliError::Client(e) => e.fmt(f),
-            CliError::Credentials(e) => e.fmt(f),
-            CliError::SurveyFile(e) => e.fmt(f),
-            CliError::Input(message) | CliError::Usage(message) => f.write_str(message),
-            CliError::Store(e) => e.fmt(f),
-            CliError::Push { cause, note } => write!(f, "{cause}{note}"),
-        }
+        f.write_str(&self.render(Lang::default()))
     }
 }
 
@@ -91,7 +106,7 @@ impl From<StoreError> for CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        CliError::Input(format!("cannot read from or write to the terminal: {e}"))
+        CliError::Input(msg!("cli-error-terminal", reason = e.to_string()))
     }
 }
 

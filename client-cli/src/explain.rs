@@ -1,110 +1,69 @@
 //! Plain-words explanations of the reasons the server gives for refusing a collected item, each
 //! with what the officer can do about it.
 
-use canvass_protocol::ErrorCode;
+use canvass_protocol::i18n::Message;
+use canvass_protocol::{msg, ErrorCode};
 
 /// What a refusal code means for an item the officer collected, and the next step.
 #[must_use]
-pub fn explain_item(code: ErrorCode) -> &'static str {
+pub fn explain_item(code: ErrorCode) -> Message {
     match code {
-        ErrorCode::SurveyClosed => {
-            "the survey was closed on the server; these answers can no longer be counted; ask \
-             the organiser or discard them."
-        }
-        ErrorCode::SurveyNotOpen => {
-            "the survey is not open on the server (not yet opened, or outside its answering \
-             window). Ask the organiser to open it, then run `canvass push` again; or discard \
-             the item."
-        }
-        ErrorCode::VersionNotPublished => {
-            "the form version these answers were given on is no longer accepted (it was \
-             withdrawn). Run `canvass pull`, then `canvass fix ITEM` to answer on the current \
-             version, or discard the item."
-        }
-        ErrorCode::WrongTarget => {
-            "the unit rated is not one of the survey's targets (any more). Run `canvass pull`, \
-             then `canvass fix ITEM` and choose a target from the list."
-        }
-        ErrorCode::NotFound => {
-            "the survey, round or unit no longer exists on the server. Ask the organiser; if it \
-             was deleted on purpose, discard the item."
-        }
-        ErrorCode::OutOfScope | ErrorCode::Forbidden => {
-            "your account may not submit for that survey, round or unit (it is outside the units \
-             your account covers). Ask the organiser; if the item belongs to someone else's \
-             units, sign in with that account or discard it."
-        }
-        ErrorCode::RoundNotOpen => {
-            "the appraisal round does not take tally sheets now (it is still a draft or its \
-             results are published). Ask the organiser; or discard the sheet."
-        }
-        ErrorCode::TallySheetExists => {
-            "a tally sheet for this polling station and elector group is already on the server. \
-             A correction is made by the organiser on the server, visibly; if this one is a \
-             second copy, discard it."
-        }
-        ErrorCode::InvalidDay => {
-            "the collection day is not acceptable to the server (not a real date, or in the \
-             future). Run `canvass fix ITEM` and give the right day."
-        }
+        ErrorCode::SurveyClosed => msg!("cli-item-survey-closed"),
+        ErrorCode::SurveyNotOpen => msg!("cli-item-survey-not-open"),
+        ErrorCode::VersionNotPublished => msg!("cli-item-version-not-published"),
+        ErrorCode::WrongTarget => msg!("cli-item-wrong-target"),
+        ErrorCode::NotFound => msg!("cli-item-not-found"),
+        ErrorCode::OutOfScope | ErrorCode::Forbidden => msg!("cli-item-out-of-scope"),
+        ErrorCode::RoundNotOpen | ErrorCode::RoundStateConflict => msg!("cli-item-round-not-open"),
+        ErrorCode::TallySheetExists => msg!("cli-item-tally-sheet-exists"),
+        ErrorCode::InvalidDay => msg!("cli-item-invalid-day"),
         ErrorCode::UnknownQuestion
         | ErrorCode::InvalidOption
         | ErrorCode::InvalidAnswer
         | ErrorCode::OutOfRange
         | ErrorCode::TextTooLong
         | ErrorCode::RequiredAnswerMissing
-        | ErrorCode::HiddenQuestionAnswered => {
-            "an answer does not fit the form the server holds (the form probably changed since \
-             it was collected). Run `canvass pull`, then `canvass fix ITEM` to correct the \
-             answers."
-        }
+        | ErrorCode::HiddenQuestionAnswered => msg!("cli-item-answers-do-not-fit"),
         ErrorCode::UnknownElectorGroup
         | ErrorCode::UnknownSubject
         | ErrorCode::DuplicateSubject
         | ErrorCode::GradeNotOnScale
         | ErrorCode::DimensionNotInRound
         | ErrorCode::TallySubjectMissing
-        | ErrorCode::TallyDimensionMissing => {
-            "the tally sheet does not fit the round as the server holds it (the round probably \
-             changed). Run `canvass pull`, then `canvass fix ITEM` to enter the sheet again."
-        }
+        | ErrorCode::TallyDimensionMissing => msg!("cli-item-sheet-does-not-fit"),
         ErrorCode::TallyValidInvalidMismatch
         | ErrorCode::TallySubjectSumMismatch
-        | ErrorCode::TallyExceedsValidityRule => {
-            "the counts on the tally sheet do not add up. Check the paper sheet, then run \
-             `canvass fix ITEM` to correct the counts."
-        }
-        ErrorCode::PayloadTooLarge => {
-            "the item is too large to send. Run `canvass fix ITEM` to shorten its texts, or \
-             discard it."
-        }
+        | ErrorCode::TallyExceedsValidityRule => msg!("cli-item-counts-do-not-add-up"),
+        ErrorCode::PayloadTooLarge => msg!("cli-item-too-large"),
         ErrorCode::InvalidValue
         | ErrorCode::InvalidType
         | ErrorCode::MissingField
-        | ErrorCode::UnknownField => {
-            "the server could not read the item. Run `canvass fix ITEM` to enter it again; if \
-             that does not help, upgrade canvass or tell the administrator."
-        }
-        _ => {
-            "the server refused the item. Read the server's reason below, then fix or discard \
-             it."
-        }
+        | ErrorCode::UnknownField => msg!("cli-item-unreadable"),
+        _ => msg!("cli-item-refused"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use canvass_protocol::forms::Lang;
 
     #[test]
-    fn every_refusal_says_what_to_do_next() {
+    fn every_refusal_says_what_to_do_next_in_both_languages() {
         for &code in ErrorCode::ALL {
-            let text = explain_item(code);
+            let en = explain_item(code).render(Lang::En);
             assert!(
-                text.contains("canvass") || text.contains("discard") || text.contains("organiser"),
-                "{code}: {text}"
+                en.contains("canvass") || en.contains("discard") || en.contains("organiser"),
+                "{code}: {en}"
+            );
+            let zh = explain_item(code).render(Lang::ZhCn);
+            assert!(
+                zh.contains("canvass") || zh.contains("删除") || zh.contains("组织"),
+                "{code}: {zh}"
             );
         }
-        assert!(explain_item(ErrorCode::SurveyClosed).starts_with("the survey was closed"));
+        assert!(explain_item(ErrorCode::SurveyClosed)
+            .render(Lang::En)
+            .starts_with("The survey was closed"));
     }
 }

@@ -14,15 +14,19 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+use canvass_protocol::calendar::{self, not_in_future};
 use canvass_protocol::forms::{
     parse_form_number, validate_answers, AnswerSet, AnswerValue, Lang, QuestionKind,
 };
 use canvass_protocol::sync::{valid_day, FieldChannel, Manifest};
 use sha2::{Digest, Sha256};
 
+use canvass_protocol::i18n::{Arg, Message};
+use canvass_protocol::{msg, t};
+
 use crate::catalog;
 use crate::collect::response_item;
-use crate::dates::today;
+use crate::dates::now_secs;
 use crate::error::CliError;
 use crate::store::{LocalStore, NewItem};
 
@@ -30,16 +34,34 @@ use crate::store::{LocalStore, NewItem};
 pub const FIXED_COLUMNS: [&str; 5] = ["survey", "target", "village", "collected_on", "version"];
 
 /// One problem in the file: the line (1 is the header) and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowError {
     pub line: u64,
-    pub message: String,
+    pub message: Message,
+}
+
+impl RowError {
+    /// `line 3: target: ...` in `lang`.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        t!(
+            lang,
+            "cli-import-line",
+            line = self.line,
+            problem = self.message.clone()
+        )
+    }
 }
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        f.write_str(&self.render(Lang::default()))
     }
+}
+
+/// A problem of one column's cell: `target: ...`.
+fn cell_problem(column: &str, problem: Message) -> Message {
+    msg!("cli-import-field", field = column, problem = problem)
 }
 
 /// What `canvass import` did.
@@ -57,7 +79,8 @@ pub fn parse_rows(
     manifest: &Manifest,
     text: &str,
     survey_flag: Option<&str>,
-    today: &str,
+    now: i64,
+    lang: Lang,
 ) -> Result<Vec<NewItem>, Vec<RowError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -70,7 +93,7 @@ pub fn parse_rows(
         Err(e) => {
             return Err(vec![RowError {
                 line: 1,
-                message: format!("the header cannot be read: {e}"),
+                message: msg!("cli-import-header-unreadable", reason = e.to_string()),
             }])
         }
     };
@@ -81,7 +104,7 @@ pub fn parse_rows(
             Err(e) => {
                 return Err(vec![RowError {
                     line: 1,
-                    message: format!("--survey: {e}"),
+                    message: cell_problem("--survey", e),
                 }])
             }
         },
@@ -90,13 +113,13 @@ pub fn parse_rows(
     if fixed_survey.is_none() && column("survey").is_none() {
         errors.push(RowError {
             line: 1,
-            message: "there is no `survey` column; add one or give --survey".into(),
+            message: msg!("cli-import-no-survey-column"),
         });
     }
     if column("target").is_none() {
         errors.push(RowError {
             line: 1,
-            message: "there is no `target` column (the unit rated, by id or name)".into(),
+            message: msg!("cli-import-no-target-column"),
         });
     }
     let mut seen = Vec::new();
@@ -104,12 +127,12 @@ pub fn parse_rows(
         if h.is_empty() {
             errors.push(RowError {
                 line: 1,
-                message: format!("column {} has no name", i + 1),
+                message: msg!("cli-import-unnamed-column", column = i + 1),
             });
         } else if seen.contains(h) {
             errors.push(RowError {
                 line: 1,
-                message: format!("the column `{h}` appears twice"),
+                message: msg!("cli-import-column-twice", column = h),
             });
         }
         seen.push(h.clone());
@@ -122,10 +145,11 @@ pub fn parse_rows(
             if !known && !h.is_empty() {
                 errors.push(RowError {
                     line: 1,
-                    message: format!(
-                        "the column `{h}` is not a question of survey {} (question ids: {})",
-                        survey.survey.id,
-                        catalog::current_version(survey)
+                    message: msg!(
+                        "cli-import-unknown-column",
+                        column = h,
+                        survey = survey.survey.id,
+                        known = catalog::current_version(survey)
                             .map(|(_, f)| f
                                 .questions
                                 .iter()
@@ -150,7 +174,7 @@ pub fn parse_rows(
                 let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 errors.push(RowError {
                     line,
-                    message: format!("the row cannot be read: {e}"),
+                    message: msg!("cli-import-row-unreadable", reason = e.to_string()),
                 });
                 continue;
             }
@@ -165,7 +189,7 @@ pub fn parse_rows(
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         };
-        match parse_row(manifest, fixed_survey, &headers, &record, &cell, today) {
+        match parse_row(manifest, fixed_survey, &headers, &record, &cell, now, lang) {
             Ok(item) => items.push(item),
             Err(problems) => errors.extend(
                 problems
@@ -187,31 +211,29 @@ fn parse_row<'a>(
     headers: &[String],
     record: &'a csv::StringRecord,
     cell: &dyn Fn(&str) -> Option<&'a str>,
-    today: &str,
-) -> Result<NewItem, Vec<String>> {
+    now: i64,
+    lang: Lang,
+) -> Result<NewItem, Vec<Message>> {
+    let in_survey = |e| vec![cell_problem("survey", e)];
     let survey = match (fixed_survey, cell("survey")) {
         (Some(s), None) => s,
         (Some(s), Some(r)) => {
-            let found =
-                catalog::find_survey(manifest, r).map_err(|e| vec![format!("survey: {e}")])?;
+            let found = catalog::find_survey(manifest, r).map_err(in_survey)?;
             if found.survey.survey.id != s.survey.id {
-                return Err(vec![format!(
-                    "survey: {r:?} is not the survey given with --survey ({})",
-                    s.survey.id
-                )]);
+                return Err(in_survey(msg!(
+                    "cli-import-not-the-survey",
+                    reference = r,
+                    survey = s.survey.id
+                )));
             }
             s
         }
-        (None, Some(r)) => {
-            catalog::find_survey(manifest, r)
-                .map_err(|e| vec![format!("survey: {e}")])?
-                .survey
-        }
-        (None, None) => return Err(vec!["survey: the cell is empty".into()]),
+        (None, Some(r)) => catalog::find_survey(manifest, r).map_err(in_survey)?.survey,
+        (None, None) => return Err(in_survey(msg!("cli-import-empty-cell"))),
     };
     let mut problems = Vec::new();
     let (version, form) = match cell("version") {
-        None => catalog::current_version(survey).map_err(|e| vec![e.to_string()])?,
+        None => catalog::current_version(survey).map_err(|e| vec![e])?,
         Some(v) => match v
             .parse::<i32>()
             .ok()
@@ -219,51 +241,56 @@ fn parse_row<'a>(
         {
             Some(found) => found,
             None => {
-                return Err(vec![format!(
-                "version: {v:?} is not a version of survey {} that accepts answers (versions: {})",
-                survey.survey.id,
-                survey
-                    .versions
-                    .iter()
-                    .map(|v| v.version.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )])
+                return Err(vec![cell_problem(
+                    "version",
+                    msg!(
+                        "cli-import-no-such-version",
+                        reference = v,
+                        survey = survey.survey.id,
+                        known = survey
+                            .versions
+                            .iter()
+                            .map(|v| v.version.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )])
             }
         },
     };
     let targets = catalog::targets(survey);
     let target = match cell("target") {
         None => {
-            problems.push("target: the cell is empty".to_string());
+            problems.push(cell_problem("target", msg!("cli-import-empty-cell")));
             None
         }
-        Some(t) => match catalog::find_unit(&targets, t, "survey's targets") {
+        Some(t) => match catalog::find_unit(&targets, t) {
             Ok(u) => Some(u.clone()),
             Err(m) => {
-                problems.push(format!("target: {m}"));
+                problems.push(cell_problem("target", m));
                 None
             }
         },
     };
     let village = match cell("village") {
         None => None,
-        Some(v) => match catalog::find_unit(&survey.villages, v, "villages of the survey") {
+        Some(v) => match catalog::find_unit(&survey.villages, v) {
             Ok(u) => Some(u.clone()),
             Err(m) => {
-                problems.push(format!("village: {m}"));
+                problems.push(cell_problem("village", m));
                 None
             }
         },
     };
     let day = match cell("collected_on") {
-        None => today.to_string(),
-        Some(d) if valid_day(d) && d <= today => d.to_string(),
+        None => calendar::day_of(now),
+        Some(d) if valid_day(d) && not_in_future(d, now) => d.to_string(),
         Some(d) => {
-            problems.push(format!(
-                "collected_on: {d:?} is not a day in YYYY-MM-DD form up to today"
+            problems.push(cell_problem(
+                "collected_on",
+                msg!("cli-import-bad-day", day = d),
             ));
-            today.to_string()
+            calendar::day_of(now)
         }
     };
     let mut answers = AnswerSet::new();
@@ -295,11 +322,14 @@ fn parse_row<'a>(
         Ok(valid) => Some(valid),
         Err(errors) => {
             problems.extend(errors.iter().map(|e| {
-                format!(
-                    "question {}: {} [{}]",
-                    e.question,
-                    e.message(Lang::En),
-                    e.code()
+                msg!(
+                    "cli-import-question",
+                    question = e.question.as_str(),
+                    problem = Arg::Localized {
+                        zh_cn: e.message(Lang::ZhCn),
+                        en: Some(e.message(Lang::En)),
+                    },
+                    code = e.code().as_str()
                 )
             }));
             None
@@ -314,7 +344,7 @@ fn parse_row<'a>(
             FieldChannel::Paper,
             day,
             valid.to_answer_set(),
-            &catalog::survey_label(survey, Lang::ZhCn),
+            lang,
         )),
         _ => Err(problems),
     }
@@ -328,35 +358,30 @@ pub fn import(
     file: &Path,
     survey: Option<&str>,
     again: bool,
+    lang: Lang,
 ) -> Result<ImportOutcome, CliError> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        CliError::Input(format!(
-            "cannot read {}: {e}. Check the path.",
-            file.display()
-        ))
-    })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|_| {
-        CliError::Input(format!(
-            "{} is not UTF-8 text. Save it as \"CSV UTF-8\" and import it again.",
-            file.display()
-        ))
-    })?;
+    let path = file.display().to_string();
+    let bytes = crate::files::read_input(file)?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|_| CliError::Input(msg!("cli-import-not-utf8", path = path.as_str())))?;
     let digest = hex(&Sha256::digest(&bytes));
     if !again {
         if let Some((name, day)) = store.imported_before(&digest)? {
-            return Err(CliError::Input(format!(
-                "this file's content was imported before ({name}, on {day}); importing it again \
-                 would count the same paper forms twice. If that is really wanted, add --again."
+            return Err(CliError::Input(msg!(
+                "cli-import-imported-before",
+                name = name,
+                day = day
             )));
         }
     }
     let cached = catalog::cached(store)?;
-    let today = today();
-    match parse_rows(&cached.manifest, &text, survey, &today) {
+    let now = now_secs();
+    let today = calendar::day_of(now);
+    match parse_rows(&cached.manifest, &text, survey, now, lang) {
         Err(errors) => Ok(ImportOutcome::Refused(errors)),
-        Ok(items) if items.is_empty() => Err(CliError::Input(format!(
-            "{} has no rows to import.",
-            file.display()
+        Ok(items) if items.is_empty() => Err(CliError::Input(msg!(
+            "cli-import-no-rows",
+            path = path.as_str()
         ))),
         Ok(items) => {
             let name = file.file_name().map_or_else(
@@ -415,13 +440,16 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The per-survey counts of an import, for the summary line.
+/// The per-survey counts of an import, for the summary lines: instrument as shown, count.
 #[must_use]
-pub fn count_by_survey(store: &LocalStore, ids: &[i64]) -> BTreeMap<String, usize> {
+pub fn count_by_survey(store: &LocalStore, ids: &[i64], lang: Lang) -> BTreeMap<String, usize> {
+    let manifest = store.manifest().ok().flatten().map(|c| c.manifest);
     let mut counts = BTreeMap::new();
     for id in ids {
         if let Ok(Some(item)) = store.item(*id) {
-            *counts.entry(item.label).or_insert(0) += 1;
+            let label =
+                catalog::instrument_label(&item.instrument, &item.label, manifest.as_ref(), lang);
+            *counts.entry(label).or_insert(0) += 1;
         }
     }
     counts
@@ -490,6 +518,9 @@ mod tests {
         }
     }
 
+    /// 2026-11-22 10:00 in Beijing.
+    const NOW: i64 = 1_795_312_800;
+
     const HEADER: &str = "survey,target,village,collected_on,visit_purpose,overall,attitude,efficiency,dissatisfied_reasons,trips,comment\n";
 
     #[test]
@@ -498,7 +529,7 @@ mod tests {
             "{HEADER}3,县人社局,东村,2026-11-20,licence,dissatisfied,satisfied,satisfied,long_wait;other,2,\"排队太久,\\n还要再来\"\n\
              tuvwxyz2,10,,,enquiry,satisfied,satisfied,basically_satisfied,,,\n"
         );
-        let items = parse_rows(&manifest(), &csv, None, "2026-11-22").unwrap();
+        let items = parse_rows(&manifest(), &csv, None, NOW, Lang::En).unwrap();
         assert_eq!(items.len(), 2);
         let BatchItem::SurveyResponse(first) = &items[0].item else {
             panic!("a response");
@@ -534,16 +565,16 @@ mod tests {
              3,10,,,enquiry,satisfied,satisfied,satisfied,long_wait,,\n\
              99,10,,,enquiry,satisfied,satisfied,satisfied,,,\n"
         );
-        let errors = parse_rows(&manifest(), &csv, None, "2026-11-22").unwrap_err();
+        let errors = parse_rows(&manifest(), &csv, None, NOW, Lang::En).unwrap_err();
         let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
         assert!(lines.iter().all(|l| [3, 5, 6, 7].contains(l)), "{errors:?}");
-        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let text: Vec<String> = errors.iter().map(|e| e.render(Lang::En)).collect();
         let has = |needle: &str| text.iter().any(|t| t.contains(needle));
         assert!(
-            has("line 3: target: \"县财政局\" is not one of the survey's targets"),
+            has("line 3: target: “县财政局” is not one of these: 10 县市场监督管理局, 11 县人社局"),
             "{text:?}"
         );
-        assert!(has("line 5: village: \"西村\""), "{text:?}");
+        assert!(has("line 5: village: “西村”"), "{text:?}");
         assert!(has("line 5: collected_on"), "{text:?}");
         assert!(has("line 5: question visit_purpose: \"holiday\" is not one of this question's options. [invalid_option]"), "{text:?}");
         assert!(has("line 5: question attitude: This question must be answered. [required_answer_missing]"), "{text:?}");
@@ -551,7 +582,7 @@ mod tests {
             has("line 6: question dissatisfied_reasons") && has("[hidden_question_answered]"),
             "{text:?}"
         );
-        assert!(has("line 7: survey: no survey \"99\""), "{text:?}");
+        assert!(has("line 7: survey: There is no survey “99”"), "{text:?}");
     }
 
     #[test]
@@ -574,18 +605,20 @@ mod tests {
     #[test]
     fn the_header_is_checked_against_the_survey() {
         let csv = "target,overall,colour\n10,satisfied,red\n";
-        let errors = parse_rows(&manifest(), csv, Some("3"), "2026-11-22").unwrap_err();
+        let errors = parse_rows(&manifest(), csv, Some("3"), NOW, Lang::En).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 1);
         assert!(
-            errors[0].message.contains("`colour` is not a question"),
+            errors[0]
+                .render(Lang::En)
+                .contains("`colour` is not a question"),
             "{errors:?}"
         );
         let errors =
-            parse_rows(&manifest(), "overall\nsatisfied\n", None, "2026-11-22").unwrap_err();
+            parse_rows(&manifest(), "overall\nsatisfied\n", None, NOW, Lang::En).unwrap_err();
         assert_eq!(errors.len(), 2, "{errors:?}");
         let ragged = "target,visit_purpose\n10,enquiry,extra\n";
-        let errors = parse_rows(&manifest(), ragged, Some("3"), "2026-11-22").unwrap_err();
+        let errors = parse_rows(&manifest(), ragged, Some("3"), NOW, Lang::En).unwrap_err();
         assert_eq!(errors[0].line, 2, "{errors:?}");
     }
 
@@ -596,7 +629,8 @@ mod tests {
         store.save_manifest(&manifest(), None, 0).unwrap();
         let bad = dir.path().join("bad.csv");
         std::fs::write(&bad, "target,visit_purpose,overall,attitude,efficiency\n10,enquiry,satisfied,satisfied,satisfied\n10,enquiry,nope,satisfied,satisfied\n").unwrap();
-        let ImportOutcome::Refused(errors) = import(&mut store, &bad, Some("3"), false).unwrap()
+        let ImportOutcome::Refused(errors) =
+            import(&mut store, &bad, Some("3"), false, Lang::En).unwrap()
         else {
             panic!("refused");
         };
@@ -606,16 +640,17 @@ mod tests {
 
         let good = dir.path().join("good.csv");
         std::fs::write(&good, "target,visit_purpose,overall,attitude,efficiency\n10,enquiry,satisfied,satisfied,satisfied\n11,other,dont_know,satisfied,satisfied\n").unwrap();
-        let ImportOutcome::Imported(ids) = import(&mut store, &good, Some("3"), false).unwrap()
+        let ImportOutcome::Imported(ids) =
+            import(&mut store, &good, Some("3"), false, Lang::En).unwrap()
         else {
             panic!("imported");
         };
         assert_eq!(ids.len(), 2);
         assert_eq!(store.counts().unwrap()[0].queued, 2);
-        let again = import(&mut store, &good, Some("3"), false).unwrap_err();
-        assert!(again.to_string().contains("--again"), "{again}");
+        let again = import(&mut store, &good, Some("3"), false, Lang::En).unwrap_err();
+        assert!(again.render(Lang::En).contains("--again"), "{again}");
         assert!(matches!(
-            import(&mut store, &good, Some("3"), true).unwrap(),
+            import(&mut store, &good, Some("3"), true, Lang::En).unwrap(),
             ImportOutcome::Imported(_)
         ));
         assert_eq!(store.counts().unwrap()[0].queued, 4);

@@ -5,13 +5,15 @@
 //! [`Interview`] is the state machine, free of input and output; [`run`] drives it with lines
 //! read from the officer.
 
-use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 
 use canvass_protocol::forms::{
     parse_form_number, validate_answers, AnswerError, AnswerSet, AnswerValue, FormDefinition, Lang,
     Question, QuestionKind, ValidatedAnswers,
 };
+
+use canvass_protocol::i18n::tr;
+use canvass_protocol::t;
 
 use crate::prompt::{Prompter, Reply, BACK, CLEAR, QUIT};
 
@@ -225,13 +227,7 @@ pub fn parse_input(
         let options = choices(form, question, lang);
         match token.parse::<usize>() {
             Ok(n) if (1..=options.len()).contains(&n) => Ok(options[n - 1].0.to_string()),
-            Ok(_) => Err(match lang {
-                Lang::ZhCn => format!("请输入 1 到 {} 之间的编号,或选项代码。", options.len()),
-                Lang::En => format!(
-                    "Type a number from 1 to {}, or an option's id.",
-                    options.len()
-                ),
-            }),
+            Ok(_) => Err(t!(lang, "cli-interview-pick-number", max = options.len())),
             Err(_) => Ok(token.to_string()),
         }
     };
@@ -309,12 +305,13 @@ pub fn run<R: BufRead, W: Write>(
             match interview.finish() {
                 Ok(valid) => return Ok(Outcome::Finished(valid)),
                 Err(errors) => {
-                    let lead = p
-                        .t("这份答卷还有问题:", "The answers have problems:")
-                        .to_string();
-                    p.say(&lead)?;
+                    p.say_tr("cli-interview-problems")?;
                     for e in &errors {
-                        let line = format!("  - {}: {}", e.question, e.message(p.lang));
+                        let label = form.question(&e.question).map_or_else(
+                            || e.question.clone(),
+                            |q| q.label.get(p.lang).to_string(),
+                        );
+                        let line = format!("  - {label}: {}", e.message(p.lang));
                         p.say(&line)?;
                     }
                     continue;
@@ -342,10 +339,7 @@ pub fn run<R: BufRead, W: Write>(
             }
             Reply::Back => {
                 if !interview.back() {
-                    let text = p
-                        .t("已经是第一题。", "This is the first question.")
-                        .to_string();
-                    p.say(&text)?;
+                    p.say_tr("cli-interview-first")?;
                 }
                 continue;
             }
@@ -378,9 +372,9 @@ fn show_question<R: BufRead, W: Write>(
     let lang = p.lang;
     let (position, count) = interview.progress();
     let required = if question.required {
-        p.t("(必答)", "(required)")
+        tr(lang, "cli-interview-required")
     } else {
-        p.t("(选答,回车跳过)", "(optional: Enter skips)")
+        tr(lang, "cli-interview-optional")
     };
     let head = format!(
         "\n[{position}/{count}] {} {required}",
@@ -395,23 +389,12 @@ fn show_question<R: BufRead, W: Write>(
     }
     let hint = match &question.kind {
         QuestionKind::MultipleChoice { min, max, .. } => {
-            let mut hint = p
-                .t(
-                    "可多选,用逗号分隔编号",
-                    "pick several: numbers separated by commas",
-                )
-                .to_string();
+            let mut hint = tr(lang, "cli-interview-hint-several");
             if let Some(max) = max {
-                let _ = match lang {
-                    Lang::ZhCn => write!(hint, ",最多{max}项"),
-                    Lang::En => write!(hint, ", at most {max}"),
-                };
+                hint.push_str(&t!(lang, "cli-interview-hint-at-most", max = *max));
             }
             if let Some(min) = min {
-                let _ = match lang {
-                    Lang::ZhCn => write!(hint, ",至少{min}项"),
-                    Lang::En => write!(hint, ", at least {min}"),
-                };
+                hint.push_str(&t!(lang, "cli-interview-hint-at-least", min = *min));
             }
             Some(hint)
         }
@@ -420,12 +403,16 @@ fn show_question<R: BufRead, W: Write>(
             high_label,
         } => Some(format!(
             "0-10{}{}",
-            low_label
-                .as_ref()
-                .map_or_else(String::new, |l| format!(", 0 = {}", l.get(lang))),
-            high_label
-                .as_ref()
-                .map_or_else(String::new, |l| format!(", 10 = {}", l.get(lang)))
+            low_label.as_ref().map_or_else(String::new, |l| t!(
+                lang,
+                "cli-interview-hint-low",
+                label = l.get(lang)
+            )),
+            high_label.as_ref().map_or_else(String::new, |l| t!(
+                lang,
+                "cli-interview-hint-high",
+                label = l.get(lang)
+            ))
         )),
         QuestionKind::Number { min, max, unit, .. } => {
             let range = match (min, max) {
@@ -436,46 +423,38 @@ fn show_question<R: BufRead, W: Write>(
             };
             let unit = unit.as_ref().map_or("", |u| u.get(lang));
             Some(
-                format!("{} {range} {unit}", p.t("数字", "a number"))
+                format!("{} {range} {unit}", tr(lang, "cli-interview-hint-number"))
                     .trim()
                     .to_string(),
             )
         }
-        QuestionKind::LongText { .. } => Some(
-            p.t(
-                "一行文字;换行写作 \\n",
-                "one line of text; write \\n for a new line",
-            )
-            .to_string(),
-        ),
+        QuestionKind::LongText { .. } => Some(tr(lang, "cli-interview-hint-long-text")),
         _ => None,
     };
     if let Some(hint) = hint {
-        p.say(&format!("    ({hint})"))?;
+        p.say(&t!(lang, "cli-interview-hint", hint = hint))?;
     }
     if let Some(current) = interview.current_answer() {
         let shown = show_answer(form, question, current, lang);
-        let text = match lang {
-            Lang::ZhCn => format!("    当前答案:{shown}(回车保留,{CLEAR} 清除)"),
-            Lang::En => format!("    Current answer: {shown} (Enter keeps it, {CLEAR} clears it)"),
-        };
-        p.say(&text)?;
+        p.say(&t!(
+            lang,
+            "cli-interview-current",
+            answer = shown,
+            clear = CLEAR
+        ))?;
     }
     Ok(())
 }
 
 /// Prints the keys that steer an interview.
 pub fn show_help<R: BufRead, W: Write>(p: &mut Prompter<R, W>) -> io::Result<()> {
-    let text = match p.lang {
-        Lang::ZhCn => format!(
-            "  输入编号或选项代码作答;{BACK} 返回上一题;{CLEAR} 不作答/清除;{QUIT} 退出(未完成的答卷不保存);\\ 开头表示原样输入文字。"
-        ),
-        Lang::En => format!(
-            "  Answer with an option's number or id; {BACK} goes back a question; {CLEAR} leaves it \
-             unanswered; {QUIT} stops (an unfinished answer set is not saved); start with \\ to \
-             type these characters as text."
-        ),
-    };
+    let text = t!(
+        p.lang,
+        "cli-interview-help",
+        back = BACK,
+        clear = CLEAR,
+        quit = QUIT
+    );
     p.say(&text)
 }
 

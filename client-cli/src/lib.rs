@@ -6,10 +6,12 @@ pub mod api;
 pub mod attention;
 pub mod catalog;
 pub mod collect;
+pub mod command_line;
 pub mod credentials;
 pub mod dates;
 pub mod error;
 pub mod explain;
+pub mod files;
 pub mod import;
 pub mod interview;
 pub mod prompt;
@@ -20,7 +22,10 @@ pub mod store;
 pub mod survey_file;
 pub mod surveys;
 pub mod sync;
+pub mod table;
 pub mod tally;
+#[cfg(test)]
+mod test_http;
 
 pub use api::{ApiClient, ClientError, SurveyAction};
 pub use credentials::{CredentialStore, Credentials, CredentialsError};

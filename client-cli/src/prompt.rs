@@ -5,6 +5,8 @@
 use std::io::{self, BufRead, Write};
 
 use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::tr;
+use canvass_protocol::t;
 
 /// Typed alone on a line: go back to the previous question.
 pub const BACK: &str = "<";
@@ -12,7 +14,7 @@ pub const BACK: &str = "<";
 pub const CLEAR: &str = "-";
 /// Typed alone on a line: stop now; an unfinished answer set or sheet is not saved.
 pub const QUIT: &str = "!q";
-/// Typed alone on a line: show the help again.
+/// Typed alone on a line: show the help (at every prompt).
 pub const HELP: &str = "?";
 
 /// What the officer typed at a prompt.
@@ -48,10 +50,10 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         Self { input, out, lang }
     }
 
-    /// Picks the Chinese or English text by the prompter's language.
-    #[must_use]
-    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        tr(self.lang, zh, en)
+    /// Writes message `id` of the catalogue, in the prompter's language, as one line.
+    pub fn say_tr(&mut self, id: &str) -> io::Result<()> {
+        let text = tr(self.lang, id);
+        self.say(&text)
     }
 
     /// Writes `prompt` (no newline) and reads one reply.
@@ -72,15 +74,6 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
     }
 }
 
-/// Picks the Chinese or English text.
-#[must_use]
-pub fn tr<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    }
-}
-
 /// Interprets one input line.
 #[must_use]
 pub fn parse_reply(line: &str) -> Reply {
@@ -95,14 +88,15 @@ pub fn parse_reply(line: &str) -> Reply {
     }
 }
 
-/// The interface language: `--lang` when given (`zh`, `zh-CN`, `en`, ...), otherwise from
-/// `LC_ALL`, then `LANG`: English when it starts with `en`, Simplified Chinese otherwise.
+/// The interface language: `--lang` when given (`zh`, `zh-CN`, `en`, ...), otherwise from the
+/// locale (the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set, as POSIX reads them):
+/// English when it starts with `en`, Simplified Chinese otherwise.
 #[must_use]
 pub fn pick_lang(flag: Option<&str>) -> Lang {
     if let Some(lang) = flag.and_then(Lang::from_tag) {
         return lang;
     }
-    let env = ["LC_ALL", "LANG"]
+    let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|k| std::env::var(k).ok())
         .find(|v| !v.is_empty())
@@ -120,11 +114,18 @@ pub fn lang_from_locale(locale: &str) -> Lang {
     }
 }
 
-/// Parses the value of `--lang`.
+/// Parses the value of `--lang`. The language is not known yet when it is wrong, so the
+/// refusal is given in both.
 pub fn parse_lang(s: &str) -> Result<String, String> {
     Lang::from_tag(s)
         .map(|l| l.as_str().to_string())
-        .ok_or_else(|| format!("{s:?} is not a language canvass speaks: use zh or en"))
+        .ok_or_else(|| {
+            Lang::ALL
+                .iter()
+                .map(|&lang| t!(lang, "cli-error-lang", lang = s))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        })
 }
 
 #[cfg(test)]
@@ -149,6 +150,12 @@ mod tests {
         assert_eq!(lang_from_locale(""), Lang::ZhCn);
         assert_eq!(pick_lang(Some("en")), Lang::En);
         assert_eq!(pick_lang(Some("zh-CN")), Lang::ZhCn);
+        let refused = parse_lang("fr").unwrap_err();
+        assert!(
+            refused.contains("zh") && refused.contains("en"),
+            "{refused}"
+        );
+        assert!(refused.contains("语言"), "in both languages: {refused}");
     }
 
     #[test]

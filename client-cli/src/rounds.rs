@@ -1,63 +1,29 @@
 //! The organiser's appraisal-round commands: `canvass round list`, `create`, `open`, `close`,
 //! `publish` and `codes`, and how their results are shown.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
+pub use crate::api::RoundAction;
+use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::{tr, Message};
+use canvass_protocol::rounds::Round;
 use canvass_protocol::rounds::{
     CreateRound, GenerateCodes, GeneratedCodes, RoundInfo, RoundStatus,
 };
-use canvass_protocol::rounds::{Round, RoundDefinition};
+use canvass_protocol::{msg, t};
 use serde_json::Value;
 
-use crate::api::ApiClient;
 use crate::credentials::CredentialStore;
 use crate::error::CliError;
+use crate::files::{FileAction, FileError};
 use crate::session::signed_in;
-
-/// A round lifecycle action (`POST /api/v1/rounds/{id}/<action>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoundAction {
-    /// Start voting (from a draft, or again after closing).
-    Open,
-    /// End voting; tally sheets may still be entered.
-    Close,
-    /// Make the results final and visible to leaders.
-    Publish,
-}
-
-impl RoundAction {
-    fn as_str(self) -> &'static str {
-        match self {
-            RoundAction::Open => "open",
-            RoundAction::Close => "close",
-            RoundAction::Publish => "publish",
-        }
-    }
-}
-
-fn get<T: serde::de::DeserializeOwned>(client: &ApiClient, path: &str) -> Result<T, CliError> {
-    Ok(ApiClient::parse(
-        client.send(client.http().get(client.url(path)))?,
-    )?)
-}
-
-fn post<T: serde::de::DeserializeOwned>(
-    client: &ApiClient,
-    path: &str,
-    body: Option<&impl serde::Serialize>,
-) -> Result<T, CliError> {
-    let mut request = client.http().post(client.url(path));
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    Ok(ApiClient::parse(client.send(request)?)?)
-}
+use crate::sync::round_status;
+use crate::table::{Align, Table};
 
 /// The rounds of the signed-in account's units.
-pub fn list(store: &CredentialStore) -> Result<Vec<RoundInfo>, CliError> {
-    let (client, _) = signed_in(store)?;
-    get(&client, "/api/v1/rounds")
+pub fn list(store: &CredentialStore, lang: Lang) -> Result<Vec<RoundInfo>, CliError> {
+    let (client, _) = signed_in(store, lang)?;
+    Ok(client.list_rounds()?)
 }
 
 /// Reads a round file: a round definition (docs/rounds.md) or `{"definition": ..,
@@ -65,20 +31,16 @@ pub fn list(store: &CredentialStore) -> Result<Vec<RoundInfo>, CliError> {
 /// server's own rules, so nothing is sent when it has a problem.
 pub fn build_create_round(text: &str, unit: Option<i64>) -> Result<CreateRound, CliError> {
     let value: Value = serde_json::from_str(text)
-        .map_err(|e| CliError::Input(format!("the round file is not valid JSON: {e}")))?;
+        .map_err(|e| CliError::Input(msg!("cli-round-file-not-json", reason = e.to_string())))?;
     let wrapped = value.get("definition").is_some();
+    let does_not_fit = |e: serde_json::Error| {
+        CliError::Input(msg!("cli-round-file-does-not-fit", reason = e.to_string()))
+    };
     let mut body: CreateRound = if wrapped {
-        serde_json::from_value(value).map_err(|e| {
-            CliError::Input(format!("the round file does not fit (docs/rounds.md): {e}"))
-        })?
+        serde_json::from_value(value).map_err(does_not_fit)?
     } else {
-        let definition: RoundDefinition = serde_json::from_value(value).map_err(|e| {
-            CliError::Input(format!(
-                "the round definition does not fit (docs/rounds.md): {e}"
-            ))
-        })?;
         CreateRound {
-            definition,
+            definition: serde_json::from_value(value).map_err(does_not_fit)?,
             unit_id: None,
         }
     };
@@ -86,20 +48,20 @@ pub fn build_create_round(text: &str, unit: Option<i64>) -> Result<CreateRound, 
         body.unit_id = unit;
     }
     if let Err(problems) = Round::new(body.definition.clone()) {
-        let mut message = format!(
-            "the round definition has {} problem(s); nothing was sent:",
-            problems.len()
-        );
-        for p in problems {
-            let _ = write!(
-                message,
-                "\n  {}: {} ({})",
-                p.field.as_deref().unwrap_or("definition"),
-                p.message,
-                p.code
-            );
-        }
-        return Err(CliError::Input(message));
+        return Err(CliError::Input(msg!(
+            "cli-round-file-problems",
+            count = problems.len(),
+            problems = problems
+                .iter()
+                .map(|p| format!(
+                    "  - {}: {} [{}]",
+                    p.field.as_deref().unwrap_or("definition"),
+                    p.message,
+                    p.code
+                ))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )));
     }
     Ok(body)
 }
@@ -109,26 +71,23 @@ pub fn create(
     store: &CredentialStore,
     file: &Path,
     unit: Option<i64>,
+    lang: Lang,
 ) -> Result<RoundInfo, CliError> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::Input(format!(
-            "cannot read the round file {}: {e}. Check the path.",
-            file.display()
-        ))
-    })?;
+    let text = crate::files::read_input_text(file)?;
     let body = build_create_round(&text, unit)?;
-    let (client, _) = signed_in(store)?;
-    post(&client, "/api/v1/rounds", Some(&body))
+    let (client, _) = signed_in(store, lang)?;
+    Ok(client.create_round(&body)?)
 }
 
 /// Opens, closes or publishes round `id`.
-pub fn act(store: &CredentialStore, id: i64, action: RoundAction) -> Result<RoundInfo, CliError> {
-    let (client, _) = signed_in(store)?;
-    post(
-        &client,
-        &format!("/api/v1/rounds/{id}/{}", action.as_str()),
-        None::<&()>,
-    )
+pub fn act(
+    store: &CredentialStore,
+    id: i64,
+    action: RoundAction,
+    lang: Lang,
+) -> Result<RoundInfo, CliError> {
+    let (client, _) = signed_in(store, lang)?;
+    Ok(client.round_action(id, action)?)
 }
 
 /// Generates `count` one-time codes for an elector group. With `slips`, the printable A4 slips
@@ -140,36 +99,54 @@ pub fn codes(
     group: &str,
     count: u32,
     slips: Option<&Path>,
+    lang: Lang,
 ) -> Result<Option<GeneratedCodes>, CliError> {
-    let (client, _) = signed_in(store)?;
+    let (client, _) = signed_in(store, lang)?;
     let body = GenerateCodes {
-        elector_group: group.to_string(),
+        elector_group: elector_group(&client.list_rounds()?, id, group)?,
         count,
     };
     let Some(path) = slips else {
-        return post(&client, &format!("/api/v1/rounds/{id}/codes"), Some(&body)).map(Some);
+        return Ok(Some(client.generate_codes(id, &body)?));
     };
-    let response = client.send(
-        client
-            .http()
-            .post(client.url(&format!("/api/v1/rounds/{id}/slips")))
-            .json(&body),
-    )?;
-    if !response.status().is_success() {
-        return Err(ApiClient::error(response).into());
-    }
-    let html = response.text().map_err(|e| {
-        CliError::Input(format!(
-            "the slips page could not be read from the server: {e}"
-        ))
-    })?;
+    let html = client.ballot_slips(id, &body)?;
     write_private(path, html.as_bytes())?;
     Ok(None)
+}
+
+/// The elector group of round `id` that `given` names, by id or by its exact label (the
+/// organiser may type 县领导 for `county_leaders`). A name that is neither is refused with the
+/// round's groups listed; a round not among `rounds` is left to the server to judge.
+fn elector_group(rounds: &[RoundInfo], id: i64, given: &str) -> Result<String, CliError> {
+    let Some(round) = rounds.iter().find(|r| r.id == id) else {
+        return Ok(given.to_string());
+    };
+    let groups = &round.definition.elector_groups;
+    let given = given.trim();
+    groups
+        .iter()
+        .find(|g| g.id == given)
+        .or_else(|| groups.iter().find(|g| g.label == given))
+        .map(|g| g.id.clone())
+        .ok_or_else(|| {
+            CliError::Usage(msg!(
+                "cli-error-no-such-group",
+                group = given,
+                known = crate::catalog::join_localized(
+                    &groups
+                        .iter()
+                        .map(|g| format!("{} ({})", g.id, g.label))
+                        .collect::<Vec<_>>()
+                )
+            ))
+        })
 }
 
 /// Writes a file readable by its owner only (it holds unused ballot codes).
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     use std::io::Write;
+    let fail =
+        |e: std::io::Error| CliError::Input(FileError::at(FileAction::Write, path)(e).message());
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -177,75 +154,103 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
+    let mut file = options.open(path).map_err(fail)?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
-        .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))
+        .map_err(fail)
 }
 
-/// The round list as a table.
+/// The round list as a table; the ballot page under each.
 #[must_use]
-pub fn render_list(rounds: &[RoundInfo]) -> String {
+pub fn render_list(rounds: &[RoundInfo], lang: Lang) -> String {
     if rounds.is_empty() {
-        return "No appraisal rounds in your units yet. Create one with `canvass round create FILE`.".into();
+        return tr(lang, "cli-round-list-empty");
     }
-    let mut out = format!(
-        "{:>5}  {:<9}  {:<12}  {}\n",
-        "ID", "STATUS", "PERIOD", "SERIES"
-    );
+    let mut table = Table::new(vec![
+        (tr(lang, "cli-round-col-id"), Align::Right),
+        (tr(lang, "cli-round-col-status"), Align::Left),
+        (tr(lang, "cli-round-col-period"), Align::Left),
+        (tr(lang, "cli-round-col-series"), Align::Left),
+    ]);
     for r in rounds {
-        let _ = writeln!(
-            out,
-            "{:>5}  {:<9}  {:<12}  {}",
-            r.id,
-            r.status.as_str(),
-            r.period,
-            r.series_name
-        );
-        let _ = writeln!(out, "{:>5}  ballot page: {}", "", r.ballot_url);
+        table.row(vec![
+            r.id.to_string(),
+            round_status(r.status).render(lang),
+            r.period.clone(),
+            r.series_name.clone(),
+        ]);
+        table.note(t!(
+            lang,
+            "cli-round-ballot-page",
+            url = r.ballot_url.as_str()
+        ));
     }
-    out.pop();
-    out
+    table.render()
+}
+
+/// What was done to a round, for the lines that show it after a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    Created,
+    Opened,
+    Closed,
+    Published,
 }
 
 /// One round after a command: what it is now and the next step.
 #[must_use]
-pub fn render_round(round: &RoundInfo, done: &str) -> String {
+pub fn render_round(round: &RoundInfo, done: Done, lang: Lang) -> String {
     let d = &round.definition;
-    let mut out = format!(
-        "{done} round {}: {} {}\n  status: {}\n",
-        round.id,
-        round.series_name,
-        round.period,
-        round.status.as_str()
-    );
-    let _ = writeln!(
-        out,
-        "  subjects: {} official(s){}; elector groups: {}",
-        d.officials.len(),
-        if d.team.is_some() {
-            " and the team"
-        } else {
-            ""
-        },
-        d.elector_groups
-            .iter()
-            .map(|g| format!("{} ({}, weight {})", g.id, g.label, g.weight))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let _ = writeln!(out, "  minimum group size: {}", round.min_group_size);
-    let _ = writeln!(out, "  ballot page: {}", round.ballot_url);
-    let next = match round.status {
-        RoundStatus::Draft => format!("Generate codes with `canvass round codes {} --group GROUP --count N --slips slips.html`, then open it with `canvass round open {}`.", round.id, round.id),
-        RoundStatus::Open => format!("Electors vote now. Close it with `canvass round close {}`.", round.id),
-        RoundStatus::Closed => format!("Enter any remaining tally sheets, then publish the results with `canvass round publish {}`.", round.id),
-        RoundStatus::Published => "The results are final and visible to leaders.".to_string(),
+    let done = match done {
+        Done::Created => "cli-round-created",
+        Done::Opened => "cli-round-opened",
+        Done::Closed => "cli-round-closed",
+        Done::Published => "cli-round-published",
     };
-    out.push_str(&next);
-    out
+    let groups = d
+        .elector_groups
+        .iter()
+        .map(|g| {
+            t!(
+                lang,
+                "cli-round-group",
+                id = g.id.as_str(),
+                label = g.label.as_str(),
+                weight = g.weight
+            )
+        })
+        .collect::<Vec<_>>();
+    let groups = crate::catalog::join(lang, &groups);
+    let next = match round.status {
+        RoundStatus::Draft => "cli-round-next-draft",
+        RoundStatus::Open => "cli-round-next-open",
+        RoundStatus::Closed => "cli-round-next-closed",
+        RoundStatus::Published => "cli-round-next-published",
+    };
+    [
+        Message::new(done)
+            .arg("id", round.id)
+            .arg("series", round.series_name.as_str())
+            .arg("period", round.period.as_str())
+            .render(lang),
+        t!(lang, "cli-round-state", status = round_status(round.status)),
+        Message::new(if d.team.is_some() {
+            "cli-round-subjects-team"
+        } else {
+            "cli-round-subjects"
+        })
+        .arg("officials", d.officials.len())
+        .arg("groups", groups)
+        .render(lang),
+        t!(lang, "cli-round-min-group", size = round.min_group_size),
+        t!(
+            lang,
+            "cli-round-ballot-page-line",
+            url = round.ballot_url.as_str()
+        ),
+        Message::new(next).arg("id", round.id).render(lang),
+    ]
+    .join("\n")
 }
 
 #[cfg(test)]
@@ -271,14 +276,50 @@ mod tests {
         value["elector_groups"] = serde_json::json!([]);
         let err = build_create_round(&value.to_string(), None)
             .unwrap_err()
-            .to_string();
+            .render(Lang::En);
         assert!(
             err.contains("nothing was sent") && err.contains("round_has_no_elector_groups"),
             "{err}"
         );
         let err = build_create_round("{\"period\": ", None)
             .unwrap_err()
-            .to_string();
+            .render(Lang::En);
         assert!(err.contains("not valid JSON"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+    use canvass_protocol::rounds::RoundDefinition;
+
+    #[test]
+    fn a_group_is_named_by_id_or_label_and_a_wrong_one_lists_the_groups() {
+        let definition: RoundDefinition =
+            serde_json::from_str(include_str!("../../docs/examples/round-township-2026.json"))
+                .unwrap();
+        let round = RoundInfo {
+            id: 5,
+            unit_id: 1,
+            series_id: "s".into(),
+            series_name: "青山镇".into(),
+            period: "2026年度".into(),
+            status: RoundStatus::Draft,
+            ballot_url: "http://x/b/5".into(),
+            min_group_size: 5,
+            definition,
+            created_at: 0,
+        };
+        let first = &round.definition.elector_groups[0];
+        let rounds = vec![round.clone()];
+        assert_eq!(elector_group(&rounds, 5, &first.id).unwrap(), first.id);
+        assert_eq!(elector_group(&rounds, 5, &first.label).unwrap(), first.id);
+        let err = elector_group(&rounds, 5, "nobody").unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
+        let shown = err.render(Lang::ZhCn);
+        for g in &round.definition.elector_groups {
+            assert!(shown.contains(&g.id) && shown.contains(&g.label), "{shown}");
+        }
+        assert_eq!(elector_group(&rounds, 6, "nobody").unwrap(), "nobody");
     }
 }

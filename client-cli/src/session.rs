@@ -2,12 +2,14 @@
 //! The device token lives in the [`CredentialStore`]; every other command finds the server and
 //! the token there through [`signed_in`].
 
-use std::fmt;
 use std::io::BufRead;
 use std::path::PathBuf;
 
-use canvass_protocol::accounts::Account;
+use canvass_protocol::accounts::{Account, Role};
+use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::{tr, Message};
 use canvass_protocol::ErrorCode;
+use canvass_protocol::{msg, t};
 
 use crate::api::{ApiClient, ClientError};
 use crate::credentials::{CredentialStore, Credentials};
@@ -38,17 +40,16 @@ pub fn default_device_name() -> String {
 pub fn read_password_line(mut input: impl BufRead) -> Result<String, CliError> {
     let mut line = String::new();
     input.read_line(&mut line).map_err(|e| {
-        CliError::Input(format!("cannot read the password from standard input: {e}"))
+        CliError::Input(msg!(
+            "cli-login-password-unreadable",
+            reason = e.to_string()
+        ))
     })?;
     let password = line
         .strip_suffix('\n')
         .map_or(line.as_str(), |l| l.strip_suffix('\r').unwrap_or(l));
     if password.is_empty() {
-        return Err(CliError::Input(
-            "no password on standard input: --password-stdin reads the password from the first \
-             line (e.g. `printf '%s\\n' \"$PASSWORD\" | canvass login ... --password-stdin`)"
-                .into(),
-        ));
+        return Err(CliError::Input(msg!("cli-login-no-password")));
     }
     Ok(password.to_string())
 }
@@ -83,18 +84,20 @@ pub fn login(
     username: &str,
     password: &str,
     device_name: &str,
+    lang: Lang,
 ) -> Result<LoginOutcome, CliError> {
     let device_name = device_name.trim();
     if device_name.is_empty() || device_name.chars().count() > DEVICE_NAME_MAX_CHARS {
-        return Err(CliError::Usage(format!(
-            "the device name must have 1 to {DEVICE_NAME_MAX_CHARS} characters"
+        return Err(CliError::Usage(msg!(
+            "cli-login-device-name",
+            max = DEVICE_NAME_MAX_CHARS
         )));
     }
     let username = username.trim();
     if username.is_empty() {
-        return Err(CliError::Usage("the username is empty".into()));
+        return Err(CliError::Usage(msg!("cli-login-no-username")));
     }
-    let client = ApiClient::new(server)?;
+    let client = ApiClient::new(server)?.with_lang(lang);
     // read first: a damaged file must not stop a fresh login, it is simply replaced
     let previous = store.load().ok().flatten();
     let response = client.login(username, password, Some(device_name))?;
@@ -107,13 +110,14 @@ pub fn login(
         account: response.account,
     };
     store.save(&credentials)?;
-    let previous = previous
-        .filter(|p| p.token != credentials.token)
-        .map(|p| match revoke(&p) {
-            Ok(()) => PreviousSignIn::Revoked(p),
-            Err(e) if e.is_token_refused() => PreviousSignIn::AlreadyInvalid(p),
-            Err(e) => PreviousSignIn::StillValid(p, e),
-        });
+    let previous =
+        previous
+            .filter(|p| p.token != credentials.token)
+            .map(|p| match revoke(&p, lang) {
+                Ok(()) => PreviousSignIn::Revoked(p),
+                Err(e) if e.is_token_refused() => PreviousSignIn::AlreadyInvalid(p),
+                Err(e) => PreviousSignIn::StillValid(p, e),
+            });
     Ok(LoginOutcome {
         credentials,
         path: store.path(),
@@ -124,52 +128,41 @@ pub fn login(
 impl LoginOutcome {
     /// A warning for standard error, when the replaced sign-in could not be revoked.
     #[must_use]
-    pub fn warning(&self) -> Option<String> {
+    pub fn warning(&self, lang: Lang) -> Option<String> {
         match &self.previous {
             Some(PreviousSignIn::StillValid(p, e)) => Some(format!(
-                "warning: the previous sign-in on this computer could not be revoked ({e}).\n\
-                 {}",
-                still_valid(p)
+                "{}\n{}",
+                t!(
+                    lang,
+                    "cli-login-previous-not-revoked",
+                    reason = e.render(lang)
+                ),
+                still_valid(p, lang)
             )),
             _ => None,
         }
     }
-}
 
-impl fmt::Display for LoginOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// What `canvass login` did, in `lang`.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
         let c = &self.credentials;
-        writeln!(
-            f,
-            "Signed in to {} as {}.",
-            c.server,
-            describe_account(&c.account)
-        )?;
-        match &c.device_id {
-            Some(id) => writeln!(
-                f,
-                "Device token {id} is valid until {}.",
-                format_moment(c.expires_at)
-            )?,
-            None => writeln!(
-                f,
-                "The server gave a session token (no device token), valid until {}.",
-                format_moment(c.expires_at)
-            )?,
+        let mut lines = signed_in_lines(c, &c.account, lang);
+        lines.push(t!(
+            lang,
+            "cli-login-saved",
+            path = self.path.display().to_string()
+        ));
+        if let Some(PreviousSignIn::Revoked(p) | PreviousSignIn::AlreadyInvalid(p)) = &self.previous
+        {
+            lines.push(t!(
+                lang,
+                "cli-login-previous-signed-out",
+                username = p.username.as_str(),
+                server = p.server.as_str()
+            ));
         }
-        write!(
-            f,
-            "Credentials saved in {} (readable by you only).",
-            self.path.display()
-        )?;
-        match &self.previous {
-            Some(PreviousSignIn::Revoked(p) | PreviousSignIn::AlreadyInvalid(p)) => write!(
-                f,
-                "\nThe previous sign-in ({} at {}) is signed out.",
-                p.username, p.server
-            ),
-            _ => Ok(()),
-        }
+        lines.join("\n")
     }
 }
 
@@ -191,7 +184,7 @@ pub enum LogoutOutcome {
 
 /// Revokes the stored token on its server, then deletes the credentials; when the server
 /// cannot be told, still deletes them and says the token remains valid there.
-pub fn logout(store: &CredentialStore) -> Result<LogoutOutcome, CliError> {
+pub fn logout(store: &CredentialStore, lang: Lang) -> Result<LogoutOutcome, CliError> {
     let credentials = match store.load() {
         Ok(Some(c)) => c,
         Ok(None) => return Ok(LogoutOutcome::NotSignedIn),
@@ -201,7 +194,7 @@ pub fn logout(store: &CredentialStore) -> Result<LogoutOutcome, CliError> {
         }
         Err(e) => return Err(e.into()),
     };
-    let result = revoke(&credentials);
+    let result = revoke(&credentials, lang);
     store.remove()?;
     Ok(match result {
         Ok(()) => LogoutOutcome::Revoked(credentials),
@@ -223,45 +216,44 @@ impl LogoutOutcome {
 
     /// A warning for standard error: the token that may stay valid on the server.
     #[must_use]
-    pub fn warning(&self) -> Option<String> {
+    pub fn warning(&self, lang: Lang) -> Option<String> {
         match self {
             LogoutOutcome::LocalOnly(c, e) => Some(format!(
-                "warning: the server was not told about the sign-out: {e}\n{}",
-                still_valid(c)
+                "{}\n{}",
+                t!(lang, "cli-logout-server-not-told", reason = e.render(lang)),
+                still_valid(c, lang)
             )),
-            LogoutOutcome::DamagedFileRemoved(path) => Some(format!(
-                "warning: the credentials file {} was damaged, so the server could not be told \
-                 about the sign-out. If it held a valid sign-in, that device token stays valid \
-                 on the server until it expires or an administrator revokes it.",
-                path.display()
+            LogoutOutcome::DamagedFileRemoved(path) => Some(t!(
+                lang,
+                "cli-logout-damaged-file",
+                path = path.display().to_string()
             )),
             _ => None,
         }
     }
-}
 
-impl fmt::Display for LogoutOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// What `canvass logout` did, in `lang`.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
         match self {
-            LogoutOutcome::NotSignedIn => {
-                f.write_str("Not signed in on this computer; nothing to do.")
-            }
-            LogoutOutcome::Revoked(c) => write!(
-                f,
-                "Signed out of {}: the server revoked this device's token{} and the local \
-                 credentials are removed.",
-                c.server,
-                device_suffix(c)
-            ),
-            LogoutOutcome::AlreadyInvalid(c, e) => write!(
-                f,
-                "Signed out: the local credentials are removed. The server at {} had already \
-                 stopped accepting this device's token ({}).",
-                c.server,
-                refusal_reason(e)
+            LogoutOutcome::NotSignedIn => tr(lang, "cli-logout-not-signed-in"),
+            LogoutOutcome::Revoked(c) => match &c.device_id {
+                Some(id) => t!(
+                    lang,
+                    "cli-logout-revoked-device",
+                    server = c.server.as_str(),
+                    device = id.as_str()
+                ),
+                None => t!(lang, "cli-logout-revoked", server = c.server.as_str()),
+            },
+            LogoutOutcome::AlreadyInvalid(c, e) => t!(
+                lang,
+                "cli-logout-already-invalid",
+                server = c.server.as_str(),
+                reason = refusal_reason(e)
             ),
             LogoutOutcome::LocalOnly(..) | LogoutOutcome::DamagedFileRemoved(_) => {
-                f.write_str("The local credentials are removed.")
+                tr(lang, "cli-logout-local-only")
             }
         }
     }
@@ -291,9 +283,9 @@ pub enum TokenCheck {
 
 /// Says who is signed in on this computer, where, and whether the server still accepts the
 /// token. [`CliError::NotSignedIn`] when nobody is.
-pub fn whoami(store: &CredentialStore) -> Result<WhoAmI, CliError> {
+pub fn whoami(store: &CredentialStore, lang: Lang) -> Result<WhoAmI, CliError> {
     let credentials = store.load()?.ok_or(CliError::NotSignedIn)?;
-    let check = match client_for(&credentials).and_then(|c| c.me()) {
+    let check = match client_for(&credentials, lang).and_then(|c| c.me()) {
         Ok(account) => TokenCheck::Accepted(account),
         Err(e @ (ClientError::Unreachable { .. } | ClientError::Unexpected { .. })) => {
             TokenCheck::Unknown(e)
@@ -325,124 +317,139 @@ impl WhoAmI {
 
     /// For standard error: why the token is refused, or why it could not be checked.
     #[must_use]
-    pub fn problem(&self) -> Option<String> {
+    pub fn problem(&self, lang: Lang) -> Option<String> {
         match &self.check {
             TokenCheck::Accepted(_) => None,
-            TokenCheck::Refused(e) => Some(format!(
-                "The server no longer accepts this device's token: {e}"
-            )),
+            TokenCheck::Refused(e) => Some(t!(lang, "cli-whoami-refused", reason = e.render(lang))),
             TokenCheck::Unknown(e) => {
-                let expired = self.credentials.expires_at <= now();
-                Some(format!(
-                    "Cannot check the sign-in with the server: {e}{}",
-                    if expired {
-                        "\nThe token's expiry date has passed anyway: run `canvass login` again \
-                         once the server can be reached."
-                    } else {
-                        ""
-                    }
-                ))
+                let mut text = t!(lang, "cli-whoami-unknown", reason = e.render(lang));
+                if self.credentials.expires_at <= now() {
+                    text.push('\n');
+                    text.push_str(&tr(lang, "cli-whoami-expired-anyway"));
+                }
+                Some(text)
             }
         }
     }
-}
 
-impl fmt::Display for WhoAmI {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// Who is signed in, in `lang`.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
         let c = &self.credentials;
         let account = match &self.check {
             TokenCheck::Accepted(account) => account,
             _ => &c.account,
         };
-        writeln!(
-            f,
-            "Signed in to {} as {}.",
-            c.server,
-            describe_account(account)
-        )?;
-        match &c.device_id {
-            Some(id) => writeln!(
-                f,
-                "Device token {id}, valid until {}.",
-                format_moment(c.expires_at)
-            )?,
-            None => writeln!(
-                f,
-                "Session token, valid until {}.",
-                format_moment(c.expires_at)
-            )?,
-        }
-        write!(f, "Credentials: {}", self.path.display())?;
+        let mut lines = signed_in_lines(c, account, lang);
+        lines.push(t!(
+            lang,
+            "cli-whoami-credentials",
+            path = self.path.display().to_string()
+        ));
         if matches!(self.check, TokenCheck::Accepted(_)) {
-            write!(f, "\nThe server accepts this device's token.")?;
+            lines.push(tr(lang, "cli-whoami-accepted"));
         }
-        Ok(())
+        lines.join("\n")
     }
 }
 
 /// The API client for the stored sign-in, or [`CliError::NotSignedIn`].
-pub fn signed_in(store: &CredentialStore) -> Result<(ApiClient, Credentials), CliError> {
+pub fn signed_in(
+    store: &CredentialStore,
+    lang: Lang,
+) -> Result<(ApiClient, Credentials), CliError> {
     let credentials = store.load()?.ok_or(CliError::NotSignedIn)?;
-    let client = client_for(&credentials)?;
+    let client = client_for(&credentials, lang)?;
     Ok((client, credentials))
 }
 
-fn client_for(credentials: &Credentials) -> Result<ApiClient, ClientError> {
-    Ok(ApiClient::new(&credentials.server)?.with_token(credentials.token.clone()))
+fn client_for(credentials: &Credentials, lang: Lang) -> Result<ApiClient, ClientError> {
+    Ok(ApiClient::new(&credentials.server)?
+        .with_token(credentials.token.clone())
+        .with_lang(lang))
 }
 
-fn revoke(credentials: &Credentials) -> Result<(), ClientError> {
-    client_for(credentials)?.logout()
+fn revoke(credentials: &Credentials, lang: Lang) -> Result<(), ClientError> {
+    client_for(credentials, lang)?.logout()
 }
 
-/// `li.wei (李伟, officer, unit 3)`.
-fn describe_account(account: &Account) -> String {
-    let scope = account
-        .unit_id
-        .map_or_else(|| "whole installation".to_string(), |u| format!("unit {u}"));
+/// Who is signed in where, and the token's kind and expiry: the first lines of `login` and
+/// `whoami`.
+fn signed_in_lines(c: &Credentials, account: &Account, lang: Lang) -> Vec<String> {
+    let until = format_moment(c.expires_at);
+    vec![
+        t!(
+            lang,
+            "cli-login-done",
+            server = c.server.as_str(),
+            account = describe_account(account, lang)
+        ),
+        match &c.device_id {
+            Some(id) => t!(
+                lang,
+                "cli-login-device-token",
+                device = id.as_str(),
+                until = until
+            ),
+            None => t!(lang, "cli-login-session-token", until = until),
+        },
+    ]
+}
+
+/// `li.wei (李伟, officer, unit 3)` in `lang`.
+fn describe_account(account: &Account, lang: Lang) -> String {
+    let scope = account.unit_id.map_or_else(
+        || tr(lang, "cli-account-whole-installation"),
+        |u| t!(lang, "cli-unit-by-id", id = u),
+    );
+    let role = match account.role {
+        Role::Admin => msg!("cli-role-admin"),
+        Role::Organiser => msg!("cli-role-organiser"),
+        Role::Leader => msg!("cli-role-leader"),
+        Role::Officer => msg!("cli-role-officer"),
+    };
     let mut parts = Vec::new();
     if account.display_name != account.username {
         parts.push(account.display_name.clone());
     }
-    parts.push(account.role.as_str().to_string());
+    parts.push(role.render(lang));
     parts.push(scope);
-    format!("{} ({})", account.username, parts.join(", "))
-}
-
-fn device_suffix(c: &Credentials) -> String {
-    c.device_id
-        .as_ref()
-        .map_or_else(String::new, |id| format!(" (device id {id})"))
+    t!(
+        lang,
+        "cli-account",
+        username = account.username.as_str(),
+        details = crate::catalog::join(lang, &parts)
+    )
 }
 
 /// The sentence saying that a token lives on, and how an administrator withdraws it.
-fn still_valid(c: &Credentials) -> String {
+fn still_valid(c: &Credentials, lang: Lang) -> String {
     match &c.device_id {
-        Some(id) => format!(
-            "The device token (device id {id}, account {}) stays valid on {} until it expires on \
-             {} or an administrator revokes it (DELETE /api/v1/accounts/{}/devices/{id}). Ask \
-             your administrator to revoke it, or run `canvass login` and `canvass logout` again \
-             once the server can be reached.",
-            c.username,
-            c.server,
-            format_moment(c.expires_at),
-            c.account.id
+        Some(id) => t!(
+            lang,
+            "cli-token-stays-valid",
+            device = id.as_str(),
+            username = c.username.as_str(),
+            server = c.server.as_str(),
+            until = format_moment(c.expires_at),
+            account = c.account.id
         ),
-        None => format!(
-            "The session token of account {} stays valid on {} until it expires on {}.",
-            c.username,
-            c.server,
-            format_moment(c.expires_at)
+        None => t!(
+            lang,
+            "cli-session-stays-valid",
+            username = c.username.as_str(),
+            server = c.server.as_str(),
+            until = format_moment(c.expires_at)
         ),
     }
 }
 
-fn refusal_reason(e: &ClientError) -> &'static str {
+fn refusal_reason(e: &ClientError) -> Message {
     match e.code() {
-        Some(ErrorCode::TokenRevoked) => "token revoked",
-        Some(ErrorCode::TokenExpired) => "token expired",
-        Some(ErrorCode::InvalidToken) => "token not recognised",
-        _ => "token refused",
+        Some(ErrorCode::TokenRevoked) => msg!("cli-token-revoked"),
+        Some(ErrorCode::TokenExpired) => msg!("cli-token-expired"),
+        Some(ErrorCode::InvalidToken) => msg!("cli-token-unknown"),
+        _ => msg!("cli-token-refused"),
     }
 }
 
@@ -471,7 +478,7 @@ mod tests {
             "no-newline"
         );
         let err = read_password_line(&b""[..]).unwrap_err();
-        assert!(err.to_string().contains("--password-stdin"), "{err}");
+        assert!(err.render(Lang::En).contains("--password-stdin"), "{err}");
         assert!(read_password_line(&b"\n"[..]).is_err());
     }
 
@@ -486,7 +493,7 @@ mod tests {
     fn logout_when_nobody_is_signed_in_does_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store = CredentialStore::in_dir(dir.path());
-        let outcome = logout(&store).unwrap();
+        let outcome = logout(&store, Lang::En).unwrap();
         assert!(matches!(outcome, LogoutOutcome::NotSignedIn));
         assert_eq!(outcome.exit_code(), EXIT_OK);
     }
@@ -495,18 +502,29 @@ mod tests {
     fn commands_that_need_a_sign_in_say_to_run_login() {
         let dir = tempfile::tempdir().unwrap();
         let store = CredentialStore::in_dir(dir.path());
-        let err = whoami(&store).unwrap_err();
+        let err = whoami(&store, Lang::En).unwrap_err();
         assert!(matches!(err, CliError::NotSignedIn));
-        assert!(err.to_string().contains("canvass login"), "{err}");
-        assert!(matches!(signed_in(&store), Err(CliError::NotSignedIn)));
+        assert!(err.render(Lang::En).contains("canvass login"), "{err}");
+        assert!(matches!(
+            signed_in(&store, Lang::En),
+            Err(CliError::NotSignedIn)
+        ));
     }
 
     #[test]
     fn a_failed_login_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store = CredentialStore::in_dir(dir.path().join("canvass"));
-        let err = login(&store, "http://127.0.0.1:1", "li.wei", "password", "laptop").unwrap_err();
-        assert!(err.to_string().contains("Check the network"), "{err}");
+        let err = login(
+            &store,
+            "http://127.0.0.1:1",
+            "li.wei",
+            "password",
+            "laptop",
+            Lang::En,
+        )
+        .unwrap_err();
+        assert!(err.render(Lang::En).contains("Check the network"), "{err}");
         assert!(!store.path().exists());
     }
 }

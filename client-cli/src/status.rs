@@ -2,12 +2,17 @@
 //! was sent (counts kept after the answers are deleted), and what the server refused and why,
 //! per instrument.
 
-use std::fmt::{self, Write as _};
+use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n::tr;
+use canvass_protocol::sync::Manifest;
+use canvass_protocol::t;
 
+use crate::catalog::{describe_item, instrument_label};
 use crate::dates::format_moment;
 use crate::error::CliError;
 use crate::explain::explain_item;
 use crate::store::{InstrumentCounts, ItemState, LocalStore, StoredItem};
+use crate::table::{Align, Table};
 
 /// Everything `canvass status` shows.
 #[derive(Debug)]
@@ -16,8 +21,8 @@ pub struct Status {
     pub server: Option<String>,
     /// When the forms were last fetched, and checked.
     pub pulled: Option<(i64, i64)>,
-    pub surveys: usize,
-    pub rounds: usize,
+    /// The cached forms, which name the units and instruments.
+    pub manifest: Option<Manifest>,
     pub counts: Vec<InstrumentCounts>,
     /// The batches left by an interrupted push: id and items of each.
     pub pending: Vec<(String, usize)>,
@@ -30,6 +35,91 @@ impl Status {
     pub fn needs_attention(&self) -> bool {
         !self.attention.is_empty()
     }
+
+    /// The status in `lang`.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = vec![t!(
+            lang,
+            "cli-status-store",
+            path = self.store_path.as_str()
+        )];
+        let manifest = self.manifest.as_ref();
+        match (&self.server, self.pulled) {
+            (Some(server), Some((pulled, checked))) => out.push(t!(
+                lang,
+                "cli-status-server",
+                server = server.as_str(),
+                pulled = format_moment(pulled),
+                checked = format_moment(checked),
+                surveys = manifest.map_or(0, |m| m.surveys.len()),
+                rounds = manifest.map_or(0, |m| m.rounds.len())
+            )),
+            (Some(server), None) => out.push(t!(
+                lang,
+                "cli-status-server-no-forms",
+                server = server.as_str()
+            )),
+            _ => out.push(tr(lang, "cli-status-no-pull")),
+        }
+        if self.counts.is_empty() {
+            out.push(tr(lang, "cli-status-nothing"));
+            return out.join("\n");
+        }
+        let heading = |id: &str| (tr(lang, id), Align::Right);
+        let mut table = Table::new(vec![
+            (tr(lang, "cli-status-col-instrument"), Align::Left),
+            heading("cli-status-col-queued"),
+            heading("cli-status-col-batched"),
+            heading("cli-status-col-attention"),
+            heading("cli-status-col-sent"),
+            heading("cli-status-col-discarded"),
+        ])
+        .limit(0, 50);
+        for c in &self.counts {
+            let sent = if c.kept > 0 {
+                t!(lang, "cli-status-sent-kept", sent = c.sent, kept = c.kept)
+            } else {
+                c.sent.to_string()
+            };
+            table.row(vec![
+                instrument_label(&c.instrument, &c.label, manifest, lang),
+                c.queued.to_string(),
+                c.batched.to_string(),
+                c.attention.to_string(),
+                sent,
+                c.discarded.to_string(),
+            ]);
+        }
+        out.push(String::new());
+        out.push(table.render());
+        for (id, n) in &self.pending {
+            out.push(String::new());
+            out.push(t!(
+                lang,
+                "cli-status-pending-batch",
+                items = *n,
+                id = id.as_str()
+            ));
+        }
+        let queued: u64 = self.counts.iter().map(|c| c.queued + c.batched).sum();
+        if queued > 0 {
+            out.push(String::new());
+            out.push(t!(lang, "cli-status-to-push", items = queued));
+        }
+        if !self.attention.is_empty() {
+            out.push(String::new());
+            out.push(t!(
+                lang,
+                "cli-status-attention",
+                items = self.attention.len()
+            ));
+            for item in &self.attention {
+                out.push(render_attention(item, manifest, lang));
+            }
+        }
+        out.join("\n")
+    }
 }
 
 /// Reads the status from the store.
@@ -39,103 +129,43 @@ pub fn status(store: &LocalStore) -> Result<Status, CliError> {
         store_path: store.path().display().to_string(),
         server: store.server()?,
         pulled: cached.as_ref().map(|c| (c.pulled_at, c.checked_at)),
-        surveys: cached.as_ref().map_or(0, |c| c.manifest.surveys.len()),
-        rounds: cached.as_ref().map_or(0, |c| c.manifest.rounds.len()),
+        manifest: cached.map(|c| c.manifest),
         counts: store.counts()?,
         pending: store.pending_batches()?,
         attention: store.items_in(ItemState::Attention)?,
     })
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Local store: {}", self.store_path)?;
-        match (&self.server, self.pulled) {
-            (Some(server), Some((pulled, checked))) => writeln!(
-                f,
-                "Server: {server}; forms pulled {} (checked {}): {} survey(s), {} round(s).",
-                format_moment(pulled),
-                format_moment(checked),
-                self.surveys,
-                self.rounds
-            )?,
-            (Some(server), None) => writeln!(f, "Server: {server}; no forms cached.")?,
-            _ => writeln!(f, "No forms pulled yet: run `canvass pull`.")?,
-        }
-        if self.counts.is_empty() {
-            return f.write_str("Nothing collected yet.");
-        }
-        let width = self
-            .counts
-            .iter()
-            .map(|c| c.label.chars().count())
-            .max()
-            .unwrap_or(10)
-            .clamp(10, 50);
-        writeln!(
-            f,
-            "\n{:<width$}  {:>6}  {:>8}  {:>9}  {:>6}  {:>9}",
-            "INSTRUMENT", "QUEUED", "IN BATCH", "ATTENTION", "SENT", "DISCARDED"
-        )?;
-        for c in &self.counts {
-            let label: String = c.label.chars().take(width).collect();
-            let pad = width.saturating_sub(label.chars().count());
-            let sent = if c.kept > 0 {
-                format!("{} ({} kept)", c.sent, c.kept)
-            } else {
-                c.sent.to_string()
-            };
-            writeln!(
-                f,
-                "{label}{:pad$}  {:>6}  {:>8}  {:>9}  {:>6}  {:>9}",
-                "", c.queued, c.batched, c.attention, sent, c.discarded
-            )?;
-        }
-        let queued: u64 = self.counts.iter().map(|c| c.queued + c.batched).sum();
-        for (id, n) in &self.pending {
-            writeln!(
-                f,
-                "\nA batch of {n} item(s) (id {id}) was sent but its receipt not yet received; \
-                 `canvass push` sends it again, unchanged, before anything else."
-            )?;
-        }
-        if queued > 0 {
-            writeln!(
-                f,
-                "\n{queued} item(s) to push: run `canvass push` when you have network."
-            )?;
-        }
-        if !self.attention.is_empty() {
-            writeln!(
-                f,
-                "\nNeeds attention ({}): the server refused these. Fix one with `canvass fix ITEM` \
-                 or drop it with `canvass discard ITEM`.",
-                self.attention.len()
-            )?;
-            for item in &self.attention {
-                f.write_str(&render_attention(item))?;
-            }
-        }
-        Ok(())
-    }
-}
-
 /// One refused item: its id, what it is, each reason in plain words and the server's words.
 #[must_use]
-pub fn render_attention(item: &StoredItem) -> String {
-    let mut out = format!("  item {}: {}, {}\n", item.id, item.label, item.summary);
+pub fn render_attention(item: &StoredItem, manifest: Option<&Manifest>, lang: Lang) -> String {
+    let mut lines = vec![t!(
+        lang,
+        "cli-status-item",
+        id = item.id,
+        instrument = instrument_label(&item.instrument, &item.label, manifest, lang),
+        what = describe_item(&item.item, manifest, lang)
+    )];
     let mut explained = Vec::new();
     for p in &item.problems {
         let plain = explain_item(p.code);
         if !explained.contains(&plain) {
-            let _ = writeln!(out, "    {}: {plain}", p.code);
+            lines.push(format!("    {}: {}", p.code, plain.render(lang)));
             explained.push(plain);
         }
-        let field = p
-            .field
-            .as_deref()
-            .map_or_else(String::new, |f| format!(" ({f})"));
-        let _ = writeln!(out, "      server: {}{field}", p.message);
+        if p.message.is_empty() {
+            continue;
+        }
+        let said = match p.field.as_deref() {
+            Some(field) => t!(
+                lang,
+                "cli-status-server-said-field",
+                message = p.message.as_str(),
+                field = field
+            ),
+            None => t!(lang, "cli-status-server-said", message = p.message.as_str()),
+        };
+        lines.push(format!("      {said}"));
     }
-    out
+    lines.join("\n")
 }

@@ -4,10 +4,12 @@
 //! `canvass_protocol::forms` code the server runs, so a bad file is refused before anything is
 //! sent.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
-use canvass_protocol::forms::{FieldError, FormDefinition};
+use canvass_protocol::forms::{FieldError, FormDefinition, Lang};
+use canvass_protocol::i18n::tr;
 use canvass_protocol::surveys::CreateSurvey;
+use canvass_protocol::t;
 use canvass_protocol::ErrorCode;
 use serde::Deserialize;
 
@@ -41,41 +43,36 @@ pub enum SurveyFileError {
     },
 }
 
-impl fmt::Display for SurveyFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SurveyFileError {
+    /// Every problem in `lang`, or the flag to add.
+    #[must_use]
+    pub fn render(&self, lang: Lang) -> String {
         match self {
             SurveyFileError::Invalid(problems) => {
-                let n = problems.len();
-                write!(
-                    f,
-                    "the survey file has {n} problem{}; nothing was sent to the server. Fix \
-                     {} and run the command again:",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "it" } else { "them" },
-                )?;
+                let mut out = t!(lang, "cli-survey-file-problems", count = problems.len());
                 for p in problems {
                     let field = if p.field.is_empty() {
-                        "(whole file)"
+                        tr(lang, "cli-survey-file-whole")
                     } else {
-                        &p.field
+                        p.field.clone()
                     };
-                    write!(f, "\n  - {field}: {} [{}]", p.message, p.code)?;
+                    let _ = write!(out, "\n  - {field}: {} [{}]", p.message, p.code);
                 }
-                Ok(())
+                out
             }
             SurveyFileError::NoTargets {
                 bare_definition: true,
-            } => f.write_str(
-                "the file is a bare form definition, so the units it rates must be given on the \
-                 command line: add --target UNIT_ID (once per unit)",
-            ),
+            } => tr(lang, "cli-survey-file-no-targets-bare"),
             SurveyFileError::NoTargets {
                 bare_definition: false,
-            } => f.write_str(
-                "the survey names no target unit: list them under \"targets\" in the file or \
-                 add --target UNIT_ID (once per unit)",
-            ),
+            } => tr(lang, "cli-survey-file-no-targets"),
         }
+    }
+}
+
+impl fmt::Display for SurveyFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::default()))
     }
 }
 
@@ -113,6 +110,7 @@ struct SurveyFile {
 pub fn build_create_survey(
     text: &str,
     options: &SurveyOptions,
+    lang: Lang,
 ) -> Result<CreateSurvey, SurveyFileError> {
     let invalid = |field: &str, code, message: String| {
         SurveyFileError::Invalid(vec![FieldError {
@@ -125,7 +123,7 @@ pub fn build_create_survey(
         invalid(
             "",
             ErrorCode::MalformedJson,
-            format!("the file is not valid JSON: {e}"),
+            t!(lang, "cli-survey-file-not-json", reason = e.to_string()),
         )
     })?;
     let wrapped = value
@@ -165,7 +163,7 @@ pub fn build_create_survey(
                     problems.push(FieldError {
                         code: ErrorCode::InvalidValue,
                         field: field.into(),
-                        message: e.to_string(),
+                        message: e.render(lang),
                     });
                     None
                 }
@@ -252,7 +250,7 @@ mod tests {
 
     #[test]
     fn a_bare_definition_takes_its_targets_from_the_flags() {
-        let survey = build_create_survey(EXAMPLE, &targets(&[3, 4])).unwrap();
+        let survey = build_create_survey(EXAMPLE, &targets(&[3, 4]), Lang::En).unwrap();
         assert_eq!(survey.targets, vec![3, 4]);
         assert_eq!(survey.unit_id, None);
         assert_eq!(
@@ -263,14 +261,14 @@ mod tests {
 
     #[test]
     fn a_bare_definition_without_targets_is_a_usage_error() {
-        let err = build_create_survey(EXAMPLE, &SurveyOptions::default()).unwrap_err();
+        let err = build_create_survey(EXAMPLE, &SurveyOptions::default(), Lang::En).unwrap_err();
         assert_eq!(
             err,
             SurveyFileError::NoTargets {
                 bare_definition: true
             }
         );
-        assert!(err.to_string().contains("--target"), "{err}");
+        assert!(err.render(Lang::En).contains("--target"), "{err}");
     }
 
     #[test]
@@ -284,7 +282,7 @@ mod tests {
             "closes_at": 1_800_000_000
         })
         .to_string();
-        let survey = build_create_survey(&file, &SurveyOptions::default()).unwrap();
+        let survey = build_create_survey(&file, &SurveyOptions::default(), Lang::En).unwrap();
         assert_eq!(survey.targets, vec![5, 6]);
         assert_eq!(survey.unit_id, Some(2));
         assert_eq!(survey.min_group_size, Some(8));
@@ -298,7 +296,7 @@ mod tests {
             opens_at: Some(10),
             closes_at: Some(20),
         };
-        let survey = build_create_survey(&file, &flags).unwrap();
+        let survey = build_create_survey(&file, &flags, Lang::En).unwrap();
         assert_eq!(survey.targets, vec![9]);
         assert_eq!(survey.unit_id, Some(1));
         assert_eq!(survey.min_group_size, Some(12));
@@ -308,7 +306,8 @@ mod tests {
     #[test]
     fn a_closing_date_in_a_file_means_the_end_of_that_day() {
         let file = json!({"definition": example(), "targets": [1], "closes_at": "2025-06-01"});
-        let survey = build_create_survey(&file.to_string(), &SurveyOptions::default()).unwrap();
+        let survey =
+            build_create_survey(&file.to_string(), &SurveyOptions::default(), Lang::En).unwrap();
         assert_eq!(survey.closes_at, Some(1_748_707_200 + 86_400));
     }
 
@@ -319,7 +318,11 @@ mod tests {
         let first_id = questions[0]["id"].clone();
         questions[1]["id"] = first_id;
         questions[2]["label"] = json!({"zh-CN": "  "});
-        let found = problems(build_create_survey(&bad.to_string(), &targets(&[1])));
+        let found = problems(build_create_survey(
+            &bad.to_string(),
+            &targets(&[1]),
+            Lang::En,
+        ));
         assert!(found.len() >= 2, "{found:?}");
         assert!(
             found
@@ -336,14 +339,18 @@ mod tests {
 
         // in a survey file the paths start at "definition"
         let file = json!({"definition": bad, "targets": [1]}).to_string();
-        let found = problems(build_create_survey(&file, &SurveyOptions::default()));
+        let found = problems(build_create_survey(
+            &file,
+            &SurveyOptions::default(),
+            Lang::En,
+        ));
         assert!(
             found
                 .iter()
                 .all(|p| p.field.starts_with("definition.questions[")),
             "{found:?}"
         );
-        let shown = SurveyFileError::Invalid(found).to_string();
+        let shown = SurveyFileError::Invalid(found).render(Lang::En);
         assert!(shown.contains("nothing was sent"), "{shown}");
         assert!(shown.contains("definition.questions[1]"), "{shown}");
     }
@@ -353,20 +360,24 @@ mod tests {
         let mut bad = example();
         bad["questions"][0]["requird"] = json!(true);
         let text = serde_json::to_string_pretty(&bad).unwrap();
-        let found = problems(build_create_survey(&text, &targets(&[1])));
+        let found = problems(build_create_survey(&text, &targets(&[1]), Lang::En));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("requird"), "{found:?}");
         assert!(found[0].message.contains("line"), "{found:?}");
         assert!(found[0].field.starts_with("questions[0]"), "{found:?}");
 
         let file = json!({"definition": example(), "targets": [1], "target": [2]}).to_string();
-        let found = problems(build_create_survey(&file, &SurveyOptions::default()));
+        let found = problems(build_create_survey(
+            &file,
+            &SurveyOptions::default(),
+            Lang::En,
+        ));
         assert!(found[0].message.contains("target"), "{found:?}");
     }
 
     #[test]
     fn text_that_is_not_json_is_refused_as_such() {
-        let found = problems(build_create_survey("title: x", &targets(&[1])));
+        let found = problems(build_create_survey("title: x", &targets(&[1]), Lang::En));
         assert_eq!(found[0].code, ErrorCode::MalformedJson);
         assert!(found[0].message.contains("not valid JSON"), "{found:?}");
         assert!(found[0].field.is_empty());
@@ -378,6 +389,7 @@ mod tests {
         let found = problems(build_create_survey(
             &file.to_string(),
             &SurveyOptions::default(),
+            Lang::En,
         ));
         assert_eq!(found[0].field, "opens_at");
         assert!(found[0].message.contains("YYYY-MM-DD"), "{found:?}");

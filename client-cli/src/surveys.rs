@@ -1,11 +1,12 @@
 //! The organiser's survey commands: `canvass survey list`, `create`, `publish`, `close` and
 //! `open`, and how their results are shown.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use canvass_protocol::forms::{Lang, Localized};
+use canvass_protocol::i18n::{tr, Message};
 use canvass_protocol::surveys::{Survey, SurveyStatus};
+use canvass_protocol::{msg, t};
 
 use crate::api::SurveyAction;
 use crate::credentials::CredentialStore;
@@ -13,10 +14,11 @@ use crate::dates::format_moment;
 use crate::error::CliError;
 use crate::session::signed_in;
 use crate::survey_file::{build_create_survey, SurveyOptions};
+use crate::table::{Align, Table};
 
 /// The surveys of the signed-in account's units.
-pub fn list(store: &CredentialStore) -> Result<Vec<Survey>, CliError> {
-    let (client, _) = signed_in(store)?;
+pub fn list(store: &CredentialStore, lang: Lang) -> Result<Vec<Survey>, CliError> {
+    let (client, _) = signed_in(store, lang)?;
     Ok(client.list_surveys()?)
 }
 
@@ -26,119 +28,153 @@ pub fn create(
     store: &CredentialStore,
     file: &Path,
     options: &SurveyOptions,
+    lang: Lang,
 ) -> Result<Survey, CliError> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::Input(format!(
-            "cannot read the survey file {}: {e}. Check the path.",
-            file.display()
-        ))
-    })?;
-    let body = build_create_survey(&text, options)?;
-    let (client, _) = signed_in(store)?;
+    let text = crate::files::read_input_text(file)?;
+    let body = build_create_survey(&text, options, lang)?;
+    let (client, _) = signed_in(store, lang)?;
     Ok(client.create_survey(&body)?)
 }
 
 /// Publishes, closes or opens survey `id`.
-pub fn act(store: &CredentialStore, id: i64, action: SurveyAction) -> Result<Survey, CliError> {
-    let (client, _) = signed_in(store)?;
+pub fn act(
+    store: &CredentialStore,
+    id: i64,
+    action: SurveyAction,
+    lang: Lang,
+) -> Result<Survey, CliError> {
+    let (client, _) = signed_in(store, lang)?;
     Ok(client.survey_action(id, action)?)
 }
 
-/// The survey list as a table: id, status, whether answers are accepted now, version, title,
-/// link.
-#[must_use]
-pub fn render_list(surveys: &[Survey]) -> String {
-    if surveys.is_empty() {
-        return "No surveys in your units yet. Create one with `canvass survey create FILE`."
-            .into();
+/// What was done to a survey, for the line that shows it after a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    Created,
+    Published,
+    Closed,
+    Opened,
+}
+
+/// A survey's status in the reader's words.
+fn status(status: SurveyStatus) -> Message {
+    match status {
+        SurveyStatus::Draft => msg!("cli-survey-status-draft"),
+        SurveyStatus::Open => msg!("cli-survey-status-open"),
+        SurveyStatus::Closed => msg!("cli-survey-status-closed"),
     }
-    let mut out = format!(
-        "{:>5}  {:<7}  {:<9}  {:>7}  {}\n",
-        "ID", "STATUS", "ANSWERING", "VERSION", "TITLE"
-    );
+}
+
+/// The survey list as a table: id, status, whether answers are accepted now, version, title;
+/// the link under each.
+#[must_use]
+pub fn render_list(surveys: &[Survey], lang: Lang) -> String {
+    if surveys.is_empty() {
+        return tr(lang, "cli-survey-list-empty");
+    }
+    let mut table = Table::new(vec![
+        (tr(lang, "cli-survey-col-id"), Align::Right),
+        (tr(lang, "cli-survey-col-status"), Align::Left),
+        (tr(lang, "cli-survey-col-answering"), Align::Left),
+        (tr(lang, "cli-survey-col-version"), Align::Right),
+        (tr(lang, "cli-survey-col-title"), Align::Left),
+    ]);
     for s in surveys {
-        let _ = writeln!(
-            out,
-            "{:>5}  {:<7}  {:<9}  {:>7}  {}",
-            s.id,
-            s.status.as_str(),
-            if s.accepting { "yes" } else { "no" },
+        table.row(vec![
+            s.id.to_string(),
+            status(s.status).render(lang),
+            tr(
+                lang,
+                if s.accepting {
+                    "cli-survey-answering-yes"
+                } else {
+                    "cli-survey-answering-no"
+                },
+            ),
             s.current_version
                 .map_or_else(|| "-".to_string(), |v| v.to_string()),
-            title(&s.title)
-        );
-        let _ = writeln!(out, "{:>5}  link: {}", "", s.public_url);
+            title(&s.title, lang),
+        ]);
+        table.note(t!(lang, "cli-survey-link", url = s.public_url.as_str()));
     }
-    out.pop();
-    out
+    table.render()
 }
 
 /// One survey after `create`, `publish`, `close` or `open`: what it is now, its links and the
 /// next step.
 #[must_use]
-pub fn render_survey(survey: &Survey, done: &str) -> String {
-    let mut out = format!(
-        "{done} survey {}: {}\n  status: {}{}\n",
-        survey.id,
-        title(&survey.title),
-        survey.status.as_str(),
-        if survey.accepting {
-            ", accepting answers"
+pub fn render_survey(survey: &Survey, done: Done, lang: Lang) -> String {
+    let done = match done {
+        Done::Created => "cli-survey-created",
+        Done::Published => "cli-survey-published",
+        Done::Closed => "cli-survey-closed",
+        Done::Opened => "cli-survey-opened",
+    };
+    let mut lines = vec![
+        Message::new(done)
+            .arg("id", survey.id)
+            .arg("title", title(&survey.title, lang))
+            .render(lang),
+        Message::new(if survey.accepting {
+            "cli-survey-state-accepting"
         } else {
-            ", not accepting answers"
-        }
-    );
+            "cli-survey-state-not-accepting"
+        })
+        .arg("status", status(survey.status))
+        .render(lang),
+    ];
     if let Some(v) = survey.current_version {
-        let _ = writeln!(out, "  published version: {v}");
+        lines.push(t!(lang, "cli-survey-published-version", version = v));
     }
     if let Some(v) = survey.draft_version {
-        let _ = writeln!(out, "  draft version: {v} (not yet published)");
+        lines.push(t!(lang, "cli-survey-draft-version", version = v));
     }
-    let _ = writeln!(
-        out,
-        "  owner unit: {}, minimum group size: {}",
-        survey.unit_id, survey.min_group_size
-    );
+    lines.push(t!(
+        lang,
+        "cli-survey-owner",
+        unit = survey.unit_id,
+        size = survey.min_group_size
+    ));
     if survey.opens_at.is_some() || survey.closes_at.is_some() {
-        let _ = writeln!(
-            out,
-            "  window: {} to {}",
-            survey.opens_at.map_or_else(|| "-".into(), format_moment),
-            survey.closes_at.map_or_else(|| "-".into(), format_moment)
-        );
+        lines.push(t!(
+            lang,
+            "cli-survey-window",
+            opens = survey.opens_at.map_or_else(|| "-".into(), format_moment),
+            closes = survey.closes_at.map_or_else(|| "-".into(), format_moment)
+        ));
     }
-    let _ = writeln!(out, "  public link: {}", survey.public_url);
-    for t in &survey.targets {
-        let _ = writeln!(
-            out,
-            "  link for {} (unit {}): {}",
-            t.name, t.unit_id, t.public_url
-        );
+    lines.push(t!(
+        lang,
+        "cli-survey-public-link",
+        url = survey.public_url.as_str()
+    ));
+    for target in &survey.targets {
+        lines.push(t!(
+            lang,
+            "cli-survey-target-link",
+            name = target.name.as_str(),
+            unit = target.unit_id,
+            url = target.public_url.as_str()
+        ));
     }
-    match survey.status {
-        SurveyStatus::Draft => {
-            let _ = write!(
-                out,
-                "Nothing can be answered yet. Publish it with `canvass survey publish {}`.",
-                survey.id
-            );
-        }
-        SurveyStatus::Open => {
-            let _ = write!(out, "Close it with `canvass survey close {}`.", survey.id);
-        }
-        SurveyStatus::Closed => {
-            let _ = write!(out, "Reopen it with `canvass survey open {}`.", survey.id);
-        }
-    }
-    out
+    let next = match survey.status {
+        SurveyStatus::Draft => "cli-survey-next-draft",
+        SurveyStatus::Open => "cli-survey-next-open",
+        SurveyStatus::Closed => "cli-survey-next-closed",
+    };
+    lines.push(Message::new(next).arg("id", survey.id).render(lang));
+    lines.join("\n")
 }
 
-fn title(t: &Localized) -> String {
-    let zh = t.get(Lang::ZhCn);
-    let en = t.get(Lang::En);
-    if zh == en {
-        zh.to_string()
+/// A survey's title in the reader's language, with the other one when they differ.
+fn title(t: &Localized, lang: Lang) -> String {
+    let (first, second) = match lang {
+        Lang::ZhCn => (t.get(Lang::ZhCn), t.get(Lang::En)),
+        Lang::En => (t.get(Lang::En), t.get(Lang::ZhCn)),
+    };
+    if first == second {
+        first.to_string()
     } else {
-        format!("{zh} / {en}")
+        format!("{first} / {second}")
     }
 }

@@ -17,9 +17,13 @@ use canvass_protocol::rounds::{
 use canvass_protocol::sync::{BatchItem, FieldTallySheet};
 use canvass_protocol::ErrorDetail;
 
+use canvass_protocol::i18n::{tr, Arg, Message};
+use canvass_protocol::{msg, t};
+
+use crate::api::detail_line;
 use crate::catalog;
 use crate::error::CliError;
-use crate::prompt::{tr, Prompter, Reply, BACK, QUIT};
+use crate::prompt::{Prompter, Reply, BACK, QUIT};
 use crate::store::{LocalStore, NewItem, StoredItem};
 
 /// One number on the sheet.
@@ -173,15 +177,13 @@ impl<'r> TallyEntry<'r> {
                     Entered::Next
                 } else {
                     self.go_to(Field::Valid);
-                    Entered::Mismatch(match lang {
-                        Lang::ZhCn => format!(
-                            "有效票({valid})+ 废票({value})应等于收回票数({returned})。请重新输入有效票和废票。"
-                        ),
-                        Lang::En => format!(
-                            "valid ({valid}) + invalid ({value}) must equal returned ({returned}). \
-                             Enter the valid and invalid counts again."
-                        ),
-                    })
+                    Entered::Mismatch(t!(
+                        lang,
+                        "cli-tally-valid-invalid",
+                        valid = valid,
+                        invalid = value,
+                        returned = returned
+                    ))
                 }
             }
             Field::Abstentions(i) => {
@@ -226,20 +228,22 @@ impl<'r> TallyEntry<'r> {
         valid: u64,
         lang: Lang,
     ) -> String {
-        let name = self.subject_name(i);
-        let dim = d.map_or_else(String::new, |d| match lang {
-            Lang::ZhCn => format!("({})", d.label_zh()),
-            Lang::En => format!(" ({})", d.label_en()),
-        });
-        match lang {
-            Lang::ZhCn => format!(
-                "{name}{dim}:各等次票数加弃权为 {sum},但有效票为 {valid}。请重新输入这一项。"
+        let name = match d {
+            Some(d) => t!(
+                lang,
+                "cli-tally-subject-dimension",
+                subject = self.subject_name(i),
+                dimension = dimension_label(d, lang)
             ),
-            Lang::En => format!(
-                "{name}{dim}: the grades plus abstentions add up to {sum}, but there are {valid} \
-                 valid ballots. Enter these counts again."
-            ),
-        }
+            None => self.subject_name(i),
+        };
+        t!(
+            lang,
+            "cli-tally-sum",
+            subject = name,
+            sum = sum.to_string(),
+            valid = valid
+        )
     }
 
     /// Goes back one number; `false` at the first.
@@ -362,33 +366,34 @@ impl<'r> TallyEntry<'r> {
     /// What the current number is, in words.
     #[must_use]
     pub fn label(&self, field: Field, lang: Lang) -> String {
+        // grades and dimensions are named by the round's own labels; in English the Chinese
+        // label the paper sheet prints follows
         let grade = |g: Grade| match lang {
             Lang::ZhCn => g.label_zh().to_string(),
             Lang::En => format!("{} {}", g.label_en(), g.label_zh()),
         };
-        let dim = |d: Dimension| match lang {
-            Lang::ZhCn => d.label_zh().to_string(),
-            Lang::En => format!("{} {}", d.label_en(), d.label_zh()),
-        };
         match field {
-            Field::Issued => tr(lang, "发出票数", "ballots issued (发出)").to_string(),
-            Field::Returned => tr(lang, "收回票数", "ballots returned (收回)").to_string(),
-            Field::Valid => tr(lang, "有效票数", "valid ballots (有效)").to_string(),
-            Field::Invalid => tr(lang, "废票数", "invalid ballots (废票)").to_string(),
+            Field::Issued => tr(lang, "cli-tally-issued"),
+            Field::Returned => tr(lang, "cli-tally-returned"),
+            Field::Valid => tr(lang, "cli-tally-valid"),
+            Field::Invalid => tr(lang, "cli-tally-invalid"),
             Field::Grade(i, g) => format!("{} — {}", self.subject_name(i), grade(g)),
             Field::Abstentions(i) => format!(
                 "{} — {}",
                 self.subject_name(i),
-                tr(lang, "弃权", "abstentions (弃权)")
+                tr(lang, "cli-tally-abstentions")
             ),
-            Field::DimensionGrade(i, d, g) => {
-                format!("{} — {} — {}", self.subject_name(i), dim(d), grade(g))
-            }
+            Field::DimensionGrade(i, d, g) => format!(
+                "{} — {} — {}",
+                self.subject_name(i),
+                dimension_label(d, lang),
+                grade(g)
+            ),
             Field::DimensionAbstentions(i, d) => format!(
                 "{} — {} — {}",
                 self.subject_name(i),
-                dim(d),
-                tr(lang, "弃权", "abstentions (弃权)")
+                dimension_label(d, lang),
+                tr(lang, "cli-tally-abstentions")
             ),
         }
     }
@@ -397,15 +402,14 @@ impl<'r> TallyEntry<'r> {
 /// Why a station with more ballots returned than issued is void, and what follows.
 #[must_use]
 pub fn void_explanation(issued: u64, returned: u64, lang: Lang) -> String {
+    t!(lang, "cli-tally-void", issued = issued, returned = returned)
+}
+
+/// A dimension (德能勤绩廉) as the reader knows it; in English with the Chinese character.
+fn dimension_label(d: Dimension, lang: Lang) -> String {
     match lang {
-        Lang::ZhCn => format!(
-            "收回 {returned} 张,多于发出的 {issued} 张:本会场的投票作废,须重新组织投票。这张计票单仍会记录为“作废”,以便组织者看到。"
-        ),
-        Lang::En => format!(
-            "{returned} ballots were returned but only {issued} issued: the vote at this station \
-             is void (作废) and must be held again. The sheet is still recorded, as void, so the \
-             organiser sees it."
-        ),
+        Lang::ZhCn => d.label_zh().to_string(),
+        Lang::En => format!("{} {}", d.label_en(), d.label_zh()),
     }
 }
 
@@ -429,47 +433,37 @@ pub fn run_entry<R: BufRead, W: Write>(
             match entry.finish() {
                 Ok((sheet, outcome)) => return Ok(EntryOutcome::Done(sheet, outcome)),
                 Err(errors) => {
-                    let lead = p
-                        .t("计票单核对不通过:", "The tally sheet does not check out:")
-                        .to_string();
-                    p.say(&lead)?;
+                    p.say_tr("cli-tally-check-failed")?;
                     for e in &errors {
-                        let field = e.field.as_deref().unwrap_or("");
-                        p.say(&format!("  - {field}: {} [{}]", e.message, e.code))?;
+                        p.say(&format!("  - {}", detail_line(e)))?;
                     }
                     continue;
                 }
             }
         };
         let (n, of) = entry.progress();
-        let default = entry
-            .current_value()
-            .map_or_else(String::new, |v| match lang {
-                Lang::ZhCn => format!(" [当前 {v},回车保留]"),
-                Lang::En => format!(" [now {v}, Enter keeps it]"),
-            });
-        let prompt = format!("[{n}/{of}] {}{default}: ", entry.label(field, lang));
+        let default = entry.current_value().map_or_else(String::new, |v| {
+            format!(" {}", t!(lang, "cli-tally-keep", value = v))
+        });
+        let prompt = format!(
+            "{} ",
+            t!(
+                lang,
+                "cli-tally-prompt",
+                position = format!("[{n}/{of}]"),
+                label = entry.label(field, lang),
+                keep = default
+            )
+        );
         match p.ask(&prompt)? {
             Reply::EndOfInput | Reply::Quit => return Ok(EntryOutcome::Stopped),
             Reply::Back => {
                 if !entry.back() {
-                    let text = p
-                        .t("已经是第一项。", "This is the first number.")
-                        .to_string();
-                    p.say(&text)?;
+                    p.say_tr("cli-tally-first")?;
                 }
             }
             Reply::Help => {
-                let text = match lang {
-                    Lang::ZhCn => {
-                        format!("  输入票数(整数);{BACK} 返回上一项;{QUIT} 退出(不保存)。")
-                    }
-                    Lang::En => format!(
-                        "  Type the count (a whole number); {BACK} goes back one; {QUIT} stops \
-                         without saving."
-                    ),
-                };
-                p.say(&text)?;
+                p.say(&t!(lang, "cli-tally-help", back = BACK, quit = QUIT))?;
             }
             Reply::Empty if entry.current_value().is_some() => {
                 let value = entry.current_value().unwrap_or(0);
@@ -477,25 +471,9 @@ pub fn run_entry<R: BufRead, W: Write>(
             }
             Reply::Text(text) => match parse_count(&text) {
                 Some(value) => report(p, entry.enter(value, lang))?,
-                None => {
-                    let text = p
-                        .t(
-                            "  ! 请输入不小于 0 的整数。",
-                            "  ! Type a whole number, 0 or more.",
-                        )
-                        .to_string();
-                    p.say(&text)?;
-                }
+                None => p.say_tr("cli-tally-whole-number")?,
             },
-            Reply::Empty | Reply::Clear => {
-                let text = p
-                    .t(
-                        "  ! 每一项都要填写,没有就填 0。",
-                        "  ! Every count is needed; type 0 for none.",
-                    )
-                    .to_string();
-                p.say(&text)?;
-            }
+            Reply::Empty | Reply::Clear => p.say_tr("cli-tally-every-count")?,
         }
     }
 }
@@ -538,10 +516,10 @@ pub enum TallySaved {
 
 fn round_of(info: &RoundInfo) -> Result<Round, CliError> {
     Round::new(info.definition.clone()).map_err(|errors| {
-        CliError::Input(format!(
-            "the cached definition of round {} cannot be used ({}). Run `canvass pull`.",
-            info.id,
-            errors
+        CliError::Input(msg!(
+            "cli-error-round-unusable",
+            round = info.id,
+            problems = errors
                 .iter()
                 .map(|e| e.message.clone())
                 .collect::<Vec<_>>()
@@ -554,26 +532,20 @@ fn dedup_key(round_id: i64, station: &str, group: &str) -> String {
     format!("round:{round_id}|{}|{group}", station.trim())
 }
 
-fn tally_item(info: &RoundInfo, sheet: TallySheet, void: bool) -> NewItem {
-    let summary = format!(
-        "station {}, group {}, {} issued / {} returned / {} valid / {} invalid{}",
-        sheet.station.trim(),
-        sheet.elector_group,
-        sheet.issued,
-        sheet.returned,
-        sheet.valid,
-        sheet.invalid,
-        if void { " (void station)" } else { "" }
-    );
+fn tally_item(info: &RoundInfo, sheet: TallySheet, lang: Lang) -> NewItem {
+    let item = BatchItem::TallySheet(FieldTallySheet {
+        round_id: info.id,
+        sheet,
+    });
+    let BatchItem::TallySheet(FieldTallySheet { sheet, .. }) = &item else {
+        unreachable!("a tally sheet")
+    };
     NewItem {
         dedup_key: Some(dedup_key(info.id, &sheet.station, &sheet.elector_group)),
-        item: BatchItem::TallySheet(FieldTallySheet {
-            round_id: info.id,
-            sheet,
-        }),
+        summary: catalog::describe_item(&item, None, lang),
+        item,
         instrument: NewItem::round_key(info.id),
-        label: catalog::round_label(info),
-        summary,
+        label: catalog::round_name(info),
     }
 }
 
@@ -584,13 +556,42 @@ fn refuse_duplicate(
     group: &str,
 ) -> Result<(), CliError> {
     if let Some(existing) = store.live_item_with_key(key)? {
-        return Err(CliError::Input(format!(
-            "a tally sheet for station {station:?} and elector group {group:?} is already entered \
-             here (item {existing}). A sheet is entered once; a correction is made by the \
-             organiser on the server."
+        return Err(CliError::Input(msg!(
+            "cli-error-tally-duplicate",
+            station = station,
+            group = group,
+            id = existing
         )));
     }
     Ok(())
+}
+
+/// The elector groups of a round as `id (label)`, for the messages that list them.
+fn group_list(round: &Round) -> Arg {
+    catalog::join_localized(
+        &round
+            .definition()
+            .elector_groups
+            .iter()
+            .map(|g| format!("{} ({})", g.id, g.label))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The elector group named by `text`: its number in the list, its id or its exact label.
+fn find_group(round: &Round, text: &str) -> Option<String> {
+    let groups = &round.definition().elector_groups;
+    let text = text.trim();
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| (1..=groups.len()).contains(n))
+        .map(|n| groups[n - 1].id.clone())
+        .or_else(|| {
+            groups
+                .iter()
+                .find(|g| g.id == text || g.label == text)
+                .map(|g| g.id.clone())
+        })
 }
 
 fn ask_group<R: BufRead, W: Write>(
@@ -603,63 +604,43 @@ fn ask_group<R: BufRead, W: Write>(
         return Ok(Some(groups[0].id.clone()));
     }
     loop {
-        let question = p.t("\n选民组别:", "\nElector group:").to_string();
-        p.say(&question)?;
+        p.say(&format!("\n{}", tr(p.lang, "cli-tally-ask-group")))?;
         for (i, g) in groups.iter().enumerate() {
             p.say(&format!("  {}) {}  [{}]", i + 1, g.label, g.id))?;
         }
         match p.ask("> ")? {
             Reply::EndOfInput | Reply::Quit => return Ok(None),
             Reply::Empty if default.is_some() => return Ok(default.map(ToString::to_string)),
-            Reply::Text(text) => {
-                let by_number = text
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=groups.len()).contains(n))
-                    .map(|n| groups[n - 1].id.clone());
-                if let Some(id) = by_number.or_else(|| {
-                    groups
-                        .iter()
-                        .find(|g| g.id == text || g.label == text)
-                        .map(|g| g.id.clone())
-                }) {
-                    return Ok(Some(id));
-                }
-                let text = p
-                    .t(
-                        "  ! 请输入编号或组别代码。",
-                        "  ! Type a number or the group's id.",
-                    )
-                    .to_string();
+            Reply::Text(text) => match find_group(round, &text) {
+                Some(id) => return Ok(Some(id)),
+                None => p.say(&t!(
+                    p.lang,
+                    "cli-tally-no-such-group",
+                    group = text,
+                    known = group_list(round)
+                ))?,
+            },
+            Reply::Help => {
+                let text = t!(p.lang, "cli-tally-group-help", quit = QUIT);
                 p.say(&text)?;
             }
-            _ => {
-                let text = p
-                    .t(
-                        "  ! 请输入编号或组别代码。",
-                        "  ! Type a number or the group's id.",
-                    )
-                    .to_string();
-                p.say(&text)?;
-            }
+            _ => p.say_tr("cli-tally-type-group")?,
         }
     }
 }
 
-fn check_group(round: &Round, group: &str) -> Result<(), CliError> {
-    if round.group(group).is_some() {
-        return Ok(());
-    }
-    let known = round
-        .definition()
-        .elector_groups
-        .iter()
-        .map(|g| format!("{} ({})", g.id, g.label))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Err(CliError::Usage(format!(
-        "{group:?} is not an elector group of this round (groups: {known}). Check --group."
-    )))
+/// The group given with `--group` (an id or exact label) as its id; a usage error listing the
+/// round's groups otherwise.
+fn check_group(round: &Round, group: &str) -> Result<String, CliError> {
+    find_group(round, group)
+        .filter(|_| group.trim().parse::<usize>().is_err())
+        .ok_or_else(|| {
+            CliError::Usage(msg!(
+                "cli-error-no-such-group",
+                group = group,
+                known = group_list(round)
+            ))
+        })
 }
 
 /// `canvass tally`: enters (or reads from `--file`) one sheet, checks it and queues it.
@@ -680,25 +661,21 @@ pub fn tally<R: BufRead, W: Write>(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| CliError::Usage("name the polling station with --station NAME".into()))?
+        .ok_or_else(|| CliError::Usage(msg!("cli-error-no-station")))?
         .to_string();
-    if let Some(group) = &options.group {
-        check_group(&round, group)?;
-    }
-    let intro = match lang {
-        Lang::ZhCn => format!(
-            "{} {} — {station}。逐项输入计票单上的票数;输入 ? 查看操作说明。",
-            info.period, info.series_name
-        ),
-        Lang::En => format!(
-            "{} {} — station {station}. Enter each count from the paper tally sheet; type ? for \
-             help.",
-            info.period, info.series_name
-        ),
-    };
-    p.say(&intro)?;
-    let group = match &options.group {
-        Some(g) => g.clone(),
+    let given = options
+        .group
+        .as_deref()
+        .map(|g| check_group(&round, g))
+        .transpose()?;
+    p.say(&t!(
+        lang,
+        "cli-tally-intro",
+        round = catalog::round_name(info),
+        station = station.as_str()
+    ))?;
+    let group = match given {
+        Some(g) => g,
         None => match ask_group(p, &round, None)? {
             Some(g) => g,
             None => return Ok(TallySaved::Stopped),
@@ -709,13 +686,7 @@ pub fn tally<R: BufRead, W: Write>(
     let mut entry = TallyEntry::new(&round, &station, &group, None);
     match run_entry(p, &mut entry)? {
         EntryOutcome::Stopped => {
-            let text = p
-                .t(
-                    "计票单没有填完,未保存。",
-                    "The tally sheet is not complete and was not saved.",
-                )
-                .to_string();
-            p.say(&text)?;
+            p.say_tr("cli-tally-not-saved")?;
             Ok(TallySaved::Stopped)
         }
         EntryOutcome::Done(sheet, outcome) => save_sheet(store, info, sheet, &outcome, p),
@@ -733,14 +704,13 @@ fn save_sheet<R: BufRead, W: Write>(
     if let TallyOutcome::Void { issued, returned } = *outcome {
         p.say(&void_explanation(issued, returned, p.lang))?;
     }
-    let id = store.add_item(&tally_item(info, sheet, void))?;
-    let text = match (p.lang, void) {
-        (Lang::ZhCn, false) => format!("计票单已保存(编号 {id})。"),
-        (Lang::ZhCn, true) => format!("计票单已保存为“作废”(编号 {id})。"),
-        (Lang::En, false) => format!("Tally sheet saved (item {id})."),
-        (Lang::En, true) => format!("Tally sheet saved as a void station (item {id})."),
+    let id = store.add_item(&tally_item(info, sheet, p.lang))?;
+    let saved = if void {
+        "cli-tally-saved-void"
+    } else {
+        "cli-tally-saved"
     };
-    p.say(&text)?;
+    p.say(&Message::new(saved).arg("id", id).render(p.lang))?;
     Ok(TallySaved::Saved { id, void })
 }
 
@@ -752,33 +722,32 @@ fn tally_from_file<R: BufRead, W: Write>(
     file: &std::path::Path,
     p: &mut Prompter<R, W>,
 ) -> Result<TallySaved, CliError> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::Input(format!(
-            "cannot read the tally sheet {}: {e}. Check the path.",
-            file.display()
-        ))
-    })?;
+    let path = file.display().to_string();
+    let text = crate::files::read_input_text(file)?;
     let sheet: TallySheet = serde_json::from_str(&text).map_err(|e| {
-        CliError::Input(format!(
-            "{} is not a tally sheet ({e}). See docs/cli.md for its format.",
-            file.display()
+        CliError::Input(msg!(
+            "cli-error-not-a-sheet",
+            path = path.as_str(),
+            reason = e.to_string()
         ))
     })?;
     if let Some(station) = &options.station {
         if station.trim() != sheet.station.trim() {
-            return Err(CliError::Usage(format!(
-                "--station {station:?} does not match the station {:?} in {}",
-                sheet.station,
-                file.display()
+            return Err(CliError::Usage(msg!(
+                "cli-error-sheet-station",
+                given = station,
+                station = sheet.station.as_str(),
+                path = path.as_str()
             )));
         }
     }
     if let Some(group) = &options.group {
-        if *group != sheet.elector_group {
-            return Err(CliError::Usage(format!(
-                "--group {group:?} does not match the elector group {:?} in {}",
-                sheet.elector_group,
-                file.display()
+        if check_group(round, group)? != sheet.elector_group {
+            return Err(CliError::Usage(msg!(
+                "cli-error-sheet-group",
+                given = group,
+                group = sheet.elector_group.as_str(),
+                path = path.as_str()
             )));
         }
     }
@@ -786,17 +755,12 @@ fn tally_from_file<R: BufRead, W: Write>(
     refuse_duplicate(store, &key, &sheet.station, &sheet.elector_group)?;
     match check_tally_sheet(round, &sheet) {
         Ok(outcome) => save_sheet(store, info, sheet, &outcome, p),
-        Err(errors) => Err(CliError::Input(format!(
-            "the tally sheet in {} does not check out; nothing was saved:\n{}",
-            file.display(),
-            errors
+        Err(errors) => Err(CliError::Input(msg!(
+            "cli-error-sheet-problems",
+            path = path.as_str(),
+            problems = errors
                 .iter()
-                .map(|e| format!(
-                    "  - {}: {} [{}]",
-                    e.field.as_deref().unwrap_or(""),
-                    e.message,
-                    e.code
-                ))
+                .map(|e| format!("  - {}", detail_line(e)))
                 .collect::<Vec<_>>()
                 .join("\n")
         ))),
@@ -827,14 +791,13 @@ pub fn fix_sheet<R: BufRead, W: Write>(
     let EntryOutcome::Done(sheet, outcome) = run_entry(p, &mut entry)? else {
         return Ok(false);
     };
-    let void = matches!(outcome, TallyOutcome::Void { .. });
     if let TallyOutcome::Void { issued, returned } = outcome {
         p.say(&void_explanation(issued, returned, p.lang))?;
     }
-    if !store.requeue(stored.id, &tally_item(info, sheet, void))? {
-        return Err(CliError::Input(format!(
-            "item {} no longer needs attention; nothing was changed.",
-            stored.id
+    if !store.requeue(stored.id, &tally_item(info, sheet, p.lang))? {
+        return Err(CliError::Input(msg!(
+            "cli-error-fix-changed",
+            id = stored.id
         )));
     }
     Ok(true)

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod calendar;
 pub mod error;
 pub mod forms;
 pub mod i18n;

@@ -144,31 +144,10 @@ pub fn valid_batch_id(id: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// Checks a collection day: a real `YYYY-MM-DD` calendar date.
+/// Checks a collection day: a real `YYYY-MM-DD` calendar date from the year 2000 on.
 #[must_use]
 pub fn valid_day(day: &str) -> bool {
-    let b = day.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let s = &day[r];
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y >= 2000 && (1..=days).contains(&d)
+    crate::calendar::Day::parse(day).is_some_and(|d| d.year() >= 2000)
 }
 
 #[cfg(test)]

@@ -35,51 +35,17 @@ pub const COMMENT_MIN_GROUP_SIZE: u32 = 10;
 pub const MAX_COMMENTS_SHOWN: usize = 100;
 /// The largest minimum group size accepted.
 pub const MAX_GROUP_SIZE: u32 = 1000;
-/// Offset of the users' calendar (China Standard Time, UTC+8) used for the answer day.
-pub const CALENDAR_OFFSET_SECS: i64 = 8 * 3600;
 
 /// The calendar day (`YYYY-MM-DD`, UTC+8) of a moment: the only time an answer carries.
 #[must_use]
 pub fn day_of(epoch_secs: i64) -> String {
-    let days = (epoch_secs + CALENDAR_OFFSET_SECS).div_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    canvass_protocol::calendar::day_of(epoch_secs)
 }
 
 /// The Monday (`YYYY-MM-DD`) of the week of a stored answer day, or `None` for a malformed day.
 #[must_use]
 pub fn week_of(day: &str) -> Option<String> {
-    let mut parts = day.splitn(3, '-').map(str::parse::<i64>);
-    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
-        return None;
-    };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // days since 1970-01-01 (Howard Hinnant's days_from_civil); 1970-01-01 was a Thursday
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let monday = days - (days + 3).rem_euclid(7);
-    let (y, m, d) = civil_from_days(monday);
-    Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    canvass_protocol::calendar::week_of(day)
 }
 
 /// Whether the survey accepts answers at `now`.

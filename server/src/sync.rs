@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use actix_web::http::StatusCode;
 use canvass_protocol::accounts::Role;
+use canvass_protocol::calendar::not_in_future;
 use canvass_protocol::surveys::{PublicTarget, SubmitResponse};
 use canvass_protocol::sync::{
     valid_batch_id, valid_day, Batch, BatchItem, Manifest, ManifestSurvey, ManifestVersion,
@@ -27,9 +28,6 @@ use crate::db::{units, DbConnection, StoreError};
 use crate::error::ApiError;
 use crate::rounds::{self, CheckedSheet};
 use crate::surveys::{self, Stored, SurveyContext};
-
-/// Days a collection day may lie ahead of the server's calendar (clocks and time zones).
-const DAY_TOLERANCE_SECS: i64 = 24 * 3600;
 
 /// Whether a role works in the field (collects answers and enters sheets).
 #[must_use]
@@ -336,9 +334,7 @@ fn check_item(
 ) -> Result<Ready, ApiError> {
     match item {
         BatchItem::SurveyResponse(r) => {
-            if !valid_day(&r.collected_on)
-                || r.collected_on.as_str() > surveys::day_of(now + DAY_TOLERANCE_SECS).as_str()
-            {
+            if !valid_day(&r.collected_on) || !not_in_future(&r.collected_on, now) {
                 return Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorCode::InvalidDay,

@@ -116,7 +116,7 @@ fn pull_caches_the_forms_once_and_collect_works_offline_with_back_and_retries() 
     let first = f.cli.run(&["pull"], None);
     first.expect_code(0);
     assert!(
-        first.stdout.contains("Pulled the forms: 1 open survey(s)"),
+        first.stdout.contains("Pulled the forms: 1 open survey,"),
         "{first:#?}"
     );
     let second = f.cli.run(&["pull"], None);
@@ -128,7 +128,7 @@ fn pull_caches_the_forms_once_and_collect_works_offline_with_back_and_retries() 
     let status = f.cli.run(&["status"], None);
     status.expect_code(0);
     assert!(
-        status.stdout.contains("1 survey(s), 0 round(s)"),
+        status.stdout.contains("1 survey, 0 rounds"),
         "nothing duplicated: {status:#?}"
     );
 
@@ -171,7 +171,7 @@ fn pull_caches_the_forms_once_and_collect_works_offline_with_back_and_retries() 
         out.contains("The unfinished answer set was not saved."),
         "{run:#?}"
     );
-    assert!(out.contains("1 answer set(s) saved"), "{run:#?}");
+    assert!(out.contains("1 answer set saved"), "{run:#?}");
 
     // skip logic: with "enquiry" the reasons and trips are not asked; Chinese by default
     let input = "\n3\n1\n1\n1\n\n\n\n";
@@ -187,7 +187,13 @@ fn pull_caches_the_forms_once_and_collect_works_offline_with_back_and_retries() 
         Some(input),
     );
     run.expect_code(0);
-    assert!(run.stdout.contains("已保存(编号 2)"), "{run:#?}");
+    assert!(run.stdout.contains("已保存（编号 2）"), "{run:#?}");
+    // the session ends in the language it was held in
+    assert!(run.stdout.contains("本次共保存 1 份答卷"), "{run:#?}");
+    assert!(
+        !run.stdout.contains("answer set") && !run.stdout.contains("Saved"),
+        "no English in a Chinese interview: {run:#?}"
+    );
     assert!(
         !run.stdout.contains("您不满意的主要原因"),
         "hidden question asked: {run:#?}"
@@ -199,12 +205,12 @@ fn pull_caches_the_forms_once_and_collect_works_offline_with_back_and_retries() 
 
     let status = f.cli.run(&["status"], None);
     status.expect_code(0);
-    assert!(status.stdout.contains("2 item(s) to push"), "{status:#?}");
+    assert!(status.stdout.contains("2 items to push"), "{status:#?}");
 
     let unknown = f.cli.run(&["collect", "nosuchslug"], Some(""));
     unknown.expect_code(1);
     assert!(
-        unknown.stderr.contains("no survey \"nosuchslug\""),
+        unknown.stderr.contains("There is no survey “nosuchslug”"),
         "{unknown:#?}"
     );
 }
@@ -356,7 +362,7 @@ fn tally_sheets_are_checked_on_the_spot_and_a_void_station_is_explained() {
 
     let push = f.cli.run(&["push"], None);
     push.expect_code(0);
-    assert!(push.stdout.contains("3 tally sheet(s)"), "{push:#?}");
+    assert!(push.stdout.contains("3 tally sheets"), "{push:#?}");
     let (status, sheets) = app.call(
         "GET",
         &format!("/api/v1/rounds/{round}/tally-sheets"),
@@ -410,7 +416,7 @@ fn import_push_keep_refusals_and_discard_account_for_every_answer() {
     let run = f.cli.run(&["import", file.to_str().unwrap()], None);
     run.expect_code(1);
     assert!(
-        run.stderr.contains("line 3: target: \"县财政局\""),
+        run.stderr.contains("line 3: target: “县财政局”"),
         "{run:#?}"
     );
     assert!(run.stderr.contains("line 4: collected_on"), "{run:#?}");
@@ -435,7 +441,7 @@ fn import_push_keep_refusals_and_discard_account_for_every_answer() {
     );
     let push = f.cli.run(&["push", "--keep"], None);
     push.expect_code(0);
-    assert!(push.stdout.contains("stored 2 answer set(s)"), "{push:#?}");
+    assert!(push.stdout.contains("stored 2 answer sets"), "{push:#?}");
     assert!(
         push.stderr.contains("2 items stored"),
         "a plain line per batch: {push:#?}"
@@ -459,14 +465,16 @@ fn import_push_keep_refusals_and_discard_account_for_every_answer() {
         .run(&["import", file.to_str().unwrap()], None)
         .expect_code(0);
     survey_action(&app, &f, b, "close");
+    // the push stores what it can and exits 1: an item needs the officer (docs/cli.md)
     let push = f.cli.run(&["push"], None);
-    push.expect_code(0);
+    push.expect_code(1);
     assert!(
         push.stderr
             .contains("refused: 1 of its 100 items set aside"),
         "{push:#?}"
     );
-    assert!(push.stdout.contains("stored 99 answer set(s)"), "{push:#?}");
+    assert!(push.stdout.contains("stored 99 answer sets"), "{push:#?}");
+    assert!(push.stdout.contains("1 item was refused"), "{push:#?}");
     assert_eq!(total_responses(&app, &f, a), 101);
     assert_eq!(
         total_responses(&app, &f, b),
@@ -477,7 +485,7 @@ fn import_push_keep_refusals_and_discard_account_for_every_answer() {
     let ids = attention_ids(&status);
     assert_eq!(ids.len(), 1, "{status:#?}");
     assert!(
-        status.stdout.contains("survey_closed: the survey was closed on the server; these answers can no longer be counted"),
+        status.stdout.contains("survey_closed: The survey was closed on the server; these answers can no longer be counted"),
         "{status:#?}"
     );
     let item = ids[0].to_string();
@@ -543,7 +551,7 @@ fn answers_on_an_older_version_and_the_new_one_are_both_accepted() {
     );
     run.expect_code(0);
     assert!(
-        run.stdout.contains("第2版"),
+        run.stdout.contains("第 2 版"),
         "collected on the new version: {run:#?}"
     );
 
@@ -551,8 +559,115 @@ fn answers_on_an_older_version_and_the_new_one_are_both_accepted() {
     push.expect_code(0);
     assert!(
         push.stdout
-            .contains("Pushed 2 batch(es): the server stored 4 answer set(s)"),
+            .contains("Pushed 2 batches: the server stored 4 answer sets"),
         "{push:#?}"
     );
     assert_eq!(total_responses(&app, &f, a), 4);
+}
+
+/// Columns a line takes in a terminal: a Chinese character (or full-width sign) two.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| if u32::from(c) >= 0x2E80 { 2 } else { 1 })
+        .sum()
+}
+
+#[test]
+fn a_chinese_locale_gets_every_word_in_chinese_and_tables_that_line_up() {
+    let app = TestApp::spawn();
+    let f = field(&app);
+    let a = open_survey(&app, &f, &f.departments);
+    let zh = |args: &[&str]| f.cli.run_in("zh_CN.UTF-8", args, None);
+
+    let pull = zh(&["pull"]);
+    pull.expect_code(0);
+    assert!(
+        pull.stdout.contains("已获取问卷：开放的问卷 1 个"),
+        "{pull:#?}"
+    );
+    let file = write(&f.cli, "two.csv", &paper_csv(a, 2, None));
+    let import = zh(&["import", file.to_str().unwrap()]);
+    import.expect_code(0);
+    assert!(import.stdout.contains("份纸质答卷"), "{import:#?}");
+
+    let status = zh(&["status"]);
+    status.expect_code(0);
+    assert!(status.stdout.contains("有 2 份内容待上传"), "{status:#?}");
+    // the count sits under its heading although the survey's name is Chinese
+    let lines: Vec<&str> = status.stdout.lines().collect();
+    let heading = lines
+        .iter()
+        .position(|l| l.contains("待上传") && l.contains("已删除"))
+        .expect("the table's heading");
+    let end_of =
+        |line: &str, text: &str| columns(&line[..line.find(text).unwrap()]) + columns(text);
+    let row = lines[heading + 1];
+    assert!(row.contains(&format!("问卷 {a}")), "{status:#?}");
+    let count_end = {
+        let (label, rest) = row.split_once("  ").expect("two columns");
+        let count = rest.trim_start().split(' ').next().unwrap();
+        columns(label) + 2 + (rest.len() - rest.trim_start().len()) + columns(count)
+    };
+    assert_eq!(end_of(lines[heading], "待上传"), count_end, "{status:#?}");
+
+    let push = zh(&["push"]);
+    push.expect_code(0);
+    assert!(
+        push.stdout.contains("已上传 1 批：服务器收下答卷 2 份"),
+        "{push:#?}"
+    );
+    assert!(push.stderr.contains("份已收下"), "{push:#?}");
+    assert!(
+        !push.all().contains("batch") && !push.all().contains("stored"),
+        "no English: {push:#?}"
+    );
+
+    // an error of this computer, and the server's own words with the client's advice
+    let unknown = zh(&["collect", "nosuchslug"]);
+    unknown.expect_code(1);
+    assert!(
+        unknown.stderr.contains("本机缓存的问卷中没有“nosuchslug”"),
+        "{unknown:#?}"
+    );
+    let refused = f
+        .cli
+        .run_in("zh_CN.UTF-8", &["survey", "publish", "999999"], None);
+    refused.expect_code(1);
+    assert!(
+        refused.stderr.contains("服务器答复：") && refused.stderr.contains("canvass survey list"),
+        "{refused:#?}"
+    );
+    // --lang wins over the locale
+    let status = f
+        .cli
+        .run_in("zh_CN.UTF-8", &["status", "--lang", "en"], None);
+    assert!(status.stdout.contains("Local store:"), "{status:#?}");
+}
+
+#[test]
+fn a_question_mark_is_help_at_every_prompt() {
+    let app = TestApp::spawn();
+    let f = field(&app);
+    let a = open_survey(&app, &f, &f.departments);
+    f.cli.run(&["pull"], None).expect_code(0);
+    // the unit, then a question: ? each time, then stop
+    let run = f
+        .cli
+        .run(&["collect", &a.to_string()], Some("?\n1\n?\n\n?\n!q\n"));
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .contains("Type the number in the list, the unit's id in brackets or its exact name"),
+        "{run:#?}"
+    );
+    assert!(run.stdout.contains("goes back a question"), "{run:#?}");
+    // the discard question
+    let file = write(&f.cli, "one.csv", &paper_csv(a, 1, None));
+    f.cli
+        .run(&["import", file.to_str().unwrap()], None)
+        .expect_code(0);
+    let run = f.cli.run(&["discard", "1"], Some("?\nn\n"));
+    run.expect_code(1);
+    assert!(run.stdout.contains("Type y and Enter"), "{run:#?}");
+    assert!(run.stdout.contains("Item 1 was kept."), "{run:#?}");
 }

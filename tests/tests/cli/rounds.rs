@@ -110,6 +110,35 @@ fn an_organiser_runs_a_round_from_the_command_line() {
     let codes: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(codes.len(), 3, "{run:#?}");
     assert!(run.stderr.contains("shown this once"), "{run:#?}");
+    // a group is also named by its label; a group the round does not have is refused before
+    // anything is generated, with the round's groups listed, in the reader's language
+    let codes_for = |group: &str, lang: &str| {
+        cli.run(
+            &[
+                "round",
+                "codes",
+                &id.to_string(),
+                "--group",
+                group,
+                "--count",
+                "1",
+                "--lang",
+                lang,
+            ],
+            None,
+        )
+    };
+    let run = codes_for("干部", "en");
+    run.expect_code(0);
+    assert!(run.stderr.contains("elector group cadres"), "{run:#?}");
+    let run = codes_for("县领导", "zh");
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("“县领导”不是这轮测评的选民组别")
+            && run.stderr.contains("cadres (干部)")
+            && run.stderr.contains("public (群众代表)"),
+        "{run:#?}"
+    );
     // printable slips written to a file readable by its owner only
     let slips = cli.scratch().join("slips.html");
     let run = cli.run(
@@ -208,6 +237,6 @@ fn a_round_file_with_problems_is_refused_before_anything_is_sent() {
         None,
     );
     assert_eq!(run.code, 1, "{run:#?}");
-    assert!(run.all().contains("cannot read the round file"), "{run:#?}");
+    assert!(run.all().contains("Cannot read"), "{run:#?}");
     assert!(rounds(&app).is_empty(), "nothing reached the server");
 }

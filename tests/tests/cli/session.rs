@@ -99,7 +99,7 @@ fn login_with_an_empty_password_on_stdin_asks_for_one_line() {
     );
     run.expect_code(1);
     assert!(
-        run.stderr.contains("no password on standard input"),
+        run.stderr.contains("No password on standard input"),
         "{run:#?}"
     );
     assert!(cli.credentials().is_none());
@@ -163,7 +163,7 @@ fn whoami_when_not_signed_in_says_to_run_login() {
     let cli = Cli::new();
     let run = cli.run(&["whoami"], None);
     run.expect_code(1);
-    assert!(run.stderr.contains("not signed in"), "{run:#?}");
+    assert!(run.stderr.contains("Not signed in"), "{run:#?}");
     assert!(run.stderr.contains("canvass login"), "{run:#?}");
 }
 
@@ -179,7 +179,7 @@ fn whoami_after_the_device_was_signed_out_elsewhere_explains_it_in_plain_words()
     run.expect_code(1);
     assert!(
         run.stderr
-            .contains("this device was signed out (token revoked)"),
+            .contains("This device was signed out (token revoked)"),
         "{run:#?}"
     );
     assert!(run.stderr.contains("canvass login"), "{run:#?}");
@@ -202,7 +202,7 @@ fn whoami_for_a_disabled_account_says_to_ask_the_administrator() {
     assert_eq!(status, 200, "{body}");
     let run = cli.run(&["whoami"], None);
     run.expect_code(1);
-    assert!(run.stderr.contains("your account is disabled"), "{run:#?}");
+    assert!(run.stderr.contains("Your account is disabled"), "{run:#?}");
     assert!(run.stderr.contains("administrator"), "{run:#?}");
 }
 

@@ -77,7 +77,14 @@ impl Cli {
 
     /// Runs `canvass args...`, with `stdin` as standard input (empty when `None`).
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Run {
-        let mut child = self.command(args).spawn().expect("start canvass");
+        self.run_in("en_US.UTF-8", args, stdin)
+    }
+
+    /// Runs `canvass args...` under the locale `lang` (`LANG`), e.g. `zh_CN.UTF-8`.
+    pub fn run_in(&self, lang: &str, args: &[&str], stdin: Option<&str>) -> Run {
+        let mut command = self.command(args);
+        command.env("LANG", lang);
+        let mut child = command.spawn().expect("start canvass");
         {
             let mut input = child.stdin.take().expect("stdin");
             if let Some(text) = stdin {
@@ -93,16 +100,19 @@ impl Cli {
     }
 
     /// `canvass args...` ready to spawn: this computer's directories, no inherited
-    /// `CANVASS_*` variables, fast retries, piped standard streams.
+    /// `CANVASS_*` variables, fast retries, piped standard streams, and an English locale (the
+    /// tests read English words; a test of the Chinese words passes `--lang zh` or sets the
+    /// locale itself).
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(binary("canvass"));
         for (key, _) in std::env::vars() {
-            if key.starts_with("CANVASS_") {
+            if key.starts_with("CANVASS_") || key.starts_with("LC_") || key == "LANG" {
                 command.env_remove(key);
             }
         }
         command
             .args(args)
+            .env("LANG", "en_US.UTF-8")
             .env("CANVASS_CONFIG_DIR", self.config_dir())
             .env("CANVASS_DATA_DIR", self.data_dir())
             .env("CANVASS_RETRY_BASE_MS", "10")

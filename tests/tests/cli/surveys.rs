@@ -303,7 +303,7 @@ fn an_officer_creating_a_survey_is_told_the_account_cannot_do_this() {
     run.expect_code(1);
     assert!(
         run.stderr
-            .contains("your account cannot do this for that unit"),
+            .contains("Your account cannot do this for that unit"),
         "{run:#?}"
     );
     assert_eq!(surveys_as_admin(&app), Vec::<Value>::new());
@@ -333,7 +333,7 @@ fn a_target_outside_the_organisers_units_is_refused_with_the_field() {
     run.expect_code(1);
     assert!(
         run.stderr
-            .contains("your account cannot do this for that unit"),
+            .contains("Your account cannot do this for that unit"),
         "{run:#?}"
     );
     assert_eq!(surveys_as_admin(&app), Vec::<Value>::new());
