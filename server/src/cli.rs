@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::bootstrap::{self, AdminBootstrap};
 use crate::db;
 use crate::demo;
-use crate::settings::{self, Secret, Settings};
+use crate::settings::{self, LogFormat, Secret, Settings};
 use crate::startup::Application;
 
 /// canvass: anonymous satisfaction surveys and democratic appraisal for local government.
@@ -46,7 +46,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    init_tracing(&settings.log);
+    init_tracing(&settings.log, settings.log_format);
     for unknown in settings::unknown_env_vars(env.clone()) {
         tracing::warn!("{unknown}");
     }
@@ -175,13 +175,24 @@ fn print_banner(url: &str, database: &str, admin: &AdminBootstrap, seeded: Optio
     }
 }
 
-fn init_tracing(filter: &str) {
+/// Logs to standard error, as text or as one JSON object a line; what is logged is the same.
+fn init_tracing(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        // an event's fields beside `timestamp`, `level`, `target` and `message`, no spans: one
+        // flat object a line for a log collector
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 fn fail(e: &dyn std::fmt::Display) -> ExitCode {

@@ -1,0 +1,3 @@
+//! Operating the server binary: its logs, and the backup and restore of its database.
+
+mod logs;
