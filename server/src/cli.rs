@@ -1,4 +1,5 @@
-//! The `canvass-server` command line: settings, database, first-start admin, demo, serve.
+//! The `canvass-server` command line: settings, database, first-start admin, demo, serve;
+//! backup and restore (`cli/backup.rs`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +11,8 @@ use crate::db;
 use crate::demo;
 use crate::settings::{self, LogFormat, Secret, Settings};
 use crate::startup::Application;
+
+mod backup;
 
 /// canvass: anonymous satisfaction surveys and democratic appraisal for local government.
 #[derive(Debug, Parser)]
@@ -34,6 +37,12 @@ pub enum Command {
     Demo,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Copy the SQLite database to FILE, consistently, while the server may be serving from
+    /// it. For PostgreSQL, prints the pg_dump command to use.
+    Backup(backup::BackupArgs),
+    /// Replace the SQLite database with the backup FILE; the server must be stopped. The
+    /// replaced database is kept beside it. For PostgreSQL, prints the pg_restore command.
+    Restore(backup::RestoreArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -56,6 +65,11 @@ pub fn run(cli: Cli) -> ExitCode {
         && settings.database_url == Settings::default().database_url
     {
         settings.database_url = "sqlite://canvass-demo.db".into();
+    }
+    match &cli.command {
+        Some(Command::Backup(args)) => return backup::run_backup(&settings, args, &env),
+        Some(Command::Restore(args)) => return backup::run_restore(&settings, args, &env),
+        _ => {}
     }
     let (pool, backend) = match db::open(settings.database_url.expose(), settings.db_pool_size) {
         Ok(opened) => opened,
