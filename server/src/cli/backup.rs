@@ -77,10 +77,9 @@ pub fn operator_lang(flag: Option<Lang>, env: &[(String, String)]) -> Lang {
 
 /// Runs `backup`; returns the exit code.
 pub fn run_backup(settings: &Settings, args: &BackupArgs, env: &[(String, String)]) -> ExitCode {
-    let lang = operator_lang(args.lang.lang, env);
-    let url = match DatabaseUrl::parse(settings.database_url.expose()) {
-        Ok(url) => url,
-        Err(e) => return super::fail(&e),
+    let (lang, url) = match prepare(settings, &args.lang, env) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
     };
     let Some(database) = url.sqlite_path() else {
         let command = format!(
@@ -115,10 +114,9 @@ pub fn run_backup(settings: &Settings, args: &BackupArgs, env: &[(String, String
 
 /// Runs `restore`; returns the exit code.
 pub fn run_restore(settings: &Settings, args: &RestoreArgs, env: &[(String, String)]) -> ExitCode {
-    let lang = operator_lang(args.lang.lang, env);
-    let url = match DatabaseUrl::parse(settings.database_url.expose()) {
-        Ok(url) => url,
-        Err(e) => return super::fail(&e),
+    let (lang, url) = match prepare(settings, &args.lang, env) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
     };
     let Some(database) = url.sqlite_path() else {
         let command = format!(
@@ -158,6 +156,19 @@ pub fn run_restore(settings: &Settings, args: &RestoreArgs, env: &[(String, Stri
         }
         Err(e) => refused(lang, &e),
     }
+}
+
+/// The operator's language and the configured database; the exit code when its URL cannot
+/// be read (said in the words of every other start of the server).
+fn prepare(
+    settings: &Settings,
+    lang: &LangArg,
+    env: &[(String, String)],
+) -> Result<(Lang, DatabaseUrl), ExitCode> {
+    let lang = operator_lang(lang.lang, env);
+    DatabaseUrl::parse(settings.database_url.expose())
+        .map(|url| (lang, url))
+        .map_err(|e| super::fail(&e))
 }
 
 fn print_contents(lang: Lang, contents: &Contents) {

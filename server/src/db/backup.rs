@@ -368,29 +368,22 @@ fn inspect(copy: &Path, named: &Path) -> Result<Contents, BackupError> {
     // log file is left beside it
     conn.batch_execute("PRAGMA journal_mode = DELETE")
         .map_err(failed)?;
+    macro_rules! rows {
+        ($table:ident) => {
+            schema::$table::table
+                .count()
+                .get_result(&mut conn)
+                .map_err(failed)?
+        };
+    }
     Ok(Contents {
         bytes: 0,
         schema,
-        units: schema::units::table
-            .count()
-            .get_result(&mut conn)
-            .map_err(failed)?,
-        surveys: schema::surveys::table
-            .count()
-            .get_result(&mut conn)
-            .map_err(failed)?,
-        answers: schema::survey_responses::table
-            .count()
-            .get_result(&mut conn)
-            .map_err(failed)?,
-        rounds: schema::rounds::table
-            .count()
-            .get_result(&mut conn)
-            .map_err(failed)?,
-        ballots: schema::ballots::table
-            .count()
-            .get_result(&mut conn)
-            .map_err(failed)?,
+        units: rows!(units),
+        surveys: rows!(surveys),
+        answers: rows!(survey_responses),
+        rounds: rows!(rounds),
+        ballots: rows!(ballots),
     })
 }
 

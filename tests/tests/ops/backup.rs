@@ -4,9 +4,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use canvass_protocol::rounds::RoundReport;
 use canvass_protocol::surveys::SurveyResults;
 use canvass_tests::binaries::{run_server_to_exit, ServerProcess};
-use canvass_tests::fixtures::{county, open_window_survey, County, ORGANISER_PASSWORD};
+use canvass_tests::fixtures::{
+    ballot_codes, county, open_round, open_window_survey, survey_slug, window_answers, County,
+    ORGANISER_PASSWORD,
+};
 use canvass_tests::{inspect, Api};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const ADMIN_PASSWORD: &str = "backup-admin-password";
 
@@ -81,117 +84,36 @@ fn count(output: &str, label: &str) -> u32 {
         .unwrap_or_else(|_| panic!("no number after {label} in {output}"))
 }
 
-fn answer(overall: &str) -> Value {
-    let mut answers = json!({
-        "visit_purpose": "enquiry",
-        "overall": overall,
-        "attitude": "satisfied",
-        "efficiency": "basically_satisfied",
-        "score": 7
-    });
-    if overall == "dissatisfied" {
-        answers["dissatisfied_reasons"] = json!(["long_wait"]);
-    }
-    answers
-}
-
-fn survey_slug(api: &Api, county: &County, id: i64) -> String {
-    let (status, survey) = api.call(
-        "GET",
-        &format!("/api/v1/surveys/{id}"),
-        Some(&county.organiser),
-        None,
-    );
-    assert_eq!(status, 200, "{survey}");
-    survey["public_url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
 fn submit(api: &Api, slug: &str, target: i64, overall: &str) -> u16 {
     api.call(
         "POST",
         &format!("/api/v1/public/surveys/{slug}/responses"),
         None,
-        Some(&json!({"version": 1, "target_unit_id": target, "answers": answer(overall)})),
+        Some(&json!({"version": 1, "target_unit_id": target, "answers": window_answers(overall)})),
     )
     .0
 }
 
-/// An open round of 东山镇's two officials and team with `ballots` cast; its id.
-fn round_with_ballots(api: &Api, county: &County, ballots: usize) -> i64 {
-    let officials: Vec<i64> = [("王建国", "党委书记"), ("李明", "镇长")]
-        .iter()
-        .map(|(name, position)| {
-            let (status, body) = api.call(
-                "POST",
-                "/api/v1/officials",
-                Some(&county.organiser),
-                Some(&json!({"unit_id": county.township, "name": name, "position": position})),
-            );
-            assert_eq!(status, 201, "{body}");
-            body["id"].as_i64().unwrap()
-        })
-        .collect();
-    let definition = json!({
-        "period": "2026年度",
-        "series": {"id": "dongshan-annual", "name": "东山镇领导班子年度民主测评"},
-        "officials": [
-            {"official_id": officials[0], "name": "王建国", "position": "党委书记"},
-            {"official_id": officials[1], "name": "李明", "position": "镇长"}
-        ],
-        "team": {"name": "东山镇领导班子", "principal_leader": officials[0]},
-        "elector_groups": [{"id": "cadres", "label": "干部", "weight": 1.0}]
-    });
-    let (status, round) = api.call(
-        "POST",
-        "/api/v1/rounds",
-        Some(&county.organiser),
-        Some(&json!({"definition": definition, "unit_id": county.township})),
-    );
-    assert_eq!(status, 201, "{round}");
-    let id = round["id"].as_i64().unwrap();
-    let slug = round["ballot_url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
-    let (status, body) = api.call(
-        "POST",
-        &format!("/api/v1/rounds/{id}/open"),
-        Some(&county.organiser),
-        None,
-    );
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = api.call(
-        "POST",
-        &format!("/api/v1/rounds/{id}/codes"),
-        Some(&county.organiser),
-        Some(&json!({"elector_group": "cadres", "count": ballots})),
-    );
-    assert_eq!(status, 201, "{body}");
+/// An open round of 东山镇 with `ballots` cast; its id.
+fn round_with_ballots(api: &Api, county: &County, ballots: u32) -> i64 {
+    let round = open_round(api, county);
     let grades = ["excellent", "competent", "basically_competent", "competent"];
-    for (i, code) in body["codes"].as_array().unwrap().iter().enumerate() {
+    let codes = ballot_codes(api, county, round.id, "cadres", ballots);
+    for (code, grade) in codes.iter().zip(grades.iter().cycle()) {
         let marks = json!([
-            {"subject": {"official": officials[0]}, "grade": grades[i % 4]},
-            {"subject": {"official": officials[1]}, "grade": "competent"},
+            {"subject": {"official": round.officials[0]}, "grade": grade},
+            {"subject": {"official": round.officials[1]}, "grade": "competent"},
             {"subject": "team", "grade": "good"}
         ]);
         let (status, body) = api.call(
             "POST",
-            &format!("/api/v1/public/rounds/{slug}/ballots"),
+            &format!("/api/v1/public/rounds/{}/ballots", round.slug),
             None,
             Some(&json!({"code": code, "ballot": {"elector_group": "", "marks": marks}})),
         );
         assert_eq!(status, 201, "{body}");
     }
-    id
+    round.id
 }
 
 fn survey_results(api: &Api, token: &str, id: i64) -> SurveyResults {
@@ -246,7 +168,7 @@ fn a_backup_made_while_answers_arrive_restores_to_the_same_results() {
     let county = county(&api, &admin);
     // what is compared: a survey and a round that nothing changes after they are filled
     let survey = open_window_survey(&api, &county);
-    let slug = survey_slug(&api, &county, survey);
+    let slug = survey_slug(&api, &county.organiser, survey);
     for (i, overall) in [
         "satisfied",
         "basically_satisfied",
@@ -264,7 +186,7 @@ fn a_backup_made_while_answers_arrive_restores_to_the_same_results() {
     let round = round_with_ballots(&api, &county, 7);
     // the survey whose answers keep arriving while the backup is made
     let busy = open_window_survey(&api, &county);
-    let busy_slug = survey_slug(&api, &county, busy);
+    let busy_slug = survey_slug(&api, &county.organiser, busy);
 
     let stop = AtomicBool::new(false);
     let stored = AtomicUsize::new(0);
