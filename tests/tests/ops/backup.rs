@@ -8,7 +8,7 @@ use canvass_tests::fixtures::{
     ballot_codes, county, open_round, open_window_survey, survey_slug, window_answers, County,
     ORGANISER_PASSWORD,
 };
-use canvass_tests::{inspect, Api};
+use canvass_tests::{inspect, Api, TestDb};
 use serde_json::json;
 
 const ADMIN_PASSWORD: &str = "backup-admin-password";
@@ -159,31 +159,47 @@ fn overall_answers(results: &SurveyResults) -> f64 {
         .sum()
 }
 
+/// What the restore tests compare: a survey with 14 answers and a round with 7 ballots, which
+/// nothing changes once filled.
+struct Filled {
+    county: County,
+    survey: i64,
+    round: i64,
+}
+
+fn fill(api: &Api) -> Filled {
+    let admin = api.login("admin", ADMIN_PASSWORD);
+    let county = county(api, &admin);
+    let survey = open_window_survey(api, &county);
+    let slug = survey_slug(api, &county.organiser, survey);
+    let ratings = [
+        "satisfied",
+        "basically_satisfied",
+        "dissatisfied",
+        "dont_know",
+    ];
+    for (i, overall) in ratings.iter().cycle().take(14).enumerate() {
+        let target = county.departments[i % 2];
+        assert_eq!(submit(api, &slug, target, overall), 201);
+    }
+    let round = round_with_ballots(api, &county, 7);
+    Filled {
+        county,
+        survey,
+        round,
+    }
+}
+
 #[test]
 fn a_backup_made_while_answers_arrive_restores_to_the_same_results() {
     let place = Place::new();
     let server = place.serve();
     let api = Api::new(&server.url);
-    let admin = api.login("admin", ADMIN_PASSWORD);
-    let county = county(&api, &admin);
-    // what is compared: a survey and a round that nothing changes after they are filled
-    let survey = open_window_survey(&api, &county);
-    let slug = survey_slug(&api, &county.organiser, survey);
-    for (i, overall) in [
-        "satisfied",
-        "basically_satisfied",
-        "dissatisfied",
-        "dont_know",
-    ]
-    .iter()
-    .cycle()
-    .take(14)
-    .enumerate()
-    {
-        let target = county.departments[i % 2];
-        assert_eq!(submit(&api, &slug, target, overall), 201);
-    }
-    let round = round_with_ballots(&api, &county, 7);
+    let Filled {
+        county,
+        survey,
+        round,
+    } = fill(&api);
     // the survey whose answers keep arriving while the backup is made
     let busy = open_window_survey(&api, &county);
     let busy_slug = survey_slug(&api, &county.organiser, busy);
@@ -516,4 +532,63 @@ fn on_postgresql_backup_and_restore_name_the_pg_dump_and_pg_restore_commands_wit
         std::fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing was written"
     );
+}
+
+/// The commands `backup` and `restore` print for PostgreSQL, run as printed, restore the same
+/// results into another database. Needs PostgreSQL and its tools: with SQLite the commands are
+/// checked by the test above, as text.
+#[test]
+fn on_postgresql_the_printed_commands_restore_the_same_results() {
+    let source = TestDb::new();
+    if !source.is_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let serve = |db: &TestDb| {
+        ServerProcess::start(
+            &[],
+            &[
+                ("CANVASS_DATABASE_URL", db.url()),
+                ("CANVASS_ADMIN_PASSWORD", ADMIN_PASSWORD),
+                ("CANVASS_SUBMISSIONS_PER_MINUTE", "0"),
+            ],
+            dir.path(),
+        )
+    };
+    // the command printed for `db`, run by a shell as the operator would
+    let run_printed = |command: &str, db: &TestDb| {
+        let (ok, _, err) = run_server_to_exit(
+            &[command, "canvass.dump"],
+            &[("CANVASS_DATABASE_URL", db.url()), ("LC_ALL", EN)],
+            dir.path(),
+        );
+        assert!(!ok);
+        let line = err
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("pg_"))
+            .unwrap_or_else(|| panic!("no command in {err}"));
+        let status = std::process::Command::new("sh")
+            .args(["-c", line])
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{line}");
+    };
+    let server = serve(&source);
+    let api = Api::new(&server.url);
+    let filled = fill(&api);
+    let organiser = api.login("organiser", ORGANISER_PASSWORD);
+    let survey_then = survey_results(&api, &organiser, filled.survey);
+    let round_then = round_report(&api, &organiser, filled.round);
+    run_printed("backup", &source);
+    drop(server);
+
+    let target = TestDb::new();
+    run_printed("restore", &target);
+    let server = serve(&target);
+    let api = Api::new(&server.url);
+    let organiser = api.login("organiser", ORGANISER_PASSWORD);
+    assert_eq!(survey_results(&api, &organiser, filled.survey), survey_then);
+    assert_eq!(round_report(&api, &organiser, filled.round), round_then);
 }
