@@ -137,6 +137,12 @@ impl BackupError {
                 path: path.to_path_buf(),
             };
         }
+        if reason.contains("malformed") {
+            return Self::Corrupt {
+                path: path.to_path_buf(),
+                problem: reason,
+            };
+        }
         Self::Sqlite {
             path: path.to_path_buf(),
             reason,
@@ -230,7 +236,12 @@ pub fn restore(from: &Path, database: &Path, keep: bool) -> Result<Restored, Bac
         } else {
             None
         };
-        temp.publish(database, true)?;
+        if let Err(e) = temp.publish(database, true) {
+            if let Some(kept) = &kept {
+                let _ = std::fs::remove_file(kept);
+            }
+            return Err(e);
+        }
         drop(lock);
         kept
     } else {

@@ -389,6 +389,9 @@ fn restore_refuses_a_file_that_is_not_a_canvass_database_of_this_version() {
         "DELETE FROM __diesel_schema_migrations WHERE version = \
          (SELECT max(version) FROM __diesel_schema_migrations) RETURNING version AS v",
     );
+    // a backup cut short
+    let whole = std::fs::read(place.path("backup.db")).unwrap();
+    std::fs::write(place.path("half.db"), &whole[..whole.len() / 2]).unwrap();
     // a SQLite database that is not canvass's
     let other_url = format!("sqlite://{}", place.path("other.db").display());
     let _ = inspect::strings(&other_url, "CREATE TABLE t (x TEXT)");
@@ -413,6 +416,11 @@ fn restore_refuses_a_file_that_is_not_a_canvass_database_of_this_version() {
             "notes.txt",
             ZH,
             "notes.txt 不是 SQLite 数据库,未作任何改动。".to_string(),
+        ),
+        (
+            "half.db",
+            EN,
+            "half.db is damaged (SQLite's integrity check: ".to_string(),
         ),
         (
             "other.db",
