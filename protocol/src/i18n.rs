@@ -33,7 +33,7 @@ macro_rules! catalogue_files {
 
 /// Every file of the catalogue. Add an area here when you add its two files.
 pub const FILES: &[(&str, &str, &str)] =
-    catalogue_files!["common", "error", "form", "round", "cli", "sheet",];
+    catalogue_files!["common", "error", "form", "round", "cli", "sheet", "server",];
 
 struct Catalogue {
     zh_cn: FluentBundle<FluentResource>,

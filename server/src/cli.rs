@@ -1,4 +1,5 @@
-//! The `canvass-server` command line: settings, database, first-start admin, demo, serve.
+//! The `canvass-server` command line: settings, database, first-start admin, demo, serve;
+//! backup and restore (`cli/backup.rs`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,8 +9,10 @@ use clap::{Parser, Subcommand};
 use crate::bootstrap::{self, AdminBootstrap};
 use crate::db;
 use crate::demo;
-use crate::settings::{self, Secret, Settings};
+use crate::settings::{self, LogFormat, Secret, Settings};
 use crate::startup::Application;
+
+mod backup;
 
 /// canvass: anonymous satisfaction surveys and democratic appraisal for local government.
 #[derive(Debug, Parser)]
@@ -34,6 +37,12 @@ pub enum Command {
     Demo,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Copy the SQLite database to FILE, consistently, while the server may be serving from
+    /// it. For PostgreSQL, prints the pg_dump command to use.
+    Backup(backup::BackupArgs),
+    /// Replace the SQLite database with the backup FILE; the server must be stopped. The
+    /// replaced database is kept beside it. For PostgreSQL, prints the pg_restore command.
+    Restore(backup::RestoreArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -46,7 +55,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    init_tracing(&settings.log);
+    init_tracing(&settings.log, settings.log_format);
     for unknown in settings::unknown_env_vars(env.clone()) {
         tracing::warn!("{unknown}");
     }
@@ -56,6 +65,11 @@ pub fn run(cli: Cli) -> ExitCode {
         && settings.database_url == Settings::default().database_url
     {
         settings.database_url = "sqlite://canvass-demo.db".into();
+    }
+    match &cli.command {
+        Some(Command::Backup(args)) => return backup::run_backup(&settings, args, &env),
+        Some(Command::Restore(args)) => return backup::run_restore(&settings, args, &env),
+        _ => {}
     }
     let (pool, backend) = match db::open(settings.database_url.expose(), settings.db_pool_size) {
         Ok(opened) => opened,
@@ -175,13 +189,24 @@ fn print_banner(url: &str, database: &str, admin: &AdminBootstrap, seeded: Optio
     }
 }
 
-fn init_tracing(filter: &str) {
+/// Logs to standard error, as text or as one JSON object a line; what is logged is the same.
+fn init_tracing(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        // an event's fields beside `timestamp`, `level`, `target` and `message`, no spans: one
+        // flat object a line for a log collector
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 fn fail(e: &dyn std::fmt::Display) -> ExitCode {

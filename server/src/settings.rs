@@ -79,6 +79,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// `tracing` filter, e.g. `info` or `canvass_server=debug,info`.
     pub log: String,
+    /// How log lines are written to standard error: `text` for people, `json` for a log
+    /// collector (one object a line). What is logged is the same in both.
+    pub log_format: LogFormat,
     /// Failed sign-ins for one username before each further attempt is delayed; at least 1.
     pub login_free_attempts_per_account: i64,
     /// Failed sign-ins from one client address before each further attempt is delayed; at
@@ -107,12 +110,24 @@ impl Default for Settings {
             workers: 0,
             public_url: None,
             log: "info".into(),
+            log_format: LogFormat::Text,
             login_free_attempts_per_account: 5,
             login_free_attempts_per_address: 20,
             trust_forwarded_for: false,
             submissions_per_minute: 60,
         }
     }
+}
+
+/// How log lines are written ([`Settings::log_format`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Lines for people to read.
+    #[default]
+    Text,
+    /// One JSON object a line: `timestamp`, `level`, `target`, `message` and the event's fields.
+    Json,
 }
 
 /// A secret setting (a password, a signing key, a database URL with its password): `Debug` and
@@ -409,6 +424,11 @@ impl Layers {
                     format!("expected {}", in_words(expected)),
                 )
             }
+            (Kind::UnknownVariant(_, expected), _) if !error.path.is_empty() => self.invalid(
+                &error.path.join("."),
+                true,
+                format!("expected {}", expected.join(" or ")),
+            ),
             (kind, _) if !error.path.is_empty() => {
                 self.invalid(&error.path.join("."), true, kind.to_string())
             }

@@ -111,7 +111,9 @@ impl Application {
                                 %method,
                                 %path,
                                 status = res.status().as_u16(),
-                                ms = started.elapsed().as_millis(),
+                                // a u64, so that JSON logs carry a number
+                                ms = u64::try_from(started.elapsed().as_millis())
+                                    .unwrap_or(u64::MAX),
                                 "request"
                             );
                         }

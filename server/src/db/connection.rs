@@ -119,6 +119,34 @@ impl DatabaseUrl {
         }
     }
 
+    /// The SQLite database file, or `None` for PostgreSQL.
+    #[must_use]
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        (self.backend == Backend::Sqlite).then(|| std::path::Path::new(&self.target))
+    }
+
+    /// The URL without any password, everything else kept (query string included), so that it
+    /// names the same database in a command an operator runs, who gives the password to the
+    /// tool some other way (`PGPASSWORD`, `~/.pgpass`).
+    #[must_use]
+    pub fn without_password(&self) -> String {
+        let (base, query) = self
+            .target
+            .split_once('?')
+            .map_or((self.target.as_str(), None), |(b, q)| (b, Some(q)));
+        let mut out = replace_password(base, None);
+        let kept: Vec<&str> = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter(|param| !param.starts_with("password="))
+            .collect();
+        if !kept.is_empty() {
+            out.push('?');
+            out.push_str(&kept.join("&"));
+        }
+        out
+    }
+
     /// Opens one connection, set up for canvass; the error names the cause in one line.
     pub fn connect(&self) -> Result<DbConnection, DbOpenError> {
         match self.backend {
@@ -216,6 +244,12 @@ pub fn open(url: &str, pool_size: u32) -> Result<(Pool, Backend), DbOpenError> {
 #[must_use]
 pub fn redact_url(url: &str) -> String {
     let url = url.split_once('?').map_or(url, |(base, _)| base);
+    replace_password(url, Some("***"))
+}
+
+/// `url` (without its query string) with the password of its user part replaced by `with`, or
+/// removed with its colon when `with` is `None`; a URL without a password is returned as it is.
+fn replace_password(url: &str, with: Option<&str>) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
@@ -223,11 +257,13 @@ pub fn redact_url(url: &str) -> String {
     let Some((userinfo, host)) = authority.rsplit_once('@') else {
         return url.to_string();
     };
-    let masked = match userinfo.split_once(':') {
-        Some((user, _)) => format!("{user}:***"),
-        None => userinfo.to_string(),
+    let Some((user, _)) = userinfo.split_once(':') else {
+        return url.to_string();
     };
-    format!("{scheme}://{masked}@{host}{tail}")
+    match with {
+        Some(with) => format!("{scheme}://{user}:{with}@{host}{tail}"),
+        None => format!("{scheme}://{user}@{host}{tail}"),
+    }
 }
 
 /// libpq's messages are long and multi-line; this names the cause first.
@@ -319,6 +355,20 @@ mod tests {
             redact_url("postgres://u@db/c?password=x"),
             "postgres://u@db/c"
         );
+    }
+
+    #[test]
+    fn a_url_for_a_command_keeps_everything_but_the_password() {
+        let url = |s: &str| DatabaseUrl::parse(s).unwrap().without_password();
+        assert_eq!(
+            url("postgres://canvass:s3cret@db:5432/canvass?sslmode=disable&password=x"),
+            "postgres://canvass@db:5432/canvass?sslmode=disable"
+        );
+        assert_eq!(
+            url("postgres://canvass@localhost/canvass?host=/var/run/postgresql"),
+            "postgres://canvass@localhost/canvass?host=/var/run/postgresql"
+        );
+        assert_eq!(url("postgres://db/c?password=x"), "postgres://db/c");
     }
 
     #[test]

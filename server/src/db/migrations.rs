@@ -19,3 +19,31 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbOpenError> {
     };
     result.map_err(|e| DbOpenError::Migration(one_line(&e.to_string())))
 }
+
+/// The schema version this binary brings: the version of its latest migration, as diesel
+/// records it in `__diesel_schema_migrations` (`20261201000001`). Both backends have the same
+/// migrations under the same names.
+#[must_use]
+pub fn latest_version() -> String {
+    sqlite_migrations()
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .max()
+        .unwrap_or_default()
+}
+
+/// The name of this binary's migration of `version` (`2026-12-01-000001_one_tree_per_answer`),
+/// if it has one.
+#[must_use]
+pub fn migration_name(version: &str) -> Option<String> {
+    sqlite_migrations()
+        .iter()
+        .find(|m| m.name().version().to_string() == version)
+        .map(|m| m.name().to_string())
+}
+
+fn sqlite_migrations() -> Vec<Box<dyn diesel::migration::Migration<diesel::sqlite::Sqlite>>> {
+    // embedded at build time: listing them cannot fail
+    diesel::migration::MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+        .unwrap_or_default()
+}

@@ -6,6 +6,8 @@
 //! * `connection.rs`: [`DatabaseUrl`] (passwords redacted), [`Backend`], [`DbConnection`], each
 //!   SQLite connection's settings, the r2d2 [`Manager`], [`Pool`] and [`open`];
 //! * `migrations.rs`: the embedded migrations of both backends and [`run_migrations`];
+//! * `backup.rs`: [`backup::backup`] and [`backup::restore`] of a SQLite database, consistent
+//!   while a server serves from it and never half-written;
 //! * `writer.rs`: [`write_transaction`], the kept writer connection [`Writer`], [`Pending`]
 //!   (the log sync) and the [`Checkpointer`]; its header states the durability invariant;
 //! * `bulk.rs`: multi-row inserts and counter upserts ([`insert_rows`], [`add_counts`]), one
@@ -39,6 +41,7 @@ mod test_support;
 mod writer;
 
 pub mod accounts;
+pub mod backup;
 pub mod rounds;
 pub mod schema;
 pub mod secrets;

@@ -76,6 +76,7 @@ fn every_variable_of_every_setting_is_read() {
             ("CANVASS_WORKERS", "4"),
             ("CANVASS_PUBLIC_URL", "https://canvass.example/"),
             ("CANVASS_LOG", "debug"),
+            ("CANVASS_LOG_FORMAT", "json"),
             ("CANVASS_LOGIN_FREE_ATTEMPTS_PER_ACCOUNT", "3"),
             ("CANVASS_LOGIN_FREE_ATTEMPTS_PER_ADDRESS", "30"),
             ("CANVASS_TRUST_FORWARDED_FOR", "true"),
@@ -96,7 +97,7 @@ fn every_variable_of_every_setting_is_read() {
     assert_eq!((s.session_ttl_secs, s.device_token_ttl_days), (120, 7));
     assert_eq!((s.max_json_bytes, s.db_pool_size, s.workers), (4096, 2, 4));
     assert_eq!(s.public_base_url(9000), "https://canvass.example");
-    assert_eq!(s.log, "debug");
+    assert_eq!((s.log.as_str(), s.log_format), ("debug", LogFormat::Json));
     assert_eq!(
         (
             s.login_free_attempts_per_account,
@@ -106,7 +107,7 @@ fn every_variable_of_every_setting_is_read() {
     );
     assert!(s.trust_forwarded_for);
     assert_eq!(s.submissions_per_minute, 0);
-    assert_eq!(setting_names().len(), 16, "a new setting needs a line here");
+    assert_eq!(setting_names().len(), 17, "a new setting needs a line here");
 }
 
 #[test]
@@ -137,6 +138,7 @@ fn a_bad_value_in_the_environment_names_the_variable_its_value_and_what_is_expec
             "expected true or false",
         ),
         ("CANVASS_SESSION_TTL_SECS", "30", "must be at least 60"),
+        ("CANVASS_LOG_FORMAT", "xml", "expected text or json"),
         (
             "CANVASS_LOGIN_FREE_ATTEMPTS_PER_ADDRESS",
             "0",

@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use canvass_tests::fixtures::WINDOW_FORM;
+use canvass_tests::fixtures::{window_answers as answers, WINDOW_FORM};
 use canvass_tests::TestApp;
 use reqwest::blocking::Client;
 use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
@@ -122,20 +122,6 @@ pub struct Scene {
 }
 
 pub const LEADER_PASSWORD: &str = "leader-password";
-
-fn answers(overall: &str) -> Value {
-    let mut a = json!({
-        "visit_purpose": "enquiry",
-        "overall": overall,
-        "attitude": "satisfied",
-        "efficiency": "basically_satisfied",
-        "score": 8
-    });
-    if overall == "dissatisfied" {
-        a["dissatisfied_reasons"] = json!(["long_wait"]);
-    }
-    a
-}
 
 fn create_survey(
     app: &TestApp,

@@ -1,6 +1,6 @@
 //! Public submissions stored by group commit, and the organiser's CSV export of raw answers.
 
-use canvass_tests::fixtures::{county, open_window_survey};
+use canvass_tests::fixtures::{county, open_window_survey, survey_slug};
 use canvass_tests::TestApp;
 use serde_json::{json, Value};
 
@@ -19,18 +19,6 @@ fn answers(overall: &str, comment: Option<&str>) -> Value {
         a["comment"] = json!(text);
     }
     a
-}
-
-fn survey_slug(app: &TestApp, token: &str, id: i64) -> String {
-    let (status, survey) = app.call("GET", &format!("/api/v1/surveys/{id}"), Some(token), None);
-    assert_eq!(status, 200, "{survey}");
-    survey["public_url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string()
 }
 
 fn export(app: &TestApp, token: &str, id: i64) -> (u16, String, String) {

@@ -1,3 +1,4 @@
+use canvass_tests::fixtures::{link_slug, window_answers as answers};
 use canvass_tests::{inspect, TestApp};
 use serde_json::{json, Value};
 
@@ -67,16 +68,6 @@ fn slug(survey: &Value) -> String {
     link_slug(&survey["public_url"])
 }
 
-/// The slug at the end of a public link.
-fn link_slug(url: &Value) -> String {
-    url.as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
 /// A county with an open survey: the county, the survey, its id and its link.
 fn open_survey(app: &TestApp) -> (County, Value, i64, String) {
     let c = county(app);
@@ -85,21 +76,6 @@ fn open_survey(app: &TestApp) -> (County, Value, i64, String) {
     publish(app, &c, id);
     let link = slug(&survey);
     (c, survey, id, link)
-}
-
-/// A complete, valid answer set with the given overall rating.
-fn answers(overall: &str) -> Value {
-    let mut a = json!({
-        "visit_purpose": "enquiry",
-        "overall": overall,
-        "attitude": "satisfied",
-        "efficiency": "basically_satisfied",
-        "score": 8
-    });
-    if overall == "dissatisfied" {
-        a["dissatisfied_reasons"] = json!(["long_wait"]);
-    }
-    a
 }
 
 fn submit(app: &TestApp, slug: &str, body: &Value) -> (u16, Value) {
