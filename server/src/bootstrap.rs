@@ -2,9 +2,9 @@
 
 use canvass_protocol::accounts::{password_problem, Role};
 
-use crate::auth;
 use crate::db::accounts::{self, NewAccount};
 use crate::db::{self, DbConnection};
+use crate::domain::auth;
 
 /// What [`ensure_admin`] did.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,5 +1,7 @@
-//! Group commit for the hot public write paths: survey answers and electronic ballots sent
-//! through the JSON API.
+//! Group commit for the hot public write paths: survey answers and electronic ballots, sent
+//! to the JSON API or from the survey and ballot pages. This module owns the queue and its
+//! threads; what each item is checked against and how it is stored is
+//! `crate::domain::submissions`.
 //!
 //! One writer thread per server takes every submission waiting in its queue (up to
 //! [`MAX_GROUP`]), checks and stores them all in one transaction, commits, and only then
@@ -13,52 +15,38 @@
 //! whole (a database error), every item is tried again in a transaction of its own, so one
 //! item never fails the others.
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
+use std::cell::Cell;
 use std::sync::{mpsc, Arc};
 
-use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::CastRequest;
-use canvass_protocol::rounds::Round;
-use canvass_protocol::surveys::{Channel, SubmitResponse};
+use canvass_protocol::surveys::SubmitResponse;
 use tokio::sync::oneshot;
 
-use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
-use crate::db::surveys::{self as survey_store, TallyDelta};
-use crate::db::{write_transaction, DbConnection, Pending, StoreError, Writer};
-use crate::error::ApiError;
-use crate::rounds;
-use crate::surveys::{self, Checked, FormCache, Rejection, SurveyContext};
+use crate::db::{Pending, StoreError, Writer};
+use crate::domain::error::Error;
+use crate::domain::submissions::{self, Answers, BallotCast, Outcome, Submission};
+use crate::domain::surveys::{FormCache, Rejection};
 
 /// Most submissions stored in one transaction.
 pub const MAX_GROUP: usize = 256;
 
-/// One survey answer set sent to the public JSON API.
-struct SurveyJob {
-    slug: String,
-    body: SubmitResponse,
-    /// The answers checked by the request's worker, when it knew the form; taken by the first
-    /// attempt to store them (a retry alone checks them again).
-    checked: std::cell::Cell<Option<Checked>>,
-    now: i64,
-    reply: oneshot::Sender<Result<(), Rejection>>,
+/// A submission in the queue, with where its outcome goes.
+struct Job {
+    submission: Submission,
+    reply: Reply,
 }
 
-/// One electronic ballot sent to the public JSON API.
-struct BallotJob {
-    slug: String,
-    request: CastRequest,
-    reply: oneshot::Sender<Result<bool, ApiError>>,
+/// Where a waiting request takes its outcome.
+enum Reply {
+    Answers(oneshot::Sender<Result<(), Rejection>>),
+    Ballot(oneshot::Sender<Result<bool, Error>>),
 }
 
-enum Job {
-    Survey(SurveyJob),
-    Ballot(BallotJob),
-}
-
-/// What an item of a group came to.
-enum Outcome {
-    Survey(Result<(), Rejection>),
-    Ballot(Result<bool, ApiError>),
+impl Borrow<Submission> for Job {
+    fn borrow(&self) -> &Submission {
+        &self.submission
+    }
 }
 
 /// The handle of the writer thread; cloned into every worker. The thread ends when the last
@@ -89,21 +77,8 @@ impl GroupCommit {
     }
 
     /// Checks and stores one public answer set; returns once it is committed (or refused),
-    /// the answers' problems in `lang`.
-    pub async fn submit_survey(
-        &self,
-        slug: String,
-        body: SubmitResponse,
-        lang: Lang,
-        now: i64,
-    ) -> Result<(), ApiError> {
-        self.store_survey(slug, body, now)
-            .await
-            .map_err(|r| r.into_api_error(lang))
-    }
-
-    /// [`GroupCommit::submit_survey`], refusing answers that do not fit the form with their
-    /// problems one by one (the survey page shows each beside its question).
+    /// answers that do not fit the form refused with their problems one by one (the survey
+    /// page shows each beside its question).
     pub async fn store_survey(
         &self,
         slug: String,
@@ -113,33 +88,34 @@ impl GroupCommit {
         let (reply, answer) = oneshot::channel();
         // checked here, on the request's worker, when the form is known: the writer is the
         // one thread all submissions pass through
-        let checked = std::cell::Cell::new(self.forms.check(&slug, &body));
-        self.send(Job::Survey(SurveyJob {
-            slug,
-            body,
-            checked,
-            now,
-            reply,
-        }))?;
-        answer.await.map_err(|e| ApiError::internal(&e))?
+        let checked = Cell::new(self.forms.check(&slug, &body));
+        self.send(Job {
+            submission: Submission::Answers(Answers {
+                slug,
+                body,
+                checked,
+                now,
+            }),
+            reply: Reply::Answers(reply),
+        })?;
+        answer.await.map_err(|e| Error::internal(&e))?
     }
 
     /// Checks a code and a ballot, redeems the code and stores the ballot; returns once it is
     /// committed (or refused), with whether the ballot counts as valid.
-    pub async fn cast_ballot(&self, slug: String, request: CastRequest) -> Result<bool, ApiError> {
+    pub async fn cast_ballot(&self, slug: String, request: CastRequest) -> Result<bool, Error> {
         let (reply, answer) = oneshot::channel();
-        self.send(Job::Ballot(BallotJob {
-            slug,
-            request,
-            reply,
-        }))?;
-        answer.await.map_err(|e| ApiError::internal(&e))?
+        self.send(Job {
+            submission: Submission::Ballot(BallotCast { slug, request }),
+            reply: Reply::Ballot(reply),
+        })?;
+        answer.await.map_err(|e| Error::internal(&e))?
     }
 
-    fn send(&self, job: Job) -> Result<(), ApiError> {
+    fn send(&self, job: Job) -> Result<(), Error> {
         self.queue
             .send(job)
-            .map_err(|_| ApiError::internal(&"the group-commit thread has stopped"))
+            .map_err(|_| Error::internal(&"the group-commit thread has stopped"))
     }
 }
 
@@ -164,7 +140,9 @@ fn write_groups(writer: &Writer, pepper: &str, forms: &Arc<FormCache>, jobs: &mp
                 Err(_) => break,
             }
         }
-        let done = match writer.with_connection(|conn| store_group(conn, pepper, forms, &group)) {
+        let done = match writer
+            .with_connection(|conn| submissions::store_group(conn, pepper, forms, &group))
+        {
             Ok((outcomes, pending)) => Stored {
                 group,
                 outcomes,
@@ -173,7 +151,7 @@ fn write_groups(writer: &Writer, pepper: &str, forms: &Arc<FormCache>, jobs: &mp
             Err(e) => Stored {
                 outcomes: group
                     .iter()
-                    .map(|job| failed(job, ApiError::unavailable(&e)))
+                    .map(|job| Outcome::failed(&job.submission, Error::unavailable(&e)))
                     .collect(),
                 group,
                 pending: None,
@@ -223,7 +201,7 @@ fn log_failed_sync(synced: &Result<(), StoreError>, groups: &[Stored]) {
         let refused = groups
             .iter()
             .flat_map(|g| &g.outcomes)
-            .filter(|o| matches!(o, Outcome::Survey(Ok(())) | Outcome::Ballot(Ok(_))))
+            .filter(|o| o.is_stored())
             .count();
         tracing::error!(
             error = %e,
@@ -240,151 +218,19 @@ fn log_failed_sync(synced: &Result<(), StoreError>, groups: &[Stored]) {
 fn answer(done: Stored, synced: bool) {
     for (job, outcome) in done.group.into_iter().zip(done.outcomes) {
         let outcome = match (synced, outcome) {
-            (false, Outcome::Survey(Ok(()))) => {
-                Outcome::Survey(Err(ApiError::internal_logged().into()))
+            (false, Outcome::Answers(Ok(()))) => {
+                Outcome::Answers(Err(Error::internal_logged().into()))
             }
-            (false, Outcome::Ballot(Ok(_))) => Outcome::Ballot(Err(ApiError::internal_logged())),
+            (false, Outcome::Ballot(Ok(_))) => Outcome::Ballot(Err(Error::internal_logged())),
             (_, outcome) => outcome,
         };
         // a request whose client went away has nobody to answer; its item stays stored
-        match (job, outcome) {
-            (Job::Survey(j), Outcome::Survey(r)) => drop(j.reply.send(r)),
-            (Job::Ballot(j), Outcome::Ballot(r)) => drop(j.reply.send(r)),
+        match (job.reply, outcome) {
+            (Reply::Answers(reply), Outcome::Answers(r)) => drop(reply.send(r)),
+            (Reply::Ballot(reply), Outcome::Ballot(r)) => drop(reply.send(r)),
             _ => unreachable!("outcomes follow the jobs"),
         }
     }
-}
-
-fn failed(job: &Job, error: ApiError) -> Outcome {
-    match job {
-        Job::Survey(_) => Outcome::Survey(Err(error.into())),
-        Job::Ballot(_) => Outcome::Ballot(Err(error)),
-    }
-}
-
-/// Stores a group in one transaction; when that fails as a whole, each item in its own.
-fn store_group(
-    conn: &mut DbConnection,
-    pepper: &str,
-    forms: &Arc<FormCache>,
-    group: &[Job],
-) -> Vec<Outcome> {
-    match write_transaction(conn, |conn| store_items(conn, pepper, forms, group)) {
-        Ok(outcomes) => outcomes,
-        Err(e) if group.len() == 1 => vec![failed(&group[0], e)],
-        Err(e) => {
-            tracing::warn!(
-                items = group.len(),
-                error = %e,
-                "group commit failed; storing its items one by one"
-            );
-            group
-                .iter()
-                .map(|job| {
-                    write_transaction(conn, |conn| {
-                        store_items(conn, pepper, forms, std::slice::from_ref(job))
-                    })
-                    .map_or_else(|e| failed(job, e), |mut o| o.remove(0))
-                })
-                .collect()
-        }
-    }
-}
-
-/// Checks and stores every item in the caller's transaction, tallies summed and written last.
-/// An item refused by a check has written nothing; a server error rolls the group back (on
-/// PostgreSQL a failed statement spoils the whole transaction).
-fn store_items(
-    conn: &mut DbConnection,
-    pepper: &str,
-    forms: &Arc<FormCache>,
-    group: &[Job],
-) -> Result<Vec<Outcome>, ApiError> {
-    let mut surveys: HashMap<&str, Option<(SurveyContext, Option<i64>)>> = HashMap::new();
-    let mut rounds: HashMap<&str, Option<(RoundRow, Round)>> = HashMap::new();
-    let mut tallies = TallyDelta::default();
-    let mut round_tallies = RoundDelta::default();
-    let mut outcomes = Vec::with_capacity(group.len());
-    for job in group {
-        let outcome = match job {
-            Job::Survey(j) => match store_answers(conn, j, forms, &mut surveys, &mut tallies) {
-                Err(Rejection::Other(e)) if e.status().is_server_error() => return Err(e),
-                r => Outcome::Survey(r),
-            },
-            Job::Ballot(j) => {
-                match store_ballot(conn, j, pepper, &mut rounds, &mut round_tallies) {
-                    Err(e) if e.status().is_server_error() => return Err(e),
-                    r => Outcome::Ballot(r),
-                }
-            }
-        };
-        outcomes.push(outcome);
-    }
-    tallies.write(conn)?;
-    round_tallies.write(conn)?;
-    Ok(outcomes)
-}
-
-fn store_answers<'a>(
-    conn: &mut DbConnection,
-    job: &'a SurveyJob,
-    forms: &Arc<FormCache>,
-    cache: &mut HashMap<&'a str, Option<(SurveyContext, Option<i64>)>>,
-    tallies: &mut TallyDelta,
-) -> Result<(), Rejection> {
-    if !cache.contains_key(job.slug.as_str()) {
-        let found = survey_store::find_by_slug(conn, &job.slug)?.map(|(row, fixed)| {
-            forms.keep_link(&job.slug, row.id);
-            (SurveyContext::sharing(row, forms.clone()), fixed)
-        });
-        cache.insert(&job.slug, found);
-    }
-    let Some(Some((context, fixed))) = cache.get_mut(job.slug.as_str()) else {
-        return Err(ApiError::not_found("survey").into());
-    };
-    surveys::check_accepting(&context.row, job.now)?;
-    let (stored, validated) = context.prepare_checked(
-        conn,
-        *fixed,
-        &job.body,
-        Channel::Web,
-        surveys::day_of(job.now),
-        job.checked.take(),
-    )?;
-    surveys::record_into(conn, &stored, &validated, tallies)?;
-    Ok(())
-}
-
-fn store_ballot<'a>(
-    conn: &mut DbConnection,
-    job: &'a BallotJob,
-    pepper: &str,
-    cache: &mut HashMap<&'a str, Option<(RoundRow, Round)>>,
-    tallies: &mut RoundDelta,
-) -> Result<bool, ApiError> {
-    if !cache.contains_key(job.slug.as_str()) {
-        let found = match round_store::find_round_by_slug(conn, &job.slug)? {
-            Some(row) => {
-                let round = rounds::stored_round(&row)?;
-                Some((row, round))
-            }
-            None => None,
-        };
-        cache.insert(&job.slug, found);
-    }
-    let Some(Some((row, round))) = cache.get(job.slug.as_str()) else {
-        return Err(ApiError::not_found("round"));
-    };
-    let plan = rounds::plan_cast(
-        conn,
-        row,
-        round,
-        &job.request.code,
-        &job.request.ballot,
-        pepper,
-    )?;
-    rounds::apply_cast(conn, row.id, &plan, tallies)?;
-    Ok(plan.valid)
 }
 
 #[cfg(test)]
@@ -394,41 +240,46 @@ mod tests {
     use canvass_protocol::ErrorCode;
 
     use super::*;
+    use crate::domain::error::Thing;
 
     fn survey_job() -> (Job, oneshot::Receiver<Result<(), Rejection>>) {
         let (reply, answer) = oneshot::channel();
-        let job = Job::Survey(SurveyJob {
-            slug: "s".into(),
-            body: SubmitResponse {
-                version: 1,
-                target_unit_id: 1,
-                respondent_unit_id: None,
-                answers: AnswerSet::new(),
-            },
-            checked: std::cell::Cell::new(None),
-            now: 0,
-            reply,
-        });
-        (job, answer)
-    }
-
-    fn ballot_job() -> (Job, oneshot::Receiver<Result<bool, ApiError>>) {
-        let (reply, answer) = oneshot::channel();
-        let job = Job::Ballot(BallotJob {
-            slug: "b".into(),
-            request: CastRequest {
-                code: "c".into(),
-                ballot: Ballot {
-                    elector_group: String::new(),
-                    marks: Vec::new(),
+        let job = Job {
+            submission: Submission::Answers(Answers {
+                slug: "s".into(),
+                body: SubmitResponse {
+                    version: 1,
+                    target_unit_id: 1,
+                    respondent_unit_id: None,
+                    answers: AnswerSet::new(),
                 },
-            },
-            reply,
-        });
+                checked: Cell::new(None),
+                now: 0,
+            }),
+            reply: Reply::Answers(reply),
+        };
         (job, answer)
     }
 
-    fn internal(result: Result<(), Rejection>) -> ApiError {
+    fn ballot_job() -> (Job, oneshot::Receiver<Result<bool, Error>>) {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            submission: Submission::Ballot(BallotCast {
+                slug: "b".into(),
+                request: CastRequest {
+                    code: "c".into(),
+                    ballot: Ballot {
+                        elector_group: String::new(),
+                        marks: Vec::new(),
+                    },
+                },
+            }),
+            reply: Reply::Ballot(reply),
+        };
+        (job, answer)
+    }
+
+    fn internal(result: Result<(), Rejection>) -> Error {
         match result {
             Err(Rejection::Other(e)) => e,
             other => panic!("expected an internal error, got {other:?}"),
@@ -454,8 +305,8 @@ mod tests {
             .send(Stored {
                 group: vec![stored_answer, refused_answer],
                 outcomes: vec![
-                    Outcome::Survey(Ok(())),
-                    Outcome::Survey(Err(ApiError::not_found("survey").into())),
+                    Outcome::Answers(Ok(())),
+                    Outcome::Answers(Err(Error::not_found(Thing::Survey).into())),
                 ],
                 pending: Some(failing.clone()),
             })
@@ -471,7 +322,7 @@ mod tests {
         sync_groups(&groups);
 
         let e = internal(stored_rx.blocking_recv().unwrap());
-        assert_eq!(e.status(), 500);
+        assert!(e.is_server_fault());
         assert_eq!(e.code(), ErrorCode::InternalError);
         let e = internal(refused_rx.blocking_recv().unwrap());
         assert_eq!(
@@ -487,7 +338,7 @@ mod tests {
         queue
             .send(Stored {
                 group: vec![later_answer],
-                outcomes: vec![Outcome::Survey(Ok(()))],
+                outcomes: vec![Outcome::Answers(Ok(()))],
                 pending: Some(Pending::of_log(&dir.path().join("absent-wal"))),
             })
             .unwrap();

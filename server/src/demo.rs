@@ -4,9 +4,9 @@ use canvass_protocol::accounts::Role;
 use canvass_protocol::units::UnitKind;
 use diesel::prelude::*;
 
-use crate::auth;
 use crate::db::accounts::{self, NewAccount};
 use crate::db::{self, secrets, units, DbConnection, StoreError};
+use crate::domain::auth;
 
 /// Marker kept in the database once the demo has been seeded.
 const DEMO_MARKER: &str = "demo_seeded";
@@ -216,9 +216,9 @@ fn seed_survey(
         .map_err(|e| DemoError::Other(format!("the demo survey is not valid: {e:?}")))?;
     let targets: Vec<(i64, String)> = departments
         .iter()
-        .map(|&d| (d, crate::surveys::new_slug()))
+        .map(|&d| (d, crate::domain::new_slug()))
         .collect();
-    let slug = crate::surveys::new_slug();
+    let slug = crate::domain::new_slug();
     let id = crate::db::surveys::insert(
         conn,
         &crate::db::surveys::NewSurvey {
@@ -290,7 +290,7 @@ fn seed_survey(
             let validated = validate_answers(&definition, &answers).map_err(|e| {
                 DemoError::Other(format!("a generated demo answer is not valid: {e:?}"))
             })?;
-            let stored = crate::surveys::Stored {
+            let stored = crate::domain::surveys::Stored {
                 survey_id: id,
                 version: 1,
                 target_unit_id: department,
@@ -302,9 +302,9 @@ fn seed_survey(
                 } else {
                     Channel::Field
                 },
-                day: crate::surveys::day_of(now - rng.gen_range(0..21) * 86_400),
+                day: canvass_protocol::calendar::day_of(now - rng.gen_range(0..21) * 86_400),
             };
-            crate::surveys::record(conn, &stored, &validated)?;
+            crate::domain::surveys::record(conn, &stored, &validated)?;
         }
     }
     Ok(())
@@ -340,8 +340,8 @@ fn seed_rounds(
         official_ids
             .push(crate::db::rounds::insert_official(conn, township.id, name, position, now)?.id);
     }
-    let pepper = secrets::get_or_create(conn, crate::rounds::CODE_PEPPER, || {
-        crate::surveys::new_slug() + &crate::surveys::new_slug() + &crate::surveys::new_slug()
+    let pepper = secrets::get_or_create(conn, crate::domain::ballot_codes::CODE_PEPPER, || {
+        crate::domain::new_slug() + &crate::domain::new_slug() + &crate::domain::new_slug()
     })?;
     let definition = |period: &str| {
         json!({
@@ -367,7 +367,7 @@ fn seed_rounds(
         (1, "2026年度", 9, "open"),
     ] {
         let json_definition = definition(period).to_string();
-        let slug = crate::surveys::new_slug();
+        let slug = crate::domain::new_slug();
         let round_id = crate::db::rounds::insert_round(
             conn,
             &crate::db::rounds::NewRound {
@@ -383,9 +383,14 @@ fn seed_rounds(
         crate::db::rounds::set_status(conn, round_id, "open", now)?;
         let row = crate::db::rounds::find_round(conn, round_id)?;
         for group in groups {
-            let codes =
-                crate::rounds::issue_codes(conn, round_id, group, ballots_per_group + 3, &pepper)
-                    .map_err(|e| DemoError::Other(e.to_string()))?;
+            let codes = crate::domain::ballot_codes::issue_codes(
+                conn,
+                round_id,
+                group,
+                ballots_per_group + 3,
+                &pepper,
+            )
+            .map_err(|e| DemoError::Other(e.to_string()))?;
             if year == 1 && group == "public_reps" {
                 spare.extend(codes.iter().skip(ballots_per_group as usize).cloned());
             }
@@ -436,7 +441,7 @@ fn seed_rounds(
                     elector_group: String::new(),
                     marks,
                 };
-                crate::rounds::cast(conn, &row, code, &ballot, &pepper)
+                crate::domain::ballot_codes::cast(conn, &row, code, &ballot, &pepper)
                     .map_err(|e| DemoError::Other(e.to_string()))?;
             }
         }

@@ -12,12 +12,11 @@ use futures_util::FutureExt;
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 
-use crate::auth::TokenKeys;
 use crate::db::{self, Backend, Pool};
-use crate::extract;
+use crate::domain::auth::TokenKeys;
+use crate::http::{error, extract, AppState};
 use crate::routes;
 use crate::settings::Settings;
-use crate::state::AppState;
 
 /// Name under which the generated token key is kept in the database.
 const TOKEN_SECRET_NAME: &str = "token_hmac_key";
@@ -65,12 +64,17 @@ impl Application {
         };
         let code_pepper = {
             let mut conn = pool.get().map_err(db::StoreError::Pool)?;
-            db::secrets::get_or_create(&mut conn, crate::rounds::CODE_PEPPER, random_secret)?
+            db::secrets::get_or_create(
+                &mut conn,
+                crate::domain::ballot_codes::CODE_PEPPER,
+                random_secret,
+            )?
         };
         let public_url = settings.public_base_url(port);
         let workers = settings.workers;
-        let submissions = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
-        let code_attempts = crate::ratelimit::RateLimiter::new(settings.submissions_per_minute);
+        let submissions = crate::http::ratelimit::RateLimiter::new(settings.submissions_per_minute);
+        let code_attempts =
+            crate::http::ratelimit::RateLimiter::new(settings.submissions_per_minute);
         let writer = db::Writer::new(&pool, backend)?;
         let commit = crate::commit::GroupCommit::start(writer.clone(), code_pepper.clone());
         let checkpoints = db::Checkpointer::start(pool.clone(), backend, Some(writer.clone()));
@@ -93,6 +97,7 @@ impl Application {
                 .app_data(app_state.clone())
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+                .wrap_fn(|req, srv| srv.call(req).map(|res| res.map(error::localise_errors)))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -123,7 +128,12 @@ impl Application {
                 .into_utoipa_app()
                 .openapi(routes::ApiDoc::openapi())
                 .service(routes::health::healthz)
-                .service(scope::scope("/api/v1").configure(routes::api_v1))
+                .service(
+                    scope::scope("/api/v1")
+                        .configure(routes::api_v1)
+                        // an API route whose answer is a page: see docs/ARCHITECTURE.md
+                        .service(crate::web::slips::generate_slips),
+                )
                 .openapi_service(routes::openapi_resource)
                 .into_app()
                 .service(crate::web::survey_form::show_form)

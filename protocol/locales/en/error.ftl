@@ -25,7 +25,6 @@ error-account-disabled = This account is disabled; ask an administrator.
 error-forbidden = Your account's role may not do this.
 error-out-of-scope = This lies outside the units your account is responsible for.
 error-not-found = There is no such object.
-error-username-taken = That username is taken.
 error-invalid-parent = A unit of this kind cannot be placed there.
 error-unit-in-use = The unit is still in use and cannot be deleted.
 error-conflict = This conflicts with an existing object.
@@ -82,3 +81,142 @@ error-tally-exceeds-validity-rule = More marks of a grade than the valid ballots
 error-ballot-code-wrong-length = A ballot code has 12 characters.
 error-ballot-code-invalid-character = The code has a character never used in codes.
 error-ballot-code-check-mismatch = The code was mistyped; check it and type it again.
+
+# The server's own error messages, area by area. A message that names a field names it by the
+# label its reader knows (an official's name, a unit's name) where there is one.
+
+# A detail said as it is: a sentence of its own (in English when it comes from a check that has
+# no message of its own in the catalogue yet).
+error-detail = { $detail }
+
+## What does not exist
+
+error-no-such-unit = There is no such unit.
+error-no-such-account = There is no such account.
+error-no-such-device = There is no such device.
+error-no-such-survey = There is no such survey.
+error-no-such-survey-version = This survey has no such version.
+error-no-such-round = There is no such appraisal round.
+error-no-such-official = There is no such official.
+error-no-such-page = There is no such page.
+error-no-route = There is nothing at { $method } { $path }.
+
+## The request itself
+
+error-body-too-large = The request is larger than the { $limit } bytes this address accepts.
+error-body-unreadable = The request body could not be read: { $detail }
+error-json-malformed = The body is not valid JSON: { $detail }
+error-json-wrong-shape = The body does not have the shape this request takes: { $detail }
+error-json-invalid-type = { $field } has the wrong type: { $detail }
+error-json-duplicate-key = { $field } is given twice; send it once.
+error-json-invalid-value = { $field } is not acceptable: { $detail }
+error-invalid-query-detail = The query string could not be understood: { $detail }
+error-sign-in-first = Sign in first: send the header Authorization: Bearer <token>.
+error-bearer-token-expected = Send the token as Authorization: Bearer <token>.
+error-protocol-version = This server speaks sync protocol { $version } (header { $header }); the client sent { $sent }. Install the canvass client that matches this server.
+error-protocol-sent-none = none
+error-rate-limited-wait = Too many submissions from your network; try again in { $seconds } seconds.
+error-too-many-attempts-wait = Too many failed sign-ins; try again in { $seconds } seconds.
+error-form-action = The form asked for something this page does not do (it takes: { $known }).
+
+## Roles and what they may do
+
+error-role-may-not = The { $role } role may not { $action }.
+error-role-admin = administrator
+error-role-organiser = organiser
+error-role-leader = leader
+error-role-officer = field officer
+error-action-create-units = create units
+error-action-change-units = change units
+error-action-delete-units = delete units
+error-action-list-accounts = list accounts
+error-action-create-accounts = create accounts
+error-action-change-accounts = change accounts
+error-action-see-other-accounts = see other accounts
+error-action-manage-surveys = manage surveys
+error-action-read-survey-results = read survey results
+error-action-manage-officials = manage the roster of officials
+error-action-manage-rounds = set up or run appraisal rounds
+error-action-generate-ballot-codes = generate ballot codes
+error-action-enter-tally-sheets = enter tally sheets
+error-action-read-tally-sheets = read tally sheets
+error-action-read-round-results = read appraisal results
+error-action-collect-in-the-field = collect or upload answers in the field
+error-action-manage-instruments = manage surveys and appraisal rounds
+
+## Sign-in and accounts
+
+error-current-password-wrong = The current password is wrong.
+error-device-name-empty = The device name is empty.
+error-device-name-too-long = The device name is longer than { $max } characters.
+error-display-name-empty = The display name is empty.
+error-display-name-too-long = A display name has at most { $max } characters and no control characters.
+error-account-own-change = You cannot disable your own account or change its role or unit; ask another administrator.
+
+## Units
+
+error-unit-name-empty = The unit's name is empty.
+error-unit-name-too-long = A unit's name has at most { $max } characters.
+error-unit-name-control-characters = The unit's name contains control characters.
+error-unit-own-cannot-move = You cannot move the unit your account belongs to.
+error-unit-under-itself = { $unit } cannot be moved under itself or one of its own units ({ $parent }).
+error-unit-needs-parent = A { $kind } needs a parent unit.
+error-unit-cannot-stand-under = A { $kind } cannot stand under a { $parent }.
+error-unit-in-use-named = { $unit } still has units or accounts under it and cannot be deleted.
+error-unit-kind-county = county
+error-unit-kind-township = township
+error-unit-kind-department = county department
+error-unit-kind-village = village
+error-unit-kind-community = community
+
+## Surveys
+
+error-group-size-range = The minimum group size is between { $min } and { $max }.
+error-survey-closes-before-opening = A survey must close after it opens.
+error-time-implausible = That is not a plausible time (seconds since 1970).
+error-survey-no-targets = A survey rates at least one unit.
+error-survey-too-many-targets = A survey rates at most { $max } units.
+error-survey-target-twice = { $unit } is listed twice as a unit rated.
+error-target-outside-owner = { $unit } is not under { $owner }, which owns the survey.
+error-survey-owner-missing = Say which unit owns the survey.
+error-survey-targets-fixed = The units rated cannot change once answers are stored.
+error-survey-group-size-fixed = The minimum group size is fixed when the survey is published.
+error-survey-no-draft = There is no draft version to publish; edit the definition first.
+error-survey-publish-without-targets = A survey needs at least one unit to rate before it is published.
+error-survey-publish-first = Publish the survey first.
+error-respondent-unit-invalid = That is not a village or community of this survey's area.
+
+## Appraisal rounds, ballot codes and tally sheets
+
+error-text-length = Write 1 to { $max } characters, without control characters.
+error-round-group-size-minimum = The minimum group size is at least { $min }.
+error-official-not-on-roster = { $name } is not on the roster; add the official first.
+error-official-outside-owner = { $name } belongs to a unit outside { $owner }, which owns the round.
+error-round-owner-missing = Say which unit owns the round.
+error-round-changed-after-draft = A round can only be changed while it is a draft.
+error-round-group-has-codes = Ballot codes were generated for the elector group { $group } ({ $id }); it cannot be removed from the round.
+error-round-cannot-become = A round that is { $from } cannot become { $to }.
+error-round-status-draft = a draft
+error-round-status-open = open
+error-round-status-closed = closed
+error-round-status-published = published
+error-codes-before-or-during = Ballot codes are generated before or during the meeting.
+error-no-such-elector-group = The round has no elector group { $group }.
+error-codes-count = Generate 1 to { $max } codes at a time.
+error-code-other-elector-group = The code belongs to another elector group.
+error-sheets-while-open-or-closed = Tally sheets are entered while the round is open or closed, before its results are published.
+error-sheet-entered-already = The sheet of { $station } is entered already; submit a correction instead.
+error-sheet-entered-meanwhile = The sheet of { $station } was entered by someone else at the same moment.
+error-no-sheet-for-station = { $station } has no sheet to correct yet.
+
+## Field sync
+
+error-collection-day = The collection day is not a YYYY-MM-DD date up to today.
+error-batch-id-format = A batch id is 32 lowercase hexadecimal characters.
+error-batch-id-reused = A batch with this id was stored with other content; a batch id is never reused.
+error-batch-size-count = A batch carries 1 to { $max } items; this one has { $count }.
+error-batch-items-invalid = { $items ->
+        [one] One item of this batch is invalid; nothing of the batch was stored.
+       *[other] { $items } items of this batch are invalid; nothing of the batch was stored.
+    }
+error-batch-station-twice = This batch carries two sheets for { $station }.

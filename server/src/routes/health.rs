@@ -2,9 +2,8 @@
 
 use actix_web::{get, web, HttpResponse};
 use canvass_protocol::auth::Health;
-use diesel::connection::SimpleConnection;
 
-use crate::state::AppState;
+use crate::http::AppState;
 
 /// Reports database reachability: 200 when the database answers, 503 when it does not.
 #[utoipa::path(
@@ -16,14 +15,7 @@ use crate::state::AppState;
 )]
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let pool = state.pool.clone();
-    let reachable = web::block(move || {
-        pool.get()
-            .ok()
-            .is_some_and(|mut conn| conn.batch_execute("SELECT 1").is_ok())
-    })
-    .await
-    .unwrap_or(false);
+    let reachable = state.database_answers().await;
     let body = Health {
         status: if reachable { "ok" } else { "degraded" }.into(),
         database: if reachable { "ok" } else { "unreachable" }.into(),

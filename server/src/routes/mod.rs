@@ -10,12 +10,13 @@ pub mod sync;
 pub mod units;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use canvass_protocol::ErrorCode;
+use canvass_protocol::{msg, ErrorCode};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::ApiError;
+use crate::domain::error::{Error, Kind};
+use crate::http::ApiError;
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.
 #[derive(OpenApi)]
@@ -107,7 +108,6 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(rounds::close_round)
         .service(rounds::publish_round)
         .service(rounds::generate_codes)
-        .service(rounds::generate_slips)
         .service(rounds::enter_sheet)
         .service(rounds::correct_sheet)
         .service(rounds::list_sheets)
@@ -115,12 +115,16 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
 }
 
 /// Answer for any path no route matches.
-pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    actix_web::ResponseError::error_response(&ApiError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError(Error::new(
+        Kind::NotFound,
         ErrorCode::RouteNotFound,
-        format!("no route for {} {}", req.method(), req.path()),
-    ))
+        msg!(
+            "error-no-route",
+            method = req.method().as_str(),
+            path = req.path()
+        ),
+    )))
 }
 
 /// Serves the OpenAPI document.

@@ -1,20 +1,17 @@
 //! Appraisal rounds: officials, set-up and lifecycle (organisers), ballot codes, tally sheets,
 //! results; and the public JSON ballot API.
 
-use actix_web::{get, patch, post, put, web, HttpResponse};
-use canvass_protocol::rounds::TallySheet;
+use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use canvass_protocol::rounds::{
     Cast, CastRequest, CreateOfficial, CreateRound, GenerateCodes, GeneratedCodes, Official,
-    RoundInfo, RoundReport, RoundStatus, TallySheetRecord, UpdateOfficial, UpdateRound,
+    RoundInfo, RoundReport, RoundStatus, TallySheet, TallySheetRecord, UpdateOfficial, UpdateRound,
 };
 use canvass_protocol::ErrorBody;
 
-use crate::auth::Caller;
-use crate::db::rounds as store;
-use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::rounds;
-use crate::state::AppState;
+use crate::domain::auth::Caller;
+use crate::domain::rounds::{self, officials};
+use crate::domain::{ballot_codes, tally_sheets};
+use crate::http::{ApiError, ApiJson, AppState};
 
 /// Officials of units in the caller's subtree.
 #[utoipa::path(tag = "rounds", responses((status = 200, body = [Official]), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
@@ -23,16 +20,9 @@ pub async fn list_officials(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<web::Json<Vec<Official>>, ApiError> {
-    state
-        .db(move |conn| {
-            Ok(web::Json(
-                store::officials_in(conn, caller.scope_path())?
-                    .iter()
-                    .map(rounds::official_api)
-                    .collect(),
-            ))
-        })
-        .await
+    Ok(web::Json(
+        state.db(move |conn| officials::list(conn, &caller)).await?,
+    ))
 }
 
 /// Adds an official (name, position, unit), kept across rounds.
@@ -44,7 +34,7 @@ pub async fn create_official(
     body: ApiJson<CreateOfficial>,
 ) -> Result<HttpResponse, ApiError> {
     let official = state
-        .db(move |conn| rounds::create_official(conn, &caller, &body.0))
+        .db(move |conn| officials::create(conn, &caller, &body.0))
         .await?;
     Ok(HttpResponse::Created().json(official))
 }
@@ -59,13 +49,11 @@ pub async fn update_official(
     body: ApiJson<UpdateOfficial>,
 ) -> Result<web::Json<Official>, ApiError> {
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            Ok(web::Json(rounds::update_official(
-                conn, &caller, id, &body.0,
-            )?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| officials::update(conn, &caller, id, &body.0))
+            .await?,
+    ))
 }
 
 /// Rounds owned by units in the caller's subtree, newest first.
@@ -76,16 +64,11 @@ pub async fn list_rounds(
     caller: Caller,
 ) -> Result<web::Json<Vec<RoundInfo>>, ApiError> {
     let base = state.public_url.clone();
-    state
-        .db(move |conn| {
-            let rows = store::rounds_in(conn, caller.scope_path())?;
-            Ok(web::Json(
-                rows.iter()
-                    .map(|r| rounds::round_info(r, &base))
-                    .collect::<Result<_, _>>()?,
-            ))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| rounds::list(conn, &caller, &base))
+            .await?,
+    ))
 }
 
 /// Creates a draft round from a definition (docs/rounds.md): subjects, scales, dimensions,
@@ -99,10 +82,7 @@ pub async fn create_round(
 ) -> Result<HttpResponse, ApiError> {
     let base = state.public_url.clone();
     let info = state
-        .db(move |conn| {
-            let row = rounds::create_round(conn, &caller, &body.0)?;
-            rounds::round_info(&row, &base)
-        })
+        .db(move |conn| rounds::create(conn, &caller, &body.0, &base))
         .await?;
     Ok(HttpResponse::Created().json(info))
 }
@@ -117,12 +97,11 @@ pub async fn get_round(
 ) -> Result<web::Json<RoundInfo>, ApiError> {
     let base = state.public_url.clone();
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            Ok(web::Json(rounds::round_info(&row, &base)?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| rounds::get(conn, &caller, id, &base))
+            .await?,
+    ))
 }
 
 /// Replaces a draft round's definition.
@@ -136,16 +115,11 @@ pub async fn update_round(
 ) -> Result<web::Json<RoundInfo>, ApiError> {
     let base = state.public_url.clone();
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            rounds::update_round(conn, &caller, &row, &body.0.definition)?;
-            Ok(web::Json(rounds::round_info(
-                &store::find_round(conn, id)?,
-                &base,
-            )?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| rounds::update(conn, &caller, id, &body.0.definition, &base))
+            .await?,
+    ))
 }
 
 async fn transition(
@@ -155,16 +129,11 @@ async fn transition(
     to: RoundStatus,
 ) -> Result<web::Json<RoundInfo>, ApiError> {
     let base = state.public_url.clone();
-    state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            rounds::transition(conn, &caller, &row, to)?;
-            Ok(web::Json(rounds::round_info(
-                &store::find_round(conn, id)?,
-                &base,
-            )?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| rounds::transition(conn, &caller, id, to, &base))
+            .await?,
+    ))
 }
 
 /// Opens the round for voting (from draft, or again after closing).
@@ -213,63 +182,19 @@ pub async fn generate_codes(
     let base = state.public_url.clone();
     let pepper = state.code_pepper.clone();
     let id = id.into_inner();
-    let generated = state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            let codes = rounds::generate_codes(
-                conn,
-                &caller,
-                &row,
-                &body.0.elector_group,
-                body.0.count,
-                &pepper,
-            )?;
-            Ok(GeneratedCodes {
-                elector_group: body.0.elector_group.clone(),
-                codes,
-                ballot_url: format!("{base}/b/{}", row.slug),
-            })
-        })
+    let GenerateCodes {
+        elector_group,
+        count,
+    } = body.0;
+    let group = elector_group.clone();
+    let (info, codes) = state
+        .db(move |conn| ballot_codes::generate(conn, &caller, id, (&group, count), &pepper, &base))
         .await?;
-    Ok(HttpResponse::Created().json(generated))
-}
-
-/// Generates codes and answers with printable slips (HTML, A4, many per page): each with the
-/// code, a QR code of the ballot page, the round's name and its anonymity promise.
-#[utoipa::path(tag = "rounds", params(("id" = i64, Path, description = "Round id")), request_body = GenerateCodes, responses((status = 201, description = "text/html slips"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-#[post("/rounds/{id}/slips")]
-pub async fn generate_slips(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<i64>,
-    body: ApiJson<GenerateCodes>,
-) -> Result<HttpResponse, ApiError> {
-    let base = state.public_url.clone();
-    let pepper = state.code_pepper.clone();
-    let id = id.into_inner();
-    let html = state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            let codes = rounds::generate_codes(
-                conn,
-                &caller,
-                &row,
-                &body.0.elector_group,
-                body.0.count,
-                &pepper,
-            )?;
-            let info = rounds::round_info(&row, &base)?;
-            Ok(crate::web::slips::render(
-                &info,
-                &body.0.elector_group,
-                &codes,
-            ))
-        })
-        .await?;
-    Ok(crate::web::page::html_response(
-        actix_web::http::StatusCode::CREATED,
-        html,
-    ))
+    Ok(HttpResponse::Created().json(GeneratedCodes {
+        elector_group,
+        codes,
+        ballot_url: info.ballot_url,
+    }))
 }
 
 /// Enters a polling station's paper tally sheet (once per station). The checks of the domain
@@ -284,10 +209,7 @@ pub async fn enter_sheet(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let record = state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            rounds::enter_sheet(conn, &caller, &row, &body.0, false)
-        })
+        .db(move |conn| tally_sheets::enter(conn, &caller, id, &body.0, false))
         .await?;
     Ok(HttpResponse::Created().json(record))
 }
@@ -303,14 +225,11 @@ pub async fn correct_sheet(
     body: ApiJson<TallySheet>,
 ) -> Result<web::Json<TallySheetRecord>, ApiError> {
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            Ok(web::Json(rounds::enter_sheet(
-                conn, &caller, &row, &body.0, true,
-            )?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| tally_sheets::enter(conn, &caller, id, &body.0, true))
+            .await?,
+    ))
 }
 
 /// Every station's current sheet, with the versions corrections replaced.
@@ -322,16 +241,11 @@ pub async fn list_sheets(
     id: web::Path<i64>,
 ) -> Result<web::Json<Vec<TallySheetRecord>>, ApiError> {
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            caller.require(
-                caller.role() != canvass_protocol::accounts::Role::Leader,
-                "read tally sheets",
-            )?;
-            Ok(web::Json(rounds::sheet_records(conn, row.id)?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| tally_sheets::list(conn, &caller, id))
+            .await?,
+    ))
 }
 
 /// Results: per subject the count and share of each grade per elector group and weighted,
@@ -347,12 +261,11 @@ pub async fn round_results(
 ) -> Result<web::Json<RoundReport>, ApiError> {
     let base = state.public_url.clone();
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let row = rounds::visible_round(conn, &caller, id)?;
-            Ok(web::Json(rounds::report(conn, &caller, &row, &base)?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| rounds::report(conn, &caller, id, &base))
+            .await?,
+    ))
 }
 
 /// Casts a ballot with a one-time code (no sign-in). The code is redeemed and the ballot
@@ -362,7 +275,7 @@ pub async fn round_results(
 #[post("/public/rounds/{slug}/ballots")]
 pub async fn cast_ballot(
     state: web::Data<AppState>,
-    req: actix_web::HttpRequest,
+    req: HttpRequest,
     slug: web::Path<String>,
     body: ApiJson<CastRequest>,
 ) -> Result<HttpResponse, ApiError> {

@@ -3,19 +3,16 @@
 
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use canvass_protocol::forms::Lang;
 use canvass_protocol::surveys::{
-    CreateSurvey, PublicForm, PublicTarget, SubmitResponse, Submitted, Survey, SurveyResults,
-    SurveyVersion, UpdateSurvey,
+    CreateSurvey, PublicForm, SubmitResponse, Submitted, Survey, SurveyResults, SurveyVersion,
+    UpdateSurvey,
 };
 use canvass_protocol::ErrorBody;
 
-use crate::auth::Caller;
-use crate::db::{self, surveys as store};
-use crate::error::ApiError;
-use crate::extract::ApiJson;
-use crate::state::AppState;
-use crate::surveys;
+use crate::domain::auth::Caller;
+use crate::domain::surveys::{self, Step};
+use crate::domain::{exports, now};
+use crate::http::{ApiError, ApiJson, AppState};
 
 /// Lists the surveys owned by units in the caller's subtree, newest first, each with its
 /// status and public link.
@@ -30,16 +27,11 @@ pub async fn list_surveys(
     caller: Caller,
 ) -> Result<web::Json<Vec<Survey>>, ApiError> {
     let base = state.public_url.clone();
-    state
-        .db(move |conn| {
-            let rows = store::list(conn, caller.scope_path())?;
-            let list = rows
-                .iter()
-                .map(|row| surveys::to_api(conn, row, &base))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(web::Json(list))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| surveys::list(conn, &caller, &base))
+            .await?,
+    ))
 }
 
 /// Creates a draft survey from a form definition and its target units (organisers and
@@ -63,10 +55,7 @@ pub async fn create_survey(
 ) -> Result<HttpResponse, ApiError> {
     let base = state.public_url.clone();
     let survey = state
-        .db(move |conn| {
-            let row = surveys::create(conn, &caller, &body.0)?;
-            surveys::to_api(conn, &row, &base)
-        })
+        .db(move |conn| surveys::create(conn, &caller, &body.0, &base))
         .await?;
     Ok(HttpResponse::Created().json(survey))
 }
@@ -86,12 +75,11 @@ pub async fn get_survey(
 ) -> Result<web::Json<Survey>, ApiError> {
     let base = state.public_url.clone();
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let row = surveys::visible_survey(conn, &caller, id)?;
-            Ok(web::Json(surveys::to_api(conn, &row, &base)?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| surveys::get(conn, &caller, id, &base))
+            .await?,
+    ))
 }
 
 /// Changes a survey: a new draft definition (a published version never changes: editing after
@@ -120,14 +108,11 @@ pub async fn update_survey(
 ) -> Result<web::Json<Survey>, ApiError> {
     let base = state.public_url.clone();
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let row = surveys::visible_survey(conn, &caller, id)?;
-            surveys::update(conn, &caller, &row, &body.0)?;
-            let row = store::find(conn, id)?;
-            Ok(web::Json(surveys::to_api(conn, &row, &base)?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| surveys::update(conn, &caller, id, &body.0, &base))
+            .await?,
+    ))
 }
 
 /// Lifecycle actions share one shape: load, act, answer with the survey.
@@ -135,17 +120,14 @@ async fn lifecycle(
     state: web::Data<AppState>,
     caller: Caller,
     id: i64,
-    action: fn(&mut db::DbConnection, &Caller, &store::SurveyRow) -> Result<(), ApiError>,
+    step: Step,
 ) -> Result<web::Json<Survey>, ApiError> {
     let base = state.public_url.clone();
-    state
-        .db(move |conn| {
-            let row = surveys::visible_survey(conn, &caller, id)?;
-            action(conn, &caller, &row)?;
-            let row = store::find(conn, id)?;
-            Ok(web::Json(surveys::to_api(conn, &row, &base)?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| surveys::take_step(conn, &caller, id, step, &base))
+            .await?,
+    ))
 }
 
 /// Publishes the draft version: it becomes immutable and the one answers are given on; a
@@ -167,7 +149,7 @@ pub async fn publish_survey(
     caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Survey>, ApiError> {
-    lifecycle(state, caller, id.into_inner(), surveys::publish).await
+    lifecycle(state, caller, id.into_inner(), Step::Publish).await
 }
 
 /// Opens (or re-opens) a published survey.
@@ -183,10 +165,7 @@ pub async fn open_survey(
     caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Survey>, ApiError> {
-    lifecycle(state, caller, id.into_inner(), |c, caller, row| {
-        surveys::set_open(c, caller, row, true)
-    })
-    .await
+    lifecycle(state, caller, id.into_inner(), Step::Open).await
 }
 
 /// Closes a survey: no more answers are accepted.
@@ -202,10 +181,7 @@ pub async fn close_survey(
     caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Survey>, ApiError> {
-    lifecycle(state, caller, id.into_inner(), |c, caller, row| {
-        surveys::set_open(c, caller, row, false)
-    })
-    .await
+    lifecycle(state, caller, id.into_inner(), Step::Close).await
 }
 
 /// One version of a survey's form definition.
@@ -222,19 +198,11 @@ pub async fn get_survey_version(
     path: web::Path<(i64, i32)>,
 ) -> Result<web::Json<SurveyVersion>, ApiError> {
     let (id, version) = path.into_inner();
-    state
-        .db(move |conn| {
-            let row = surveys::visible_survey(conn, &caller, id)?;
-            let v = store::version(conn, row.id, version)?
-                .ok_or_else(|| ApiError::not_found("version"))?;
-            Ok(web::Json(SurveyVersion {
-                survey_id: row.id,
-                version: v.version,
-                definition: surveys::stored_definition(&v.definition)?,
-                published_at: v.published_at,
-            }))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| surveys::version(conn, &caller, id, version))
+            .await?,
+    ))
 }
 
 /// Results: per question distributions, satisfaction rate and composite score per target,
@@ -255,17 +223,12 @@ pub async fn survey_results(
     id: web::Path<i64>,
 ) -> Result<web::Json<SurveyResults>, ApiError> {
     let id = id.into_inner();
-    state
-        .db(move |conn| {
-            let row = surveys::visible_survey(conn, &caller, id)?;
-            Ok(web::Json(surveys::results(conn, &caller, &row)?))
-        })
-        .await
+    Ok(web::Json(
+        state
+            .db(move |conn| surveys::results(conn, &caller, id))
+            .await?,
+    ))
 }
-
-/// Rows per page of the answer export: each page is one short read on a pooled connection,
-/// so memory stays flat however many answers there are.
-const EXPORT_PAGE_ROWS: i64 = 2000;
 
 /// Every stored answer set of a survey as CSV (organisers and admins in scope): the version,
 /// target, respondent's village, channel and day, then one column per question of every
@@ -288,60 +251,20 @@ pub async fn export_answers(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let questions = state
-        .db(move |conn| {
-            let row = surveys::visible_survey(conn, &caller, id)?;
-            surveys::check_manage(conn, &caller, &row)?;
-            surveys::export_columns(conn, row.id)
-        })
+    let columns = state
+        .db(move |conn| exports::answer_columns(conn, &caller, id))
         .await?;
-    let header = surveys::export_header(&questions);
-    let questions = std::sync::Arc::new(questions);
-    let pool = state.pool.clone();
-    // (next page starts after this id, header still to send, finished)
-    let start: (Option<String>, Option<String>, bool) = (None, Some(header), false);
-    let body = futures_util::stream::unfold(start, move |(after, header, done)| {
-        let pool = pool.clone();
-        let questions = questions.clone();
-        async move {
-            if let Some(header) = header {
-                return Some((Ok(web::Bytes::from(header)), (after, None, false)));
-            }
-            if done {
-                return None;
-            }
-            let page = web::block(move || {
-                let mut conn = pool.get().map_err(std::io::Error::other)?;
-                let rows = store::answers_page(&mut conn, id, after.as_deref(), EXPORT_PAGE_ROWS)
-                    .map_err(std::io::Error::other)?;
-                let mut text = String::with_capacity(rows.len() * 160);
-                for row in &rows {
-                    surveys::push_export_row(&mut text, row, &questions);
-                }
-                let last = rows.last().map(|r| r.0.clone());
-                let full = i64::try_from(rows.len()).unwrap_or(0) == EXPORT_PAGE_ROWS;
-                Ok::<_, std::io::Error>((text, last, full))
-            })
-            .await
-            .map_err(std::io::Error::other)
-            .and_then(|r| r);
-            match page {
-                Ok((text, last, full)) => Some((Ok(web::Bytes::from(text)), (last, None, !full))),
-                Err(e) => {
-                    // the response is cut short: the client sees an incomplete download
-                    tracing::error!(error = %e, survey = id, "answer export failed");
-                    Some((Err(e), (None, None, true)))
-                }
-            }
-        }
-    });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"survey-{id}-answers.csv\""),
         ))
-        .streaming(body))
+        .streaming(crate::http::export::answers_csv(
+            state.into_inner(),
+            id,
+            columns,
+        )))
 }
 
 /// The public form behind a short link, for front ends other than the built-in page. No
@@ -357,43 +280,11 @@ pub async fn get_public_form(
     slug: web::Path<String>,
 ) -> Result<web::Json<PublicForm>, ApiError> {
     let slug = slug.into_inner();
-    state
-        .db(move |conn| Ok(web::Json(public_form(conn, &slug)?)))
-        .await
-}
-
-/// Builds the public view of the survey behind `slug`.
-pub fn public_form(conn: &mut db::DbConnection, slug: &str) -> Result<PublicForm, ApiError> {
-    let (row, fixed) =
-        store::find_by_slug(conn, slug)?.ok_or_else(|| ApiError::not_found("survey"))?;
-    let version = row
-        .current_version
-        .ok_or_else(|| ApiError::not_found("survey"))?;
-    let v = store::version(conn, row.id, version)?.ok_or_else(|| ApiError::not_found("survey"))?;
-    let targets = store::targets(conn, row.id)?
-        .into_iter()
-        .filter(|t| fixed.is_none_or(|f| f == t.unit_id))
-        .map(|t| PublicTarget {
-            unit_id: t.unit_id,
-            name: t.name,
-        })
-        .collect();
-    let villages = surveys::respondent_units(conn, &row)?
-        .into_iter()
-        .map(|u| PublicTarget {
-            unit_id: u.id,
-            name: u.name,
-        })
-        .collect();
-    Ok(PublicForm {
-        slug: slug.to_string(),
-        version,
-        definition: surveys::stored_definition(&v.definition)?,
-        targets,
-        villages,
-        min_group_size: u32::try_from(row.min_group_size).unwrap_or(surveys::MIN_GROUP_SIZE),
-        accepting: surveys::accepting(&row, db::now()),
-    })
+    Ok(web::Json(
+        state
+            .db(move |conn| surveys::public_form(conn, &slug))
+            .await?,
+    ))
 }
 
 /// Submits one respondent's answers. Every answer problem is listed in `errors` with the field
@@ -420,16 +311,12 @@ pub async fn submit_response(
     body: ApiJson<SubmitResponse>,
 ) -> Result<HttpResponse, ApiError> {
     state.check_submission_rate(&req)?;
-    let lang = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map_or(Lang::ZhCn, Lang::negotiate);
     // stored by the group-commit writer with the other submissions of the moment; answered
     // once committed
     state
         .commit
-        .submit_survey(slug.into_inner(), body.0, lang, db::now())
-        .await?;
+        .store_survey(slug.into_inner(), body.0, now())
+        .await
+        .map_err(|rejection| ApiError(rejection.into_error()))?;
     Ok(HttpResponse::Created().json(Submitted { accepted: true }))
 }

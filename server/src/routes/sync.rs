@@ -7,18 +7,18 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
+use canvass_protocol::i18n::Arg;
 use canvass_protocol::sync::{
     Batch, Manifest, Receipt, MAX_BATCH_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
-use canvass_protocol::{ErrorBody, ErrorCode};
+use canvass_protocol::{msg, ErrorBody, ErrorCode};
 use sha2::{Digest, Sha256};
 
-use crate::auth::Caller;
-use crate::db;
-use crate::error::ApiError;
-use crate::extract::{parse_json, read_json_body};
-use crate::state::AppState;
-use crate::sync;
+use crate::domain::auth::Caller;
+use crate::domain::error::{Error, Kind};
+use crate::domain::{now, sync};
+use crate::http::extract::{parse_json, read_json_body};
+use crate::http::{ApiError, AppState};
 
 /// The sync protocol version the request speaks: `426 protocol_unsupported` unless it is ours.
 pub struct Protocol;
@@ -35,14 +35,22 @@ impl FromRequest for Protocol {
             .map(str::trim);
         std::future::ready(match sent {
             Some(v) if v == PROTOCOL_VERSION.to_string() => Ok(Protocol),
-            other => Err(ApiError::new(
-                StatusCode::UPGRADE_REQUIRED,
-                ErrorCode::ProtocolUnsupported,
-                format!(
-                    "this server speaks sync protocol {PROTOCOL_VERSION} (header {PROTOCOL_HEADER}); the client sent {}: install the canvass client that matches this server",
-                    other.map_or_else(|| "none".to_string(), |v| format!("`{v}`"))
-                ),
-            )),
+            other => {
+                let sent = other.map_or_else(
+                    || Arg::from(msg!("error-protocol-sent-none")),
+                    |v| Arg::from(format!("`{v}`")),
+                );
+                Err(ApiError(Error::new(
+                    Kind::Outdated,
+                    ErrorCode::ProtocolUnsupported,
+                    msg!(
+                        "error-protocol-version",
+                        version = PROTOCOL_VERSION,
+                        header = PROTOCOL_HEADER,
+                        sent = sent
+                    ),
+                )))
+            }
         })
     }
 }
@@ -91,9 +99,9 @@ pub async fn manifest(
 ) -> Result<HttpResponse, ApiError> {
     let base = state.public_url.clone();
     let manifest = state
-        .db(move |conn| sync::manifest(conn, &caller, &base, db::now()))
+        .db(move |conn| sync::manifest(conn, &caller, &base, now()))
         .await?;
-    let body = serde_json::to_vec(&manifest).map_err(|e| ApiError::internal(&e))?;
+    let body = serde_json::to_vec(&manifest).map_err(|e| Error::internal(&e))?;
     let etag = format!("\"{}\"", hex::encode(Sha256::digest(&body)));
     let unchanged = req
         .headers()
@@ -146,10 +154,15 @@ pub async fn upload_batch(
     let hash = hex::encode(Sha256::digest(&body.bytes));
     let batch = body.batch;
     let writer = state.writer.clone();
-    let outcome = state
-        .db(move |conn| sync::store_batch(conn, &writer, &caller, &batch, &hash, db::now()))
+    let receipt = state
+        .db(move |conn| sync::store_batch(conn, &writer, &caller, &batch, &hash, now()))
         .await?;
-    Ok(HttpResponse::build(outcome.status)
+    let status = if receipt.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok(HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(outcome.receipt))
+        .json(receipt))
 }

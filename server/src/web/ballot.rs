@@ -12,10 +12,10 @@ use canvass_protocol::ErrorCode;
 
 use super::page::{esc, html_response, message_page, page};
 use super::{page_lang, t};
-use crate::db::rounds as store;
-use crate::error::ApiError;
-use crate::rounds;
-use crate::state::AppState;
+use crate::domain::error::Error;
+use crate::domain::{ballot_codes, rounds};
+use crate::http::error::status as status_of;
+use crate::http::AppState;
 
 fn grade_label(lang: Lang, grade: Grade) -> &'static str {
     match lang {
@@ -97,7 +97,7 @@ fn code_form(lang: Lang, round: &Round, slug: &str, error: Option<&str>, typed: 
     b
 }
 
-fn code_error_message(lang: Lang, e: &ApiError) -> String {
+fn code_error_message(lang: Lang, e: &Error) -> String {
     t(
         lang,
         match e.code() {
@@ -278,17 +278,10 @@ fn ballot_form(
     b
 }
 
-async fn load(
-    state: &web::Data<AppState>,
-    slug: String,
-) -> Result<(crate::db::rounds::RoundRow, Round), ApiError> {
+async fn load(state: &web::Data<AppState>, slug: &str) -> Result<Round, Error> {
+    let slug = slug.to_string();
     state
-        .db(move |conn| {
-            let row = store::find_round_by_slug(conn, &slug)?
-                .ok_or_else(|| ApiError::not_found("round"))?;
-            let round = rounds::stored_round(&row)?;
-            Ok((row, round))
-        })
+        .db(move |conn| rounds::by_ballot_link(conn, &slug))
         .await
 }
 
@@ -313,13 +306,14 @@ pub async fn enter_code(
     slug: web::Path<String>,
 ) -> HttpResponse {
     let lang = page_lang(&req);
-    match load(&state, slug.into_inner()).await {
-        Ok((row, round)) => html_response(
+    let slug = slug.into_inner();
+    match load(&state, &slug).await {
+        Ok(round) => html_response(
             StatusCode::OK,
             page(
                 lang,
                 &round.definition().series.name,
-                &code_form(lang, &round, &row.slug, None, ""),
+                &code_form(lang, &round, &slug, None, ""),
             ),
         ),
         Err(_) => not_found(lang),
@@ -340,19 +334,20 @@ pub async fn show_ballot(
         return rate_limited(lang);
     }
     let typed = form_value(&body, "code").unwrap_or_default();
-    let Ok((row, round)) = load(&state, slug.into_inner()).await else {
+    let slug = slug.into_inner();
+    let Ok(round) = load(&state, &slug).await else {
         return not_found(lang);
     };
     let pepper = state.code_pepper.clone();
     let code = typed.clone();
-    let row2 = row.clone();
+    let link = slug.clone();
     let checked = state
-        .db(move |conn| rounds::check_code(conn, &row2, &code, &pepper))
+        .db(move |conn| ballot_codes::check_at(conn, &link, &code, &pepper))
         .await;
     state.count_refused_code(&req, &checked);
     let title = round.definition().series.name.clone();
     match checked {
-        Ok((_, group)) => {
+        Ok(group) => {
             let label = round
                 .group(&group)
                 .map_or(group.clone(), |g| g.label.clone());
@@ -361,7 +356,7 @@ pub async fn show_ballot(
                 page(
                     lang,
                     &title,
-                    &ballot_form(lang, &round, &row.slug, &typed, &label, &[], None),
+                    &ballot_form(lang, &round, &slug, &typed, &label, &[], None),
                 ),
             )
         }
@@ -380,7 +375,7 @@ pub async fn show_ballot(
                     &code_form(
                         lang,
                         &round,
-                        &row.slug,
+                        &slug,
                         Some(&code_error_message(lang, &e)),
                         &typed,
                     ),
@@ -403,10 +398,10 @@ pub async fn cast(
     if state.check_code_attempts(&req).is_err() {
         return rate_limited(lang);
     }
-    let Ok((row, round)) = load(&state, slug.into_inner()).await else {
+    let slug = slug.into_inner();
+    let Ok(round) = load(&state, &slug).await else {
         return not_found(lang);
     };
-    let slug = row.slug.clone();
     let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let code = fields
         .iter()
@@ -483,8 +478,8 @@ pub async fn cast(
                 "Your ballot was stored anonymously and the code can no longer be used.",
             ),
         ),
-        Err(e) if e.status().is_server_error() => message_page(
-            e.status(),
+        Err(e) if e.is_server_fault() => message_page(
+            status_of(e.kind()),
             lang,
             t(lang, "出错了", "Something went wrong"),
             t(
@@ -494,7 +489,7 @@ pub async fn cast(
             ),
         ),
         Err(e) if is_code_problem(e.code()) => html_response(
-            e.status(),
+            status_of(e.kind()),
             page(
                 lang,
                 &title,
@@ -503,7 +498,11 @@ pub async fn cast(
         ),
         Err(e) => {
             // the marks do not fit the round (a tampered or outdated form): show them again
-            let problems: Vec<String> = e.details().into_iter().map(|d| d.message).collect();
+            let problems: Vec<String> = e
+                .details()
+                .into_iter()
+                .map(|p| p.message.render(lang))
+                .collect();
             let message = format!(
                 "{} ({})",
                 t(
@@ -513,7 +512,7 @@ pub async fn cast(
                 ),
                 problems.join("; ")
             );
-            ballot_again(e.status(), &message)
+            ballot_again(status_of(e.kind()), &message)
         }
     }
 }

@@ -5,117 +5,25 @@
 
 use std::fmt::Write;
 
-use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use canvass_protocol::accounts::Role;
 use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::{Condition, Flag, Grade, Measurement, SubjectRef};
 use canvass_protocol::rounds::{RoundReport, RoundStatus};
-use canvass_protocol::stats::SuppressionReason;
 use canvass_protocol::surveys::{Figure, RankedTarget, SurveyResults, SurveyStatus};
 
 use super::charts::{self, Row, Segment, NEUTRAL, PALETTE};
-use super::page::{esc, html_response, page};
-use super::session::{Session, WebError};
+use super::frame::{
+    figure_html, frame, grade_label, hidden_legend, manages, path_id, reason_text, value_text, Fmt,
+};
+use super::organiser::{round_actions, survey_actions, turnout_section};
+use super::page::esc;
+use super::session::{page_error, Session, WebError};
 use super::t;
-use crate::db::{rounds as round_store, surveys as survey_store};
-use crate::error::ApiError;
-use crate::rounds;
-use crate::state::AppState;
-use crate::surveys;
+use crate::domain::{rounds, surveys};
+use crate::http::AppState;
 
 /// Most instruments of each kind the overview lists (newest first).
 const OVERVIEW_LIMIT: usize = 20;
-
-/// How a figure is written.
-#[derive(Clone, Copy)]
-pub enum Fmt {
-    Count,
-    Percent,
-    Score,
-}
-
-/// A figure's value as text.
-#[must_use]
-pub fn value_text(value: f64, fmt: Fmt) -> String {
-    match fmt {
-        Fmt::Count => format!("{value:.0}"),
-        Fmt::Percent => format!("{:.1}%", value * 100.0),
-        Fmt::Score => format!("{value:.2}"),
-    }
-}
-
-/// Why a figure is hidden, in words (never the hidden count).
-#[must_use]
-pub fn reason_text(lang: Lang, reason: &SuppressionReason) -> String {
-    match (lang, reason) {
-        (Lang::ZhCn, SuppressionReason::BelowThreshold { threshold, .. }) => {
-            format!("隐藏:不足{threshold}人")
-        }
-        (Lang::En, SuppressionReason::BelowThreshold { threshold, .. }) => {
-            format!("hidden: fewer than {threshold}")
-        }
-        (Lang::ZhCn, SuppressionReason::Complementary) => "隐藏:防止推算出其他隐藏数".into(),
-        (Lang::En, SuppressionReason::Complementary) => {
-            "hidden: so another hidden figure cannot be worked out".into()
-        }
-        (Lang::ZhCn, SuppressionReason::Withheld) => {
-            "隐藏:人数不足,或可据此推算出人数不足的数".into()
-        }
-        (Lang::En, SuppressionReason::Withheld) => {
-            "hidden: too few answers, or it would reveal a figure that has too few".into()
-        }
-    }
-}
-
-/// Why a figure is hidden, in a word or two, for a table cell that must fit a phone's width;
-/// the full words are the cell's title and the page's legend ([`hidden_legend`]).
-#[must_use]
-pub fn reason_short(lang: Lang, reason: &SuppressionReason) -> String {
-    match (lang, reason) {
-        (Lang::ZhCn, SuppressionReason::BelowThreshold { threshold, .. }) => {
-            format!("隐藏:不足{threshold}人")
-        }
-        (Lang::En, SuppressionReason::BelowThreshold { threshold, .. }) => {
-            format!("hidden: under {threshold}")
-        }
-        (Lang::ZhCn, SuppressionReason::Complementary) => "隐藏:防推算".into(),
-        (Lang::En, SuppressionReason::Complementary) => "hidden: complement".into(),
-        (Lang::ZhCn, SuppressionReason::Withheld) => "隐藏*".into(),
-        (Lang::En, SuppressionReason::Withheld) => "hidden*".into(),
-    }
-}
-
-/// The legend of the short "hidden*" cells, said once per page.
-#[must_use]
-pub fn hidden_legend(lang: Lang) -> String {
-    format!(
-        "<p class=\"note\">* {}</p>",
-        esc(&reason_text(lang, &SuppressionReason::Withheld))
-    )
-}
-
-/// A figure as table-cell content: the value, or the reason it is hidden; an organiser's
-/// exact figure that others do not see carries that reason too.
-#[must_use]
-pub fn figure_html(lang: Lang, figure: &Figure, fmt: Fmt) -> String {
-    match (figure.value, &figure.hidden) {
-        (Some(v), None) => value_text(v, fmt),
-        (None, None) => "—".into(),
-        (None, Some(reason)) => format!(
-            "<span class=\"hid\" title=\"{}\">{}</span>",
-            esc(&reason_text(lang, reason)),
-            esc(&reason_short(lang, reason))
-        ),
-        (Some(v), Some(reason)) => format!(
-            "{} <small class=\"hid\" title=\"{}\">({}{})</small>",
-            value_text(v, fmt),
-            esc(&reason_text(lang, reason)),
-            t(lang, "领导看到:", "leaders see: "),
-            esc(&reason_short(lang, reason))
-        ),
-    }
-}
 
 /// A figure for a chart: its value, or the reason it is not drawn.
 fn chart_value(lang: Lang, figure: &Figure) -> Result<f64, String> {
@@ -123,24 +31,6 @@ fn chart_value(lang: Lang, figure: &Figure) -> Result<f64, String> {
         (Some(v), _) => Ok(v),
         (None, Some(reason)) => Err(reason_text(lang, reason)),
         (None, None) => Err("—".into()),
-    }
-}
-
-/// Grade labels in the page language.
-#[must_use]
-pub fn grade_label(lang: Lang, grade: Grade) -> &'static str {
-    match lang {
-        Lang::ZhCn => grade.label_zh(),
-        Lang::En => grade.label_en(),
-    }
-}
-
-fn role_label(lang: Lang, role: Role) -> &'static str {
-    match role {
-        Role::Admin => t(lang, "管理员", "administrator"),
-        Role::Organiser => t(lang, "组织部门", "organiser"),
-        Role::Leader => t(lang, "领导", "leader"),
-        Role::Officer => t(lang, "调查员", "field officer"),
     }
 }
 
@@ -161,92 +51,6 @@ fn round_status_label(lang: Lang, status: RoundStatus) -> &'static str {
     }
 }
 
-/// Whether the caller sets up instruments (and sees exact figures).
-#[must_use]
-pub fn manages(session: &Session) -> bool {
-    matches!(session.caller.role(), Role::Admin | Role::Organiser)
-}
-
-/// A whole dashboard page: the navigation (overview, language, sign-out) and `body`.
-#[must_use]
-pub fn frame(session: &Session, req: &HttpRequest, title: &str, body: &str) -> HttpResponse {
-    frame_with_status(session, req, StatusCode::OK, title, body)
-}
-
-/// [`frame`] with another status.
-#[must_use]
-pub fn frame_with_status(
-    session: &Session,
-    req: &HttpRequest,
-    status: StatusCode,
-    title: &str,
-    body: &str,
-) -> HttpResponse {
-    let lang = session.lang;
-    let other = match lang {
-        Lang::ZhCn => ("en", "English"),
-        Lang::En => ("zh-CN", "中文"),
-    };
-    let caller = &session.caller;
-    let unit = caller.unit.as_ref().map_or_else(
-        || t(lang, "全部单位", "all units").to_string(),
-        |u| u.name.clone(),
-    );
-    let mut b = String::with_capacity(body.len() + 1024);
-    let _ = write!(
-        b,
-        "<nav class=\"dash\" aria-label=\"{}\"><a href=\"{}\">{}</a>",
-        t(lang, "导航", "Navigation"),
-        esc(&session.link("/dashboard")),
-        t(lang, "总览", "Overview"),
-    );
-    if manages(session) {
-        let _ = write!(
-            b,
-            "<a href=\"{}\">{}</a>",
-            esc(&session.link("/dashboard/new")),
-            t(lang, "上传定义", "Upload a definition")
-        );
-    }
-    let _ = write!(
-        b,
-        "<a href=\"{}?lang={}\" hreflang=\"{}\">{}</a>\
-         <span>{} · {} · {}</span>\
-         <form method=\"post\" action=\"{}\">{}<button class=\"linkbtn\" type=\"submit\">{}</button></form></nav>",
-        esc(req.path()),
-        other.0,
-        other.0,
-        other.1,
-        esc(&caller.account.username),
-        esc(role_label(lang, caller.role())),
-        esc(&unit),
-        esc(&session.link("/dashboard/logout")),
-        session.csrf_field(),
-        t(lang, "退出", "Sign out"),
-    );
-    b.push_str("<div class=\"dash\">");
-    b.push_str(body);
-    b.push_str("</div>");
-    html_response(status, page(lang, title, &b))
-}
-
-/// Runs `f` on a pooled connection; an API error becomes its page.
-pub async fn with_db<T, F>(state: &AppState, lang: Lang, f: F) -> Result<T, WebError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, ApiError> + Send + 'static,
-{
-    state.db(f).await.map_err(|e| WebError::from_api(lang, &e))
-}
-
-/// Parses an id from the path: anything else is a 404 page.
-pub fn path_id(lang: Lang, raw: &str) -> Result<i64, WebError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| WebError::from_api(lang, &ApiError::not_found("page")))
-}
-
 /// The overview of what the account may see: open and recent surveys and rounds with their
 /// response and turnout counts, current flags and the bottom-ranked units.
 #[get("/dashboard")]
@@ -258,32 +62,15 @@ pub async fn overview(
     let lang = session.lang;
     let caller = session.caller.clone();
     let base = state.public_url.clone();
-    let (surveys, rounds) = with_db(&state, lang, move |conn| {
-        let scope = caller.scope_path().map(str::to_string);
-        let mut survey_results = Vec::new();
-        for row in survey_store::list(conn, scope.as_deref())?
-            .into_iter()
-            .take(OVERVIEW_LIMIT)
-        {
-            let results = surveys::results(conn, &caller, &row)?;
-            survey_results.push((row.id, results));
-        }
-        let mut round_reports = Vec::new();
-        for row in round_store::rounds_in(conn, scope.as_deref())?
-            .into_iter()
-            .take(OVERVIEW_LIMIT)
-        {
-            let info = rounds::round_info(&row, &base)?;
-            let report = match rounds::report(conn, &caller, &row, &base) {
-                Ok(report) => Some(report),
-                Err(e) if e.status().is_server_error() => return Err(e),
-                Err(_) => None,
-            };
-            round_reports.push((info, report));
-        }
-        Ok((survey_results, round_reports))
-    })
-    .await?;
+    let (surveys, rounds) = state
+        .db(move |conn| {
+            Ok((
+                surveys::recent_results(conn, &caller, OVERVIEW_LIMIT)?,
+                rounds::recent_reports(conn, &caller, OVERVIEW_LIMIT, &base)?,
+            ))
+        })
+        .await
+        .map_err(page_error(lang))?;
 
     let mut b = String::with_capacity(8192);
     let _ = write!(b, "<h1>{}</h1>", t(lang, "看板总览", "Overview"));
@@ -532,13 +319,13 @@ pub async fn survey_page(
     let id = path_id(lang, &id)?;
     let caller = session.caller.clone();
     let base = state.public_url.clone();
-    let (results, survey) = with_db(&state, lang, move |conn| {
-        let row = surveys::visible_survey(conn, &caller, id)?;
-        let results = surveys::results(conn, &caller, &row)?;
-        let survey = surveys::to_api(conn, &row, &base)?;
-        Ok((results, survey))
-    })
-    .await?;
+    let (results, survey) = state
+        .db(move |conn| {
+            let results = surveys::results(conn, &caller, id)?;
+            Ok((results, surveys::get(conn, &caller, id, &base)?))
+        })
+        .await
+        .map_err(page_error(lang))?;
     let r = &results;
     let mut b = String::with_capacity(32 * 1024);
     let _ = write!(
@@ -592,7 +379,7 @@ pub async fn survey_page(
     }
     b.push_str("</p>");
     if manages(&session) {
-        super::organiser::survey_actions(&mut b, &session, &survey);
+        survey_actions(&mut b, &session, &survey);
     }
 
     // summary
@@ -938,14 +725,12 @@ pub async fn round_page(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     let manager = manages(&session);
-    let (info, report) = with_db(&state, lang, move |conn| {
-        let row = rounds::visible_round(conn, &caller, id)?;
-        let info = rounds::round_info(&row, &base)?;
-        // organisers see the round page (to run it) even before anything is counted
-        let report = rounds::report(conn, &caller, &row, &base)?;
-        Ok((info, report))
-    })
-    .await?;
+    // organisers see the round page (to run it) even before anything is counted
+    let report = state
+        .db(move |conn| rounds::report(conn, &caller, id, &base))
+        .await
+        .map_err(page_error(lang))?;
+    let info = report.round.clone();
     let r = &report;
     let mut b = String::with_capacity(32 * 1024);
     let _ = write!(
@@ -984,7 +769,7 @@ pub async fn round_page(
         esc(&session.link(&format!("/dashboard/rounds/{id}/export.xlsx"))),
     );
     if manager {
-        super::organiser::round_actions(&mut b, &session, &info);
+        round_actions(&mut b, &session, &info);
     }
     if !r.hidden_groups.is_empty() {
         let _ = write!(b, "<h2>{}</h2><ul>", t(lang, "隐藏的类别", "Hidden groups"));
@@ -1164,94 +949,4 @@ pub async fn round_page(
         &format!("{} {}", info.series_name, info.period),
         &b,
     ))
-}
-
-/// Turnout per elector group and the stations' sheets; groups hidden from the caller are left
-/// out, with their reason.
-pub fn turnout_section(b: &mut String, lang: Lang, r: &RoundReport) {
-    let _ = write!(
-        b,
-        "<h2>{}</h2><div class=\"scroll\"><table id=\"turnout\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
-        t(lang, "投票情况", "Turnout"),
-        t(lang, "类别", "Group"),
-        t(lang, "测评码 已用/发出", "Codes used / issued"),
-        t(lang, "纸质票 收回/发出", "Paper returned / issued"),
-        t(lang, "有效票", "Valid"),
-        t(lang, "废票", "Invalid"),
-    );
-    for g in &r.turnout.groups {
-        if let Some(hidden) = r
-            .hidden_groups
-            .iter()
-            .find(|h| h.elector_group == g.elector_group)
-        {
-            let _ = write!(
-                b,
-                "<tr><td>{}</td><td colspan=\"4\" class=\"hid\">{}</td></tr>",
-                esc(&g.label),
-                esc(&reason_text(lang, &hidden.reason))
-            );
-            continue;
-        }
-        let counted = r
-            .results
-            .groups
-            .iter()
-            .find(|c| c.elector_group == g.elector_group);
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td class=\"n\">{} / {}</td><td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&g.label),
-            g.codes_used,
-            g.codes_issued,
-            g.paper_returned,
-            g.paper_issued,
-            counted.map_or(0, |c| c.valid),
-            counted.map_or(0, |c| c.invalid),
-        );
-    }
-    b.push_str("</tbody></table></div>");
-    if !r.turnout.stations.is_empty() {
-        let _ = write!(
-            b,
-            "<h3>{}</h3><div class=\"scroll\"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            t(lang, "投票点", "Stations"),
-            t(lang, "投票点", "Station"),
-            t(lang, "类别", "Group"),
-            t(lang, "计票单", "Sheet"),
-        );
-        for s in &r.turnout.stations {
-            let outcome = match (s.outcome.as_str(), s.corrected) {
-                ("void", _) => t(
-                    lang,
-                    "作废(收回多于发出)",
-                    "void (more returned than issued)",
-                ),
-                (_, true) => t(lang, "已计入(已更正)", "counted (corrected)"),
-                _ => t(lang, "已计入", "counted"),
-            };
-            let _ = write!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{outcome}</td></tr>",
-                esc(&s.station),
-                esc(&s.elector_group)
-            );
-        }
-        b.push_str("</tbody></table></div>");
-    }
-    if !r.anomalies.is_empty() {
-        let _ = write!(b, "<h3>{}</h3><ul>", t(lang, "需要核查", "For review"));
-        for a in &r.anomalies {
-            let _ = write!(
-                b,
-                "<li>{}: {}</li>",
-                esc(&a.station),
-                esc(&match lang {
-                    Lang::ZhCn => format!("{}张选票完全相同", a.detail.ballots),
-                    Lang::En => format!("all {} ballots are identical", a.detail.ballots),
-                })
-            );
-        }
-        b.push_str("</ul>");
-    }
 }

@@ -16,17 +16,13 @@ use canvass_protocol::surveys::{Figure, SurveyResults};
 use futures_util::stream;
 use rust_xlsxwriter::{Format, Workbook};
 
-use super::dashboard::{grade_label, path_id, reason_text, value_text, with_db, Fmt};
-use super::session::{Session, WebError};
+use super::dashboard::flag_numbers;
+use super::frame::{grade_label, path_id, reason_text, value_text, Fmt};
+use super::session::{page_error, Session, WebError};
 use super::t;
-use crate::db::surveys as survey_store;
-use crate::error::ApiError;
-use crate::rounds;
-use crate::state::AppState;
-use crate::surveys;
-
-/// Answers read per query by the answers export.
-const ANSWERS_CHUNK: i64 = 1000;
+use crate::domain::error::Error;
+use crate::domain::{exports, rounds, surveys};
+use crate::http::AppState;
 
 /// One cell of an exported table.
 #[derive(Debug, Clone, PartialEq)]
@@ -393,7 +389,7 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
         flags.rows.push(vec![
             text(&flag.subject_name),
             text(&flag.rule.label),
-            text(html_unescape(&super::dashboard::flag_numbers(lang, flag))),
+            text(html_unescape(&flag_numbers(lang, flag))),
         ]);
     }
     tables.push(flags);
@@ -589,8 +585,8 @@ fn xlsx_response(bytes: Vec<u8>, disposition: String) -> HttpResponse {
         .body(bytes)
 }
 
-fn xlsx_error(lang: Lang, e: &rust_xlsxwriter::XlsxError) -> WebError {
-    WebError::from_api(lang, &ApiError::internal(e))
+fn xlsx_error(lang: Lang, e: &dyn std::fmt::Display) -> WebError {
+    WebError::from_error(lang, &Error::internal(e))
 }
 
 // ---- handlers ------------------------------------------------------------------------------
@@ -601,11 +597,10 @@ async fn survey_results(
     id: i64,
 ) -> Result<SurveyResults, WebError> {
     let caller = session.caller.clone();
-    with_db(state, session.lang, move |conn| {
-        let row = surveys::visible_survey(conn, &caller, id)?;
-        surveys::results(conn, &caller, &row)
-    })
-    .await
+    state
+        .db(move |conn| surveys::results(conn, &caller, id))
+        .await
+        .map_err(page_error(session.lang))
 }
 
 async fn round_report(
@@ -615,11 +610,10 @@ async fn round_report(
 ) -> Result<RoundReport, WebError> {
     let caller = session.caller.clone();
     let base = state.public_url.clone();
-    with_db(state, session.lang, move |conn| {
-        let row = rounds::visible_round(conn, &caller, id)?;
-        rounds::report(conn, &caller, &row, &base)
-    })
-    .await
+    state
+        .db(move |conn| rounds::report(conn, &caller, id, &base))
+        .await
+        .map_err(page_error(session.lang))
 }
 
 /// One results table of a survey as CSV (`?table=0` summary, 1 questions, 2 villages, 3 weeks,
@@ -655,7 +649,7 @@ pub async fn survey_xlsx(
     let tables = survey_tables(lang, &results);
     let bytes = web::block(move || xlsx(lang, results.title.get(lang), &tables))
         .await
-        .map_err(|e| WebError::from_api(lang, &ApiError::internal(&e)))?
+        .map_err(|e| xlsx_error(lang, &e))?
         .map_err(|e| xlsx_error(lang, &e))?;
     Ok(xlsx_response(
         bytes,
@@ -697,7 +691,7 @@ pub async fn round_xlsx(
     let tables = round_tables(lang, &report);
     let bytes = web::block(move || xlsx(lang, &title, &tables))
         .await
-        .map_err(|e| WebError::from_api(lang, &ApiError::internal(&e)))?
+        .map_err(|e| xlsx_error(lang, &e))?
         .map_err(|e| xlsx_error(lang, &e))?;
     Ok(xlsx_response(
         bytes,
@@ -718,49 +712,11 @@ pub async fn survey_answers_csv(
     let lang = session.lang;
     let id = path_id(lang, &id)?;
     let caller = session.caller.clone();
-    let questions = with_db(&state, lang, move |conn| {
-        let row = surveys::visible_survey(conn, &caller, id)?;
-        surveys::check_manage(conn, &caller, &row)?;
-        surveys::export_columns(conn, row.id)
-    })
-    .await?;
-    let header = surveys::export_header(&questions);
-    let questions = std::sync::Arc::new(questions);
-    // (next page starts after this id; `None` once the last page is sent)
-    let pages = stream::unfold(
-        (state.clone(), questions, Some(None::<String>)),
-        move |(state, questions, after)| async move {
-            let after = after?;
-            let columns = questions.clone();
-            let page = state
-                .db(move |conn| {
-                    let rows =
-                        survey_store::answers_page(conn, id, after.as_deref(), ANSWERS_CHUNK)?;
-                    let mut text = String::with_capacity(rows.len() * 160);
-                    for row in &rows {
-                        surveys::push_export_row(&mut text, row, &columns);
-                    }
-                    let full = i64::try_from(rows.len()).unwrap_or(0) == ANSWERS_CHUNK;
-                    Ok((text, rows.last().map(|r| r.0.clone()).filter(|_| full)))
-                })
-                .await;
-            match page {
-                Ok((text, next)) => Some((
-                    Ok::<_, actix_web::Error>(web::Bytes::from(text)),
-                    (state, questions, next.map(Some)),
-                )),
-                Err(e) => {
-                    // the download is cut short: the organiser sees an incomplete file
-                    tracing::error!(code = ?e.code(), survey = id, "answer export failed");
-                    Some((Err(e.into()), (state, questions, None)))
-                }
-            }
-        },
-    );
-    let body = futures_util::StreamExt::chain(
-        stream::once(async move { Ok::<_, actix_web::Error>(web::Bytes::from(header)) }),
-        pages,
-    );
+    let columns = state
+        .db(move |conn| exports::answer_columns(conn, &caller, id))
+        .await
+        .map_err(page_error(lang))?;
+    let body = crate::http::export::answers_csv(state.into_inner(), id, columns);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

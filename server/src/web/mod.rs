@@ -6,6 +6,7 @@ pub mod ballot;
 pub mod charts;
 pub mod dashboard;
 pub mod export;
+pub mod frame;
 pub mod organiser;
 pub mod page;
 pub mod session;
@@ -23,12 +24,7 @@ pub fn page_lang(req: &HttpRequest) -> Lang {
         .split('&')
         .find_map(|pair| pair.strip_prefix("lang="))
         .and_then(Lang::from_tag);
-    from_query.unwrap_or_else(|| {
-        req.headers()
-            .get(actix_web::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map_or(Lang::ZhCn, Lang::negotiate)
-    })
+    from_query.unwrap_or_else(|| crate::http::request::accept_language(req))
 }
 
 /// Picks the text for `lang` from a Chinese and an English literal.

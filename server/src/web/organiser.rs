@@ -10,20 +10,22 @@ use std::fmt::Write;
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use canvass_protocol::forms::{FormDefinition, Lang};
-use canvass_protocol::rounds::{CreateRound, RoundInfo, RoundStatus};
+use canvass_protocol::msg;
+use canvass_protocol::rounds::{CreateRound, Round, RoundInfo, RoundReport, RoundStatus};
 use canvass_protocol::rounds::{Dimension, GradeTally, RoundDefinition, SubjectTally, TallySheet};
-use canvass_protocol::surveys::{CreateSurvey, PublicForm, PublicTarget, Survey, SurveyStatus};
-use canvass_protocol::units::UnitKind;
+use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyStatus};
+use canvass_protocol::units::{Unit, UnitKind};
 
-use super::dashboard::{frame, frame_with_status, grade_label, path_id, turnout_section, with_db};
+use super::frame::{frame, frame_with_status, grade_label, manages, path_id, reason_text};
 use super::page::esc;
-use super::session::{error_text, form_value, Session, WebError, CSRF_FIELD};
+use super::session::{error_text, form_value, page_error, Session, WebError, CSRF_FIELD};
 use super::t;
-use crate::db::{surveys as survey_store, units};
-use crate::error::ApiError;
-use crate::rounds;
-use crate::state::AppState;
-use crate::surveys;
+use crate::domain::auth::Action;
+use crate::domain::error::{Error, Kind};
+use crate::domain::surveys::{self, Step};
+use crate::domain::{ballot_codes, rounds, tally_sheets, units};
+use crate::http::extract::parse_json;
+use crate::http::AppState;
 
 /// Seconds between reloads of the live turnout page.
 const TURNOUT_REFRESH_SECS: u32 = 15;
@@ -133,7 +135,7 @@ pub fn round_actions(b: &mut String, session: &Session, info: &RoundInfo) {
             "</select></p><p><label for=\"count\">{}</label><input type=\"number\" id=\"count\" name=\"count\" min=\"1\" max=\"{}\" value=\"10\"></p>\
              <p class=\"hint\">{}</p><button type=\"submit\">{}</button></fieldset></form>",
             t(lang, "张数", "How many"),
-            rounds::MAX_CODES_PER_REQUEST,
+            ballot_codes::MAX_CODES_PER_REQUEST,
             t(
                 lang,
                 "测评码只显示这一次:请直接打印,裁开后打乱发放。",
@@ -155,14 +157,15 @@ pub fn round_actions(b: &mut String, session: &Session, info: &RoundInfo) {
 }
 
 fn require_manager(session: &Session) -> Result<(), WebError> {
-    if super::dashboard::manages(session) {
-        Ok(())
-    } else {
-        Err(WebError::from_api(
-            session.lang,
-            &ApiError::forbidden("only organisers manage instruments"),
-        ))
-    }
+    session
+        .caller
+        .require(manages(session), Action::ManageInstruments)
+        .map_err(page_error(session.lang))
+}
+
+/// `invalid_value` for a form's `action` field that names none of `known`.
+fn unknown_action(known: &str) -> Error {
+    Error::invalid("action", msg!("error-form-action", known = known))
 }
 
 /// Publishes, opens or closes a survey.
@@ -177,18 +180,18 @@ pub async fn survey_status(
     let lang = session.lang;
     session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
     let id = path_id(lang, &id)?;
-    let action = form_value(&body, "action").unwrap_or_default();
+    let step = match form_value(&body, "action").as_deref() {
+        Some("publish") => Step::Publish,
+        Some("open") => Step::Open,
+        Some("close") => Step::Close,
+        _ => return Err(page_error(lang)(unknown_action("publish, open, close"))),
+    };
     let caller = session.caller.clone();
-    with_db(&state, lang, move |conn| {
-        let row = surveys::visible_survey(conn, &caller, id)?;
-        match action.as_str() {
-            "publish" => surveys::publish(conn, &caller, &row),
-            "open" => surveys::set_open(conn, &caller, &row, true),
-            "close" => surveys::set_open(conn, &caller, &row, false),
-            _ => Err(ApiError::invalid("action", "publish, open or close")),
-        }
-    })
-    .await?;
+    let base = state.public_url.clone();
+    state
+        .db(move |conn| surveys::take_step(conn, &caller, id, step, &base))
+        .await
+        .map_err(page_error(lang))?;
     Ok(see_other(
         &session.link(&format!("/dashboard/surveys/{id}")),
     ))
@@ -206,37 +209,10 @@ pub async fn survey_preview(
     require_manager(&session)?;
     let id = path_id(lang, &id)?;
     let caller = session.caller.clone();
-    let form = with_db(&state, lang, move |conn| {
-        let row = surveys::visible_survey(conn, &caller, id)?;
-        surveys::check_manage(conn, &caller, &row)?;
-        let version = survey_store::versions(conn, row.id)?
-            .pop()
-            .ok_or_else(|| ApiError::not_found("survey version"))?;
-        let targets = survey_store::targets(conn, row.id)?
-            .into_iter()
-            .map(|t| PublicTarget {
-                unit_id: t.unit_id,
-                name: t.name,
-            })
-            .collect();
-        let villages = surveys::respondent_units(conn, &row)?
-            .into_iter()
-            .map(|u| PublicTarget {
-                unit_id: u.id,
-                name: u.name,
-            })
-            .collect();
-        Ok(PublicForm {
-            slug: row.slug.clone(),
-            version: version.version,
-            definition: surveys::stored_definition(&version.definition)?,
-            targets,
-            villages,
-            min_group_size: u32::try_from(row.min_group_size).unwrap_or(surveys::MIN_GROUP_SIZE),
-            accepting: true,
-        })
-    })
-    .await?;
+    let form = state
+        .db(move |conn| surveys::preview(conn, &caller, id))
+        .await
+        .map_err(page_error(lang))?;
     let banner = match lang {
         Lang::ZhCn => format!("预览(第{}版):此页面不能提交答卷。", form.version),
         Lang::En => format!(
@@ -266,19 +242,14 @@ pub async fn round_status(
         Some("open") => RoundStatus::Open,
         Some("close") => RoundStatus::Closed,
         Some("publish") => RoundStatus::Published,
-        _ => {
-            return Err(WebError::from_api(
-                lang,
-                &ApiError::invalid("action", "open, close or publish"),
-            ))
-        }
+        _ => return Err(page_error(lang)(unknown_action("open, close, publish"))),
     };
     let caller = session.caller.clone();
-    with_db(&state, lang, move |conn| {
-        let row = rounds::visible_round(conn, &caller, id)?;
-        rounds::transition(conn, &caller, &row, to)
-    })
-    .await?;
+    let base = state.public_url.clone();
+    state
+        .db(move |conn| rounds::transition(conn, &caller, id, to, &base))
+        .await
+        .map_err(page_error(lang))?;
     Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}"))))
 }
 
@@ -294,21 +265,19 @@ pub async fn round_slips(
     let lang = session.lang;
     session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
     let id = path_id(lang, &id)?;
-    let group = form_value(&body, "elector_group").unwrap_or_default();
+    let elector_group = form_value(&body, "elector_group").unwrap_or_default();
+    let group = elector_group.clone();
     let count = form_value(&body, "count")
         .and_then(|c| c.trim().parse::<u32>().ok())
         .unwrap_or(0);
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     let pepper = state.code_pepper.clone();
-    let html = with_db(&state, lang, move |conn| {
-        let row = rounds::visible_round(conn, &caller, id)?;
-        let codes = rounds::generate_codes(conn, &caller, &row, &group, count, &pepper)?;
-        let info = rounds::round_info(&row, &base)?;
-        Ok(super::slips::render(&info, &group, &codes))
-    })
-    .await?;
-    Ok(super::page::html_response(StatusCode::CREATED, html))
+    let (info, codes) = state
+        .db(move |conn| ballot_codes::generate(conn, &caller, id, (&group, count), &pepper, &base))
+        .await
+        .map_err(page_error(lang))?;
+    Ok(super::slips::response(&info, &elector_group, &codes))
 }
 
 /// Live turnout while the meeting votes; the page reloads itself (an HTTP `Refresh`, no
@@ -325,11 +294,10 @@ pub async fn round_turnout(
     let id = path_id(lang, &id)?;
     let caller = session.caller.clone();
     let base = state.public_url.clone();
-    let report = with_db(&state, lang, move |conn| {
-        let row = rounds::visible_round(conn, &caller, id)?;
-        rounds::report(conn, &caller, &row, &base)
-    })
-    .await?;
+    let report = state
+        .db(move |conn| rounds::report(conn, &caller, id, &base))
+        .await
+        .map_err(page_error(lang))?;
     let mut b = String::with_capacity(4096);
     let _ = write!(
         b,
@@ -350,6 +318,96 @@ pub async fn round_turnout(
         header::HeaderValue::from(TURNOUT_REFRESH_SECS),
     );
     Ok(response)
+}
+
+/// Turnout per elector group and the stations' sheets; groups hidden from the caller are left
+/// out, with their reason.
+pub fn turnout_section(b: &mut String, lang: Lang, r: &RoundReport) {
+    let _ = write!(
+        b,
+        "<h2>{}</h2><div class=\"scroll\"><table id=\"turnout\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
+        t(lang, "投票情况", "Turnout"),
+        t(lang, "类别", "Group"),
+        t(lang, "测评码 已用/发出", "Codes used / issued"),
+        t(lang, "纸质票 收回/发出", "Paper returned / issued"),
+        t(lang, "有效票", "Valid"),
+        t(lang, "废票", "Invalid"),
+    );
+    for g in &r.turnout.groups {
+        if let Some(hidden) = r
+            .hidden_groups
+            .iter()
+            .find(|h| h.elector_group == g.elector_group)
+        {
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td colspan=\"4\" class=\"hid\">{}</td></tr>",
+                esc(&g.label),
+                esc(&reason_text(lang, &hidden.reason))
+            );
+            continue;
+        }
+        let counted = r
+            .results
+            .groups
+            .iter()
+            .find(|c| c.elector_group == g.elector_group);
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td class=\"n\">{} / {}</td><td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&g.label),
+            g.codes_used,
+            g.codes_issued,
+            g.paper_returned,
+            g.paper_issued,
+            counted.map_or(0, |c| c.valid),
+            counted.map_or(0, |c| c.invalid),
+        );
+    }
+    b.push_str("</tbody></table></div>");
+    if !r.turnout.stations.is_empty() {
+        let _ = write!(
+            b,
+            "<h3>{}</h3><div class=\"scroll\"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            t(lang, "投票点", "Stations"),
+            t(lang, "投票点", "Station"),
+            t(lang, "类别", "Group"),
+            t(lang, "计票单", "Sheet"),
+        );
+        for s in &r.turnout.stations {
+            let outcome = match (s.outcome.as_str(), s.corrected) {
+                ("void", _) => t(
+                    lang,
+                    "作废(收回多于发出)",
+                    "void (more returned than issued)",
+                ),
+                (_, true) => t(lang, "已计入(已更正)", "counted (corrected)"),
+                _ => t(lang, "已计入", "counted"),
+            };
+            let _ = write!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td>{outcome}</td></tr>",
+                esc(&s.station),
+                esc(&s.elector_group)
+            );
+        }
+        b.push_str("</tbody></table></div>");
+    }
+    if !r.anomalies.is_empty() {
+        let _ = write!(b, "<h3>{}</h3><ul>", t(lang, "需要核查", "For review"));
+        for a in &r.anomalies {
+            let _ = write!(
+                b,
+                "<li>{}: {}</li>",
+                esc(&a.station),
+                esc(&match lang {
+                    Lang::ZhCn => format!("{}张选票完全相同", a.detail.ballots),
+                    Lang::En => format!("all {} ballots are identical", a.detail.ballots),
+                })
+            );
+        }
+        b.push_str("</ul>");
+    }
 }
 
 // ---- tally sheets ------------------------------------------------------------------------
@@ -486,26 +544,13 @@ async fn load_round(
     state: &AppState,
     session: &Session,
     id: i64,
-) -> Result<
-    (
-        RoundInfo,
-        canvass_protocol::rounds::Round,
-        crate::db::rounds::RoundRow,
-    ),
-    WebError,
-> {
+) -> Result<(RoundInfo, Round), WebError> {
     let caller = session.caller.clone();
     let base = state.public_url.clone();
-    with_db(state, session.lang, move |conn| {
-        let row = rounds::visible_round(conn, &caller, id)?;
-        caller.require(rounds::manages_rounds(caller.role()), "enter tally sheets")?;
-        Ok((
-            rounds::round_info(&row, &base)?,
-            rounds::stored_round(&row)?,
-            row,
-        ))
-    })
-    .await
+    state
+        .db(move |conn| rounds::managed(conn, &caller, id, &base))
+        .await
+        .map_err(page_error(session.lang))
 }
 
 /// The form to enter (or correct) a station's tally sheet.
@@ -518,7 +563,7 @@ pub async fn sheet_page(
 ) -> Result<HttpResponse, WebError> {
     require_manager(&session)?;
     let id = path_id(session.lang, &id)?;
-    let (info, round, _) = load_round(&state, &session, id).await?;
+    let (info, round) = load_round(&state, &session, id).await?;
     let html = sheet_form(&session, &info, &round, &BTreeMap::new(), None);
     Ok(frame(
         &session,
@@ -542,7 +587,7 @@ pub async fn sheet_submit(
     session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
     require_manager(&session)?;
     let id = path_id(lang, &id)?;
-    let (info, round, row) = load_round(&state, &session, id).await?;
+    let (info, round) = load_round(&state, &session, id).await?;
     let values: BTreeMap<String, String> = form_urlencoded::parse(&body)
         .filter(|(k, _)| k != CSRF_FIELD)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -576,14 +621,15 @@ pub async fn sheet_submit(
     let correct = values.get("correct").is_some_and(|v| v == "1");
     let caller = session.caller.clone();
     let outcome = state
-        .db(move |conn| rounds::enter_sheet(conn, &caller, &row, &sheet, correct))
+        .db(move |conn| tally_sheets::enter(conn, &caller, id, &sheet, correct))
         .await;
     match outcome {
         Ok(_) => Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}")))),
-        Err(e) if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN => {
-            Ok(again(e.status(), &error_text(&e)))
-        }
-        Err(e) => Err(WebError::from_api(lang, &e)),
+        Err(e) if shown_on_the_form(&e) => Ok(again(
+            crate::http::error::status(e.kind()),
+            &error_text(lang, &e),
+        )),
+        Err(e) => Err(WebError::from_error(lang, &e)),
     }
 }
 
@@ -634,28 +680,38 @@ fn read_sheet(
 
 // ---- uploading definitions ---------------------------------------------------------------
 
+/// Whether an error is shown on the form it came from, with what was typed kept, rather than
+/// on a page of its own (not allowed, or the server's fault).
+fn shown_on_the_form(e: &Error) -> bool {
+    !e.is_server_fault() && !matches!(e.kind(), Kind::Forbidden | Kind::OutOfScope)
+}
+
 /// Units the caller may own instruments by, and those a survey may rate.
-fn unit_choices(
-    conn: &mut crate::db::DbConnection,
-    scope: Option<&str>,
-) -> Result<(Vec<units::UnitRow>, Vec<units::UnitRow>), ApiError> {
-    let all = units::subtree(conn, scope, None)?;
+async fn unit_choices(
+    state: &AppState,
+    session: &Session,
+) -> Result<(Vec<Unit>, Vec<Unit>), WebError> {
+    let caller = session.caller.clone();
+    let all = state
+        .db(move |conn| units::list(conn, &caller, None))
+        .await
+        .map_err(page_error(session.lang))?;
     let owners = all
         .iter()
-        .filter(|u| !matches!(u.kind(), UnitKind::Village | UnitKind::Community))
+        .filter(|u| !matches!(u.kind, UnitKind::Village | UnitKind::Community))
         .cloned()
         .collect();
     let targets = all
         .into_iter()
-        .filter(|u| matches!(u.kind(), UnitKind::Department | UnitKind::Township) || u.window_unit)
-        .take(200)
+        .filter(|u| matches!(u.kind, UnitKind::Department | UnitKind::Township) || u.window_unit)
+        .take(surveys::MAX_TARGETS)
         .collect();
     Ok((owners, targets))
 }
 
 fn upload_form(
     session: &Session,
-    (owners, targets): &(Vec<units::UnitRow>, Vec<units::UnitRow>),
+    (owners, targets): &(Vec<Unit>, Vec<Unit>),
     kept: &Upload,
     error: Option<&str>,
 ) -> String {
@@ -750,11 +806,7 @@ pub async fn new_page(
     req: HttpRequest,
 ) -> Result<HttpResponse, WebError> {
     require_manager(&session)?;
-    let scope = session.caller.scope_path().map(str::to_string);
-    let choices = with_db(&state, session.lang, move |conn| {
-        unit_choices(conn, scope.as_deref())
-    })
-    .await?;
+    let choices = unit_choices(&state, &session).await?;
     let kept = Upload {
         unit_id: session.caller.account.unit_id,
         ..Upload::default()
@@ -795,45 +847,36 @@ pub async fn new_submit(
     let caller = session.caller.clone();
     let kind = upload.kind.clone();
     let (unit_id, targets) = (upload.unit_id, upload.targets.clone());
+    let base = state.public_url.clone();
     let outcome = state
         .db(move |conn| {
             if kind == "round" {
-                let definition: RoundDefinition = crate::extract::parse_json(&definition)?;
-                let row = rounds::create_round(
-                    conn,
-                    &caller,
-                    &CreateRound {
-                        definition,
-                        unit_id,
-                    },
-                )?;
-                Ok(format!("/dashboard/rounds/{}", row.id))
+                let definition: RoundDefinition = parse_json(&definition)?;
+                let body = CreateRound {
+                    definition,
+                    unit_id,
+                };
+                let info = rounds::create(conn, &caller, &body, &base)?;
+                Ok(format!("/dashboard/rounds/{}", info.id))
             } else {
-                let definition: FormDefinition = crate::extract::parse_json(&definition)?;
-                let row = surveys::create(
-                    conn,
-                    &caller,
-                    &CreateSurvey {
-                        definition,
-                        targets,
-                        unit_id,
-                        min_group_size: None,
-                        opens_at: None,
-                        closes_at: None,
-                    },
-                )?;
-                Ok(format!("/dashboard/surveys/{}", row.id))
+                let definition: FormDefinition = parse_json(&definition)?;
+                let body = CreateSurvey {
+                    definition,
+                    targets,
+                    unit_id,
+                    min_group_size: None,
+                    opens_at: None,
+                    closes_at: None,
+                };
+                let survey = surveys::create(conn, &caller, &body, &base)?;
+                Ok(format!("/dashboard/surveys/{}", survey.id))
             }
         })
         .await;
     match outcome {
         Ok(location) => Ok(see_other(&session.link(&location))),
-        Err(e) if e.status().is_client_error() && e.status() != StatusCode::FORBIDDEN => {
-            let scope = session.caller.scope_path().map(str::to_string);
-            let choices = with_db(&state, lang, move |conn| {
-                unit_choices(conn, scope.as_deref())
-            })
-            .await?;
+        Err(e) if shown_on_the_form(&e) => {
+            let choices = unit_choices(&state, &session).await?;
             let kept = Upload {
                 text: if upload.text.is_empty() {
                     String::from_utf8_lossy(&upload.file).into_owned()
@@ -842,16 +885,16 @@ pub async fn new_submit(
                 },
                 ..upload
             };
-            let html = upload_form(&session, &choices, &kept, Some(&error_text(&e)));
+            let html = upload_form(&session, &choices, &kept, Some(&error_text(lang, &e)));
             Ok(frame_with_status(
                 &session,
                 &req,
-                e.status(),
+                crate::http::error::status(e.kind()),
                 t(lang, "上传测评定义", "Upload a definition"),
                 &html,
             ))
         }
-        Err(e) => Err(WebError::from_api(lang, &e)),
+        Err(e) => Err(WebError::from_error(lang, &e)),
     }
 }
 

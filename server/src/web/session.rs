@@ -22,10 +22,11 @@ use sha2::Sha256;
 
 use super::page::{esc, html_response, page};
 use super::{page_lang, t};
-use crate::auth::{self, Caller};
-use crate::error::ApiError;
-use crate::routes::auth::{client_address, password_login, Attempt};
-use crate::state::AppState;
+use crate::domain::auth::{self, Attempt, Caller};
+use crate::domain::error::{Error, Kind};
+use crate::http::error::status as status_of;
+use crate::http::request::client_address;
+use crate::http::AppState;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "canvass_session";
@@ -117,12 +118,11 @@ impl WebError {
         }
     }
 
-    /// The page for an API error: its status and a message in the page language that says what
+    /// The page for an error: its status and a message in the page language that says what
     /// went wrong without repeating any figure.
     #[must_use]
-    pub fn from_api(lang: Lang, e: &ApiError) -> Self {
-        let status = e.status();
-        if status == StatusCode::UNAUTHORIZED {
+    pub fn from_error(lang: Lang, e: &Error) -> Self {
+        if e.kind() == Kind::Unauthenticated {
             return WebError::SignIn {
                 lang_query: String::new(),
             };
@@ -160,31 +160,40 @@ impl WebError {
                     "There is no such page, or it has been removed.",
                 ),
             ),
-            _ if status.is_server_error() => (
+            _ if e.is_server_fault() => (
                 t(lang, "出错了", "Something went wrong"),
                 t(lang, "请稍后再试。", "Please try again later."),
             ),
             _ => {
                 return WebError::Page {
-                    status,
+                    status: status_of(e.kind()),
                     lang,
                     heading: t(lang, "无法完成", "Could not be done").to_string(),
-                    message: error_text(e),
+                    message: error_text(lang, e),
                 }
             }
         };
-        WebError::page(status, lang, heading, message)
+        WebError::page(status_of(e.kind()), lang, heading, message)
     }
 }
 
-/// The messages of an API error (every problem with its field), for a page.
+/// Turns an error into its page in `lang`: for `.map_err` after a call into the domain.
+pub fn page_error(lang: Lang) -> impl FnOnce(Error) -> WebError {
+    move |e| WebError::from_error(lang, &e)
+}
+
+/// The messages of an error in `lang` (every problem, named by its field's label or path), for a
+/// page.
 #[must_use]
-pub fn error_text(e: &ApiError) -> String {
+pub fn error_text(lang: Lang, e: &Error) -> String {
     e.details()
         .iter()
-        .map(|d| match &d.field {
-            Some(f) if !f.is_empty() => format!("{f}: {}", d.message),
-            _ => d.message.clone(),
+        .map(|p| match &p.field {
+            // a message that names its field by its label says it already
+            Some(f) if f.label.is_none() && !f.path.is_empty() => {
+                format!("{}: {}", f.path, p.message.render(lang))
+            }
+            _ => p.message.render(lang),
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -259,7 +268,7 @@ impl FromRequest for Session {
             }
             let caller = match state.db(move |conn| auth::authenticate(conn, claims)).await {
                 Ok(caller) => caller,
-                Err(e) if e.status().is_server_error() => return Err(WebError::from_api(lang, &e)),
+                Err(e) if e.is_server_fault() => return Err(WebError::from_error(lang, &e)),
                 Err(_) => return Err(sign_in()),
             };
             if caller.role() == Role::Officer {
@@ -434,14 +443,14 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
     let username = form_value(&body, "username").unwrap_or_default();
     let password = form_value(&body, "password").unwrap_or_default();
     let address = client_address(&req, state.settings.trust_forwarded_for);
-    let settings = state.settings.clone();
+    let rules = state.sign_in_rules();
     let keys = state.keys.clone();
     let name = username.clone();
     let outcome = state
         .db(move |conn| {
-            password_login(
+            auth::password_login(
                 conn,
-                &settings,
+                &rules,
                 &keys,
                 &Attempt {
                     username: &name,
@@ -476,7 +485,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
                     t(lang, "请稍后再试。", "Please try again later."),
                 );
             };
-            let max_age = (signed_in.expires_at - crate::db::now()).max(0);
+            let max_age = (signed_in.expires_at - crate::domain::now()).max(0);
             HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("/dashboard{query}")))
                 .insert_header((
@@ -497,16 +506,10 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
                 ErrorCode::AccountDisabled => {
                     t(lang, "此账号已停用。", "This account has been disabled.").to_string()
                 }
-                ErrorCode::TooManyAttempts => {
-                    let wait = e.details().first().map(|d| d.message.clone());
-                    match lang {
-                        Lang::ZhCn => "登录失败次数过多,请稍后再试。".to_string(),
-                        Lang::En => wait.unwrap_or_else(|| "Too many failed sign-ins.".into()),
-                    }
-                }
+                ErrorCode::TooManyAttempts => e.message().render(lang),
                 _ => t(lang, "请稍后再试。", "Please try again later.").to_string(),
             };
-            again(e.status(), &username, &message)
+            again(status_of(e.kind()), &username, &message)
         }
     }
 }

@@ -4,10 +4,48 @@
 
 use std::fmt::Write;
 
-use canvass_protocol::rounds::RoundInfo;
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpResponse};
+use canvass_protocol::rounds::{GenerateCodes, RoundInfo};
+use canvass_protocol::ErrorBody;
 use qrcode::QrCode;
 
-use super::page::esc;
+use super::page::{esc, html_response};
+use crate::domain::auth::Caller;
+use crate::domain::ballot_codes;
+use crate::http::{ApiError, ApiJson, AppState};
+
+/// Generates codes and answers with printable slips (HTML, A4, many per page): each with the
+/// code, a QR code of the ballot page, the round's name and its anonymity promise. A route of
+/// the JSON API (`/api/v1`, bearer token, JSON errors) whose answer is a page, so it lives
+/// here with the page it serves; `startup` registers it beside `routes::api_v1`.
+#[utoipa::path(tag = "rounds", params(("id" = i64, Path, description = "Round id")), request_body = GenerateCodes, responses((status = 201, description = "text/html slips"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+#[post("/rounds/{id}/slips")]
+pub async fn generate_slips(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: ApiJson<GenerateCodes>,
+) -> Result<HttpResponse, ApiError> {
+    let base = state.public_url.clone();
+    let pepper = state.code_pepper.clone();
+    let id = id.into_inner();
+    let GenerateCodes {
+        elector_group,
+        count,
+    } = body.0;
+    let group = elector_group.clone();
+    let (info, codes) = state
+        .db(move |conn| ballot_codes::generate(conn, &caller, id, (&group, count), &pepper, &base))
+        .await?;
+    Ok(response(&info, &elector_group, &codes))
+}
+
+/// The slips page for `codes` of one elector group, as a `201 Created` answer.
+#[must_use]
+pub fn response(round: &RoundInfo, group: &str, codes: &[String]) -> HttpResponse {
+    html_response(StatusCode::CREATED, render(round, group, codes))
+}
 
 /// One SVG path drawing the dark modules of a QR code of `url`, and its size in modules.
 fn qr_path(url: &str) -> (String, usize) {

@@ -14,11 +14,10 @@ use canvass_protocol::ErrorCode;
 
 use super::page::{esc, html_response, message_page, page};
 use super::{page_lang, t};
-use crate::db;
-use crate::error::ApiError;
-use crate::routes::surveys::public_form;
-use crate::state::AppState;
-use crate::surveys::Rejection;
+use crate::domain::error::Error;
+use crate::domain::now;
+use crate::domain::surveys::{public_form, Rejection};
+use crate::http::AppState;
 
 /// Largest form body accepted: 60 questions of 2,000 characters, percent-encoded.
 const MAX_FORM_BYTES: usize = 512 * 1024;
@@ -134,15 +133,13 @@ pub async fn submit_form(
         Err(e) => Err(e),
         Ok(Err(to_fix)) => Ok(Err(to_fix)),
         Ok(Ok((form, mut filled, body))) => {
-            match state
-                .commit
-                .store_survey(slug.clone(), body, db::now())
-                .await
-            {
+            match state.commit.store_survey(slug.clone(), body, now()).await {
                 Ok(()) => Ok(Ok(slug)),
-                Err(Rejection::Answers(errors)) => {
-                    for e in errors {
-                        filled.errors.insert(e.field().to_string(), e.message(lang));
+                Err(Rejection::Answers(refused)) => {
+                    for r in refused {
+                        filled
+                            .errors
+                            .insert(r.error.field().to_string(), r.error.message(lang));
                     }
                     Ok(Err((form, filled)))
                 }
@@ -254,7 +251,7 @@ fn closed_page(lang: Lang) -> HttpResponse {
     )
 }
 
-fn error_page(lang: Lang, e: &ApiError) -> HttpResponse {
+fn error_page(lang: Lang, e: &Error) -> HttpResponse {
     if e.code() == ErrorCode::NotFound {
         return message_page(
             StatusCode::NOT_FOUND,

@@ -1176,10 +1176,11 @@ fn field_sync(
 /// `issue_codes`, `plan_cast`, `apply_cast`), 10,000 per transaction: fast, and the same rows
 /// and tallies as over HTTP.
 fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
+    use canvass_protocol::calendar::day_of;
     use canvass_server::db::rounds::RoundDelta;
     use canvass_server::db::surveys::TallyDelta;
-    use canvass_server::rounds;
-    use canvass_server::surveys::{self, SurveyContext};
+    use canvass_server::domain::surveys::{self, SurveyContext};
+    use canvass_server::domain::{ballot_codes, rounds};
     const CHUNK: usize = 10_000;
     let started = Instant::now();
     let (pool, _) = db::open(database_url, 1).map_err(|e| anyhow!("{e}"))?;
@@ -1199,7 +1200,7 @@ fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
             for i in 0..count {
                 let body = &bodies[rng.gen_range(0..bodies.len())];
                 // answers spread over the last 30 days
-                let day = surveys::day_of(now - i64::try_from(i % 30).unwrap_or(0) * 86_400);
+                let day = day_of(now - i64::try_from(i % 30).unwrap_or(0) * 86_400);
                 let (stored, validated) = context
                     .prepare(conn, None, body, Channel::Web, day)
                     .map_err(|e| anyhow!("{e:?}"))?;
@@ -1211,8 +1212,7 @@ fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
         done += count;
     }
 
-    let pepper =
-        db::secrets::get_or_create(&mut conn, canvass_server::rounds::CODE_PEPPER, String::new)?;
+    let pepper = db::secrets::get_or_create(&mut conn, ballot_codes::CODE_PEPPER, String::new)?;
     let row = db::rounds::find_round(&mut conn, setup.seeded_round.0)?;
     let round = rounds::stored_round(&row).map_err(|e| anyhow!("{e:?}"))?;
     let ballots: Vec<Ballot> = (0..256)
@@ -1228,16 +1228,16 @@ fn seed(database_url: &str, setup: &Setup, n: usize) -> Result<Duration> {
             while codes.len() < count {
                 let k = u32::try_from((count - codes.len()).min(2000)).unwrap_or(2000);
                 codes.extend(
-                    rounds::issue_codes(conn, row.id, "public", k, &pepper)
+                    ballot_codes::issue_codes(conn, row.id, "public", k, &pepper)
                         .map_err(|e| anyhow!("{e:?}"))?,
                 );
             }
             let mut delta = RoundDelta::default();
             for code in &codes {
                 let ballot = &ballots[rng.gen_range(0..ballots.len())];
-                let plan = rounds::plan_cast(conn, &row, &round, code, ballot, &pepper)
+                let plan = ballot_codes::plan_cast(conn, &row, &round, code, ballot, &pepper)
                     .map_err(|e| anyhow!("{e:?}"))?;
-                rounds::apply_cast(conn, row.id, &plan, &mut delta)
+                ballot_codes::apply_cast(conn, row.id, &plan, &mut delta)
                     .map_err(|e| anyhow!("{e:?}"))?;
             }
             delta.write(conn)?;
@@ -1270,7 +1270,7 @@ fn raw_sqlite_inserts(setup: &Setup, n: usize, work: &Path) -> Result<f64> {
             )
         })
         .collect();
-    let day = canvass_server::surveys::day_of(db::now());
+    let day = canvass_protocol::calendar::day_of(db::now());
     let started = Instant::now();
     for chunk in rows.chunks(1000) {
         (*conn).transaction(|conn: &mut DbConnection| {

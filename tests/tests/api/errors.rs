@@ -1,3 +1,4 @@
+use canvass_protocol::{ErrorBody, ErrorCode};
 use canvass_tests::TestApp;
 use serde_json::{json, Value};
 
@@ -378,4 +379,88 @@ fn unknown_routes_answer_json_404() {
     let (status, answer) = app.call("GET", "/api/v1/nothing-here", None, None);
     assert_eq!(status, 404);
     assert_eq!(answer["error"]["code"], "route_not_found");
+}
+
+#[test]
+fn an_error_answers_in_the_language_the_request_asks_for_with_the_same_code_and_field() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let body = serde_json::to_vec(&json!({"name": " ", "kind": "county"})).unwrap();
+    let answer = |headers: &[(&str, &str)]| {
+        let (status, _, value) = app.send(
+            "POST",
+            "/api/v1/units",
+            Some(&admin),
+            headers,
+            Some(body.clone()),
+        );
+        (status, serde_json::from_value::<ErrorBody>(value).unwrap())
+    };
+    let (status, chinese) = answer(&[]);
+    assert_eq!(status, 422);
+    let (_, english) = answer(&[("Accept-Language", "en-GB,en;q=0.9,zh;q=0.5")]);
+    assert_eq!(chinese.error.code, ErrorCode::InvalidValue);
+    assert_eq!(
+        (english.error.code, english.error.field.as_deref()),
+        (chinese.error.code, chinese.error.field.as_deref())
+    );
+    assert_eq!(chinese.error.field.as_deref(), Some("name"));
+    assert_eq!(chinese.error.message, "单位名称不能为空。");
+    assert_eq!(english.error.message, "The unit's name is empty.");
+    // errors made before any handler runs follow the request's language too
+    let (status, _, nowhere) = app.send("GET", "/api/v1/nowhere", None, &[], None);
+    assert_eq!(status, 404);
+    assert_eq!(nowhere["error"]["code"], "route_not_found");
+    assert_eq!(
+        nowhere["error"]["message"],
+        "没有这个地址:GET /api/v1/nowhere。"
+    );
+    let (_, _, nowhere) = app.send(
+        "GET",
+        "/api/v1/nowhere",
+        None,
+        &[("Accept-Language", "en")],
+        None,
+    );
+    assert_eq!(
+        nowhere["error"]["message"],
+        "There is nothing at GET /api/v1/nowhere."
+    );
+}
+
+#[test]
+fn a_problem_of_a_round_definition_names_the_official_it_concerns() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let county = app.create_unit(&admin, "清河县", "county", None);
+    let township = app.create_unit(&admin, "青山镇", "township", Some(county));
+    let (_, official) = app.call(
+        "POST",
+        "/api/v1/officials",
+        Some(&admin),
+        Some(&json!({"unit_id": township, "name": "周建军", "position": "镇长"})),
+    );
+    let official = official["id"].as_i64().unwrap();
+    let listed = json!({"official_id": official, "name": "周建军", "position": "镇长"});
+    let definition = json!({
+        "period": "2026年度",
+        "series": {"id": "s", "name": "青山镇年度民主测评"},
+        "officials": [listed, listed],
+        "elector_groups": [{"id": "cadres", "label": "干部", "weight": 1.0}]
+    });
+    let (status, _, body) = app.send(
+        "POST",
+        "/api/v1/rounds",
+        Some(&admin),
+        &[],
+        Some(serde_json::to_vec(&json!({"definition": definition, "unit_id": township})).unwrap()),
+    );
+    assert_eq!(status, 422, "{body}");
+    let body: ErrorBody = serde_json::from_value(body).unwrap();
+    assert_eq!(body.error.code, ErrorCode::DuplicateSubject);
+    assert_eq!(
+        body.error.field.as_deref(),
+        Some("definition.officials[1].official_id")
+    );
+    assert_eq!(body.error.message, "周建军:有干部被重复列出。");
 }

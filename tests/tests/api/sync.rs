@@ -240,9 +240,9 @@ fn sync_needs_the_protocol_header_and_a_field_role() {
     let app = TestApp::spawn();
     let f = field(&app);
     for headers in [
-        vec![],
-        vec![("Canvass-Protocol", "2")],
-        vec![("Canvass-Protocol", "one")],
+        vec![("Accept-Language", "en")],
+        vec![("Canvass-Protocol", "2"), ("Accept-Language", "en")],
+        vec![("Canvass-Protocol", "one"), ("Accept-Language", "en")],
     ] {
         let (status, _, body) = app.send(
             "GET",

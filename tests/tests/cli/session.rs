@@ -47,7 +47,9 @@ fn login_with_a_wrong_password_fails_clearly_and_writes_nothing() {
     let run = cli.login(&app, "admin", "not-the-password");
     run.expect_code(1);
     assert!(
-        run.stderr.contains("the username or password is wrong"),
+        run.stderr
+            .to_lowercase()
+            .contains("the username or password is wrong"),
         "{run:#?}"
     );
     assert!(run.stderr.contains("invalid_credentials"), "{run:#?}");

@@ -3,15 +3,13 @@
 use std::sync::Arc;
 
 use actix_web::web;
-
-use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use canvass_protocol::ErrorCode;
 
-use crate::auth::TokenKeys;
 use crate::db::{Backend, DbConnection, Pool, StoreError};
-use crate::error::ApiError;
-use crate::ratelimit::RateLimiter;
+use crate::domain::auth::{SignInRules, TokenKeys};
+use crate::domain::error::Error;
+use crate::http::ratelimit::RateLimiter;
 use crate::settings::Settings;
 
 /// Shared application state, cloned into every worker.
@@ -38,13 +36,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Counts a public submission against the client address's allowance; 429 `rate_limited`
-    /// when it is spent.
-    /// 429 `rate_limited` when the client address has had too many ballot codes refused in the
+    /// `rate_limited` when the client address has had too many ballot codes refused in the
     /// current minute; counts nothing.
-    pub fn check_code_attempts(&self, req: &HttpRequest) -> Result<(), ApiError> {
-        let Some(addr) = crate::routes::auth::client_ip(req, self.settings.trust_forwarded_for)
-        else {
+    pub fn check_code_attempts(&self, req: &HttpRequest) -> Result<(), Error> {
+        let Some(addr) = super::request::client_ip(req, self.settings.trust_forwarded_for) else {
             return Ok(());
         };
         self.code_attempts
@@ -54,7 +49,7 @@ impl AppState {
 
     /// Counts `outcome` against the address's refused-code allowance when it refused the code
     /// itself (never issued, mistyped, or another round's).
-    pub fn count_refused_code<T>(&self, req: &HttpRequest, outcome: &Result<T, ApiError>) {
+    pub fn count_refused_code<T>(&self, req: &HttpRequest, outcome: &Result<T, Error>) {
         let refused = outcome.as_ref().err().is_some_and(|e| {
             matches!(
                 e.code(),
@@ -67,15 +62,16 @@ impl AppState {
         });
         if let (true, Some(addr)) = (
             refused,
-            crate::routes::auth::client_ip(req, self.settings.trust_forwarded_for),
+            super::request::client_ip(req, self.settings.trust_forwarded_for),
         ) {
             let _ = self.code_attempts.check(addr, crate::db::now());
         }
     }
 
-    pub fn check_submission_rate(&self, req: &HttpRequest) -> Result<(), ApiError> {
-        let Some(addr) = crate::routes::auth::client_ip(req, self.settings.trust_forwarded_for)
-        else {
+    /// Counts a public submission against the client address's allowance; `rate_limited`
+    /// when it is spent.
+    pub fn check_submission_rate(&self, req: &HttpRequest) -> Result<(), Error> {
+        let Some(addr) = super::request::client_ip(req, self.settings.trust_forwarded_for) else {
             return Ok(());
         };
         self.submissions
@@ -83,28 +79,46 @@ impl AppState {
             .map_err(rate_limited)
     }
 
+    /// How signing in is limited and how long its tokens last.
+    #[must_use]
+    pub fn sign_in_rules(&self) -> SignInRules {
+        SignInRules {
+            free_attempts_per_account: self.settings.login_free_attempts_per_account,
+            free_attempts_per_address: self.settings.login_free_attempts_per_address,
+            session_ttl_secs: self.settings.session_ttl_secs,
+            device_token_ttl_days: self.settings.device_token_ttl_days,
+        }
+    }
+
+    /// Whether the database answers a query now (a connection from the pool, `SELECT 1`).
+    pub async fn database_answers(&self) -> bool {
+        use diesel::connection::SimpleConnection;
+        let pool = self.pool.clone();
+        web::block(move || {
+            pool.get()
+                .ok()
+                .is_some_and(|mut conn| conn.batch_execute("SELECT 1").is_ok())
+        })
+        .await
+        .unwrap_or(false)
+    }
+
     /// Runs `f` with a pooled connection on the blocking thread pool, off the async executor.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn db<T, F>(&self, f: F) -> Result<T, Error>
     where
         T: Send + 'static,
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, Error> + Send + 'static,
     {
         let pool = self.pool.clone();
         web::block(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| ApiError::from(StoreError::Pool(e)))?;
+            let mut conn = pool.get().map_err(|e| Error::from(StoreError::Pool(e)))?;
             f(&mut conn)
         })
-        .await?
+        .await
+        .map_err(|e| Error::internal(&e))?
     }
 }
 
-fn rate_limited(wait: u64) -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::RateLimited,
-        format!("too many submissions from your network; try again in {wait} seconds"),
-    )
-    .retry_after(wait)
+fn rate_limited(wait: u64) -> Error {
+    Error::rate_limited(ErrorCode::RateLimited, wait)
 }

@@ -9,25 +9,25 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use actix_web::http::StatusCode;
 use canvass_protocol::accounts::Role;
 use canvass_protocol::calendar::not_in_future;
-use canvass_protocol::surveys::{PublicTarget, SubmitResponse};
+use canvass_protocol::surveys::SubmitResponse;
 use canvass_protocol::sync::{
     valid_batch_id, valid_day, Batch, BatchItem, Manifest, ManifestSurvey, ManifestVersion,
     Receipt, MAX_BATCH_ITEMS, PROTOCOL_VERSION,
 };
-use canvass_protocol::{ErrorBody, ErrorCode, ErrorDetail};
+use canvass_protocol::{msg, ErrorCode};
 use rand::seq::SliceRandom;
 
-use crate::auth::Caller;
+use super::auth::{Action, Caller};
+use super::error::{Error, Field, Kind, Problem, Thing};
+use super::rounds::{self, officials};
+use super::surveys::{self, Stored, SurveyContext};
+use super::tally_sheets::{self, CheckedSheet};
 use crate::db::rounds::{self as round_store, RoundRow};
 use crate::db::surveys::{self as survey_store, SurveyRow};
 use crate::db::sync::{self as store, BatchRow};
-use crate::db::{units, DbConnection, StoreError};
-use crate::error::ApiError;
-use crate::rounds::{self, CheckedSheet};
-use crate::surveys::{self, Stored, SurveyContext};
+use crate::db::{units, DbConnection, StoreError, Writer};
 
 /// Whether a role works in the field (collects answers and enters sheets).
 #[must_use]
@@ -48,7 +48,7 @@ fn owning_unit(
     conn: &mut DbConnection,
     id: i64,
     cache: &mut HashMap<i64, units::UnitRow>,
-) -> Result<units::UnitRow, ApiError> {
+) -> Result<units::UnitRow, Error> {
     if let Some(u) = cache.get(&id) {
         return Ok(u.clone());
     }
@@ -64,8 +64,8 @@ pub fn manifest(
     caller: &Caller,
     base_url: &str,
     now: i64,
-) -> Result<Manifest, ApiError> {
-    caller.require(syncs(caller.role()), "collect answers in the field")?;
+) -> Result<Manifest, Error> {
+    caller.require(syncs(caller.role()), Action::CollectInTheField)?;
     let mut owners = HashMap::new();
     let mut unit_ids: BTreeSet<i64> = BTreeSet::new();
     let mut out_surveys = Vec::new();
@@ -85,14 +85,8 @@ pub fn manifest(
                     definition: surveys::stored_definition(&v.definition)?,
                 })
             })
-            .collect::<Result<Vec<_>, ApiError>>()?;
-        let villages: Vec<PublicTarget> = surveys::respondent_units(conn, &row)?
-            .into_iter()
-            .map(|u| PublicTarget {
-                unit_id: u.id,
-                name: u.name,
-            })
-            .collect();
+            .collect::<Result<Vec<_>, Error>>()?;
+        let villages = surveys::respondent_villages(conn, &row)?;
         unit_ids.extend(survey.targets.iter().map(|t| t.unit_id));
         unit_ids.extend(villages.iter().map(|v| v.unit_id));
         unit_ids.insert(row.unit_id);
@@ -120,7 +114,7 @@ pub fn manifest(
     unit_rows.sort_by(|a, b| a.path.cmp(&b.path));
     let officials = round_store::officials_in(conn, caller.scope_path())?
         .iter()
-        .map(rounds::official_api)
+        .map(officials::official_api)
         .collect();
     Ok(Manifest {
         protocol: PROTOCOL_VERSION,
@@ -129,13 +123,6 @@ pub fn manifest(
         units: unit_rows.iter().map(units::UnitRow::to_api).collect(),
         officials,
     })
-}
-
-/// How a batch was answered.
-#[derive(Debug)]
-pub struct BatchOutcome {
-    pub status: StatusCode,
-    pub receipt: Receipt,
 }
 
 /// One item, checked and ready to store.
@@ -154,114 +141,82 @@ fn receipt(row: &BatchRow, duplicate: bool) -> Receipt {
     }
 }
 
-/// The answer to a batch id seen before: the original receipt when the bytes are the same (and
-/// the same officer sent them), else `409 batch_conflict`.
-fn seen_before(
-    row: &BatchRow,
-    caller: &Caller,
-    content_hash: &str,
-) -> Result<BatchOutcome, ApiError> {
+/// The answer to a batch id seen before: the original receipt (`duplicate`) when the bytes are
+/// the same (and the same officer sent them), else `batch_conflict`.
+fn seen_before(row: &BatchRow, caller: &Caller, content_hash: &str) -> Result<Receipt, Error> {
     if row.content_hash == content_hash && row.account_id == caller.account.id {
-        Ok(BatchOutcome {
-            status: StatusCode::OK,
-            receipt: receipt(row, true),
-        })
+        Ok(receipt(row, true))
     } else {
-        Err(ApiError::new(
-            StatusCode::CONFLICT,
-            ErrorCode::BatchConflict,
-            "a batch with this id was already stored with other content; a batch id is never reused",
-        )
-        .with_field("batch_id"))
+        Err(Error::conflict(ErrorCode::BatchConflict, msg!("error-batch-id-reused")).at("batch_id"))
     }
 }
 
 /// Checks the batch's own fields (its id and size).
-pub fn check_batch_shape(batch: &Batch) -> Result<(), ApiError> {
+pub fn check_batch_shape(batch: &Batch) -> Result<(), Error> {
     if !valid_batch_id(&batch.batch_id) {
-        return Err(ApiError::bad_request(
+        return Err(Error::new(
+            Kind::Malformed,
             ErrorCode::InvalidValue,
-            "a batch id is 32 lowercase hexadecimal characters",
+            msg!("error-batch-id-format"),
         )
-        .with_field("batch_id"));
+        .at("batch_id"));
     }
     if batch.items.is_empty() || batch.items.len() > MAX_BATCH_ITEMS {
-        return Err(ApiError::bad_request(
+        return Err(Error::new(
+            Kind::Malformed,
             ErrorCode::BatchSize,
-            format!(
-                "a batch carries 1 to {MAX_BATCH_ITEMS} items; this one has {}",
-                batch.items.len()
+            msg!(
+                "error-batch-size-count",
+                max = MAX_BATCH_ITEMS,
+                count = batch.items.len()
             ),
         )
-        .with_field("items"));
+        .at("items"));
     }
     Ok(())
 }
 
-/// Prefixes every problem of one item with `items[i]`.
-fn item_problems(index: usize, error: &ApiError) -> Vec<ErrorDetail> {
+/// Every problem of one item, its field under `items[i]`.
+fn item_problems(index: usize, error: &Error) -> Vec<Problem> {
+    let prefix = format!("items[{index}]");
     error
         .details()
         .into_iter()
-        .map(|mut d| {
-            d.field = Some(match d.field {
-                Some(f) => format!("items[{index}].{f}"),
-                None => format!("items[{index}]"),
-            });
-            d
+        .map(|mut p| {
+            p.field = Some(p.field.unwrap_or_else(|| Field::new("")).under(&prefix));
+            p
         })
         .collect()
 }
 
-fn refused(problems: Vec<ErrorDetail>) -> ApiError {
+fn refused(problems: Vec<Problem>) -> Error {
     let items = problems
         .iter()
-        .filter_map(|d| d.field.as_deref()?.split(']').next())
-        .collect::<std::collections::BTreeSet<_>>()
+        .filter_map(|p| p.field.as_ref()?.path.split(']').next())
+        .collect::<BTreeSet<_>>()
         .len();
-    ApiError::from_body(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorBody {
-            error: ErrorDetail {
-                code: ErrorCode::BatchRefused,
-                message: format!(
-                    "{items} item(s) of this batch are invalid; nothing of the batch was stored"
-                ),
-                field: None,
-            },
-            errors: problems,
-        },
+    Error::new(
+        Kind::Invalid,
+        ErrorCode::BatchRefused,
+        msg!("error-batch-items-invalid", items = items),
     )
+    .listing(problems)
 }
 
 /// Per-request caches, so a batch of a thousand answers to one survey loads it once.
 #[derive(Default)]
 struct Lookups {
-    surveys: HashMap<i64, Result<SurveyContext, ApiError>>,
-    rounds: HashMap<i64, Result<RoundRow, ApiError>>,
+    surveys: HashMap<i64, Result<SurveyContext, Error>>,
+    rounds: HashMap<i64, Result<RoundRow, Error>>,
     owners: HashMap<i64, units::UnitRow>,
 }
 
-fn not_found(what: &str, field: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::NotFound,
-        format!("no such {what}"),
-    )
-    .with_field(field)
+fn not_found(thing: Thing, field: &str) -> Error {
+    Error::new(Kind::Invalid, ErrorCode::NotFound, thing.missing()).at(field)
 }
 
-fn out_of_scope(field: &str) -> ApiError {
-    ApiError::out_of_scope().with_field(field)
-}
-
-fn clone_error(e: &ApiError) -> ApiError {
-    let details = e.details();
-    let mut body = ErrorBody::many(details);
-    if body.errors.is_empty() {
-        body.error = e.details().remove(0);
-    }
-    ApiError::from_body(e.status(), body)
+fn out_of_scope(field: &str) -> Error {
+    Error::out_of_scope().at(field)
 }
 
 impl Lookups {
@@ -271,27 +226,27 @@ impl Lookups {
         caller: &Caller,
         id: i64,
         now: i64,
-    ) -> Result<&mut SurveyContext, ApiError> {
+    ) -> Result<&mut SurveyContext, Error> {
         if !self.surveys.contains_key(&id) {
             let loaded = (|| {
                 let row: SurveyRow = match survey_store::find(conn, id) {
                     Ok(r) => r,
-                    Err(StoreError::NotFound) => return Err(not_found("survey", "survey_id")),
+                    Err(StoreError::NotFound) => return Err(not_found(Thing::Survey, "survey_id")),
                     Err(e) => return Err(e.into()),
                 };
                 let owner = owning_unit(conn, row.unit_id, &mut self.owners)?;
                 if !in_field_scope(caller, &owner) {
                     return Err(out_of_scope("survey_id"));
                 }
-                surveys::check_accepting(&row, now).map_err(|e| e.with_field("survey_id"))?;
+                surveys::check_accepting(&row, now).map_err(|e| e.at("survey_id"))?;
                 Ok(SurveyContext::new(row))
             })();
             self.surveys.insert(id, loaded);
         }
         match self.surveys.get_mut(&id) {
             Some(Ok(context)) => Ok(context),
-            Some(Err(e)) => Err(clone_error(e)),
-            None => Err(ApiError::internal(&"survey cache")),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(Error::internal(&"survey cache")),
         }
     }
 
@@ -300,12 +255,12 @@ impl Lookups {
         conn: &mut DbConnection,
         caller: &Caller,
         id: i64,
-    ) -> Result<RoundRow, ApiError> {
+    ) -> Result<RoundRow, Error> {
         if !self.rounds.contains_key(&id) {
             let loaded = (|| {
                 let row = match round_store::find_round(conn, id) {
                     Ok(r) => r,
-                    Err(StoreError::NotFound) => return Err(not_found("round", "round_id")),
+                    Err(StoreError::NotFound) => return Err(not_found(Thing::Round, "round_id")),
                     Err(e) => return Err(e.into()),
                 };
                 let owner = owning_unit(conn, row.unit_id, &mut self.owners)?;
@@ -318,8 +273,8 @@ impl Lookups {
         }
         match self.rounds.get(&id) {
             Some(Ok(row)) => Ok(row.clone()),
-            Some(Err(e)) => Err(clone_error(e)),
-            None => Err(ApiError::internal(&"round cache")),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(Error::internal(&"round cache")),
         }
     }
 }
@@ -331,16 +286,16 @@ fn check_item(
     lookups: &mut Lookups,
     item: &BatchItem,
     now: i64,
-) -> Result<Ready, ApiError> {
+) -> Result<Ready, Error> {
     match item {
         BatchItem::SurveyResponse(r) => {
             if !valid_day(&r.collected_on) || !not_in_future(&r.collected_on, now) {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
+                return Err(Error::new(
+                    Kind::Invalid,
                     ErrorCode::InvalidDay,
-                    "the collection day is not a YYYY-MM-DD date up to today",
+                    msg!("error-collection-day"),
                 )
-                .with_field("collected_on"));
+                .at("collected_on"));
             }
             let context = lookups.survey(conn, caller, r.survey_id, now)?;
             let body = SubmitResponse {
@@ -351,33 +306,35 @@ fn check_item(
             };
             match context.prepare(conn, None, &body, r.channel.into(), r.collected_on.clone()) {
                 Ok((stored, validated)) => Ok(Ready::Response(stored, validated)),
-                Err(rejection) => Err(rejection.into_api_error(canvass_protocol::forms::Lang::En)),
+                Err(rejection) => Err(rejection.into_error()),
             }
         }
         BatchItem::TallySheet(t) => {
             let row = lookups.round(conn, caller, t.round_id)?;
-            let checked = rounds::check_sheet(caller, &row, &t.sheet, "sheet").map_err(|e| {
-                if e.code() == ErrorCode::RoundStateConflict {
-                    e.with_field("round_id")
-                } else {
-                    e
-                }
-            })?;
+            let checked =
+                tally_sheets::check_sheet(caller, &row, &t.sheet, "sheet").map_err(|e| {
+                    if e.code() == ErrorCode::RoundStateConflict {
+                        e.at("round_id")
+                    } else {
+                        e
+                    }
+                })?;
             Ok(Ready::Sheet(row, checked))
         }
     }
 }
 
-/// Stores a batch exactly once. `content_hash` is the SHA-256 of the request's exact bytes.
+/// Stores a batch exactly once and returns its receipt (`duplicate` when it was stored
+/// before). `content_hash` is the SHA-256 of the request's exact bytes.
 pub fn store_batch(
     conn: &mut DbConnection,
-    writer: &crate::db::Writer,
+    writer: &Writer,
     caller: &Caller,
     batch: &Batch,
     content_hash: &str,
     now: i64,
-) -> Result<BatchOutcome, ApiError> {
-    caller.require(syncs(caller.role()), "upload field data")?;
+) -> Result<Receipt, Error> {
+    caller.require(syncs(caller.role()), Action::CollectInTheField)?;
     check_batch_shape(batch)?;
     if let Some(row) = store::find(conn, &batch.batch_id)? {
         return seen_before(&row, caller, content_hash);
@@ -391,14 +348,20 @@ pub fn store_batch(
             Ok(Ready::Sheet(row, checked))
                 if !stations.insert((row.id, checked.station().to_string())) =>
             {
-                problems.push(ErrorDetail {
-                    code: ErrorCode::TallySheetExists,
-                    message: "this batch carries two sheets for one station".into(),
-                    field: Some(format!("items[{index}].sheet.station")),
-                });
+                let station = checked.station();
+                problems.push(
+                    Problem::new(
+                        ErrorCode::TallySheetExists,
+                        msg!("error-batch-station-twice", station = station),
+                    )
+                    .at(Field::labelled(
+                        format!("items[{index}].sheet.station"),
+                        station,
+                    )),
+                );
             }
             Ok(r) => ready.push((index, r)),
-            Err(e) if e.status().is_server_error() => return Err(e),
+            Err(e) if e.is_server_fault() => return Err(e),
             Err(e) => problems.extend(item_problems(index, &e)),
         }
     }
@@ -434,14 +397,16 @@ pub fn store_batch(
                     surveys::record_into(conn, stored, validated, &mut delta)?;
                 }
                 Ready::Sheet(round, checked) => {
-                    rounds::store_sheet(conn, caller, round, checked, false).map_err(|e| {
-                        if e.status().is_server_error() {
-                            TxError::Api(e)
-                        } else {
-                            // another station's sheet arrived since the check
-                            TxError::Api(refused(item_problems(*index, &e)))
-                        }
-                    })?;
+                    tally_sheets::store_sheet(conn, caller, round, checked, false).map_err(
+                        |e| {
+                            if e.is_server_fault() {
+                                TxError::Api(e)
+                            } else {
+                                // another station's sheet arrived since the check
+                                TxError::Api(refused(item_problems(*index, &e)))
+                            }
+                        },
+                    )?;
                 }
             }
         }
@@ -456,15 +421,12 @@ pub fn store_batch(
                 sheets = row.tally_sheets,
                 "field batch stored"
             );
-            Ok(BatchOutcome {
-                status: StatusCode::CREATED,
-                receipt: receipt(&row, false),
-            })
+            Ok(receipt(&row, false))
         }
         Err(TxError::AlreadyStored) => {
             // a concurrent delivery of the same id won the race
             let stored = store::find(conn, &batch.batch_id)?
-                .ok_or_else(|| ApiError::internal(&"a conflicting batch vanished"))?;
+                .ok_or_else(|| Error::internal(&"a conflicting batch vanished"))?;
             seen_before(&stored, caller, content_hash)
         }
         Err(TxError::Api(e)) => Err(e),
@@ -475,7 +437,7 @@ pub fn store_batch(
 enum TxError {
     /// The batch id was stored meanwhile by another request.
     AlreadyStored,
-    Api(ApiError),
+    Api(Error),
 }
 
 impl From<diesel::result::Error> for TxError {

@@ -1,27 +1,22 @@
-//! Authentication: argon2id password hashes, signed tokens (short-lived sessions and
-//! long-lived, revocable device tokens), and the [`Caller`] extractor that checks both on
-//! every request, so disabling an account or revoking a token takes effect at once.
+//! Authentication: argon2id password hashes, sign-in under a throttle, signed tokens
+//! (short-lived sessions and long-lived, revocable device tokens), and the [`Caller`] with its
+//! scope checks, made from a token on every request so that disabling an account or revoking a
+//! token takes effect at once.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::OnceLock;
 
-use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use canvass_protocol::accounts::Role;
-use canvass_protocol::auth::TokenKind;
-use canvass_protocol::ErrorCode;
+use canvass_protocol::auth::{LoginResponse, TokenKind};
+use canvass_protocol::{msg, ErrorCode};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::db::accounts::{self, AccountRow};
+use super::error::{Error, Kind};
+use crate::db::accounts::{self, AccountChanges, AccountRow, DeviceRow};
 use crate::db::units::{self, UnitRow};
-use crate::db::{self as store, StoreError};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::db::{self as store, throttle, DbConnection, StoreError};
 
 /// Issuer written into and required of every token.
 const ISSUER: &str = "canvass";
@@ -40,14 +35,14 @@ fn hasher() -> Argon2<'static> {
 }
 
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=7168,t=5,p=1$...`).
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
+pub fn hash_password(password: &str) -> Result<String, Error> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
     HashGate::enter(|| {
         hasher()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
     })
-    .map_err(|e| ApiError::internal(&e))
+    .map_err(|e| Error::internal(&e))
 }
 
 /// Checks a password against a stored hash, with the parameters stored in it; a malformed
@@ -162,17 +157,17 @@ impl TokenKeys {
     }
 
     /// Signs `claims`.
-    pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
+    pub fn sign(&self, claims: &Claims) -> Result<String, Error> {
         jsonwebtoken::encode(
             &Header::new(jsonwebtoken::Algorithm::HS256),
             claims,
             &self.encoding,
         )
-        .map_err(|e| ApiError::internal(&e))
+        .map_err(|e| Error::internal(&e))
     }
 
     /// Checks signature, algorithm, issuer and expiry.
-    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+    pub fn verify(&self, token: &str) -> Result<Claims, Error> {
         let mut validation = Validation::new(jsonwebtoken::Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
@@ -180,14 +175,10 @@ impl TokenKeys {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
-                    ErrorCode::TokenExpired,
-                    "your sign-in has expired; sign in again",
-                ),
-                _ => ApiError::unauthorized(
-                    ErrorCode::InvalidToken,
-                    "the token is not valid; sign in again",
-                ),
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    Error::unauthenticated(ErrorCode::TokenExpired)
+                }
+                _ => Error::unauthenticated(ErrorCode::InvalidToken),
             })
     }
 }
@@ -242,83 +233,93 @@ impl Caller {
             .is_none_or(|own| own.contains_path(&unit.path))
     }
 
-    /// `Ok` when `unit` lies in the caller's subtree, else 403 `out_of_scope`.
-    pub fn check_scope(&self, unit: &UnitRow) -> Result<(), ApiError> {
+    /// `Ok` when `unit` lies in the caller's subtree, else `out_of_scope`.
+    pub fn check_scope(&self, unit: &UnitRow) -> Result<(), Error> {
         if self.sees(unit) {
             Ok(())
         } else {
-            Err(ApiError::out_of_scope())
+            Err(Error::out_of_scope())
         }
     }
 
-    /// `Ok` when the caller's role is one of `roles`, else 403 `forbidden`.
-    pub fn require(&self, allowed: bool, what: &str) -> Result<(), ApiError> {
+    /// `Ok` when `allowed` (the caller's role may do `action`), else `forbidden` saying which
+    /// role may not do what.
+    pub fn require(&self, allowed: bool, action: Action) -> Result<(), Error> {
         if allowed {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!(
-                "the {} role may not {what}",
-                self.role().as_str()
+            Err(Error::forbidden(msg!(
+                "error-role-may-not",
+                role = role_name(self.role()),
+                action = action.message()
             )))
         }
     }
 }
 
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer_token(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
-            let token = token?;
-            let claims = state.keys.verify(&token)?;
-            state.db(move |conn| authenticate(conn, claims)).await
-        })
+/// A role's name, as a message names it.
+fn role_name(role: Role) -> canvass_protocol::i18n::Message {
+    match role {
+        Role::Admin => msg!("error-role-admin"),
+        Role::Organiser => msg!("error-role-organiser"),
+        Role::Leader => msg!("error-role-leader"),
+        Role::Officer => msg!("error-role-officer"),
     }
 }
 
-fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| {
-            ApiError::unauthorized(
-                ErrorCode::Unauthenticated,
-                "sign in first: send Authorization: Bearer <token>",
-            )
-        })?
-        .to_str()
-        .map_err(|_| {
-            ApiError::unauthorized(
-                ErrorCode::InvalidToken,
-                "the Authorization header is not valid",
-            )
-        })?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
-        ApiError::unauthorized(ErrorCode::InvalidToken, "use Authorization: Bearer <token>")
-    })?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(ApiError::unauthorized(
-            ErrorCode::InvalidToken,
-            "use Authorization: Bearer <token>",
-        ));
+/// What a role may or may not do, as the `forbidden` message names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    CreateUnits,
+    ChangeUnits,
+    DeleteUnits,
+    ListAccounts,
+    CreateAccounts,
+    ChangeAccounts,
+    SeeOtherAccounts,
+    ManageSurveys,
+    ReadSurveyResults,
+    ManageOfficials,
+    ManageRounds,
+    GenerateBallotCodes,
+    EnterTallySheets,
+    ReadTallySheets,
+    ReadRoundResults,
+    CollectInTheField,
+    ManageInstruments,
+}
+
+impl Action {
+    /// The action, as a message names it.
+    #[must_use]
+    pub fn message(self) -> canvass_protocol::i18n::Message {
+        match self {
+            Action::CreateUnits => msg!("error-action-create-units"),
+            Action::ChangeUnits => msg!("error-action-change-units"),
+            Action::DeleteUnits => msg!("error-action-delete-units"),
+            Action::ListAccounts => msg!("error-action-list-accounts"),
+            Action::CreateAccounts => msg!("error-action-create-accounts"),
+            Action::ChangeAccounts => msg!("error-action-change-accounts"),
+            Action::SeeOtherAccounts => msg!("error-action-see-other-accounts"),
+            Action::ManageSurveys => msg!("error-action-manage-surveys"),
+            Action::ReadSurveyResults => msg!("error-action-read-survey-results"),
+            Action::ManageOfficials => msg!("error-action-manage-officials"),
+            Action::ManageRounds => msg!("error-action-manage-rounds"),
+            Action::GenerateBallotCodes => msg!("error-action-generate-ballot-codes"),
+            Action::EnterTallySheets => msg!("error-action-enter-tally-sheets"),
+            Action::ReadTallySheets => msg!("error-action-read-tally-sheets"),
+            Action::ReadRoundResults => msg!("error-action-read-round-results"),
+            Action::CollectInTheField => msg!("error-action-collect-in-the-field"),
+            Action::ManageInstruments => msg!("error-action-manage-instruments"),
+        }
     }
-    Ok(token.trim().to_string())
 }
 
 /// Turns verified claims into a [`Caller`], checking what a signature cannot: the account
 /// still exists and is enabled, its password has not changed since, and a device token has
 /// not been revoked.
-pub fn authenticate(conn: &mut store::DbConnection, claims: Claims) -> Result<Caller, ApiError> {
-    let invalid = || {
-        ApiError::unauthorized(
-            ErrorCode::InvalidToken,
-            "the token is not valid; sign in again",
-        )
-    };
+pub fn authenticate(conn: &mut DbConnection, claims: Claims) -> Result<Caller, Error> {
+    let invalid = || Error::unauthenticated(ErrorCode::InvalidToken);
     let account_id: i64 = claims.sub.parse().map_err(|_| invalid())?;
     let account = match accounts::find(conn, account_id) {
         Ok(a) => a,
@@ -326,18 +327,9 @@ pub fn authenticate(conn: &mut store::DbConnection, claims: Claims) -> Result<Ca
         Err(e) => return Err(e.into()),
     };
     if account.disabled {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            ErrorCode::AccountDisabled,
-            "this account has been disabled",
-        ));
+        return Err(account_disabled());
     }
-    let revoked = || {
-        ApiError::unauthorized(
-            ErrorCode::TokenRevoked,
-            "this sign-in has been revoked; sign in again",
-        )
-    };
+    let revoked = || Error::unauthenticated(ErrorCode::TokenRevoked);
     if account.session_version != claims.sv {
         return Err(revoked());
     }
@@ -360,6 +352,169 @@ pub fn authenticate(conn: &mut store::DbConnection, claims: Claims) -> Result<Ca
         unit,
         claims,
     })
+}
+
+fn account_disabled() -> Error {
+    Error::new(
+        Kind::Forbidden,
+        ErrorCode::AccountDisabled,
+        ErrorCode::AccountDisabled.message(),
+    )
+}
+
+// ---- signing in ------------------------------------------------------------------------------
+
+/// Longest device name accepted, in characters.
+const DEVICE_NAME_MAX_CHARS: usize = 100;
+
+/// How signing in is limited and how long its tokens last (from the settings).
+#[derive(Debug, Clone, Copy)]
+pub struct SignInRules {
+    /// Failed sign-ins for one account name before each further one waits.
+    pub free_attempts_per_account: i64,
+    /// Failed sign-ins from one address before each further one waits.
+    pub free_attempts_per_address: i64,
+    /// Lifetime of a session token, in seconds.
+    pub session_ttl_secs: i64,
+    /// Lifetime of a device token, in days.
+    pub device_token_ttl_days: i64,
+}
+
+/// One sign-in attempt with a password, from the API or the sign-in page.
+pub struct Attempt<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// The client address, for throttling (never stored beyond the throttle's key).
+    pub address: &'a str,
+    /// `Some` asks for a device token.
+    pub device_name: Option<&'a str>,
+}
+
+/// The device name a sign-in asks for, checked: trimmed, not empty, at most 100 characters.
+pub fn checked_device_name(name: Option<&str>) -> Result<Option<&str>, Error> {
+    match name.map(str::trim) {
+        Some("") => Err(Error::invalid(
+            "device_name",
+            msg!("error-device-name-empty"),
+        )),
+        Some(name) if name.chars().count() > DEVICE_NAME_MAX_CHARS => Err(Error::invalid(
+            "device_name",
+            msg!("error-device-name-too-long", max = DEVICE_NAME_MAX_CHARS),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Checks a password sign-in under the throttle (per account name and per client address) and
+/// issues the token: the one sign-in logic behind `POST /api/v1/auth/login` and `/login`.
+pub fn password_login(
+    conn: &mut DbConnection,
+    rules: &SignInRules,
+    keys: &TokenKeys,
+    attempt: &Attempt<'_>,
+) -> Result<LoginResponse, Error> {
+    let device_name = checked_device_name(attempt.device_name)?;
+    let account_key = format!("account:{}", attempt.username.trim().to_lowercase());
+    let address_key = format!("address:{}", attempt.address);
+    let now = store::now();
+    let wait = throttle::wait_secs(conn, &account_key, rules.free_attempts_per_account, now)?.max(
+        throttle::wait_secs(conn, &address_key, rules.free_attempts_per_address, now)?,
+    );
+    if wait > 0 {
+        return Err(Error::rate_limited(
+            ErrorCode::TooManyAttempts,
+            u64::try_from(wait).unwrap_or(1),
+        ));
+    }
+    let account = accounts::find_by_username(conn, attempt.username.trim())?;
+    let hash = account
+        .as_ref()
+        .map_or(dummy_hash(), |a| a.password_hash.as_str());
+    let password_ok = verify_password(attempt.password, hash);
+    let Some(account) = account.filter(|_| password_ok) else {
+        throttle::record_failure(conn, &account_key, now)?;
+        throttle::record_failure(conn, &address_key, now)?;
+        return Err(Error::unauthenticated(ErrorCode::InvalidCredentials));
+    };
+    throttle::clear(conn, &account_key)?;
+    if account.disabled {
+        return Err(account_disabled());
+    }
+    if needs_rehash(&account.password_hash) {
+        // a hash made with older parameters is stored again with the current ones
+        let hash = hash_password(attempt.password)?;
+        accounts::replace_hash(conn, account.id, &account.password_hash, &hash)?;
+    }
+    let (kind, expires_at, device_id) = match device_name {
+        None => (TokenKind::Session, now + rules.session_ttl_secs, None),
+        Some(name) => {
+            let device = DeviceRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                account_id: account.id,
+                name: name.to_owned(),
+                created_at: now,
+                expires_at: now + rules.device_token_ttl_days * 86_400,
+                revoked_at: None,
+            };
+            accounts::insert_device(conn, &device)?;
+            (TokenKind::Device, device.expires_at, Some(device.id))
+        }
+    };
+    let token = keys.sign(&claims_for(
+        &account,
+        kind,
+        now,
+        expires_at,
+        device_id.clone(),
+    ))?;
+    tracing::info!(account = account.id, kind = ?kind, "signed in");
+    Ok(LoginResponse {
+        token,
+        expires_at,
+        kind,
+        device_id,
+        account: account.to_api(),
+    })
+}
+
+/// Signs out: revokes the device token the caller used (a session token simply expires).
+pub fn sign_out(conn: &mut DbConnection, caller: &Caller) -> Result<(), Error> {
+    if let Some(device_id) = &caller.claims.jti {
+        accounts::revoke_device(conn, device_id, store::now())?;
+    }
+    Ok(())
+}
+
+/// Changes the caller's own password once the current one is confirmed; every token issued
+/// before, device tokens included, stops working.
+pub fn change_password(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+) -> Result<(), Error> {
+    check_password("new_password", new)?;
+    if !verify_password(current, &caller.account.password_hash) {
+        return Err(Error::new(
+            Kind::Unauthenticated,
+            ErrorCode::InvalidCredentials,
+            msg!("error-current-password-wrong"),
+        )
+        .at("current_password"));
+    }
+    let hash = hash_password(new)?;
+    let changes = AccountChanges {
+        password_hash: Some(&hash),
+        ..AccountChanges::default()
+    };
+    accounts::update(conn, caller.account.id, &changes, store::now())?;
+    Ok(())
+}
+
+/// `invalid_value` on `field` unless `password` is long enough and not too long.
+pub fn check_password(field: &str, password: &str) -> Result<(), Error> {
+    canvass_protocol::accounts::check_password(password)
+        .map_err(|problem| Error::invalid(field, problem))
 }
 
 #[cfg(test)]

@@ -1,18 +1,20 @@
 //! Request extractors that turn every malformed request into a documented 4xx: JSON bodies
-//! (with the path of the offending field), path ids and query strings.
+//! (with the path of the offending field), path ids, query strings and the bearer token.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
-use canvass_protocol::ErrorCode;
+use canvass_protocol::{msg, ErrorCode};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::domain::auth::{authenticate, Caller};
+use crate::domain::error::{Error, Kind};
+use crate::http::error::ApiError;
+use crate::http::state::AppState;
 
 /// A JSON body of type `T`, read up to the configured limit and deserialised with the path of
 /// any failing field: `{"error":{"code":"invalid_type","field":"unit_id",...}}`.
@@ -28,17 +30,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .app_data::<web::Data<AppState>>()
             .map_or(256 * 1024, |s| s.settings.max_json_bytes);
         let body = read_json_body(req, payload, limit);
-        Box::pin(async move { parse_json(&body.await?).map(ApiJson) })
+        Box::pin(async move { Ok(parse_json(&body.await?).map(ApiJson)?) })
     }
 }
 
-/// Reads a JSON request body of at most `limit` bytes: 415 unless the content type is JSON,
-/// 413 when it is larger (declared or sent).
+/// Reads a JSON request body of at most `limit` bytes: refused unless the content type is
+/// JSON, and when it is larger (declared or sent).
 pub fn read_json_body(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,
-) -> Pin<Box<dyn Future<Output = Result<web::Bytes, ApiError>>>> {
+) -> Pin<Box<dyn Future<Output = Result<web::Bytes, Error>>>> {
     let content_type_ok = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -56,10 +58,10 @@ pub fn read_json_body(
     let mut payload = payload.take();
     Box::pin(async move {
         if !content_type_ok {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            return Err(Error::new(
+                Kind::UnsupportedFormat,
                 ErrorCode::UnsupportedMediaType,
-                "send the body as JSON with Content-Type: application/json",
+                ErrorCode::UnsupportedMediaType.message(),
             ));
         }
         if declared_too_large {
@@ -68,9 +70,10 @@ pub fn read_json_body(
         let mut body = web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|e| {
-                ApiError::bad_request(
+                Error::new(
+                    Kind::Malformed,
                     ErrorCode::MalformedJson,
-                    format!("the request body could not be read: {e}"),
+                    msg!("error-body-unreadable", detail = e.to_string()),
                 )
             })?;
             if body.len() + chunk.len() > limit {
@@ -82,16 +85,16 @@ pub fn read_json_body(
     })
 }
 
-fn too_large(limit: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
+fn too_large(limit: usize) -> Error {
+    Error::new(
+        Kind::TooLarge,
         ErrorCode::PayloadTooLarge,
-        format!("the body is larger than the {limit} bytes this endpoint accepts"),
+        msg!("error-body-too-large", limit = limit),
     )
 }
 
 /// Deserialises `bytes` as `T`, mapping every failure to a 4xx with a stable code and field.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     // Well-formedness first, so a broken body is reported as such whatever its first fields say.
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|e| json_error(&e, ".", false))?;
@@ -103,13 +106,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// Maps a serde error to an API error. Once the body is known to be well-formed, a "syntax"
+/// Maps a serde error to a domain error. Once the body is known to be well-formed, a "syntax"
 /// error can only mean a value of the wrong shape (serde_json reports a number given for an
 /// enum that way).
-fn json_error(e: &serde_json::Error, path: &str, well_formed: bool) -> ApiError {
+fn json_error(e: &serde_json::Error, path: &str, well_formed: bool) -> Error {
     use serde_json::error::Category;
     let field = (path != ".").then(|| path.to_string());
-    let message = e.to_string();
+    let serde_message = e.to_string();
+    // serde's message ends with " at line L column C", which helps with syntax errors only
+    let detail = serde_message
+        .rsplit_once(" at line ")
+        .map_or(serde_message.as_str(), |(m, _)| m)
+        .to_string();
     let (code, field) = match e.classify() {
         Category::Syntax | Category::Eof | Category::Io if !well_formed => {
             (ErrorCode::MalformedJson, None)
@@ -118,37 +126,43 @@ fn json_error(e: &serde_json::Error, path: &str, well_formed: bool) -> ApiError 
         Category::Data => {
             // for an unknown field the path already ends with its name; for a missing one it
             // names the enclosing object
-            if let Some(name) = backticked(&message, "unknown field `") {
+            if let Some(name) = backticked(&serde_message, "unknown field `") {
                 (ErrorCode::UnknownField, field.or(Some(name)))
-            } else if let Some(name) = backticked(&message, "missing field `") {
+            } else if let Some(name) = backticked(&serde_message, "missing field `") {
                 (
                     ErrorCode::MissingField,
                     Some(join_path(field.as_deref(), &name)),
                 )
-            } else if message.starts_with("duplicate key `") {
+            } else if serde_message.starts_with("duplicate key `") {
                 (ErrorCode::DuplicateKey, field)
-            } else if message.starts_with("invalid type") || message.starts_with("invalid length") {
+            } else if serde_message.starts_with("invalid type")
+                || serde_message.starts_with("invalid length")
+            {
                 (ErrorCode::InvalidType, field)
             } else {
                 (ErrorCode::InvalidValue, field)
             }
         }
     };
-    // serde's message ends with " at line L column C", which helps with syntax errors only
-    let message = if code == ErrorCode::MalformedJson {
-        format!("the body is not valid JSON: {message}")
-    } else if well_formed && e.classify() != Category::Data {
-        "this value has the wrong type".to_string()
-    } else {
-        message
-            .rsplit_once(" at line ")
-            .map_or(message.clone(), |(m, _)| m.to_string())
+    let message = match (code, &field) {
+        (ErrorCode::MalformedJson, _) => msg!("error-json-malformed", detail = serde_message),
+        (ErrorCode::UnknownField, Some(f)) => msg!("error-unknown-field", field = f),
+        (ErrorCode::MissingField, Some(f)) => msg!("error-missing-field", field = f),
+        (ErrorCode::DuplicateKey, Some(f)) => msg!("error-json-duplicate-key", field = f),
+        (ErrorCode::InvalidType, Some(f)) if well_formed && e.classify() != Category::Data => {
+            msg!("error-invalid-type", field = f)
+        }
+        (ErrorCode::InvalidType, Some(f)) => {
+            msg!("error-json-invalid-type", field = f, detail = detail)
+        }
+        (_, Some(f)) => msg!("error-json-invalid-value", field = f, detail = detail),
+        (_, None) => msg!("error-json-wrong-shape", detail = detail),
     };
-    let mut err = ApiError::bad_request(code, message);
-    if let Some(field) = field {
-        err = err.with_field(field);
+    let error = Error::new(Kind::Malformed, code, message);
+    match field {
+        Some(field) => error.at(field),
+        None => error,
     }
-    err
 }
 
 fn backticked(message: &str, prefix: &str) -> Option<String> {
@@ -163,13 +177,16 @@ fn join_path(parent: Option<&str>, name: &str) -> String {
     }
 }
 
-/// Handler for `web::PathConfig`: a malformed id is a 400 `invalid_id`, never a 404 or 500.
-pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request(
-        ErrorCode::InvalidId,
-        format!("the path is not valid: {err}"),
+/// Handler for `web::PathConfig`: a malformed id is `invalid_id`, never a 404 or 500.
+pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError(
+        Error::new(
+            Kind::Malformed,
+            ErrorCode::InvalidId,
+            ErrorCode::InvalidId.message(),
+        )
+        .at("id"),
     )
-    .with_field("id")
     .into()
 }
 
@@ -178,11 +195,57 @@ pub fn query_error(
     err: actix_web::error::QueryPayloadError,
     _req: &HttpRequest,
 ) -> actix_web::Error {
-    ApiError::bad_request(
+    ApiError(Error::new(
+        Kind::Malformed,
         ErrorCode::InvalidQuery,
-        format!("the query string is not valid: {err}"),
-    )
+        msg!("error-invalid-query-detail", detail = err.to_string()),
+    ))
     .into()
+}
+
+/// The signed-in account making a request, from its `Authorization: Bearer` token: checked
+/// on every request (signature, expiry, the account still enabled, the password unchanged, a
+/// device token not revoked).
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| Error::internal(&"application state missing"))?;
+            let claims = state.keys.verify(&token?)?;
+            Ok(state.db(move |conn| authenticate(conn, claims)).await?)
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, Error> {
+    let expected = || {
+        Error::new(
+            Kind::Unauthenticated,
+            ErrorCode::InvalidToken,
+            msg!("error-bearer-token-expected"),
+        )
+    };
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| {
+            Error::new(
+                Kind::Unauthenticated,
+                ErrorCode::Unauthenticated,
+                msg!("error-sign-in-first"),
+            )
+        })?
+        .to_str()
+        .map_err(|_| expected())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(expected)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(expected());
+    }
+    Ok(token.trim().to_string())
 }
 
 #[cfg(test)]
@@ -207,18 +270,10 @@ mod tests {
     }
 
     fn code_and_field(body: &str) -> (ErrorCode, Option<String>) {
-        let err = parse_json::<Probe>(body.as_bytes()).unwrap_err();
+        let err = ApiError(parse_json::<Probe>(body.as_bytes()).unwrap_err());
         let response = actix_web::ResponseError::error_response(&err);
         assert!(response.status().is_client_error());
-        (err.code(), err_field(&err))
-    }
-
-    fn err_field(err: &ApiError) -> Option<String> {
-        let text = format!("{err:?}");
-        text.split("field: Some(\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .map(ToString::to_string)
+        (err.code(), err.0.field().map(|f| f.path.clone()))
     }
 
     #[test]

@@ -1,0 +1,388 @@
+//! The results of a survey: distributions, satisfaction rates and composite scores per target,
+//! the ranking, and the counts per village and week, under disclosure control for everyone
+//! but the organisers (exact, with the same marks).
+
+use std::collections::{BTreeMap, HashMap};
+
+use canvass_protocol::calendar::week_of;
+use canvass_protocol::forms::{FormDefinition, Localized, QuestionKind, Scale};
+use canvass_protocol::stats::{
+    suppress_breakdown, Disclosure, Ranking, SuppressionReason, TOP_BOTTOM_PLACES,
+};
+use canvass_protocol::surveys::{
+    Comment, Comments, Figure, OptionResult, QuestionResults, RankedTarget, SurveyResults,
+    TargetResults, VillageCount, WeekCount,
+};
+
+use super::{
+    check_read, manages_surveys, status, stored_definition, visible_survey, MAX_COMMENTS_SHOWN,
+};
+use crate::db::surveys::{self as store, SurveyRow, TargetRow};
+use crate::db::{units, DbConnection};
+use crate::domain::auth::Caller;
+use crate::domain::error::Error;
+
+#[allow(clippy::cast_precision_loss)] // counts stay far below 2^53
+fn as_f64(n: u64) -> f64 {
+    n as f64
+}
+
+/// Builds a figure: `value` resting on `n`, hidden for reason `hidden` unless `exact`.
+fn figure(value: Option<f64>, n: u64, hidden: Option<SuppressionReason>, exact: bool) -> Figure {
+    match (hidden, exact) {
+        (Some(reason), false) => Figure {
+            value: None,
+            n: None,
+            hidden: Some(reason.published()),
+        },
+        (hidden, _) => Figure {
+            value,
+            n: Some(n),
+            hidden,
+        },
+    }
+}
+
+fn reason(d: &Disclosure) -> Option<SuppressionReason> {
+    match d {
+        Disclosure::Shown { .. } => None,
+        Disclosure::Suppressed { reason } => Some(*reason),
+    }
+}
+
+fn below(n: u64, threshold: u64) -> Option<SuppressionReason> {
+    (n < threshold).then_some(SuppressionReason::BelowThreshold { n, threshold })
+}
+
+/// Results of survey `id` as `caller` may see them: exact for organisers and admins, under
+/// disclosure control for leaders.
+pub fn results(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<SurveyResults, Error> {
+    let row = visible_survey(conn, caller, id)?;
+    results_of(conn, caller, &row)
+}
+
+/// [`results`] of a survey already loaded (and seen to be in the caller's scope).
+pub(super) fn results_of(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    row: &SurveyRow,
+) -> Result<SurveyResults, Error> {
+    check_read(conn, caller, row)?;
+    let exact = manages_surveys(caller.role());
+    let versions = store::versions(conn, row.id)?;
+    let shown = row
+        .current_version
+        .and_then(|cv| versions.iter().find(|v| v.version == cv))
+        .or(versions.last())
+        .ok_or_else(|| Error::internal(&"a survey without versions"))?;
+    let definition = stored_definition(&shown.definition)?;
+    let threshold = u64::try_from(row.min_group_size).unwrap_or(5);
+    let comment_threshold = u64::try_from(row.comment_min_group_size).unwrap_or(10);
+    let targets = store::targets(conn, row.id)?;
+
+    // tallies merged across versions: target → question → option → count
+    let mut tallies: HashMap<i64, HashMap<String, BTreeMap<String, u64>>> = HashMap::new();
+    for (_, target, question, option, count) in store::tallies(conn, row.id)? {
+        *tallies
+            .entry(target)
+            .or_default()
+            .entry(question)
+            .or_default()
+            .entry(option)
+            .or_default() += u64::try_from(count).unwrap_or(0);
+    }
+    let mut sums: HashMap<(i64, String), (u64, f64)> = HashMap::new();
+    for (_, target, question, count, total) in store::sums(conn, row.id)? {
+        let e = sums.entry((target, question)).or_default();
+        e.0 += u64::try_from(count).unwrap_or(0);
+        e.1 += total;
+    }
+    let mut per_target: HashMap<i64, u64> = HashMap::new();
+    let mut per_village: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut per_week: BTreeMap<String, u64> = BTreeMap::new();
+    for (target, village, day, _channel, count) in store::counts(conn, row.id)? {
+        let count = u64::try_from(count).unwrap_or(0);
+        *per_target.entry(target).or_default() += count;
+        *per_village.entry(village).or_default() += count;
+        if let Some(week) = week_of(&day) {
+            *per_week.entry(week).or_default() += count;
+        }
+    }
+
+    let target_counts: Vec<u64> = targets
+        .iter()
+        .map(|t| per_target.get(&t.unit_id).copied().unwrap_or(0))
+        .collect();
+    let breakdown = suppress_breakdown(&target_counts, threshold);
+    let total: u64 = target_counts.iter().sum();
+
+    let mut results = Vec::with_capacity(targets.len());
+    let mut rankable = Vec::new();
+    for (i, target) in targets.iter().enumerate() {
+        let n = target_counts[i];
+        // a target with no answers has nothing to hide; one with too few hides everything
+        let hidden = reason(&breakdown.cells[i]);
+        let result = target_results(
+            conn,
+            row,
+            &definition,
+            target,
+            n,
+            hidden,
+            tallies.get(&target.unit_id),
+            &sums,
+            (threshold, comment_threshold),
+            exact,
+        )?;
+        if hidden.is_none() {
+            if let Some(score) = result.composite_score.value {
+                rankable.push((target.unit_id, score, result.composite_score.n.unwrap_or(0)));
+            }
+        }
+        results.push(result);
+    }
+    let ranking = Ranking::new(rankable.iter().map(|(id, score, _)| (*id, *score)));
+    let ranked = |entries: &[canvass_protocol::stats::Ranked<i64>]| -> Vec<RankedTarget> {
+        entries
+            .iter()
+            .map(|e| RankedTarget {
+                rank: e.rank,
+                unit_id: e.key,
+                name: targets
+                    .iter()
+                    .find(|t| t.unit_id == e.key)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default(),
+                composite_score: e.score,
+                n: rankable.iter().find(|r| r.0 == e.key).map_or(0, |r| r.2),
+            })
+            .collect()
+    };
+    for result in &mut results {
+        result.rank = ranking.rank_of(&result.unit_id);
+    }
+
+    let village_ids: Vec<i64> = per_village.keys().copied().collect();
+    let village_counts: Vec<u64> = per_village.values().copied().collect();
+    let village_breakdown = suppress_breakdown(&village_counts, threshold);
+    let mut villages = Vec::with_capacity(village_ids.len());
+    for (i, id) in village_ids.iter().enumerate() {
+        let name = if *id == 0 {
+            "未填写 / not stated".to_string()
+        } else {
+            units::find(conn, *id).map_or_else(|_| format!("#{id}"), |u| u.name)
+        };
+        villages.push(VillageCount {
+            unit_id: (*id != 0).then_some(*id),
+            name,
+            responses: figure(
+                Some(as_f64(village_counts[i])),
+                village_counts[i],
+                reason(&village_breakdown.cells[i]),
+                exact,
+            ),
+        });
+    }
+
+    let week_counts: Vec<u64> = per_week.values().copied().collect();
+    let week_breakdown = suppress_breakdown(&week_counts, threshold);
+    let weeks = per_week
+        .keys()
+        .zip(&week_counts)
+        .zip(&week_breakdown.cells)
+        .map(|((week, &n), cell)| WeekCount {
+            week: week.clone(),
+            responses: figure(Some(as_f64(n)), n, reason(cell), exact),
+        })
+        .collect();
+
+    Ok(SurveyResults {
+        survey_id: row.id,
+        title: definition.title.clone(),
+        status: status(row),
+        min_group_size: u32::try_from(threshold).unwrap_or(5),
+        comment_min_group_size: u32::try_from(comment_threshold).unwrap_or(10),
+        exact,
+        version: row.current_version,
+        total_responses: figure(Some(as_f64(total)), total, reason(&breakdown.total), exact),
+        ranking: ranked(ranking.entries()),
+        top: ranked(ranking.top(TOP_BOTTOM_PLACES)),
+        bottom: ranked(ranking.bottom(TOP_BOTTOM_PLACES)),
+        targets: results,
+        villages,
+        weeks,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn target_results(
+    conn: &mut DbConnection,
+    row: &SurveyRow,
+    definition: &FormDefinition,
+    target: &TargetRow,
+    n: u64,
+    hidden: Option<SuppressionReason>,
+    tallies: Option<&HashMap<String, BTreeMap<String, u64>>>,
+    sums: &HashMap<(i64, String), (u64, f64)>,
+    (threshold, comment_threshold): (u64, u64),
+    exact: bool,
+) -> Result<TargetResults, Error> {
+    let empty = BTreeMap::new();
+    let mut pooled_rated = 0_u64;
+    let mut pooled_satisfied = 0_u64;
+    let mut pooled_score = 0.0_f64;
+    let mut pooled_has_rate = false;
+    let mut questions = Vec::with_capacity(definition.questions.len());
+    for question in &definition.questions {
+        let counts = tallies
+            .and_then(|t| t.get(question.id.as_str()))
+            .unwrap_or(&empty);
+        let mut options: Vec<(String, Localized)> = Vec::new();
+        let mut rating_scale: Option<&Scale> = None;
+        match &question.kind {
+            QuestionKind::SingleChoice { options: o }
+            | QuestionKind::MultipleChoice { options: o, .. } => {
+                options = o
+                    .iter()
+                    .map(|o| (o.id.to_string(), o.label.clone()))
+                    .collect();
+            }
+            QuestionKind::Rating { scale } => {
+                let scale = if scale.is_builtin() {
+                    Some(Scale::satisfaction())
+                } else {
+                    definition.scale(scale.as_str())
+                };
+                if let Some(scale) = scale {
+                    options = scale
+                        .options
+                        .iter()
+                        .map(|o| (o.id.to_string(), o.label.clone()))
+                        .collect();
+                    rating_scale = Some(scale);
+                }
+            }
+            QuestionKind::Score0To10 { .. } => {
+                options = (0..=10)
+                    .map(|s| (s.to_string(), Localized::zh(s.to_string())))
+                    .collect();
+            }
+            _ => {}
+        }
+        // answered: respondents who answered (a multiple choice counts options, not people)
+        let numeric = sums
+            .get(&(target.unit_id, question.id.to_string()))
+            .copied();
+        let answered = match &question.kind {
+            QuestionKind::Number { .. } | QuestionKind::Score0To10 { .. } => {
+                numeric.map_or(0, |s| s.0)
+            }
+            QuestionKind::MultipleChoice { .. } => n.min(counts.values().sum()),
+            QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => 0,
+            _ => counts.values().sum(),
+        };
+        let q_hidden = hidden.or_else(|| below(answered, threshold).filter(|_| answered > 0));
+        let option_total: u64 = counts.values().sum();
+        let option_results = options
+            .into_iter()
+            .map(|(id, label)| {
+                let count = counts.get(&id).copied().unwrap_or(0);
+                let share = (option_total > 0).then(|| as_f64(count) / as_f64(option_total));
+                OptionResult {
+                    id,
+                    label,
+                    count: figure(Some(as_f64(count)), answered, q_hidden, exact),
+                    share: figure(share, option_total, q_hidden, exact),
+                }
+            })
+            .collect();
+        let mean = numeric.map(|(count, total)| {
+            figure(
+                (count > 0).then(|| total / as_f64(count)),
+                count,
+                q_hidden,
+                exact,
+            )
+        });
+        let (satisfaction_rate, composite_score) = match rating_scale {
+            Some(scale) => {
+                let summary = scale.summarize(|id| counts.get(id.as_str()).copied().unwrap_or(0));
+                pooled_rated += summary.rated;
+                pooled_satisfied += summary.satisfied;
+                pooled_score += summary.composite_score.unwrap_or(0.0) * as_f64(summary.rated);
+                pooled_has_rate |= scale.has_satisfaction_rate();
+                (
+                    scale
+                        .has_satisfaction_rate()
+                        .then(|| figure(summary.satisfaction_rate, summary.rated, q_hidden, exact)),
+                    Some(figure(
+                        summary.composite_score,
+                        summary.rated,
+                        q_hidden,
+                        exact,
+                    )),
+                )
+            }
+            None => (None, None),
+        };
+        questions.push(QuestionResults {
+            id: question.id.to_string(),
+            label: question.label.clone(),
+            kind: question.kind.type_name().to_string(),
+            answered: figure(Some(as_f64(answered)), answered, q_hidden, exact),
+            options: option_results,
+            mean,
+            satisfaction_rate,
+            composite_score,
+        });
+    }
+    let rate = (pooled_has_rate && pooled_rated > 0)
+        .then(|| as_f64(pooled_satisfied) / as_f64(pooled_rated));
+    let score = (pooled_rated > 0).then(|| pooled_score / as_f64(pooled_rated));
+    // a suppressed target's reason is published as `withheld` (its count would show); below
+    // the comment threshold only, the count is public anyway
+    let comments_hidden = hidden
+        .map(|r| if exact { r } else { r.published() })
+        .or_else(|| below(n, comment_threshold).filter(|_| n > 0));
+    let mut items: Vec<Comment> = if comments_hidden.is_none() || exact {
+        store::comments(conn, row.id, target.unit_id, MAX_COMMENTS_SHOWN + 1)?
+            .into_iter()
+            .map(|(question_id, text)| Comment { question_id, text })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let more = items.len() > MAX_COMMENTS_SHOWN;
+    items.truncate(MAX_COMMENTS_SHOWN);
+    Ok(TargetResults {
+        unit_id: target.unit_id,
+        name: target.name.clone(),
+        responses: figure(Some(as_f64(n)), n, hidden, exact),
+        satisfaction_rate: figure(rate, pooled_rated, hidden, exact),
+        composite_score: figure(score, pooled_rated, hidden, exact),
+        rank: None,
+        questions,
+        comments: Comments {
+            hidden: comments_hidden,
+            items,
+            more,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_figures_carry_no_value_for_others_but_do_for_the_organiser() {
+        let reason = Some(SuppressionReason::BelowThreshold { n: 3, threshold: 5 });
+        let hidden = figure(Some(3.0), 3, reason, false);
+        assert_eq!((hidden.value, hidden.n), (None, None));
+        let exact = figure(Some(3.0), 3, reason, true);
+        assert_eq!(
+            (exact.value, exact.n, exact.hidden),
+            (Some(3.0), Some(3), reason)
+        );
+    }
+}

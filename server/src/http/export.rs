@@ -1,0 +1,42 @@
+//! The answer export as a download, for the API and the dashboards alike: the header line, then
+//! one page of answers after another, each read on a pooled connection of its own, so memory
+//! stays flat however many answers there are.
+
+use std::sync::Arc;
+
+use actix_web::web::Bytes;
+use futures_util::{stream, Stream, StreamExt};
+
+use crate::domain::exports;
+use crate::http::{ApiError, AppState};
+
+/// The CSV of every stored answer of survey `survey_id`, under `columns` (from
+/// [`exports::answer_columns`], which checked the caller may export it). Should a page fail,
+/// the download is cut short: the reader sees an incomplete file.
+pub fn answers_csv(
+    state: Arc<AppState>,
+    survey_id: i64,
+    columns: Vec<String>,
+) -> impl Stream<Item = Result<Bytes, actix_web::Error>> + 'static {
+    let header = Bytes::from(exports::export_header(&columns));
+    let columns = Arc::new(columns);
+    // the page starts after this answer; `None` once the last page is sent
+    let pages = stream::unfold(Some(None::<String>), move |after| {
+        let state = state.clone();
+        let columns = columns.clone();
+        async move {
+            let after = after?;
+            let page = state
+                .db(move |conn| exports::answers_page(conn, survey_id, &columns, after.as_deref()))
+                .await;
+            Some(match page {
+                Ok(page) => (Ok(Bytes::from(page.text)), page.next.map(Some)),
+                Err(e) => {
+                    tracing::error!(code = ?e.code(), survey = survey_id, "answer export failed");
+                    (Err(ApiError(e).into()), None)
+                }
+            })
+        }
+    });
+    stream::once(async move { Ok(header) }).chain(pages)
+}

@@ -1,0 +1,14 @@
+//! What the JSON API (`routes`) and the pages (`web`) share, and nothing else: the application
+//! state, the request extractors, the client's address and language, and the one place where
+//! an error becomes an HTTP answer.
+
+pub mod error;
+pub mod export;
+pub mod extract;
+pub mod ratelimit;
+pub mod request;
+pub mod state;
+
+pub use error::ApiError;
+pub use extract::ApiJson;
+pub use state::AppState;
