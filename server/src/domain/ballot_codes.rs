@@ -126,8 +126,10 @@ fn check_code(
         ));
     }
     let code = BallotCode::parse(input).map_err(|e| {
-        let problem = Problem::from_protocol(e.to_detail("code"), None);
-        Error::many(Kind::Invalid, vec![problem], || unreachable!())
+        Error::of(
+            Kind::Invalid,
+            Problem::from_protocol(e.to_detail("code"), None),
+        )
     })?;
     let hash = code_hash(pepper, &code);
     let refused = |code: ErrorCode| Error::new(Kind::Invalid, code, code.message()).at("code");

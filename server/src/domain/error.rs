@@ -96,14 +96,6 @@ impl Field {
         }
         self
     }
-
-    /// What a message names the field by: its label, or else its path.
-    #[must_use]
-    pub fn name(&self) -> Arg {
-        self.label
-            .clone()
-            .unwrap_or_else(|| Arg::Text(self.path.clone()))
-    }
 }
 
 impl From<&str> for Field {
@@ -328,6 +320,18 @@ impl Error {
         )
     }
 
+    /// An error of `kind` that is one problem.
+    #[must_use]
+    pub fn of(kind: Kind, problem: Problem) -> Self {
+        Self(Box::new(Inner {
+            kind,
+            code: problem.code,
+            message: problem.message,
+            field: problem.field,
+            problems: Vec::new(),
+        }))
+    }
+
     /// Several problems of one request: the first is the error, and all are listed when there
     /// are more than one. With none, `fallback`.
     #[must_use]
@@ -335,17 +339,12 @@ impl Error {
         let Some(first) = problems.first().cloned() else {
             return fallback();
         };
-        Self(Box::new(Inner {
-            kind,
-            code: first.code,
-            message: first.message,
-            field: first.field,
-            problems: if problems.len() > 1 {
-                problems
-            } else {
-                Vec::new()
-            },
-        }))
+        let error = Self::of(kind, first);
+        if problems.len() > 1 {
+            error.listing(problems)
+        } else {
+            error
+        }
     }
 
     /// An error of its own (`batch_refused`) listing every problem that caused it.
@@ -514,7 +513,7 @@ mod tests {
     fn a_field_under_a_prefix_keeps_its_label() {
         let field = Field::labelled("survey_id", "问卷").under("items[3]");
         assert_eq!(field.path, "items[3].survey_id");
-        assert_eq!(field.name(), Arg::Text("问卷".into()));
+        assert_eq!(field.label, Some(Arg::Text("问卷".into())));
         assert_eq!(Field::new("").under("items[0]").path, "items[0]");
     }
 }

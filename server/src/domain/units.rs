@@ -31,11 +31,6 @@ pub fn list(
     Ok(rows.iter().map(UnitRow::to_api).collect())
 }
 
-/// Every unit in the caller's subtree, as stored, root first.
-pub fn subtree(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<UnitRow>, Error> {
-    Ok(store::subtree(conn, caller.scope_path(), None)?)
-}
-
 /// One unit of the caller's subtree.
 pub fn get(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<Unit, Error> {
     Ok(visible_unit(conn, caller, id)?.to_api())

@@ -1,4 +1,5 @@
-//! What every handler shares: the pool, the settings and the token keys.
+//! The application state every handler shares: the pool, the writer and group commit, the
+//! settings, the token keys and the per-address limits, and running work on a pooled connection.
 
 use std::sync::Arc;
 

@@ -1,5 +1,6 @@
 //! Appraisal rounds: officials, set-up and lifecycle (organisers), ballot codes, tally sheets,
-//! results; and the public JSON ballot API.
+//! results; and the public JSON ballot API. The printable slips of `POST /rounds/{id}/slips` are
+//! a page, served by `web::slips` on this API's path.
 
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use canvass_protocol::rounds::{
