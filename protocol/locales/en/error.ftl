@@ -25,6 +25,7 @@ error-account-disabled = This account is disabled; ask an administrator.
 error-forbidden = Your account's role may not do this.
 error-out-of-scope = This lies outside the units your account is responsible for.
 error-not-found = There is no such object.
+error-username-taken = That username is taken.
 error-invalid-parent = A unit of this kind cannot be placed there.
 error-unit-in-use = The unit is still in use and cannot be deleted.
 error-conflict = This conflicts with an existing object.
@@ -84,10 +85,6 @@ error-ballot-code-check-mismatch = The code was mistyped; check it and type it a
 
 # The server's own error messages, area by area. A message that names a field names it by the
 # label its reader knows (an official's name, a unit's name) where there is one.
-
-# A detail said as it is: a sentence of its own (in English when it comes from a check that has
-# no message of its own in the catalogue yet).
-error-detail = { $detail }
 
 ## What does not exist
 
@@ -151,6 +148,7 @@ error-device-name-empty = The device name is empty.
 error-device-name-too-long = The device name is longer than { $max } characters.
 error-display-name-empty = The display name is empty.
 error-display-name-too-long = A display name has at most { $max } characters and no control characters.
+error-username-taken-named = The username { $username } is taken.
 error-account-own-change = You cannot disable your own account or change its role or unit; ask another administrator.
 
 ## Units

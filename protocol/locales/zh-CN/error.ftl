@@ -24,6 +24,7 @@ error-account-disabled = 此账号已停用,请联系管理员。
 error-forbidden = 您的账号角色无权进行此操作。
 error-out-of-scope = 这不在您的账号负责的单位范围内。
 error-not-found = 找不到该对象。
+error-username-taken = 该用户名已被使用。
 error-invalid-parent = 这类单位不能放在该上级单位之下。
 error-unit-in-use = 该单位仍在使用中,不能删除。
 error-conflict = 与已有的对象冲突。
@@ -82,9 +83,6 @@ error-ballot-code-invalid-character = 测评码中有不会出现在测评码里
 error-ballot-code-check-mismatch = 测评码输入有误,请核对后重新输入。
 
 # 服务器自己的错误说明,按领域分组。说明里提到字段时,尽量用读者认得的名称(干部姓名、单位名称)。
-
-# 原样给出的说明(来自尚未收入目录的检查时,英文读者看到英文原文)。
-error-detail = { $detail }
 
 ## 找不到的对象
 
@@ -148,6 +146,7 @@ error-device-name-empty = 设备名称不能为空。
 error-device-name-too-long = 设备名称不能超过 { $max } 个字。
 error-display-name-empty = 显示名称不能为空。
 error-display-name-too-long = 显示名称最多 { $max } 个字,且不能含控制字符。
+error-username-taken-named = 用户名“{ $username }”已被使用。
 error-account-own-change = 不能停用自己的账号,也不能修改自己的角色或所属单位,请找其他管理员办理。
 
 ## 单位

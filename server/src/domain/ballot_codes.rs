@@ -3,7 +3,7 @@
 //! ballot they cast, which nothing links to them.
 
 use canvass_protocol::rounds::{
-    validate_ballot, Ballot, BallotCode, BallotOutcome, Round, RoundInfo, RoundStatus,
+    check_ballot, Ballot, BallotCode, BallotOutcome, Round, RoundInfo, RoundStatus,
 };
 use canvass_protocol::{msg, ErrorCode};
 use sha2::{Digest, Sha256};
@@ -128,7 +128,7 @@ fn check_code(
     let code = BallotCode::parse(input).map_err(|e| {
         Error::of(
             Kind::Invalid,
-            Problem::from_protocol(e.to_detail("code"), None),
+            Problem::checked(e.to_problem("code"), "", None),
         )
     })?;
     let hash = code_hash(pepper, &code);
@@ -203,7 +203,7 @@ pub fn plan_cast(
         elector_group: group.clone(),
         marks: ballot.marks.clone(),
     };
-    let outcome = validate_ballot(round, &ballot).map_err(|d| {
+    let outcome = check_ballot(round, &ballot).map_err(|d| {
         problems(d, "ballot", |field| {
             let mark = ballot.marks.get(index_in(field, "marks")?)?;
             subject_name(round.definition(), mark.subject)

@@ -139,28 +139,25 @@ impl Problem {
         self
     }
 
-    /// A problem found by the checks of `canvass_protocol`, whose message is English: read as
-    /// it is in English, and as its code's own message in Chinese. With `label`, the message
-    /// starts with it (`周建军: …`).
+    /// A problem found by a check of `canvass_protocol` (whose message names what it concerns
+    /// by the name its reader knows), its field under `prefix`, with that name as the field's
+    /// label when the caller knows it.
     #[must_use]
-    pub fn from_protocol(detail: ErrorDetail, label: Option<Arg>) -> Self {
-        let text = Arg::Localized {
-            zh_cn: detail.code.message().render(Lang::ZhCn),
-            en: Some(detail.message),
-        };
-        let explained = msg!("error-detail", detail = text);
-        let message = match &label {
-            Some(label) => msg!(
-                "common-field-and-message",
-                field = label.clone(),
-                message = explained
-            ),
-            None => explained,
-        };
+    pub fn checked(
+        problem: canvass_protocol::error::Problem,
+        prefix: &str,
+        label: Option<Arg>,
+    ) -> Self {
         Self {
-            code: detail.code,
-            message,
-            field: detail.field.map(|path| Field { path, label }),
+            code: problem.code,
+            message: problem.message,
+            field: Some(
+                Field {
+                    path: problem.field,
+                    label,
+                }
+                .under(prefix),
+            ),
         }
     }
 
@@ -483,30 +480,30 @@ mod tests {
     }
 
     #[test]
-    fn a_protocol_problem_reads_in_english_as_sent_and_in_chinese_by_its_code() {
-        let problem = Problem::from_protocol(
-            ErrorDetail {
-                code: ErrorCode::DuplicateSubject,
-                message: "official 7 is listed twice".into(),
-                field: Some("officials[1]".into()),
-            },
-            Some(Arg::Localized {
-                zh_cn: "周建军".into(),
-                en: Some("Zhou Jianjun".into()),
-            }),
+    fn a_protocol_problem_keeps_its_message_and_goes_under_its_prefix() {
+        let problem = Problem::checked(
+            canvass_protocol::error::Problem::new(
+                ErrorCode::DuplicateSubject,
+                "officials[1].official_id",
+                msg!("error-duplicate-subject"),
+            ),
+            "definition",
+            Some(Arg::from("周建军")),
         );
-        assert_eq!(
-            problem.message.render(Lang::En),
-            "Zhou Jianjun: official 7 is listed twice"
+        assert_eq!(problem.message.render(Lang::ZhCn), "有干部被重复列出。");
+        let field = problem.field.unwrap();
+        assert_eq!(field.path, "definition.officials[1].official_id");
+        assert_eq!(field.label, Some(Arg::from("周建军")));
+        let whole = Problem::checked(
+            canvass_protocol::error::Problem::new(
+                ErrorCode::InvalidValue,
+                "",
+                msg!("error-not-found"),
+            ),
+            "sheet",
+            None,
         );
-        assert_eq!(
-            problem.message.render(Lang::ZhCn),
-            "周建军:有干部被重复列出。"
-        );
-        assert_eq!(
-            problem.to_detail(Lang::En).field.as_deref(),
-            Some("officials[1]")
-        );
+        assert_eq!(whole.to_detail(Lang::En).field.as_deref(), Some("sheet"));
     }
 
     #[test]

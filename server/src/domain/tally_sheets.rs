@@ -5,7 +5,7 @@
 
 use canvass_protocol::accounts::Role;
 use canvass_protocol::rounds::{
-    check_tally_sheet, ReplacedSheet, RoundStatus, TallyOutcome, TallySheet, TallySheetRecord,
+    check_tally, ReplacedSheet, RoundStatus, TallyOutcome, TallySheet, TallySheetRecord,
 };
 use canvass_protocol::{msg, ErrorCode};
 
@@ -91,7 +91,7 @@ pub fn check_sheet(
     }
     let station = checked_text(&field_path(prefix, "station"), &sheet.station)?;
     let round = stored_round(row)?;
-    let outcome = check_tally_sheet(&round, sheet).map_err(|d| {
+    let outcome = check_tally(&round, sheet).map_err(|d| {
         problems(d, prefix, |field| {
             let counted = sheet.subjects.get(index_in(field, "subjects")?)?;
             subject_name(round.definition(), counted.subject)

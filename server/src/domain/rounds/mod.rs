@@ -11,7 +11,7 @@ use canvass_protocol::i18n::{Arg, Message};
 use canvass_protocol::rounds::{
     CreateRound, Dimension, Round, RoundDefinition, RoundInfo, RoundStatus, SubjectRef,
 };
-use canvass_protocol::{msg, ErrorCode, ErrorDetail};
+use canvass_protocol::{msg, ErrorCode};
 
 pub use results::{recent_reports, report};
 
@@ -33,23 +33,18 @@ pub(crate) fn state_conflict(message: Message) -> Error {
     Error::conflict(ErrorCode::RoundStateConflict, message)
 }
 
-/// The problems `canvass_protocol::rounds` found, each under `prefix` and named by the label
-/// `label_of` gives its field (an official's name, an elector group's label).
+/// The problems `canvass_protocol::rounds` found, each under `prefix`, the field labelled with
+/// what `label_of` gives it (an official's name, an elector group's label).
 pub(crate) fn problems(
-    details: Vec<ErrorDetail>,
+    found: Vec<canvass_protocol::error::Problem>,
     prefix: &str,
     label_of: impl Fn(&str) -> Option<Arg>,
 ) -> Error {
-    let problems = details
+    let problems = found
         .into_iter()
-        .map(|mut d| {
-            let label = d.field.as_deref().and_then(&label_of);
-            d.field = Some(match d.field {
-                Some(f) if !f.is_empty() && !prefix.is_empty() => format!("{prefix}.{f}"),
-                Some(f) if !f.is_empty() => f,
-                _ => prefix.to_string(),
-            });
-            Problem::from_protocol(d, label)
+        .map(|p| {
+            let label = label_of(&p.field);
+            Problem::checked(p, prefix, label)
         })
         .collect();
     Error::many(Kind::Invalid, problems, || {
@@ -114,7 +109,7 @@ pub(crate) fn checked_text(field: &str, text: &str) -> Result<String, Error> {
 pub fn stored_round(row: &RoundRow) -> Result<Round, Error> {
     let definition: RoundDefinition =
         serde_json::from_str(&row.definition).map_err(|e| Error::internal(&e))?;
-    Round::new(definition).map_err(|e| Error::internal(&format!("{e:?}")))
+    Round::check(definition).map_err(|e| Error::internal(&format!("{e:?}")))
 }
 
 pub(crate) fn status(row: &RoundRow) -> RoundStatus {
@@ -209,7 +204,7 @@ fn checked_definition(
     owner: &units::UnitRow,
     definition: &RoundDefinition,
 ) -> Result<Round, Error> {
-    let round = Round::new(definition.clone())
+    let round = Round::check(definition.clone())
         .map_err(|d| problems(d, "definition", |f| definition_label(definition, f)))?;
     if definition.disclosure.counts < 5 {
         return Err(Error::invalid(

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use canvass_protocol::accounts::Role;
 use canvass_protocol::rounds::{
-    check_tally_sheet, compute_results, evaluate_flags, identical_tally, CountedTally, Grade,
+    check_tally, compute_results, evaluate_flags, identical_tally, CountedTally, Grade,
     GroupTurnout, HiddenGroup, PreviousRound, PreviousStanding, Round, RoundCounts, RoundInfo,
     RoundReport, RoundResults, RoundStatus, StationAnomaly, StationStatus, TallyOutcome, Turnout,
     IDENTICAL_BALLOTS_MIN,
@@ -87,7 +87,7 @@ fn exact_results(
         .filter(|s| s.replaced_at.is_none() && !s.void)
     {
         let parsed = parse_sheet(sheet)?;
-        if let Ok(TallyOutcome::Counted(counted)) = check_tally_sheet(&round, &parsed) {
+        if let Ok(TallyOutcome::Counted(counted)) = check_tally(&round, &parsed) {
             counts.add_tally(&counted).map_err(|e| internal(&e))?;
             if let Some(detail) = identical_tally(&counted, IDENTICAL_BALLOTS_MIN) {
                 anomalies.push(StationAnomaly {

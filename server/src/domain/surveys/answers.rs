@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 
-use canvass_protocol::forms::{validate_answers, AnswerError, FormDefinition, Lang, Localized};
-use canvass_protocol::i18n::Arg;
+use canvass_protocol::forms::{validate_answers, AnswerError, FormDefinition, Localized};
 use canvass_protocol::surveys::{Channel, SubmitResponse};
 use canvass_protocol::units::UnitKind;
 use canvass_protocol::{msg, ErrorCode};
@@ -91,13 +90,7 @@ impl Refused {
     }
 
     fn problem(&self) -> Problem {
-        let said = msg!(
-            "error-detail",
-            detail = Arg::Localized {
-                zh_cn: self.error.message(Lang::ZhCn),
-                en: Some(self.error.message(Lang::En)),
-            }
-        );
+        let said = self.error.to_problem().message;
         let path = format!("answers.{}", self.error.field());
         let (message, field) = match &self.label {
             Some(label) => (

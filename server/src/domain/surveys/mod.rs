@@ -6,13 +6,13 @@ pub mod answers;
 pub mod results;
 
 use canvass_protocol::accounts::Role;
-use canvass_protocol::forms::{FieldError, FormDefinition};
+use canvass_protocol::forms::FormDefinition;
 use canvass_protocol::i18n::{Arg, Message};
 use canvass_protocol::surveys::{
     CreateSurvey, PublicForm, PublicTarget, Survey, SurveyStatus, SurveyTarget, SurveyVersion,
     UpdateSurvey,
 };
-use canvass_protocol::{msg, ErrorCode, ErrorDetail};
+use canvass_protocol::{msg, ErrorCode};
 
 pub use answers::{check_accepting, record, record_into, Checked, FormCache, Refused, Rejection};
 pub use answers::{Stored, SurveyContext};
@@ -55,22 +55,20 @@ pub fn stored_definition(json: &str) -> Result<FormDefinition, Error> {
     serde_json::from_str(json).map_err(|e| Error::internal(&e))
 }
 
-/// The problems of a form definition, each under `definition.` and named by its question's
-/// label where it concerns a question.
-fn definition_errors(definition: &FormDefinition, problems: Vec<FieldError>) -> Error {
+/// The problems of a form definition, each under `definition.`, the field labelled with its
+/// question's label where it concerns a question.
+fn definition_errors(
+    definition: &FormDefinition,
+    problems: Vec<canvass_protocol::error::Problem>,
+) -> Error {
     let problems = problems
         .into_iter()
-        .map(|p| {
-            let label = question_label(definition, &p.field);
-            let mut detail = ErrorDetail::from(p);
-            detail.field = Some(match detail.field {
-                Some(f) if !f.is_empty() => format!("definition.{f}"),
-                _ => "definition".to_string(),
-            });
-            if detail.code == ErrorCode::InvalidValue {
-                detail.code = ErrorCode::InvalidDefinition;
+        .map(|mut p| {
+            if p.code == ErrorCode::InvalidValue {
+                p.code = ErrorCode::InvalidDefinition;
             }
-            Problem::from_protocol(detail, label)
+            let label = question_label(definition, &p.field);
+            Problem::checked(p, "definition", label)
         })
         .collect();
     Error::many(Kind::Invalid, problems, || {
@@ -253,7 +251,7 @@ pub fn create(
 ) -> Result<Survey, Error> {
     caller.require(manages_surveys(caller.role()), Action::ManageSurveys)?;
     body.definition
-        .validate()
+        .check()
         .map_err(|p| definition_errors(&body.definition, p))?;
     let group = checked_group_size(body.min_group_size)?;
     checked_window(body.opens_at, body.closes_at)?;
@@ -303,7 +301,7 @@ pub fn update(
     crate::db::write_transaction(conn, |conn| {
         if let Some(definition) = &body.definition {
             definition
-                .validate()
+                .check()
                 .map_err(|p| definition_errors(definition, p))?;
             let json = serde_json::to_string(definition).map_err(|e| Error::internal(&e))?;
             let versions = store::versions(conn, row.id)?;
@@ -394,7 +392,7 @@ fn publish(conn: &mut DbConnection, caller: &Caller, row: &SurveyRow) -> Result<
         };
         let definition = stored_definition(&draft.definition)?;
         definition
-            .validate()
+            .check()
             .map_err(|p| definition_errors(&definition, p))?;
         if store::targets(conn, row.id)?.is_empty() {
             return Err(Error::invalid(
