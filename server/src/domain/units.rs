@@ -1,6 +1,7 @@
 //! The unit tree: who may read, create, change, move and delete units, and where a unit of each
 //! kind may stand. Everyone reads within their subtree; admins and organisers change it.
 
+use canvass_protocol::i18n::Message;
 use canvass_protocol::msg;
 use canvass_protocol::units::{CreateUnit, Unit, UnitKind, UpdateUnit, UNIT_NAME_MAX_CHARS};
 use canvass_protocol::ErrorCode;
@@ -19,6 +20,27 @@ pub fn visible_unit(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result
     };
     caller.check_scope(&unit)?;
     Ok(unit)
+}
+
+/// The unit an instrument the caller sets up belongs to: `requested`, or else the caller's own;
+/// `missing` when neither is known (an installation-wide account must say).
+pub fn owner(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    requested: Option<i64>,
+    missing: Message,
+) -> Result<UnitRow, Error> {
+    let Some(id) = requested.or(caller.account.unit_id) else {
+        return Err(Error::invalid("unit_id", missing));
+    };
+    visible_unit(conn, caller, id).map_err(|e| e.at("unit_id"))
+}
+
+/// `out_of_scope` for a unit (or an official's unit) outside the one that owns an instrument:
+/// `message` says which.
+#[must_use]
+pub fn outside_owner(message: Message) -> Error {
+    Error::new(Kind::OutOfScope, ErrorCode::OutOfScope, message)
 }
 
 /// Every unit in the caller's subtree, root first, of `kind` when given.
@@ -125,13 +147,13 @@ fn checked_name(name: &str) -> Result<String, Error> {
     Err(Error::invalid("name", problem))
 }
 
-fn invalid_parent(message: canvass_protocol::i18n::Message) -> Error {
+fn invalid_parent(message: Message) -> Error {
     Error::new(Kind::Invalid, ErrorCode::InvalidParent, message).at("parent_id")
 }
 
 /// A unit's kind, as a message names it.
 #[must_use]
-pub fn kind_name(kind: UnitKind) -> canvass_protocol::i18n::Message {
+pub fn kind_name(kind: UnitKind) -> Message {
     match kind {
         UnitKind::County => msg!("error-unit-kind-county"),
         UnitKind::Township => msg!("error-unit-kind-township"),

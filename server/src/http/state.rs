@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use actix_web::web;
 use actix_web::HttpRequest;
+use canvass_protocol::rounds::{GenerateCodes, RoundInfo};
 use canvass_protocol::ErrorCode;
 
 use crate::db::{Backend, DbConnection, Pool, StoreError};
-use crate::domain::auth::{SignInRules, TokenKeys};
+use crate::domain::auth::{Caller, SignInRules, TokenKeys};
+use crate::domain::ballot_codes;
 use crate::domain::error::Error;
 use crate::http::ratelimit::RateLimiter;
 use crate::settings::Settings;
@@ -102,6 +104,23 @@ impl AppState {
         })
         .await
         .unwrap_or(false)
+    }
+
+    /// Generates the ballot codes `request` asks for in round `round_id`, for `caller`: the
+    /// round and the codes, which the API answers as JSON and the pages as printable slips.
+    pub async fn generate_codes(
+        &self,
+        caller: Caller,
+        round_id: i64,
+        request: &GenerateCodes,
+    ) -> Result<(RoundInfo, Vec<String>), Error> {
+        let base = self.public_url.clone();
+        let pepper = self.code_pepper.clone();
+        let (group, count) = (request.elector_group.clone(), request.count);
+        self.db(move |conn| {
+            ballot_codes::generate(conn, &caller, round_id, (&group, count), &pepper, &base)
+        })
+        .await
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, off the async executor.

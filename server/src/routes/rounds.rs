@@ -11,7 +11,7 @@ use canvass_protocol::ErrorBody;
 
 use crate::domain::auth::Caller;
 use crate::domain::rounds::{self, officials};
-use crate::domain::{ballot_codes, tally_sheets};
+use crate::domain::tally_sheets;
 use crate::http::{ApiError, ApiJson, AppState};
 
 /// Officials of units in the caller's subtree.
@@ -180,19 +180,12 @@ pub async fn generate_codes(
     id: web::Path<i64>,
     body: ApiJson<GenerateCodes>,
 ) -> Result<HttpResponse, ApiError> {
-    let base = state.public_url.clone();
-    let pepper = state.code_pepper.clone();
-    let id = id.into_inner();
-    let GenerateCodes {
-        elector_group,
-        count,
-    } = body.0;
-    let group = elector_group.clone();
+    let request = body.0;
     let (info, codes) = state
-        .db(move |conn| ballot_codes::generate(conn, &caller, id, (&group, count), &pepper, &base))
+        .generate_codes(caller, id.into_inner(), &request)
         .await?;
     Ok(HttpResponse::Created().json(GeneratedCodes {
-        elector_group,
+        elector_group: request.elector_group,
         codes,
         ballot_url: info.ballot_url,
     }))

@@ -11,7 +11,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use canvass_protocol::forms::{FormDefinition, Lang};
 use canvass_protocol::msg;
-use canvass_protocol::rounds::{CreateRound, Round, RoundInfo, RoundReport, RoundStatus};
+use canvass_protocol::rounds::{
+    CreateRound, GenerateCodes, Round, RoundInfo, RoundReport, RoundStatus,
+};
 use canvass_protocol::rounds::{Dimension, GradeTally, RoundDefinition, SubjectTally, TallySheet};
 use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyStatus};
 use canvass_protocol::units::{Unit, UnitKind};
@@ -265,19 +267,21 @@ pub async fn round_slips(
     let lang = session.lang;
     session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
     let id = path_id(lang, &id)?;
-    let elector_group = form_value(&body, "elector_group").unwrap_or_default();
-    let group = elector_group.clone();
-    let count = form_value(&body, "count")
-        .and_then(|c| c.trim().parse::<u32>().ok())
-        .unwrap_or(0);
-    let caller = session.caller.clone();
-    let base = state.public_url.clone();
-    let pepper = state.code_pepper.clone();
+    let request = GenerateCodes {
+        elector_group: form_value(&body, "elector_group").unwrap_or_default(),
+        count: form_value(&body, "count")
+            .and_then(|c| c.trim().parse::<u32>().ok())
+            .unwrap_or(0),
+    };
     let (info, codes) = state
-        .db(move |conn| ballot_codes::generate(conn, &caller, id, (&group, count), &pepper, &base))
+        .generate_codes(session.caller.clone(), id, &request)
         .await
         .map_err(page_error(lang))?;
-    Ok(super::slips::response(&info, &elector_group, &codes))
+    Ok(super::slips::response(
+        &info,
+        &request.elector_group,
+        &codes,
+    ))
 }
 
 /// Live turnout while the meeting votes; the page reloads itself (an HTTP `Refresh`, no

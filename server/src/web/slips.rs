@@ -12,7 +12,6 @@ use qrcode::QrCode;
 
 use super::page::{esc, html_response};
 use crate::domain::auth::Caller;
-use crate::domain::ballot_codes;
 use crate::http::{ApiError, ApiJson, AppState};
 
 /// Generates codes and answers with printable slips (HTML, A4, many per page): each with the
@@ -27,18 +26,11 @@ pub async fn generate_slips(
     id: web::Path<i64>,
     body: ApiJson<GenerateCodes>,
 ) -> Result<HttpResponse, ApiError> {
-    let base = state.public_url.clone();
-    let pepper = state.code_pepper.clone();
-    let id = id.into_inner();
-    let GenerateCodes {
-        elector_group,
-        count,
-    } = body.0;
-    let group = elector_group.clone();
+    let request = body.0;
     let (info, codes) = state
-        .db(move |conn| ballot_codes::generate(conn, &caller, id, (&group, count), &pepper, &base))
+        .generate_codes(caller, id.into_inner(), &request)
         .await?;
-    Ok(response(&info, &elector_group, &codes))
+    Ok(response(&info, &request.elector_group, &codes))
 }
 
 /// The slips page for `codes` of one elector group, as a `201 Created` answer.

@@ -18,9 +18,9 @@ pub use results::{recent_reports, report};
 use super::auth::{Action, Caller};
 use super::error::{Error, Field, Kind, Problem, Thing};
 use super::new_slug;
-use super::units::visible_unit;
+use super::units::{self, visible_unit};
 use crate::db::rounds::{self as store, NewRound, RoundRow};
-use crate::db::{self, units, DbConnection, StoreError};
+use crate::db::{self, DbConnection, StoreError};
 
 /// Whether a role sets up rounds and sees exact results.
 #[must_use]
@@ -201,7 +201,7 @@ pub fn by_ballot_link(conn: &mut DbConnection, slug: &str) -> Result<Round, Erro
 /// subtree; returns the checked round.
 fn checked_definition(
     conn: &mut DbConnection,
-    owner: &units::UnitRow,
+    owner: &db::units::UnitRow,
     definition: &RoundDefinition,
 ) -> Result<Round, Error> {
     let round = Round::check(definition.clone())
@@ -227,17 +227,13 @@ fn checked_definition(
             ),
             other => other.into(),
         })?;
-        let unit = units::find(conn, row.unit_id)?;
+        let unit = db::units::find(conn, row.unit_id)?;
         if !owner.contains_path(&unit.path) {
-            return Err(Error::new(
-                Kind::OutOfScope,
-                ErrorCode::OutOfScope,
-                msg!(
-                    "error-official-outside-owner",
-                    name = official.name.as_str(),
-                    owner = owner.name.as_str()
-                ),
-            )
+            return Err(units::outside_owner(msg!(
+                "error-official-outside-owner",
+                name = official.name.as_str(),
+                owner = owner.name.as_str()
+            ))
             .at(field));
         }
     }
@@ -252,10 +248,12 @@ pub fn create(
     base_url: &str,
 ) -> Result<RoundInfo, Error> {
     caller.require(manages_rounds(caller.role()), Action::ManageRounds)?;
-    let Some(owner_id) = body.unit_id.or(caller.account.unit_id) else {
-        return Err(Error::invalid("unit_id", msg!("error-round-owner-missing")));
-    };
-    let owner = visible_unit(conn, caller, owner_id).map_err(|e| e.at("unit_id"))?;
+    let owner = units::owner(
+        conn,
+        caller,
+        body.unit_id,
+        msg!("error-round-owner-missing"),
+    )?;
     checked_definition(conn, &owner, &body.definition)?;
     let json = serde_json::to_string(&body.definition).map_err(|e| Error::internal(&e))?;
     let slug = new_slug();
@@ -288,7 +286,7 @@ pub fn update(
     if status(&row) != RoundStatus::Draft {
         return Err(state_conflict(msg!("error-round-changed-after-draft")));
     }
-    let owner = units::find(conn, row.unit_id)?;
+    let owner = db::units::find(conn, row.unit_id)?;
     checked_definition(conn, &owner, definition)?;
     // codes already printed for a group must keep a group to vote in
     for (group, _, _) in store::code_counts(conn, row.id)? {

@@ -21,9 +21,9 @@ pub use results::results;
 use super::auth::{Action, Caller};
 use super::error::{Error, Field, Kind, Problem, Thing};
 use super::new_slug;
-use super::units::visible_unit;
-use crate::db::surveys::{self as store, NewSurvey, SurveyRow};
-use crate::db::{self, units, DbConnection, StoreError};
+use super::units::{self, visible_unit};
+use crate::db::surveys::{self as store, NewSurvey, SurveyRow, VersionRow};
+use crate::db::{self, DbConnection, StoreError};
 
 /// The smallest minimum group size a survey may have (DOMAIN: 5 for counts and scores).
 pub const MIN_GROUP_SIZE: u32 = 5;
@@ -48,6 +48,17 @@ pub fn accepting(row: &SurveyRow, now: i64) -> bool {
 
 pub(crate) fn status(row: &SurveyRow) -> SurveyStatus {
     SurveyStatus::parse(&row.status).unwrap_or(SurveyStatus::Draft)
+}
+
+/// The form a survey shows: its current version's, or its latest (a draft's) before it is
+/// published.
+fn shown_definition(row: &SurveyRow, versions: &[VersionRow]) -> Result<FormDefinition, Error> {
+    let shown = row
+        .current_version
+        .and_then(|cv| versions.iter().find(|v| v.version == cv))
+        .or(versions.last())
+        .ok_or_else(|| Error::internal(&"a survey without versions"))?;
+    stored_definition(&shown.definition)
 }
 
 /// Parses a stored definition (written only after validation).
@@ -132,12 +143,7 @@ pub fn to_api(conn: &mut DbConnection, row: &SurveyRow, base_url: &str) -> Resul
         .last()
         .filter(|v| v.published_at.is_none())
         .map(|v| v.version);
-    let shown = row
-        .current_version
-        .and_then(|cv| versions.iter().find(|v| v.version == cv))
-        .or(versions.last())
-        .ok_or_else(|| Error::internal(&"a survey without versions"))?;
-    let definition = stored_definition(&shown.definition)?;
+    let definition = shown_definition(row, &versions)?;
     let targets = store::targets(conn, row.id)?
         .into_iter()
         .map(|t| SurveyTarget {
@@ -202,7 +208,7 @@ fn checked_window(opens_at: Option<i64>, closes_at: Option<i64>) -> Result<(), E
 fn checked_targets(
     conn: &mut DbConnection,
     caller: &Caller,
-    owner: &units::UnitRow,
+    owner: &db::units::UnitRow,
     targets: &[i64],
 ) -> Result<Vec<(i64, String)>, Error> {
     if targets.is_empty() {
@@ -226,15 +232,11 @@ fn checked_targets(
             ));
         }
         if !owner.contains_path(&unit.path) {
-            return Err(Error::new(
-                Kind::OutOfScope,
-                ErrorCode::OutOfScope,
-                msg!(
-                    "error-target-outside-owner",
-                    unit = unit.name.as_str(),
-                    owner = owner.name.as_str()
-                ),
-            )
+            return Err(units::outside_owner(msg!(
+                "error-target-outside-owner",
+                unit = unit.name.as_str(),
+                owner = owner.name.as_str()
+            ))
             .at(named));
         }
         out.push((id, new_slug()));
@@ -255,13 +257,12 @@ pub fn create(
         .map_err(|p| definition_errors(&body.definition, p))?;
     let group = checked_group_size(body.min_group_size)?;
     checked_window(body.opens_at, body.closes_at)?;
-    let Some(owner_id) = body.unit_id.or(caller.account.unit_id) else {
-        return Err(Error::invalid(
-            "unit_id",
-            msg!("error-survey-owner-missing"),
-        ));
-    };
-    let owner = visible_unit(conn, caller, owner_id).map_err(|e| e.at("unit_id"))?;
+    let owner = units::owner(
+        conn,
+        caller,
+        body.unit_id,
+        msg!("error-survey-owner-missing"),
+    )?;
     let targets = checked_targets(conn, caller, &owner, &body.targets)?;
     let definition = serde_json::to_string(&body.definition).map_err(|e| Error::internal(&e))?;
     let slug = new_slug();
@@ -317,7 +318,7 @@ pub fn update(
             if store::response_count(conn, row.id)? > 0 {
                 return Err(already_published(msg!("error-survey-targets-fixed")).at("targets"));
             }
-            let owner = units::find(conn, row.unit_id)?;
+            let owner = db::units::find(conn, row.unit_id)?;
             let targets = checked_targets(conn, caller, &owner, targets)?;
             store::replace_targets(conn, row.id, &targets)?;
         }

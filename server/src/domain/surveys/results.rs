@@ -15,7 +15,7 @@ use canvass_protocol::surveys::{
 };
 
 use super::{
-    check_read, manages_surveys, status, stored_definition, visible_survey, MAX_COMMENTS_SHOWN,
+    check_read, manages_surveys, shown_definition, status, visible_survey, MAX_COMMENTS_SHOWN,
 };
 use crate::db::surveys::{self as store, SurveyRow, TargetRow};
 use crate::db::{units, DbConnection};
@@ -69,13 +69,7 @@ pub(super) fn results_of(
 ) -> Result<SurveyResults, Error> {
     check_read(conn, caller, row)?;
     let exact = manages_surveys(caller.role());
-    let versions = store::versions(conn, row.id)?;
-    let shown = row
-        .current_version
-        .and_then(|cv| versions.iter().find(|v| v.version == cv))
-        .or(versions.last())
-        .ok_or_else(|| Error::internal(&"a survey without versions"))?;
-    let definition = stored_definition(&shown.definition)?;
+    let definition = shown_definition(row, &store::versions(conn, row.id)?)?;
     let threshold = u64::try_from(row.min_group_size).unwrap_or(5);
     let comment_threshold = u64::try_from(row.comment_min_group_size).unwrap_or(10);
     let targets = store::targets(conn, row.id)?;
