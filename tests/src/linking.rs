@@ -79,6 +79,8 @@ pub struct Meeting {
     unused: HashMap<&'static str, Vec<String>>,
     /// (group, code hash, signature) of each ballot cast, in order.
     cast: Vec<(&'static str, String, Signature)>,
+    /// The codes used, in order.
+    spent: Vec<String>,
 }
 
 impl Meeting {
@@ -153,6 +155,7 @@ impl Meeting {
             officials,
             unused: HashMap::new(),
             cast: Vec::new(),
+            spent: Vec::new(),
         };
         for group in GROUPS {
             let list = meeting.codes(app, group, codes);
@@ -210,6 +213,7 @@ impl Meeting {
         let parsed = BallotCode::parse(&code).expect("a well-formed code");
         let hash = canvass_server::rounds::code_hash(&self.pepper, &parsed);
         self.cast.push((group, hash, signature));
+        self.spent.push(code.clone());
         (code, marks)
     }
 
@@ -245,6 +249,31 @@ impl Meeting {
                 });
             }
         });
+    }
+
+    /// Sends a ballot with the first code used again: `(status, body)` of the answer.
+    #[must_use]
+    pub fn cast_again(&self, api: &Api) -> (u16, Value) {
+        let (marks, _) = self.ballot(0);
+        api.call(
+            "POST",
+            &format!("/api/v1/public/rounds/{}/ballots", self.slug),
+            None,
+            Some(&json!({"code": self.spent[0], "ballot": {"elector_group": "", "marks": marks}})),
+        )
+    }
+
+    /// The round's exact results, as its organiser reads them.
+    #[must_use]
+    pub fn results(&self, api: &Api) -> Value {
+        let (status, body) = api.call(
+            "GET",
+            &format!("/api/v1/rounds/{}/results", self.round_id),
+            Some(&self.organiser),
+            None,
+        );
+        assert_eq!(status, 200, "{body}");
+        body
     }
 
     /// How many ballots were cast.

@@ -8,6 +8,9 @@
 //! * `migrations.rs`: the embedded migrations of both backends and [`run_migrations`];
 //! * `writer.rs`: [`write_transaction`], the kept writer connection [`Writer`], [`Pending`]
 //!   (the log sync) and the [`Checkpointer`]; its header states the durability invariant;
+//! * `mixer.rs`: the [`Mixer`], which rewrites the ballots and codes stored since it last
+//!   looked (PostgreSQL) or empties the log (SQLite), so that the storage soon no longer tells
+//!   which code cast which ballot;
 //! * `bulk.rs`: multi-row inserts and counter upserts ([`insert_rows`], [`add_counts`]), one
 //!   statement shape per backend;
 //! * `error.rs`: [`StoreError`] and [`DbOpenError`];
@@ -34,6 +37,7 @@ mod bulk;
 mod connection;
 mod error;
 mod migrations;
+pub mod mixer;
 #[cfg(test)]
 mod test_support;
 mod writer;
@@ -53,6 +57,7 @@ pub use connection::{
 };
 pub use error::{DbOpenError, StoreError};
 pub use migrations::{run_migrations, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use mixer::Mixer;
 pub use writer::{
     write_transaction, Checkpointer, Pending, SqliteWriters, Writer, WriterTurn, WRITER_IDLE,
 };
