@@ -428,15 +428,20 @@ fn by_shared_transaction(
     }
     let mut out: Candidates = HashMap::new();
     for (id, group, xid) in ballots {
-        let Some(set) = by_xid.get(&(group.as_str(), xid.as_str())) else {
-            continue;
-        };
-        let entry = out.entry(id.clone()).or_insert_with(|| set.clone());
-        if set.len() < entry.len() {
-            entry.clone_from(set);
+        if let Some(set) = by_xid.get(&(group.as_str(), xid.as_str())) {
+            narrow(&mut out, id, set);
         }
     }
     out
+}
+
+/// Notes that ballot `id` goes with one of the codes `set`, keeping the fewest codes it was
+/// found with.
+fn narrow(out: &mut Candidates, id: &str, set: &HashSet<String>) {
+    let entry = out.entry(id.to_string()).or_insert_with(|| set.clone());
+    if set.len() < entry.len() {
+        entry.clone_from(set);
+    }
 }
 
 /// PostgreSQL: the transaction id (`xmin`) of every ballot and used code of the round.
@@ -918,12 +923,8 @@ impl LogCopy {
                 if *round != round_id || known.contains(id.as_str()) {
                     continue;
                 }
-                let Some(set) = used.get(group.as_str()) else {
-                    continue;
-                };
-                let entry = out.entry(id.clone()).or_insert_with(|| set.clone());
-                if set.len() < entry.len() {
-                    entry.clone_from(set);
+                if let Some(set) = used.get(group.as_str()) {
+                    narrow(&mut out, id, set);
                 }
             }
         }
