@@ -46,6 +46,9 @@ const OTHER_PROGRAMS_PREFIXES: &[&str] = &["CANVASS_TEST_", "CANVASS_CI_"];
 /// when its metadata carries this name.
 const ENV_LAYER: &str = "`CANVASS_*` environment variables";
 
+/// The longest interval between two mixes of the ballots (an hour).
+pub const MAX_BALLOT_MIX_INTERVAL_MS: u64 = 3_600_000;
+
 /// Everything the server can be configured with. `docs/configuration.md` lists each setting
 /// with its variable and default; a test keeps that page complete.
 #[derive(Clone, Debug, Deserialize)]
@@ -93,6 +96,10 @@ pub struct Settings {
     /// Public submissions accepted per client address per minute (for ballots only refused
     /// codes count); 0 switches the limit off.
     pub submissions_per_minute: u32,
+    /// How often, in milliseconds, the ballots and codes stored since the last look are mixed
+    /// so that the storage no longer tells which code cast which ballot (`db::mixer`); from
+    /// 100 to 3,600,000.
+    pub ballot_mix_interval_ms: u64,
 }
 
 impl Default for Settings {
@@ -115,6 +122,7 @@ impl Default for Settings {
             login_free_attempts_per_address: 20,
             trust_forwarded_for: false,
             submissions_per_minute: 60,
+            ballot_mix_interval_ms: 2000,
         }
     }
 }
@@ -302,6 +310,18 @@ impl Settings {
             self.login_free_attempts_per_address.into(),
             1,
         )?;
+        at_least(
+            "ballot_mix_interval_ms",
+            self.ballot_mix_interval_ms.into(),
+            100,
+        )?;
+        if self.ballot_mix_interval_ms > MAX_BALLOT_MIX_INTERVAL_MS {
+            return Err(layers.invalid(
+                "ballot_mix_interval_ms",
+                true,
+                format!("must be at most {MAX_BALLOT_MIX_INTERVAL_MS}"),
+            ));
+        }
         if let Some(secret) = &self.jwt_secret {
             if secret.expose().len() < 32 {
                 return Err(layers.invalid(

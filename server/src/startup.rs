@@ -40,6 +40,8 @@ pub struct Application {
     server: Server,
     port: u16,
     pub state: web::Data<AppState>,
+    /// The ballot mixer's thread, which ends when the application does.
+    _mixer: Option<db::Mixer>,
 }
 
 impl Application {
@@ -78,6 +80,12 @@ impl Application {
         let writer = db::Writer::new(&pool, backend)?;
         let commit = crate::commit::GroupCommit::start(writer.clone(), code_pepper.clone());
         let checkpoints = db::Checkpointer::start(pool.clone(), backend, Some(writer.clone()));
+        let mixer = db::Mixer::start(
+            pool.clone(),
+            backend,
+            writer.clone(),
+            std::time::Duration::from_millis(settings.ballot_mix_interval_ms),
+        );
         let state = web::Data::new(AppState {
             pool,
             backend,
@@ -157,6 +165,7 @@ impl Application {
             server: server.run(),
             port,
             state,
+            _mixer: mixer,
         })
     }
 

@@ -5,6 +5,7 @@
 pub mod binaries;
 pub mod database;
 pub mod fixtures;
+pub mod linking;
 pub mod server;
 pub mod webdriver;
 

@@ -10,6 +10,9 @@
 //!   while a server serves from it and never half-written;
 //! * `writer.rs`: [`write_transaction`], the kept writer connection [`Writer`], [`Pending`]
 //!   (the log sync) and the [`Checkpointer`]; its header states the durability invariant;
+//! * `mixer.rs`: the [`Mixer`], which rewrites the ballots and codes stored since it last
+//!   looked (PostgreSQL) or empties the log (SQLite), so that the storage soon no longer tells
+//!   which code cast which ballot;
 //! * `bulk.rs`: multi-row inserts and counter upserts ([`insert_rows`], [`add_counts`]), one
 //!   statement shape per backend;
 //! * `error.rs`: [`StoreError`] and [`DbOpenError`];
@@ -36,6 +39,7 @@ mod bulk;
 mod connection;
 mod error;
 mod migrations;
+pub mod mixer;
 #[cfg(test)]
 mod test_support;
 mod writer;
@@ -56,6 +60,7 @@ pub use connection::{
 };
 pub use error::{DbOpenError, StoreError};
 pub use migrations::{run_migrations, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use mixer::Mixer;
 pub use writer::{
     write_transaction, Checkpointer, Pending, SqliteWriters, Writer, WriterTurn, WRITER_IDLE,
 };

@@ -586,7 +586,8 @@ pub fn insert_sheet(
 /// random order. Afterwards every row of the round was written by this one transaction, so
 /// nothing in the storage (PostgreSQL's per-row transaction ids and physical positions, the
 /// order of rows on a page) still tells which code cast which ballot or in what order ballots
-/// arrived. Runs when voting ends.
+/// arrived. Runs when voting ends; while it goes on, [`mix_group`] does the same for the
+/// ballots stored since the mixer last looked.
 pub fn reshuffle(conn: &mut DbConnection, round_id: i64) -> Result<(), StoreError> {
     use diesel::connection::SimpleConnection;
     use std::fmt::Write as _;
@@ -612,4 +613,189 @@ pub fn reshuffle(conn: &mut DbConnection, round_id: i64) -> Result<(), StoreErro
     );
     crate::db::write_transaction(conn, |conn| conn.batch_execute(&script))?;
     Ok(())
+}
+
+/// The ballots stored so far in one elector group of a round, and whether the round is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotTotal {
+    pub round_id: i64,
+    pub group: String,
+    pub ballots: i64,
+    pub open: bool,
+}
+
+/// The ballots stored so far in every elector group of every round, from the live counts (one
+/// row per group): the mixer (`db::mixer`) compares them with what it saw last.
+pub fn ballot_totals(conn: &mut DbConnection) -> Result<Vec<BallotTotal>, StoreError> {
+    let rows: Vec<(i64, String, i64, i64, String)> = round_ballot_counts::table
+        .inner_join(rounds::table.on(rounds::id.eq(round_ballot_counts::round_id)))
+        .select((
+            round_ballot_counts::round_id,
+            round_ballot_counts::elector_group,
+            round_ballot_counts::valid,
+            round_ballot_counts::invalid,
+            rounds::status,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(round_id, group, valid, invalid, status)| BallotTotal {
+            round_id,
+            group,
+            ballots: valid + invalid,
+            open: status == "open",
+        })
+        .collect())
+}
+
+/// Which ballots of an elector group a mix rewrites: those written by the transactions `whole`
+/// (with the used codes they wrote) and, from the transaction `part.0`, `part.1` ballots and as
+/// many used codes drawn at random.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MixPlan {
+    pub whole: Vec<String>,
+    pub part: Option<(String, usize)>,
+}
+
+/// PostgreSQL: mixes the ballots of one elector group of an open round that share their
+/// transaction id with too few others, with their codes (see `db::mixer` for why and which).
+/// In one transaction it locks the round's row (so a close, which rewrites the whole round, or
+/// another server's mixer waits for it, and a round no longer open is left alone), counts the
+/// group's ballots per transaction id (`xmin`), and rewrites the ballots and used codes that
+/// `plan` picks (the mixer's `plan_mix`, given the ballots per transaction id) in a random order (deleted and inserted again
+/// with the same values), then every tally and count row of the group as it is. Afterwards all
+/// of them carry this transaction's id and lie in a new order. Returns how many ballots it
+/// rewrote: 0 when none had to be, and on SQLite, whose rows carry no transaction id.
+pub fn mix_group(
+    conn: &mut DbConnection,
+    round_id: i64,
+    group: &str,
+    plan: impl FnOnce(&[(String, usize)]) -> Option<MixPlan>,
+) -> Result<usize, StoreError> {
+    if !matches!(conn, DbConnection::Pg(_)) {
+        return Ok(0);
+    }
+    crate::db::write_transaction(conn, |conn| {
+        let DbConnection::Pg(pg) = conn else {
+            return Ok(0);
+        };
+        mix_group_pg(pg, round_id, group, plan)
+    })
+}
+
+fn mix_group_pg(
+    pg: &mut diesel::PgConnection,
+    round_id: i64,
+    group: &str,
+    plan: impl FnOnce(&[(String, usize)]) -> Option<MixPlan>,
+) -> Result<usize, StoreError> {
+    use diesel::sql_types::{Array, BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    #[derive(QueryableByName)]
+    struct Class {
+        #[diesel(sql_type = Text)]
+        xid: String,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    #[derive(QueryableByName)]
+    struct Key {
+        #[diesel(sql_type = Text)]
+        key: String,
+    }
+    let open =
+        diesel::sql_query("SELECT id FROM rounds WHERE id = $1 AND status = 'open' FOR UPDATE")
+            .bind::<BigInt, _>(round_id)
+            .load::<Id>(pg)?;
+    if !open.iter().any(|r| r.id == round_id) {
+        return Ok(0);
+    }
+    let classes: Vec<(String, usize)> = diesel::sql_query(
+        "SELECT xmin::text AS xid, COUNT(*) AS n FROM ballots \
+         WHERE round_id = $1 AND elector_group = $2 GROUP BY xmin::text",
+    )
+    .bind::<BigInt, _>(round_id)
+    .bind::<Text, _>(group)
+    .load::<Class>(pg)?
+    .into_iter()
+    .map(|c| (c.xid, usize::try_from(c.n).unwrap_or(usize::MAX)))
+    .collect();
+    let Some(plan) = plan(&classes) else {
+        return Ok(0);
+    };
+    // a part of a large class, drawn at random: as many ballots as codes, not necessarily theirs
+    let (mut ballot_ids, mut code_hashes) = (Vec::new(), Vec::new());
+    if let Some((xid, take)) = &plan.part {
+        let take = i64::try_from(*take).unwrap_or(i64::MAX);
+        for (sql, keys) in [
+            (
+                "SELECT id AS key FROM ballots WHERE round_id = $1 AND elector_group = $2 \
+                 AND xmin::text = $3 ORDER BY random() LIMIT $4",
+                &mut ballot_ids,
+            ),
+            (
+                "SELECT code_hash AS key FROM ballot_codes WHERE round_id = $1 \
+                 AND elector_group = $2 AND used AND xmin::text = $3 ORDER BY random() LIMIT $4",
+                &mut code_hashes,
+            ),
+        ] {
+            *keys = diesel::sql_query(sql)
+                .bind::<BigInt, _>(round_id)
+                .bind::<Text, _>(group)
+                .bind::<Text, _>(xid)
+                .bind::<BigInt, _>(take)
+                .load::<Key>(pg)?
+                .into_iter()
+                .map(|k| k.key)
+                .collect();
+        }
+    }
+    let moved = diesel::sql_query(
+        "WITH moved AS (DELETE FROM ballots WHERE round_id = $1 AND elector_group = $2 \
+             AND (xmin::text = ANY($3) OR id = ANY($4)) \
+             RETURNING id, round_id, elector_group, valid, marks) \
+         INSERT INTO ballots (id, round_id, elector_group, valid, marks) \
+         SELECT id, round_id, elector_group, valid, marks FROM moved ORDER BY random()",
+    )
+    .bind::<BigInt, _>(round_id)
+    .bind::<Text, _>(group)
+    .bind::<Array<Text>, _>(&plan.whole)
+    .bind::<Array<Text>, _>(&ballot_ids)
+    .execute(pg)?;
+    diesel::sql_query(
+        "WITH moved AS (DELETE FROM ballot_codes WHERE round_id = $1 AND elector_group = $2 \
+             AND used AND (xmin::text = ANY($3) OR code_hash = ANY($4)) \
+             RETURNING code_hash, round_id, elector_group, used) \
+         INSERT INTO ballot_codes (code_hash, round_id, elector_group, used) \
+         SELECT code_hash, round_id, elector_group, used FROM moved ORDER BY random()",
+    )
+    .bind::<BigInt, _>(round_id)
+    .bind::<Text, _>(group)
+    .bind::<Array<Text>, _>(&plan.whole)
+    .bind::<Array<Text>, _>(&code_hashes)
+    .execute(pg)?;
+    // the counters last, their rows locked in the order every ballot's transaction locks them
+    // (`RoundDelta::write`: by key, compared byte by byte), so that neither waits for the other
+    // in a circle
+    diesel::sql_query(
+        "SELECT round_id AS id FROM round_tallies WHERE round_id = $1 AND elector_group = $2 \
+         ORDER BY subject COLLATE \"C\", dimension COLLATE \"C\", grade COLLATE \"C\" FOR UPDATE",
+    )
+    .bind::<BigInt, _>(round_id)
+    .bind::<Text, _>(group)
+    .load::<Id>(pg)?;
+    for sql in [
+        "UPDATE round_tallies SET count = count WHERE round_id = $1 AND elector_group = $2",
+        "UPDATE round_ballot_counts SET valid = valid WHERE round_id = $1 AND elector_group = $2",
+    ] {
+        diesel::sql_query(sql)
+            .bind::<BigInt, _>(round_id)
+            .bind::<Text, _>(group)
+            .execute(pg)?;
+    }
+    Ok(moved)
 }

@@ -38,6 +38,10 @@
 //!   on a pooled connection every 100 ms), so no commit waits for that; a commit checkpoints by
 //!   itself only past 40,000 pages of log. Once the writer has been idle for [`WRITER_IDLE`] the
 //!   thread also hands back its page cache and empties the log.
+//! * The mixer (`db::mixer`) empties the log soon after ballots were stored
+//!   ([`Writer::empty_log`]): a `TRUNCATE` checkpoint on the writer connection, which syncs the
+//!   log, copies it into the database file and syncs that before it cuts the log, so the
+//!   commits it held stay durable (and a [`Pending`] completed afterwards finds an empty log).
 //!
 //! On PostgreSQL nothing is kept and [`Pending`] is a no-op: each write is a transaction on the
 //! caller's own connection (the group commit takes a pooled one per group), and its commit
@@ -283,12 +287,6 @@ impl Writer {
     /// round, and nothing waits for anything. The [`Checkpointer`]'s thread calls it at every
     /// round.
     pub fn empty_idle_log(&self, idle: Duration) -> Result<bool, StoreError> {
-        use diesel::RunQueryDsl;
-        #[derive(diesel::QueryableByName)]
-        struct Checkpoint {
-            #[diesel(sql_type = diesel::sql_types::Integer)]
-            busy: i32,
-        }
         if self.log.is_none() {
             return Ok(false);
         }
@@ -297,16 +295,58 @@ impl Writer {
                 return Ok(false);
             }
             // no waiting for readers or for a writer in another process: try again later
-            kept.conn.batch_execute("PRAGMA busy_timeout = 0")?;
-            let done = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .get_result::<Checkpoint>(&mut *kept.conn);
-            kept.conn
-                .batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))?;
+            let emptied = truncate_log(&mut kept.conn, Duration::ZERO);
             // a failure is reported once, and tried again only after the next write
-            let emptied = done.map(|d| d.busy == 0);
             kept.log_written = matches!(emptied, Ok(false));
-            Ok(emptied?)
+            emptied
         })
+    }
+
+    /// Empties the write-ahead log now, idle or not (the mixer, `db::mixer`, calls it once
+    /// ballots were stored): waits for the write in progress and this process's other
+    /// writers, copies the log into the database file and cuts the file to nothing, waiting up
+    /// to `readers` for readers still using the log; when they take longer it returns `false`
+    /// and nothing is changed, to be tried again. Once the log is emptied, a write of one page
+    /// that changes nothing follows: SQLite does not clear the log's index (the `-shm` file)
+    /// when it cuts the log, so the index would go on listing the page numbers of the frames
+    /// that were in it (which pages each commit wrote) until the next write, which clears the
+    /// index's first block (4,062 frames). Returns whether it emptied the log; `false` on
+    /// PostgreSQL. What was committed before is on the disk when it returns, in the database
+    /// file.
+    pub fn empty_log(&self, readers: Duration) -> Result<bool, StoreError> {
+        let (emptied, pending) = self.with_connection(|conn| {
+            if !matches!(conn, DbConnection::Sqlite(_)) {
+                return Ok(false);
+            }
+            let _turn = SqliteWriters::wait_turn();
+            if !truncate_log(conn, readers)? {
+                return Ok(false);
+            }
+            write_transaction(conn, |conn| conn.batch_execute(CLEAR_LOG_INDEX))?;
+            Ok::<_, StoreError>(true)
+        })?;
+        pending.complete()?;
+        emptied
+    }
+
+    /// The size of the write-ahead log file (0 without one), and whether no write has used
+    /// the writer connection for `pause` (`false` while one does: it is not waited for). The
+    /// mixer empties a large log only when this tells it costs the writes little.
+    pub fn log_state(&self, pause: Duration) -> (u64, bool) {
+        let size = self
+            .log
+            .as_deref()
+            .and_then(|path| std::fs::metadata(path).ok())
+            .map_or(0, |m| m.len());
+        let paused = match self.kept.as_deref().map(std::sync::Mutex::try_lock) {
+            None => true,
+            Some(Ok(kept)) => kept.last_use.is_none_or(|t| t.elapsed() >= pause),
+            Some(Err(std::sync::TryLockError::WouldBlock)) => false,
+            Some(Err(std::sync::TryLockError::Poisoned(p))) => {
+                p.into_inner().last_use.is_none_or(|t| t.elapsed() >= pause)
+            }
+        };
+        (size, paused)
     }
 
     /// Runs `f` on the kept connection if it has been used and no write has used it since
@@ -364,6 +404,33 @@ fn sqlite_log_path(conn: &mut DbConnection) -> Result<Option<std::path::PathBuf>
     let file = diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
         .get_result::<File>(conn)?;
     Ok((!file.file.is_empty()).then(|| std::path::PathBuf::from(format!("{}-wal", file.file))))
+}
+
+/// A write of one page that changes nothing: the first migration's row grows by a character and
+/// shrinks back in one transaction (a row rewritten as it is would leave its page untouched, and
+/// the table always has one), so that a new log starts and SQLite clears its index
+/// ([`Writer::empty_log`]).
+const CLEAR_LOG_INDEX: &str = "\
+    UPDATE __diesel_schema_migrations SET run_on = run_on || ' ' \
+     WHERE version = (SELECT MIN(version) FROM __diesel_schema_migrations); \
+    UPDATE __diesel_schema_migrations SET run_on = substr(run_on, 1, length(run_on) - 1) \
+     WHERE version = (SELECT MIN(version) FROM __diesel_schema_migrations);";
+
+/// A `TRUNCATE` checkpoint on `conn`: copies the whole log into the database file, syncs it and
+/// cuts the log file to nothing, waiting up to `wait` for readers that still use the log (and
+/// for a writer of another process). Whether it did; `false` when it would have had to wait
+/// longer. The connection's busy timeout is back afterwards.
+fn truncate_log(conn: &mut DbConnection, wait: Duration) -> Result<bool, StoreError> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Checkpoint {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        busy: i32,
+    }
+    conn.batch_execute(&format!("PRAGMA busy_timeout = {}", wait.as_millis()))?;
+    let done = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result::<Checkpoint>(conn);
+    conn.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))?;
+    Ok(done?.busy == 0)
 }
 
 /// The queue of this process's SQLite write transactions (see [`write_transaction`]).
@@ -705,6 +772,86 @@ mod tests {
                     .get_result::<Timeout>(conn)
                     .unwrap();
                 assert_eq!(t.timeout, 10_000);
+            })
+            .unwrap();
+        pending.complete().unwrap();
+    }
+
+    /// Page numbers the log's index (`-shm`) lists in its first block.
+    fn indexed_pages(shm: &std::path::Path) -> Vec<u32> {
+        let bytes = std::fs::read(shm).unwrap_or_default();
+        bytes
+            .get(136..136 + 4062 * 4)
+            .unwrap_or_default()
+            .chunks(4)
+            .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+            .filter(|p| *p != 0)
+            .collect()
+    }
+
+    #[test]
+    fn the_log_and_its_index_are_emptied_on_demand_and_readers_are_waited_for_only_so_long() {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        let (dir, pool) = scratch("log-now", 3);
+        let writer = Writer::new(&pool, Backend::Sqlite).unwrap();
+        let log = dir.path().join("log-now.db-wal");
+        let shm = dir.path().join("log-now.db-shm");
+        let log_len = || std::fs::metadata(&log).map_or(0, |m| m.len());
+        let write = |sql: &str| write_through(&writer, &pool, sql);
+        let migrations = || {
+            diesel::sql_query(
+                "SELECT version || run_on AS v FROM __diesel_schema_migrations ORDER BY version",
+            )
+            .load::<Row>(&mut *pool.get().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.v)
+            .collect::<Vec<_>>()
+        };
+        let recorded = migrations();
+        write("CREATE TABLE t (x TEXT)");
+        for i in 0..20 {
+            write(&format!("INSERT INTO t VALUES (printf('%.3000c', '{i}'))"));
+        }
+        assert!(indexed_pages(&shm).len() > 20);
+        assert!(writer.empty_log(Duration::from_millis(50)).unwrap());
+        // one frame is left: the page written so that the index forgets the others
+        assert_eq!(log_len(), 32 + 24 + 4096);
+        assert_eq!(indexed_pages(&shm).len(), 1);
+        assert_eq!(migrations(), recorded, "the page written says what it said");
+
+        // a reader inside a transaction that reads from the log is waited for 50 ms, no longer
+        write("INSERT INTO t VALUES ('more')");
+        let mut reader = pool.get().unwrap();
+        reader
+            .batch_execute("BEGIN; SELECT count(*) FROM t;")
+            .unwrap();
+        let started = std::time::Instant::now();
+        assert!(!writer.empty_log(Duration::from_millis(50)).unwrap());
+        assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(log_len() > 32 + 24 + 4096, "left as it was");
+        // the writer writes on meanwhile, and once the reader is done the log is emptied
+        write("INSERT INTO t VALUES ('still more')");
+        reader.batch_execute("COMMIT").unwrap();
+        assert!(writer.empty_log(Duration::from_millis(50)).unwrap());
+        assert_eq!(log_len(), 32 + 24 + 4096);
+        let count = diesel::sql_query("SELECT CAST(count(*) AS TEXT) AS v FROM t")
+            .get_result::<Row>(&mut *pool.get().unwrap())
+            .unwrap();
+        assert_eq!(count.v, "22", "nothing lost");
+        // the busy timeout is back for the writes that follow
+        let ((), pending) = writer
+            .with_connection(|conn| {
+                let t =
+                    diesel::sql_query("SELECT CAST(timeout AS TEXT) AS v FROM pragma_busy_timeout")
+                        .get_result::<Row>(conn)
+                        .unwrap();
+                assert_eq!(t.v, "10000");
             })
             .unwrap();
         pending.complete().unwrap();

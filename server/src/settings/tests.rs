@@ -81,6 +81,7 @@ fn every_variable_of_every_setting_is_read() {
             ("CANVASS_LOGIN_FREE_ATTEMPTS_PER_ADDRESS", "30"),
             ("CANVASS_TRUST_FORWARDED_FOR", "true"),
             ("CANVASS_SUBMISSIONS_PER_MINUTE", "0"),
+            ("CANVASS_BALLOT_MIX_INTERVAL_MS", "500"),
         ]),
     )
     .unwrap();
@@ -107,7 +108,8 @@ fn every_variable_of_every_setting_is_read() {
     );
     assert!(s.trust_forwarded_for);
     assert_eq!(s.submissions_per_minute, 0);
-    assert_eq!(setting_names().len(), 17, "a new setting needs a line here");
+    assert_eq!(s.ballot_mix_interval_ms, 500);
+    assert_eq!(setting_names().len(), 18, "a new setting needs a line here");
 }
 
 #[test]
@@ -143,6 +145,16 @@ fn a_bad_value_in_the_environment_names_the_variable_its_value_and_what_is_expec
             "CANVASS_LOGIN_FREE_ATTEMPTS_PER_ADDRESS",
             "0",
             "must be at least 1",
+        ),
+        (
+            "CANVASS_BALLOT_MIX_INTERVAL_MS",
+            "50",
+            "must be at least 100",
+        ),
+        (
+            "CANVASS_BALLOT_MIX_INTERVAL_MS",
+            "3600001",
+            "must be at most 3600000",
         ),
     ] {
         assert_eq!(

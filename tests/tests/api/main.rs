@@ -9,6 +9,7 @@ mod browser;
 mod dashboard;
 mod errors;
 mod exports;
+mod linking;
 mod openapi;
 mod rounds;
 mod survey_form;
