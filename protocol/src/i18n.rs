@@ -32,8 +32,19 @@ macro_rules! catalogue_files {
 }
 
 /// Every file of the catalogue. Add an area here when you add its two files.
-pub const FILES: &[(&str, &str, &str)] =
-    catalogue_files!["common", "error", "form", "round", "cli", "sheet", "server",];
+pub const FILES: &[(&str, &str, &str)] = catalogue_files![
+    "common",
+    "error",
+    "form",
+    "round",
+    "cli",
+    "sheet",
+    "server",
+    "page",
+    "dashboard",
+    "organiser",
+    "print",
+];
 
 struct Catalogue {
     zh_cn: FluentBundle<FluentResource>,

@@ -1,0 +1,1 @@
+# Words of the leaders' pages: the frame, overview, results, rankings, flags, turnout, exports.

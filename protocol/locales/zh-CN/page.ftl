@@ -1,0 +1,1 @@
+# Words of the public pages: the survey form, the ballot page, thanks and refusals.

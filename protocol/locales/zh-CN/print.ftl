@@ -1,0 +1,1 @@
+# Words of the printables: ballot papers, tally sheets, questionnaires, slips and posters.
