@@ -42,7 +42,7 @@ pub const FILES: &[(&str, &str, &str)] = catalogue_files![
     "server",
     "page",
     "dashboard",
-    "organiser",
+    "console",
     "print",
 ];
 

@@ -2,8 +2,6 @@
 //! dashboard pages and exports share to show figures: how a value is written, why a figure is
 //! hidden, grade and role labels, and reading an id from the path.
 
-use std::fmt::Write;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use canvass_protocol::accounts::Role;
@@ -12,7 +10,10 @@ use canvass_protocol::rounds::Grade;
 use canvass_protocol::stats::SuppressionReason;
 use canvass_protocol::surveys::Figure;
 
-use super::page::{esc, html_response, page};
+use askama::Template;
+use canvass_protocol::i18n;
+
+use super::page::{esc, render, Words};
 use super::session::{Session, WebError};
 use super::t;
 use crate::domain::error::{Error, Thing};
@@ -116,12 +117,14 @@ pub fn grade_label(lang: Lang, grade: Grade) -> &'static str {
     }
 }
 
-fn role_label(lang: Lang, role: Role) -> &'static str {
+/// The catalogue id of a role's name.
+#[must_use]
+pub fn role_label(role: Role) -> &'static str {
     match role {
-        Role::Admin => t(lang, "管理员", "administrator"),
-        Role::Organiser => t(lang, "组织部门", "organiser"),
-        Role::Leader => t(lang, "领导", "leader"),
-        Role::Officer => t(lang, "调查员", "field officer"),
+        Role::Admin => "dashboard-role-admin",
+        Role::Organiser => "dashboard-role-organiser",
+        Role::Leader => "dashboard-role-leader",
+        Role::Officer => "dashboard-role-officer",
     }
 }
 
@@ -129,6 +132,69 @@ fn role_label(lang: Lang, role: Role) -> &'static str {
 #[must_use]
 pub fn manages(session: &Session) -> bool {
     matches!(session.caller.role(), Role::Admin | Role::Organiser)
+}
+
+/// What the navigation of every dashboard page shows (`templates/dashboard/frame.html`).
+#[derive(Debug, Clone)]
+pub struct Nav {
+    /// The overview's link.
+    pub overview: String,
+    /// The upload page's link, for those who set up instruments.
+    pub upload: Option<String>,
+    /// This page in the other language.
+    pub other_lang_href: String,
+    /// The other language's tag.
+    pub other_lang: &'static str,
+    /// The other language's name, in that language.
+    pub other_lang_name: &'static str,
+    /// Who is signed in.
+    pub username: String,
+    /// The catalogue id of the account's role.
+    pub role: &'static str,
+    /// The account's unit, or "all units".
+    pub unit: String,
+    /// Where sign-out posts.
+    pub logout: String,
+    /// The session's CSRF token, for the sign-out form.
+    pub csrf: String,
+}
+
+impl Nav {
+    /// The navigation of `session` on the page at `req`'s path.
+    #[must_use]
+    pub fn new(session: &Session, req: &HttpRequest) -> Self {
+        let lang = session.lang;
+        let other = match lang {
+            Lang::ZhCn => Lang::En,
+            Lang::En => Lang::ZhCn,
+        };
+        let caller = &session.caller;
+        Self {
+            overview: session.link("/dashboard"),
+            upload: manages(session).then(|| session.link("/dashboard/new")),
+            other_lang_href: format!("{}?lang={}", req.path(), other.as_str()),
+            other_lang: other.as_str(),
+            other_lang_name: i18n::tr_static(other, "common-language-name"),
+            username: caller.account.username.clone(),
+            role: role_label(caller.role()),
+            unit: caller
+                .unit
+                .as_ref()
+                .map_or_else(|| i18n::tr(lang, "dashboard-all-units"), |u| u.name.clone()),
+            logout: session.link("/dashboard/logout"),
+            csrf: session.csrf.clone(),
+        }
+    }
+}
+
+/// A dashboard page whose body is still built in code (`templates/dashboard/wrapped.html`).
+#[derive(Template)]
+#[template(path = "dashboard/wrapped.html")]
+struct Wrapped<'a> {
+    w: Words,
+    nav: Nav,
+    title: &'a str,
+    body: &'a str,
 }
 
 /// A whole dashboard page: the navigation (overview, language, sign-out) and `body`.
@@ -146,52 +212,15 @@ pub fn frame_with_status(
     title: &str,
     body: &str,
 ) -> HttpResponse {
-    let lang = session.lang;
-    let other = match lang {
-        Lang::ZhCn => ("en", "English"),
-        Lang::En => ("zh-CN", "中文"),
-    };
-    let caller = &session.caller;
-    let unit = caller.unit.as_ref().map_or_else(
-        || t(lang, "全部单位", "all units").to_string(),
-        |u| u.name.clone(),
-    );
-    let mut b = String::with_capacity(body.len() + 1024);
-    let _ = write!(
-        b,
-        "<nav class=\"dash\" aria-label=\"{}\"><a href=\"{}\">{}</a>",
-        t(lang, "导航", "Navigation"),
-        esc(&session.link("/dashboard")),
-        t(lang, "总览", "Overview"),
-    );
-    if manages(session) {
-        let _ = write!(
-            b,
-            "<a href=\"{}\">{}</a>",
-            esc(&session.link("/dashboard/new")),
-            t(lang, "上传定义", "Upload a definition")
-        );
-    }
-    let _ = write!(
-        b,
-        "<a href=\"{}?lang={}\" hreflang=\"{}\">{}</a>\
-         <span>{} · {} · {}</span>\
-         <form method=\"post\" action=\"{}\">{}<button class=\"linkbtn\" type=\"submit\">{}</button></form></nav>",
-        esc(req.path()),
-        other.0,
-        other.0,
-        other.1,
-        esc(&caller.account.username),
-        esc(role_label(lang, caller.role())),
-        esc(&unit),
-        esc(&session.link("/dashboard/logout")),
-        session.csrf_field(),
-        t(lang, "退出", "Sign out"),
-    );
-    b.push_str("<div class=\"dash\">");
-    b.push_str(body);
-    b.push_str("</div>");
-    html_response(status, page(lang, title, &b))
+    render(
+        status,
+        &Wrapped {
+            w: Words::new(session.lang),
+            nav: Nav::new(session, req),
+            title,
+            body,
+        },
+    )
 }
 
 /// Parses an id from the path: anything else is a 404 page.
