@@ -63,3 +63,30 @@ page-form-not-open-yet = The link is right, but the survey does not take answers
 page-form-closed-heading = This survey has closed
 page-form-closed = The survey no longer takes answers. Thank you for your interest.
 page-form-code = Code: { $code }
+
+## The ballot page
+
+page-ballot-anonymous = This appraisal is anonymous: the code is not tied to you, and the time, IP address and device of your vote are not recorded, so nobody, the system's operators included, can tell how you voted. Each code votes once.
+page-ballot-enter-code = Enter your ballot code
+page-ballot-code-label = Ballot code
+page-ballot-next = Next
+page-ballot-code-used = This code has already voted and cannot be used again.
+page-ballot-code-unknown = There is no such code. Check it and type it again.
+page-ballot-code-typo = One character of the code is mistyped. Check it carefully and type it again.
+page-ballot-code-length = A code has 12 characters (not counting dashes). Check it.
+page-ballot-code-character = The code has a character codes never contain (there is no 0, O, 1 or I). Check it.
+page-ballot-code-other-round = This code belongs to another appraisal and cannot be used here.
+page-ballot-not-open = This appraisal is not open for voting now.
+page-ballot-code-fault = Something went wrong; please try again later.
+page-ballot-quota = At most { $max } "{ $grade }" marks per ballot; more makes the whole ballot invalid.
+page-ballot-you-vote-as = You vote as
+page-ballot-team = leadership team
+page-ballot-abstain = Abstain
+page-ballot-vote = Vote (cannot be changed afterwards)
+page-ballot-not-found-heading = Appraisal not found
+page-ballot-done-heading = Your vote is cast. Thank you!
+page-ballot-done = Your ballot was stored anonymously and the code can no longer be used.
+page-ballot-fault = The server could not store the ballot just now; please try again shortly. If the code no longer works, the ballot was stored.
+page-ballot-unreadable = One of the marks could not be read. Choose again and vote; your code has not been used.
+page-ballot-refused = The ballot has a problem and your code has not been used; check it and vote again:
+page-ballot-rate-limited = Too many requests from your network. Please wait a minute.

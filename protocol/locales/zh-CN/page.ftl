@@ -60,3 +60,30 @@ page-form-not-open-yet = 链接没有问题,但这份问卷还没有开始接受
 page-form-closed-heading = 问卷已结束
 page-form-closed = 这份问卷已经不再接受回答。感谢您的关注。
 page-form-code = 代码:{ $code }
+
+## The ballot page
+
+page-ballot-anonymous = 本次测评匿名进行:测评码与您的身份无关,系统不记录投票时间、IP地址或设备,任何人(包括系统管理员)都无法知道您投了什么票。每个测评码只能投一次。
+page-ballot-enter-code = 请输入测评码
+page-ballot-code-label = 测评码
+page-ballot-next = 下一步
+page-ballot-code-used = 这个测评码已经投过票了,不能再次使用。
+page-ballot-code-unknown = 没有这个测评码,请核对后重新输入。
+page-ballot-code-typo = 测评码有一位输错了,请仔细核对后重新输入。
+page-ballot-code-length = 测评码应为12位(不含短横线),请核对。
+page-ballot-code-character = 测评码中有不会出现的字符(测评码不含 0、O、1、I),请核对。
+page-ballot-code-other-round = 这个测评码属于另一次测评,不能在这里使用。
+page-ballot-not-open = 本次测评目前不在投票时间内。
+page-ballot-code-fault = 出错了,请稍后再试。
+page-ballot-quota = 每张票最多评{ $max }个“{ $grade }”,超过则整张票为废票。
+page-ballot-you-vote-as = 您的投票类别
+page-ballot-team = 领导班子
+page-ballot-abstain = 弃权
+page-ballot-vote = 投票(提交后不能修改)
+page-ballot-not-found-heading = 找不到这次测评
+page-ballot-done-heading = 投票成功,谢谢您!
+page-ballot-done = 您的选票已匿名保存,测评码已失效。
+page-ballot-fault = 服务器暂时无法保存选票,请稍后再试。如果测评码已失效,说明选票已经保存。
+page-ballot-unreadable = 有一项评价无法识别,请重新选择后再投票。测评码尚未使用。
+page-ballot-refused = 选票有误,测评码尚未使用,请检查后重新投票:
+page-ballot-rate-limited = 您所在的网络提交过于频繁,请一分钟后再试。
