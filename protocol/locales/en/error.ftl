@@ -218,3 +218,7 @@ error-batch-items-invalid = { $items ->
        *[other] { $items } items of this batch are invalid; nothing of the batch was stored.
     }
 error-batch-station-twice = This batch carries two sheets for { $station }.
+
+## Submission keys
+
+error-submission-key = A submission key has 16 to 64 characters, each a letter, a digit, '_' or '-'.

@@ -213,3 +213,7 @@ error-batch-id-reused = 此批次编号已用于内容不同的批次,批次编�
 error-batch-size-count = 每个批次须有 1 到 { $max } 项,此批次有 { $count } 项。
 error-batch-items-invalid = 此批次有 { $items } 项有误,整个批次都没有保存。
 error-batch-station-twice = 此批次中“{ $station }”有两张计票单。
+
+## Submission keys
+
+error-submission-key = 提交密钥由16至64个字符组成,每个字符为字母、数字、“_”或“-”。

@@ -1,7 +1,8 @@
 //! The public survey form at its short link (`/s/{slug}`): shown, submitted and thanked for,
 //! with no JavaScript. Every problem appears at once, each beside its question, and everything
 //! typed is kept. The page is `templates/survey_form/form.html`, its data built by
-//! [`form_page`].
+//! [`form_page`]. Each showing of the form carries a new submission key (`_key`), so the same
+//! form sent twice stores one answer (`domain::submissions`).
 
 use std::collections::HashMap;
 
@@ -187,7 +188,10 @@ pub async fn show_form(
     let lang = page_lang(&req);
     let slug = slug.into_inner();
     match state.db(move |conn| form_to_answer(conn, &slug)).await {
-        Ok(form) => render(StatusCode::OK, &form_page(lang, &form, &Filled::default())),
+        Ok(form) => render(
+            StatusCode::OK,
+            &form_page(lang, &form, &Filled::default(), Some(new_key())),
+        ),
         Err(e) => error_page(lang, &e),
     }
 }
@@ -260,10 +264,20 @@ pub async fn submit_form(
     if let Some(e) = refused {
         return error_page(lang, &e);
     }
+    // the same key again: the answer this form sends is still the one it was shown for
+    let key = Some(filled.value("_key"))
+        .filter(|k| !k.is_empty())
+        .map_or_else(new_key, str::to_string);
     render(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &form_page(lang, &form, &filled),
+        &form_page(lang, &form, &filled, Some(key)),
     )
+}
+
+/// A new submission key for one showing of the form: 122 random bits, tied to nothing (see
+/// `domain::submissions`).
+fn new_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// The thank-you page.
@@ -322,6 +336,9 @@ fn check(lang: Lang, form: &PublicForm, filled: &mut Filled) -> Option<SubmitRes
         target_unit_id: target?,
         respondent_unit_id: village,
         answers,
+        submission_key: Some(filled.value("_key"))
+            .filter(|k| !k.is_empty())
+            .map(str::to_string),
     })
 }
 
@@ -397,14 +414,15 @@ fn t(lang: Lang, message: Message) -> String {
 /// around the questions, so nothing can be sent from it.
 #[must_use]
 pub fn preview(lang: Lang, form: &PublicForm, banner: &str) -> String {
-    let mut page = form_page(lang, form, &Filled::default());
+    let mut page = form_page(lang, form, &Filled::default(), None);
     page.preview = Some(banner.to_string());
     render_html(&page)
 }
 
-/// The form page's data: `form` in `lang`, with what was `filled` in and its problems.
+/// The form page's data: `form` in `lang`, with what was `filled` in and its problems, and the
+/// submission `key` the form sends.
 #[must_use]
-pub fn form_page(lang: Lang, form: &PublicForm, filled: &Filled) -> FormPage {
+pub fn form_page(lang: Lang, form: &PublicForm, filled: &Filled, key: Option<String>) -> FormPage {
     let def = &form.definition;
     let other = other_lang(lang);
     let mut fields = Vec::with_capacity(def.questions.len() + 2);
@@ -476,7 +494,7 @@ pub fn form_page(lang: Lang, form: &PublicForm, filled: &Filled) -> FormPage {
         summary,
         action: format!("?lang={}", lang.as_str()),
         version: form.version,
-        key: None,
+        key,
         fields,
         preview: None,
     }

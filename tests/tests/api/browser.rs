@@ -301,3 +301,41 @@ fn an_elector_whose_tampered_ballot_is_refused_keeps_an_unspent_code() {
     browser.click("button[type=submit]");
     browser.wait_for_text("h1", "Thank you");
 }
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+fn a_respondent_whose_form_is_sent_twice_is_counted_once() {
+    let (app, admin, id, url) = published_survey();
+    let browser = Browser::start(PHONE);
+    let fill = |browser: &Browser| {
+        browser.click("input[name=_target]");
+        browser.click("input[name=visit_purpose][value=licence]");
+        browser.click("input[name=overall][value=satisfied]");
+        browser.click("input[name=attitude][value=satisfied]");
+        browser.click("input[name=efficiency][value=satisfied]");
+    };
+    browser.goto(&url);
+    let key = browser.property("input[name=_key]", "value");
+    let key = key.as_str().unwrap().to_string();
+    assert!(key.len() >= 16, "{key}");
+    fill(&browser);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("h1", "谢谢");
+    // the same form sent again, as a retry after a lost reply sends it
+    browser.goto(&url);
+    browser.script(
+        "document.querySelector('input[name=_key]').value = arguments[0]; return true",
+        &[json!(key)],
+    );
+    fill(&browser);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("h1", "谢谢");
+    browser.screenshot("survey-form-phone-sent-twice");
+    let (_, results) = app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(results["total_responses"]["value"], 1.0, "stored once");
+}

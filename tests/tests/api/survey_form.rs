@@ -308,3 +308,65 @@ fn a_village_outside_the_county_is_marked_and_the_page_stores_through_the_writer
     }
     assert_eq!(total(), 2.0, "each answer set once");
 }
+
+/// The form carries a random submission key, new at each showing; the same form sent twice (a
+/// double tap, a retry after a lost reply) stores one answer and both end on the thank-you
+/// page. A refused form shows the same key again, so its corrected answer is stored once too.
+#[test]
+fn the_same_form_sent_twice_stores_one_answer() {
+    let (app, admin, id, path) = published();
+    let client = no_redirects();
+    let key_of = |html: &str| {
+        html.split("name=\"_key\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the form carries a submission key")
+            .to_string()
+    };
+    let first = app
+        .client
+        .get(app.url(&path))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let second = app
+        .client
+        .get(app.url(&path))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let key = key_of(&first);
+    assert!(key.len() >= 16, "{key}");
+    assert_ne!(key, key_of(&second), "a new key at each showing");
+
+    let mut form = vec![
+        ("_version", "1"),
+        ("_key", key.as_str()),
+        ("visit_purpose", "licence"),
+        ("overall", "satisfied"),
+        ("attitude", "satisfied"),
+        ("trips", "99"),
+    ];
+    let response = client.post(app.url(&path)).form(&form).send().unwrap();
+    assert_eq!(response.status(), 422);
+    assert_eq!(key_of(&response.text().unwrap()), key, "the same key again");
+    form.retain(|(k, _)| *k != "trips");
+    form.push(("efficiency", "satisfied"));
+    for _ in 0..2 {
+        let response = client.post(app.url(&path)).form(&form).send().unwrap();
+        assert_eq!(response.status(), 303);
+        assert!(response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("/thanks"));
+    }
+    let (_, results) = app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(results["total_responses"]["value"], 1.0, "stored once");
+}
