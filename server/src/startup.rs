@@ -5,16 +5,17 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;
 
-use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::dev::{Server, ServerHandle, Service, ServiceResponse};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpServer};
+use futures_util::future::{ready, Either};
 use futures_util::FutureExt;
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 
 use crate::db::{self, Backend, Pool};
 use crate::domain::auth::TokenKeys;
-use crate::http::{error, extract, AppState};
+use crate::http::{error, extract, request, AppState};
 use crate::routes;
 use crate::settings::Settings;
 
@@ -106,6 +107,23 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .wrap_fn(|req, srv| srv.call(req).map(|res| res.map(error::localise_errors)))
+                .wrap_fn(
+                    |req, srv| match crate::http::storable::check_uri(req.uri()) {
+                        // refused before any handler: a JSON error on the API, a page elsewhere
+                        Err(e) => {
+                            let answer = if req.path().starts_with("/api/") {
+                                error::json_answer(&e, request::accept_language(req.request()))
+                            } else {
+                                crate::web::page::refused_page(req.request(), &e)
+                            };
+                            Either::Left(ready(Ok(req.into_response(answer))))
+                        }
+                        Ok(()) => Either::Right(
+                            srv.call(req)
+                                .map(|res| res.map(ServiceResponse::map_into_boxed_body)),
+                        ),
+                    },
+                )
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))

@@ -414,6 +414,19 @@ pub fn password_login(
     attempt: &Attempt<'_>,
 ) -> Result<LoginResponse, Error> {
     let device_name = checked_device_name(attempt.device_name)?;
+    for (field, text) in [
+        ("username", attempt.username),
+        ("password", attempt.password),
+    ] {
+        if !canvass_protocol::text::is_storable(text) {
+            return Err(Error::new(
+                Kind::Invalid,
+                ErrorCode::UnstorableText,
+                ErrorCode::UnstorableText.message(),
+            )
+            .at(field));
+        }
+    }
     let account_key = format!("account:{}", attempt.username.trim().to_lowercase());
     let address_key = format!("address:{}", attempt.address);
     let now = store::now();

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod ratelimit;
 pub mod request;
 pub mod state;
+pub mod storable;
 
 pub use error::ApiError;
 pub use extract::ApiJson;
