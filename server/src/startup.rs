@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::dev::{Server, ServerHandle, Service, ServiceResponse};
 use actix_web::middleware::DefaultHeaders;
@@ -18,6 +18,9 @@ use crate::domain::auth::TokenKeys;
 use crate::http::{error, extract, request, AppState};
 use crate::routes;
 use crate::settings::Settings;
+
+/// How long a connection may take to close once the server has closed its side.
+const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Name under which the generated token key is kept in the database.
 const TOKEN_SECRET_NAME: &str = "token_hmac_key";
@@ -101,9 +104,17 @@ impl Application {
             checkpoints,
         });
         let app_state = state.clone();
+        let body_timeout = Duration::from_millis(state.settings.request_body_timeout_ms);
+        let head_timeout = Duration::from_millis(state.settings.request_head_timeout_ms);
+        let connections =
+            crate::http::limits::ConnectionCap::new(state.settings.max_connections_per_address);
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
+                .wrap_fn(move |mut req, srv| {
+                    crate::http::limits::limit_body_time(&mut req, body_timeout);
+                    srv.call(req)
+                })
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .wrap_fn(|req, srv| srv.call(req).map(|res| res.map(error::localise_errors)))
@@ -171,6 +182,9 @@ impl Application {
                 .configure(crate::web::dashboards)
                 .default_service(web::to(routes::not_found))
         })
+        .client_request_timeout(head_timeout)
+        .client_disconnect_timeout(DISCONNECT_TIMEOUT)
+        .on_connect(move |conn, data| connections.on_connect(conn, data))
         .listen(listener)
         .map_err(|source| StartError::Listen {
             addr: format!("port {port}"),

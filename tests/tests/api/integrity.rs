@@ -164,3 +164,102 @@ fn public_answers_holding_a_nul_fail_alone_and_the_others_are_stored() {
     assert_eq!(status, 200, "{results}");
     assert_eq!(results["total_responses"]["n"], 16, "{results}");
 }
+
+/// The server's address, for raw connections.
+fn socket_address(app: &TestApp) -> std::net::SocketAddr {
+    app.address
+        .trim_start_matches("http://")
+        .parse()
+        .expect("an address")
+}
+
+/// Reads from `stream` until the server closes it; how long that took (at most `limit`).
+fn time_until_closed(
+    stream: &mut std::net::TcpStream,
+    limit: std::time::Duration,
+) -> std::time::Duration {
+    use std::io::Read;
+    let started = std::time::Instant::now();
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut buffer = [0_u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return started.elapsed(),
+            Ok(_) => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut =>
+            {
+                panic!("still open after {limit:?}")
+            }
+            Err(_) => return started.elapsed(),
+        }
+    }
+}
+
+#[test]
+fn a_body_or_a_head_that_stops_arriving_is_cut_within_its_timeout() {
+    use std::io::Write;
+    let app = TestApp::spawn_with(|s| {
+        s.request_body_timeout_ms = 500;
+        s.request_head_timeout_ms = 500;
+    });
+    let address = socket_address(&app);
+    let limit = std::time::Duration::from_secs(5);
+
+    // one byte of a 100-byte body
+    let mut slow_body = std::net::TcpStream::connect(address).unwrap();
+    slow_body
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: canvass\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .unwrap();
+    let took = time_until_closed(&mut slow_body, limit);
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+
+    // the same on a page that reads its body itself
+    let mut slow_form = std::net::TcpStream::connect(address).unwrap();
+    slow_form
+        .write_all(
+            b"POST /s/x HTTP/1.1\r\nHost: canvass\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\na",
+        )
+        .unwrap();
+    let took = time_until_closed(&mut slow_form, limit);
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+
+    // half a head
+    let mut slow_head = std::net::TcpStream::connect(address).unwrap();
+    slow_head.write_all(b"GET /healthz HTTP/1.1\r\nHo").unwrap();
+    let took = time_until_closed(&mut slow_head, limit);
+    assert!(took < std::time::Duration::from_secs(3), "{took:?}");
+
+    let (status, _) = app.call("GET", "/healthz", None, None);
+    assert_eq!(status, 200, "the server still answers");
+}
+
+#[test]
+fn one_address_holds_at_most_its_connections_and_others_are_still_served() {
+    let app = TestApp::spawn_with(|s| s.max_connections_per_address = 4);
+    let address = socket_address(&app);
+    let mut held: Vec<std::net::TcpStream> = (0..4)
+        .map(|_| std::net::TcpStream::connect(address).unwrap())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut extra = std::net::TcpStream::connect(address).unwrap();
+    let took = time_until_closed(&mut extra, std::time::Duration::from_secs(5));
+    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+
+    // another address is served meanwhile
+    let other = reqwest::blocking::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let response = other.get(app.url("/healthz")).send().unwrap();
+    assert_eq!(response.status(), 200);
+
+    // and once a connection closes, the first address is served again
+    held.pop();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (status, _) = app.call("GET", "/healthz", None, None);
+    assert_eq!(status, 200);
+}
