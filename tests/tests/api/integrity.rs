@@ -263,3 +263,107 @@ fn one_address_holds_at_most_its_connections_and_others_are_still_served() {
     let (status, _) = app.call("GET", "/healthz", None, None);
     assert_eq!(status, 200);
 }
+
+#[test]
+fn a_hundred_simultaneous_wrong_passwords_get_exactly_the_free_attempts_checked() {
+    let app = TestApp::spawn_with(|s| s.login_free_attempts_per_address = 1000);
+    let admin = app.admin_token();
+    let county = app.create_unit(&admin, "清河县", "county", None);
+    app.create_account(&admin, "li.wei", "li-wei-password", "leader", county);
+    let barrier = std::sync::Barrier::new(100);
+    let statuses: Vec<(u16, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..100)
+            .map(|i| {
+                let (app, barrier) = (&app, &barrier);
+                scope.spawn(move || {
+                    let body = json!({"username": "li.wei", "password": format!("guess-{i:04}")});
+                    barrier.wait();
+                    let (status, answer) =
+                        app.call("POST", "/api/v1/auth/login", None, Some(&body));
+                    (
+                        status,
+                        answer["error"]["code"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let checked = statuses
+        .iter()
+        .filter(|(s, c)| *s == 401 && c == "invalid_credentials")
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|(s, c)| *s == 429 && c == "too_many_attempts")
+        .count();
+    assert_eq!((checked, refused), (5, 95), "{statuses:?}");
+}
+
+#[test]
+fn a_disabled_account_answers_alike_whatever_the_password() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let county = app.create_unit(&admin, "清河县", "county", None);
+    let id = app.create_account(&admin, "li.wei", "li-wei-password", "leader", county);
+    let (status, _) = app.call(
+        "PATCH",
+        &format!("/api/v1/accounts/{id}"),
+        Some(&admin),
+        Some(&json!({"disabled": true})),
+    );
+    assert_eq!(status, 200);
+    let answer = |password: &str| {
+        app.call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(&json!({"username": "li.wei", "password": password})),
+        )
+    };
+    let right = answer("li-wei-password");
+    let wrong = answer("not-the-password");
+    assert_eq!(right, wrong, "the answer tells nothing of the password");
+    let unknown = app.call(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&json!({"username": "nobody", "password": "li-wei-password"})),
+    );
+    assert_eq!(right, unknown, "nor whether the account exists");
+    assert_eq!(right.0, 401);
+}
+
+#[test]
+fn tokens_issued_before_a_disable_stay_dead_after_it_is_lifted() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let county = app.create_unit(&admin, "清河县", "county", None);
+    let id = app.create_account(&admin, "officer", "officer-password", "officer", county);
+    let session = app.login("officer", "officer-password");
+    let (status, device) = app.call(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&json!({"username": "officer", "password": "officer-password", "device_name": "laptop"})),
+    );
+    assert_eq!(status, 200, "{device}");
+    let device = device["token"].as_str().unwrap().to_string();
+    for disabled in [true, false] {
+        let (status, body) = app.call(
+            "PATCH",
+            &format!("/api/v1/accounts/{id}"),
+            Some(&admin),
+            Some(&json!({"disabled": disabled})),
+        );
+        assert_eq!(status, 200, "{body}");
+    }
+    for token in [&session, &device] {
+        let (status, body) = app.call("GET", "/api/v1/auth/me", Some(token), None);
+        assert_eq!(status, 401, "{body}");
+        assert_eq!(body["error"]["code"], "token_revoked", "{body}");
+    }
+    let fresh = app.login("officer", "officer-password");
+    let (status, _) = app.call("GET", "/api/v1/auth/me", Some(&fresh), None);
+    assert_eq!(status, 200, "a new sign-in works");
+}
