@@ -9,6 +9,7 @@ mod browser;
 mod dashboard;
 mod errors;
 mod exports;
+mod integrity;
 mod linking;
 mod openapi;
 mod rounds;
