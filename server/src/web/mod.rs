@@ -4,6 +4,7 @@
 
 pub mod ballot;
 pub mod charts;
+pub mod console;
 pub mod dashboard;
 pub mod export;
 pub mod frame;
@@ -57,5 +58,13 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(organiser::round_turnout)
         .service(organiser::sheet_page)
         .service(organiser::sheet_submit)
-        .service(dashboard::round_page);
+        .service(dashboard::round_page)
+        // the organiser's console
+        .service(console::units::units_page)
+        .service(console::units::add_unit)
+        .service(console::units::import_form)
+        .service(console::units::import_preview)
+        .service(console::units::import_confirm)
+        .service(console::units::show_unit)
+        .service(console::units::change_unit);
 }

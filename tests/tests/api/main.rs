@@ -6,6 +6,7 @@ mod accounts;
 mod auth;
 mod binary;
 mod browser;
+mod console;
 mod dashboard;
 mod errors;
 mod exports;
