@@ -9,6 +9,7 @@ pub mod export;
 pub mod frame;
 pub mod organiser;
 pub mod page;
+pub mod print;
 pub mod session;
 pub mod slips;
 pub mod survey_form;
@@ -57,5 +58,8 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(organiser::round_turnout)
         .service(organiser::sheet_page)
         .service(organiser::sheet_submit)
-        .service(dashboard::round_page);
+        .service(dashboard::round_page)
+        .service(print::ballot)
+        .service(print::tally)
+        .service(print::questionnaire);
 }

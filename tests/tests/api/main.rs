@@ -11,6 +11,7 @@ mod errors;
 mod exports;
 mod linking;
 mod openapi;
+mod print;
 mod rounds;
 mod survey_form;
 mod surveys;
