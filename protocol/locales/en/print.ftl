@@ -59,3 +59,10 @@ print-shown-if = (Answer only if question { $number } is { $values }; otherwise 
 print-questionnaire-how = Tick (✓) the box you choose, or write on the line.
 print-questionnaire-anonymous = This questionnaire is anonymous: do not write your name, phone number or anything else about yourself.
 print-questionnaire-thanks = Thank you for taking part.
+
+## Ballot-code slips
+
+print-slips-title = Ballot codes
+print-slip-qr = QR code of the ballot page
+print-slip-kind = one-time ballot code
+print-slip-promise = Scan the QR code or open the address below and enter this code to vote. The code works once and is not tied to you: nobody, the system's administrators included, can know how you voted.

@@ -59,3 +59,10 @@ print-shown-if = (第 { $number } 题选 { $values } 时回答本题,否则跳�
 print-questionnaire-how = 请在选中的方框内划“√”,或在横线上填写。
 print-questionnaire-anonymous = 本问卷不记名,请勿填写姓名、电话等个人信息。
 print-questionnaire-thanks = 谢谢您的参与!
+
+## Ballot-code slips
+
+print-slips-title = 测评码
+print-slip-qr = 投票页面二维码
+print-slip-kind = 一次性测评码
+print-slip-promise = 扫码或打开下方网址,输入此码投票。此码只能使用一次,与您的身份无关:任何人(包括系统管理员)都无法知道您投了什么票。

@@ -233,3 +233,159 @@ fn only_organisers_within_scope_print() {
     );
     assert_eq!(organiser.get("/dashboard/surveys/x/print").status, 404);
 }
+
+/// The printables in Debian's headless chromium: each printed to PDF, its pages counted and
+/// its text read back; screenshots at a phone and a desktop width.
+mod browser_print {
+    use canvass_tests::fixtures::ORGANISER_PASSWORD;
+    use canvass_tests::webdriver::{Browser, DESKTOP, PHONE};
+    use serde_json::Value;
+
+    use super::kit;
+
+    /// `text` without the layout's runs of spaces and line breaks, so words a table cell
+    /// wrapped can be found.
+    fn squeezed(text: &str) -> String {
+        text.split_whitespace().collect()
+    }
+
+    fn prints_every_paper(viewport: (u32, u32), name: &str) {
+        let k = kit();
+        let browser = Browser::start(viewport);
+        browser.goto(&k.app.url("/login"));
+        browser.type_into("#username", "organiser");
+        browser.type_into("#password", ORGANISER_PASSWORD);
+        browser.click("button[type=submit]");
+        browser.wait_for_text("h1", "看板总览");
+        let fits = |b: &Browser| {
+            b.script(
+                "return document.documentElement.scrollWidth <= window.innerWidth",
+                &[],
+            )
+        };
+
+        let ballot = k.app.url(&format!(
+            "/dashboard/rounds/{}/print/ballot?group=cadres",
+            k.round
+        ));
+        browser.goto(&ballot);
+        browser.wait_for_text("h1", "东山镇领导班子年度民主测评");
+        assert_eq!(
+            fits(&browser),
+            Value::Bool(true),
+            "the ballot paper fits {viewport:?}"
+        );
+        browser.screenshot(&format!("{name}-ballot"));
+        let first = browser.print_pdf(&format!("{name}-ballot"));
+        assert_eq!(first.pages, 1, "{}", first.text);
+        let text = squeezed(&first.text);
+        for words in [
+            "民主测评票",
+            "中层干部",
+            "王建国",
+            "李明",
+            "张丽",
+            "基本称职",
+            "东山镇领导班子",
+            "不超过1名,超过作废。",
+        ] {
+            assert!(text.contains(words), "{words} in {}", first.text);
+        }
+        assert!(!text.contains("打印"), "the print button is not printed");
+        browser.goto(&ballot);
+        let second = browser.print_pdf(&format!("{name}-ballot-again"));
+        assert_eq!(
+            first.text, second.text,
+            "two ballot papers cannot be told apart"
+        );
+
+        browser.goto(
+            &k.app
+                .url(&format!("/dashboard/rounds/{}/print/tally", k.round)),
+        );
+        browser.wait_for_text("h1", "东山镇领导班子年度民主测评");
+        browser.screenshot(&format!("{name}-tally"));
+        let tally = browser.print_pdf(&format!("{name}-tally"));
+        assert_eq!(tally.pages, 1, "{}", tally.text);
+        let text = squeezed(&tally.text);
+        for words in [
+            "计票单",
+            "发出票数",
+            "收回票数",
+            "有效票数",
+            "废票数",
+            "弃权",
+            "张丽",
+            "收回票数不得多于发出票数",
+            "计票人",
+            "监票人",
+        ] {
+            assert!(text.contains(words), "{words} in {}", tally.text);
+        }
+
+        browser.goto(
+            &k.app
+                .url(&format!("/dashboard/surveys/{}/print?lang=en", k.survey)),
+        );
+        browser.wait_for_text("h1", "window service");
+        assert_eq!(
+            fits(&browser),
+            Value::Bool(true),
+            "the questionnaire fits {viewport:?}"
+        );
+        browser.screenshot(&format!("{name}-questionnaire-en"));
+        let questionnaire = browser.print_pdf(&format!("{name}-questionnaire-en"));
+        assert!(
+            (1..=3).contains(&questionnaire.pages),
+            "{}",
+            questionnaire.pages
+        );
+        let text = squeezed(&questionnaire.text);
+        for words in [
+            "Whatdidyoucometothewindowfor?",
+            "otherwiseskipit.",
+            "Thankyoufortakingpart.",
+        ] {
+            assert!(text.contains(words), "{words} in {}", questionnaire.text);
+        }
+
+        // twelve code slips from the round's page: ten to a page
+        let status = k.app.call(
+            "POST",
+            &format!("/api/v1/rounds/{}/open", k.round),
+            Some(&k.app.login("organiser", ORGANISER_PASSWORD)),
+            None,
+        );
+        assert_eq!(status.0, 200, "{}", status.1);
+        browser.goto(&k.app.url(&format!("/dashboard/rounds/{}", k.round)));
+        browser.type_into("#count", "12");
+        browser.click("form[action$='/slips'] button[type=submit]");
+        browser.wait_until("the slips", |b| b.count(".slip") == 12);
+        browser.screenshot(&format!("{name}-slips"));
+        let codes = browser.script(
+            "return Array.from(document.querySelectorAll('.code')).map(e => e.textContent)",
+            &[],
+        );
+        let slips = browser.print_pdf(&format!("{name}-slips"));
+        assert_eq!(slips.pages, 2, "{}", slips.text);
+        for code in codes.as_array().unwrap() {
+            assert!(
+                slips.text.contains(code.as_str().unwrap()),
+                "{code} in {}",
+                slips.text
+            );
+        }
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium, chromium-driver and poppler-utils (installed by .ci/run); run with --include-ignored"]
+    fn browser_an_organiser_on_a_phone_prints_the_paper_meeting_kit() {
+        prints_every_paper(PHONE, "print-phone");
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium, chromium-driver and poppler-utils (installed by .ci/run); run with --include-ignored"]
+    fn browser_an_organiser_on_a_desktop_prints_the_paper_meeting_kit() {
+        prints_every_paper(DESKTOP, "print-desktop");
+    }
+}
