@@ -13,6 +13,7 @@ mod exports;
 mod integrity;
 mod linking;
 mod openapi;
+mod print;
 mod rounds;
 mod survey_form;
 mod surveys;
