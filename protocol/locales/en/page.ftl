@@ -1,5 +1,6 @@
 # Words of the public pages: the survey form, the ballot page, thanks and refusals.
 
+page-refused-heading = The request cannot be handled
 ## Signing in to the dashboards, and dashboard requests refused
 
 page-sign-in-title = Sign in

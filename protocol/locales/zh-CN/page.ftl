@@ -1,5 +1,6 @@
 # Words of the public pages: the survey form, the ballot page, thanks and refusals.
 
+page-refused-heading = 无法处理该请求
 ## Signing in to the dashboards, and dashboard requests refused
 
 page-sign-in-title = 登录

@@ -225,6 +225,12 @@ fn checked_targets(
         let field = format!("targets[{i}]");
         let unit = visible_unit(conn, caller, id).map_err(|e| e.at(field.clone()))?;
         let named = Field::labelled(field.clone(), unit.name.as_str());
+        if unit.retired_at.is_some() {
+            return Err(Error::invalid(
+                named,
+                msg!("error-unit-retired-target", unit = unit.name.as_str()),
+            ));
+        }
         if targets[..i].contains(&id) {
             return Err(Error::invalid(
                 named,
