@@ -10,7 +10,7 @@ use canvass_protocol::auth::{Health, LoginRequest, LoginResponse};
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::Message;
 use canvass_protocol::rounds::{CreateRound, GenerateCodes, GeneratedCodes, RoundInfo};
-use canvass_protocol::surveys::{CreateSurvey, Survey};
+use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyVersion};
 use canvass_protocol::sync::{Manifest, Receipt, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use canvass_protocol::{msg, t, ErrorBody, ErrorCode, ErrorDetail};
 
@@ -305,6 +305,18 @@ impl ApiClient {
     pub fn create_survey(&self, survey: &CreateSurvey) -> Result<Survey, ClientError> {
         let request = self.http.post(self.url("/api/v1/surveys")).json(survey);
         Self::parse(self.send(request)?)
+    }
+
+    /// `GET /api/v1/surveys/{id}`: one survey.
+    pub fn get_survey(&self, id: i64) -> Result<Survey, ClientError> {
+        let path = format!("/api/v1/surveys/{id}");
+        Self::parse(self.send(self.http.get(self.url(&path)))?)
+    }
+
+    /// `GET /api/v1/surveys/{id}/versions/{version}`: one version of a survey's form.
+    pub fn survey_version(&self, id: i64, version: i32) -> Result<SurveyVersion, ClientError> {
+        let path = format!("/api/v1/surveys/{id}/versions/{version}");
+        Self::parse(self.send(self.http.get(self.url(&path)))?)
     }
 
     /// `POST /api/v1/surveys/{id}/{action}` for a lifecycle action.

@@ -144,6 +144,13 @@ pub enum SurveyCommand {
     Open {
         id: i64,
     },
+    ExportXlsform {
+        id: i64,
+        #[arg(long, value_name = "N")]
+        version: Option<i32>,
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// The language asked for on the command line (`--lang X` or `--lang=X`, anywhere), or the

@@ -134,6 +134,21 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
+/// Writes `bytes` to a new file at `path` (a file the officer asked for, such as an exported
+/// form), never replacing one that exists.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let fail = |e: io::Error| CliError::Input(FileError::at(FileAction::Write, path)(e).message());
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(fail)?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(fail)
+}
+
 /// [`read_input`] as UTF-8 text.
 pub fn read_input_text(path: &Path) -> Result<String, CliError> {
     String::from_utf8(read_input(path)?).map_err(|_| {

@@ -374,10 +374,29 @@ fn survey(command: SurveyCommand, lang: Lang) -> Result<u8, CliError> {
                 opens_at: parse_when(opens, DayBound::Start, lang)?,
                 closes_at: parse_when(closes, DayBound::End, lang)?,
             };
-            (
-                surveys::create(&store, &file, &options, lang)?,
-                Done::Created,
-            )
+            let (survey, warnings) = surveys::create(&store, &file, &options, lang)?;
+            for warning in &warnings {
+                eprintln!("{}", warning.render(lang));
+            }
+            (survey, Done::Created)
+        }
+        SurveyCommand::ExportXlsform {
+            id,
+            version,
+            output,
+        } => {
+            let (path, version) = surveys::export_xlsform(&store, id, version, output, lang)?;
+            println!(
+                "{}",
+                t!(
+                    lang,
+                    "cli-survey-xlsform-written",
+                    id = id,
+                    version = version,
+                    path = path.display().to_string()
+                )
+            );
+            return Ok(EXIT_OK);
         }
         SurveyCommand::Publish { id } => (
             surveys::act(&store, id, SurveyAction::Publish, lang)?,

@@ -8,6 +8,8 @@ use std::fmt::{self, Write as _};
 
 use canvass_protocol::forms::{FieldError, FormDefinition, Lang};
 use canvass_protocol::i18n::tr;
+use canvass_protocol::sheets::xlsform::import_xlsform;
+use canvass_protocol::sheets::{count_message, SheetProblem};
 use canvass_protocol::surveys::CreateSurvey;
 use canvass_protocol::t;
 use canvass_protocol::ErrorCode;
@@ -31,11 +33,14 @@ pub struct SurveyOptions {
 }
 
 /// Why a survey file cannot be sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SurveyFileError {
     /// The file is not acceptable: every problem found, each with the path of its field
     /// (`definition.questions[2].options`; empty for the document as a whole).
     Invalid(Vec<FieldError>),
+    /// The XLSForm workbook has problems: every one found (errors and warnings), each with its
+    /// sheet, row and column.
+    Sheet(Vec<SheetProblem>),
     /// Neither the flags nor the file name a target unit. A usage error: the fix is a flag.
     NoTargets {
         /// Whether the file was a bare form definition (which can never hold targets).
@@ -57,6 +62,14 @@ impl SurveyFileError {
                         p.field.clone()
                     };
                     let _ = write!(out, "\n  - {field}: {} [{}]", p.message, p.code);
+                }
+                out
+            }
+            SurveyFileError::Sheet(problems) => {
+                let mut out = tr(lang, "cli-survey-xlsform-problems");
+                let _ = write!(out, " {}", count_message(problems.len()).render(lang));
+                for p in problems {
+                    let _ = write!(out, "\n  - {}", p.render(lang));
                 }
                 out
             }
@@ -221,6 +234,42 @@ fn join_path(prefix: &str, field: &str) -> String {
         (false, true) => prefix.to_string(),
         (false, false) => format!("{prefix}.{field}"),
     }
+}
+
+/// Whether `bytes` are a workbook (an XLSX file is a ZIP archive) rather than JSON.
+#[must_use]
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Reads an XLSForm workbook (docs/forms.md, "XLSForm") with the same reader the server's
+/// console uses, and makes the request body with the settings on the command line (a workbook
+/// holds no targets, so `--target` is required). Every problem of the workbook is returned at
+/// once; warnings alone do not stop it and come back with the body.
+pub fn build_from_xlsform(
+    bytes: &[u8],
+    options: &SurveyOptions,
+) -> Result<(CreateSurvey, Vec<SheetProblem>), SurveyFileError> {
+    let import = import_xlsform(bytes);
+    let Some(definition) = import.form else {
+        return Err(SurveyFileError::Sheet(import.problems));
+    };
+    if options.targets.is_empty() {
+        return Err(SurveyFileError::NoTargets {
+            bare_definition: true,
+        });
+    }
+    Ok((
+        CreateSurvey {
+            definition,
+            targets: options.targets.clone(),
+            unit_id: options.unit_id,
+            min_group_size: options.min_group_size,
+            opens_at: options.opens_at,
+            closes_at: options.closes_at,
+        },
+        import.problems,
+    ))
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The organiser's survey commands: `canvass survey list`, `create`, `publish`, `close` and
 //! `open`, and how their results are shown.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use canvass_protocol::forms::{Lang, Localized};
 use canvass_protocol::i18n::{tr, Message};
+use canvass_protocol::sheets::SheetProblem;
 use canvass_protocol::surveys::{Survey, SurveyStatus};
 use canvass_protocol::{msg, t};
 
@@ -13,7 +14,7 @@ use crate::credentials::CredentialStore;
 use crate::dates::format_moment;
 use crate::error::CliError;
 use crate::session::signed_in;
-use crate::survey_file::{build_create_survey, SurveyOptions};
+use crate::survey_file::{build_create_survey, build_from_xlsform, is_workbook, SurveyOptions};
 use crate::table::{Align, Table};
 
 /// The surveys of the signed-in account's units.
@@ -22,18 +23,52 @@ pub fn list(store: &CredentialStore, lang: Lang) -> Result<Vec<Survey>, CliError
     Ok(client.list_surveys()?)
 }
 
-/// Reads FILE, checks it locally (nothing is sent when it has a problem), then creates the
-/// survey as a draft.
+/// Reads FILE (a JSON form or survey file, or an XLSForm workbook), checks it locally (nothing
+/// is sent when it has a problem), then creates the survey as a draft. The warnings an XLSForm
+/// import found come back with the survey.
 pub fn create(
     store: &CredentialStore,
     file: &Path,
     options: &SurveyOptions,
     lang: Lang,
-) -> Result<Survey, CliError> {
-    let text = crate::files::read_input_text(file)?;
-    let body = build_create_survey(&text, options, lang)?;
+) -> Result<(Survey, Vec<SheetProblem>), CliError> {
+    let bytes = crate::files::read_input(file)?;
+    let (body, warnings) = if is_workbook(&bytes) {
+        build_from_xlsform(&bytes, options)?
+    } else {
+        let text = crate::files::read_input_text(file)?;
+        (build_create_survey(&text, options, lang)?, Vec::new())
+    };
     let (client, _) = signed_in(store, lang)?;
-    Ok(client.create_survey(&body)?)
+    Ok((client.create_survey(&body)?, warnings))
+}
+
+/// Writes the form of survey `id` (version `version`, or the draft, or the published version)
+/// as an XLSForm workbook to `output` (`survey-ID.xlsx` by default), which `canvass survey
+/// create` and the console read back into the same form. Never replaces an existing file.
+pub fn export_xlsform(
+    store: &CredentialStore,
+    id: i64,
+    version: Option<i32>,
+    output: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(PathBuf, i32), CliError> {
+    let (client, _) = signed_in(store, lang)?;
+    let survey = client.get_survey(id)?;
+    let version = version
+        .or(survey.draft_version)
+        .or(survey.current_version)
+        .unwrap_or(1);
+    let form = client.survey_version(id, version)?.definition;
+    let bytes = canvass_protocol::sheets::xlsform::export_xlsform(&form).map_err(|e| {
+        CliError::Input(msg!(
+            "cli-survey-xlsform-export-failed",
+            reason = e.to_string()
+        ))
+    })?;
+    let path = output.unwrap_or_else(|| PathBuf::from(format!("survey-{id}.xlsx")));
+    crate::files::write_new_file(&path, &bytes)?;
+    Ok((path, version))
 }
 
 /// Publishes, closes or opens survey `id`.

@@ -493,8 +493,8 @@ cli-help-logout = Sign this computer out: revoke its device token on the server 
 cli-help-whoami = Show who is signed in on this computer, where, and whether the server still accepts it.
 cli-help-survey = Manage satisfaction surveys (organisers).
 cli-help-survey-list = List the surveys of your units.
-cli-help-survey-create = Create a draft survey from FILE: a form definition (docs/forms.md) or a survey file with "definition", "targets", ... at its top level. The file is checked first; nothing is sent if it has a problem.
-cli-help-survey-create-file = The form definition or survey file (JSON).
+cli-help-survey-create = Create a draft survey from FILE: a form definition (docs/forms.md), a survey file with "definition", "targets", ... at its top level, or an XLSForm workbook (.xlsx; docs/forms.md, "XLSForm"). The file is checked first; nothing is sent if it has a problem.
+cli-help-survey-create-file = The form definition or survey file (JSON), or an XLSForm workbook (.xlsx).
 cli-help-survey-create-targets = A unit the survey rates; repeat for several. Required for a bare form definition; replaces the file's "targets".
 cli-help-survey-create-unit = The unit that owns the survey [default: your account's unit]
 cli-help-survey-create-min-group-size = Smallest group whose figures are shown (at least 5).
@@ -546,3 +546,12 @@ cli-help-discard = Delete an item from this computer (after asking, unless --yes
 cli-help-discard-item = The item id (see `canvass status`).
 cli-help-discard-yes = Do not ask for confirmation.
 cli-help-help-command = Print this message or the help of the given command
+
+## canvass survey export-xlsform, and XLSForm workbooks given to canvass survey create
+cli-help-survey-export-xlsform = Write the form of survey ID as an XLSForm workbook (.xlsx) that Excel, KoBoToolbox and canvass survey create read back into the same form.
+cli-help-survey-export-xlsform-id = The survey's id (canvass survey list).
+cli-help-survey-export-xlsform-version = The version to write [default: the draft, else the published version].
+cli-help-survey-export-xlsform-output = The file to write [default: survey-ID.xlsx]; an existing file is never replaced.
+cli-survey-xlsform-written = Wrote version { $version } of survey { $id } to { $path }.
+cli-survey-xlsform-export-failed = The form could not be written as a workbook: { $reason }
+cli-survey-xlsform-problems = The XLSForm workbook cannot be used; nothing was sent.

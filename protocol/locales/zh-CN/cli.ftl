@@ -402,8 +402,8 @@ cli-help-logout = 让这台电脑退出登录：在服务器上作废设备凭�
 cli-help-whoami = 显示这台电脑登录的是谁、哪个服务器，以及服务器是否仍然接受。
 cli-help-survey = 管理满意度测评问卷（组织人员）。
 cli-help-survey-list = 列出您负责单位的问卷。
-cli-help-survey-create = 用文件创建问卷草稿：问卷题目（docs/forms.md），或顶层含 "definition"、"targets" 等的问卷文件。先在本机检查，有问题就不发送。
-cli-help-survey-create-file = 问卷题目或问卷文件（JSON）。
+cli-help-survey-create = 用文件创建问卷草稿：问卷题目（docs/forms.md），顶层含 "definition"、"targets" 等的问卷文件，或 XLSForm 表格（.xlsx；见 docs/forms.md 的“XLSForm”一节）。先在本机检查，有问题就不发送。
+cli-help-survey-create-file = 问卷题目或问卷文件（JSON），或 XLSForm 表格（.xlsx）。
 cli-help-survey-create-targets = 被评价的单位；多个单位就重复这个选项。只有问卷题目时必须给出；会替换文件中的 "targets"。
 cli-help-survey-create-unit = 问卷所属单位 [默认：您账号所在单位]
 cli-help-survey-create-min-group-size = 结果公布的最小人数（至少 5）。
@@ -455,3 +455,12 @@ cli-help-discard = 从这台电脑上删除一份内容（会先询问，除非�
 cli-help-discard-item = 内容编号（见 `canvass status`）。
 cli-help-discard-yes = 不询问，直接删除。
 cli-help-help-command = 显示本帮助，或某个命令的帮助
+
+## canvass survey export-xlsform, and XLSForm workbooks given to canvass survey create
+cli-help-survey-export-xlsform = 把问卷 ID 的题目导出为 XLSForm 表格（.xlsx），Excel、KoBoToolbox 和 canvass survey create 都能读回同样的问卷。
+cli-help-survey-export-xlsform-id = 问卷编号（见 canvass survey list）。
+cli-help-survey-export-xlsform-version = 导出哪个版本 [默认：草稿，没有草稿则为已发布版本]
+cli-help-survey-export-xlsform-output = 写入的文件 [默认：survey-ID.xlsx]；已有的文件不会被覆盖。
+cli-survey-xlsform-written = 已把问卷 { $id } 的第 { $version } 版写入 { $path }。
+cli-survey-xlsform-export-failed = 无法把问卷写成表格：{ $reason }
+cli-survey-xlsform-problems = 这个 XLSForm 表格不能使用，没有发送任何内容。

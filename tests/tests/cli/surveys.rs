@@ -356,3 +356,161 @@ fn a_survey_id_that_is_not_a_number_is_a_usage_error() {
     let run = cli.run(&["survey", "publish", "abc"], None);
     run.expect_code(2);
 }
+
+/// Writes a workbook of `sheets` (name, rows of text cells) to the scratch directory.
+fn workbook(cli: &Cli, name: &str, sheets: &[(&str, &[&[&str]])]) -> PathBuf {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (sheet_name, rows) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*sheet_name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+                sheet.write_string(r, c, *cell).unwrap();
+            }
+        }
+    }
+    let path = cli.scratch().join(name);
+    std::fs::write(&path, book.save_to_buffer().unwrap()).unwrap();
+    path
+}
+
+fn version_definition(app: &TestApp, cli: &Cli, id: i64) -> Value {
+    let (status, body) = app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/versions/1"),
+        Some(&cli.token()),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    body["definition"].clone()
+}
+
+#[test]
+fn a_form_exported_as_xlsform_creates_the_same_form_again() {
+    let app = TestApp::spawn();
+    let cli = Cli::new();
+    let c = county_with_organiser(&app, &cli);
+    let target = c.departments[0].to_string();
+    let file = write(&cli, "form.json", WINDOW_FORM);
+    let run = cli.run(
+        &[
+            "survey",
+            "create",
+            file.to_str().unwrap(),
+            "--target",
+            &target,
+        ],
+        None,
+    );
+    run.expect_code(0);
+    let first = created_id(&run);
+
+    let xlsx = cli.scratch().join("window.xlsx");
+    let run = cli.run(
+        &[
+            "survey",
+            "export-xlsform",
+            &first.to_string(),
+            "--output",
+            xlsx.to_str().unwrap(),
+        ],
+        None,
+    );
+    run.expect_code(0);
+    assert!(run.stdout.contains("window.xlsx"), "{run:#?}");
+    // an existing file is never replaced
+    let again = cli.run(
+        &[
+            "survey",
+            "export-xlsform",
+            &first.to_string(),
+            "--output",
+            xlsx.to_str().unwrap(),
+        ],
+        None,
+    );
+    again.expect_code(1);
+
+    let run = cli.run(
+        &[
+            "survey",
+            "create",
+            xlsx.to_str().unwrap(),
+            "--target",
+            &target,
+        ],
+        None,
+    );
+    run.expect_code(0);
+    let second = created_id(&run);
+    assert_ne!(first, second);
+    assert_eq!(
+        version_definition(&app, &cli, second),
+        version_definition(&app, &cli, first),
+        "the workbook reads back into the same form"
+    );
+}
+
+#[test]
+fn an_xlsform_with_three_mistakes_reports_all_three_and_sends_nothing() {
+    let app = TestApp::spawn();
+    let cli = Cli::new();
+    let c = county_with_organiser(&app, &cli);
+    let bad = workbook(
+        &cli,
+        "bad.xlsx",
+        &[
+            (
+                "survey",
+                &[
+                    &["type", "name", "label"],
+                    &["select_one colours", "colour", "Favourite colour"],
+                    &["geopoint", "where", "Where are you?"],
+                    &["integer", "age", ""],
+                ],
+            ),
+            ("choices", &[&["list_name", "name", "label"]]),
+            ("settings", &[&["form_title"], &["Test"]]),
+        ],
+    );
+    let target = c.departments[0].to_string();
+    let args = [
+        "survey",
+        "create",
+        bad.to_str().unwrap(),
+        "--target",
+        &target,
+    ];
+    let chinese = cli.run_in("zh_CN.UTF-8", &args, None);
+    chinese.expect_code(1);
+    assert_eq!(
+        chinese
+            .stderr
+            .lines()
+            .filter(|l| l.trim_start().starts_with("- "))
+            .count(),
+        3,
+        "{chinese:#?}"
+    );
+    assert!(
+        chinese.stderr.contains("XLSForm 表格不能使用"),
+        "{chinese:#?}"
+    );
+    let run = cli.run(&args, None);
+    run.expect_code(1);
+    let listed: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- "))
+        .collect();
+    assert_eq!(listed.len(), 3, "every problem, each on its line: {run:#?}");
+    assert!(run.stderr.contains("3 problems"), "{run:#?}");
+    for place in ["row 2", "row 3", "row 4"] {
+        assert!(
+            listed.iter().any(|l| l.contains(place)),
+            "{place} named: {run:#?}"
+        );
+    }
+    assert_eq!(surveys_as_admin(&app), Vec::<Value>::new(), "nothing sent");
+}
