@@ -5,7 +5,8 @@
 
 use canvass_protocol::accounts::Role;
 use canvass_protocol::rounds::{
-    check_tally, ReplacedSheet, RoundStatus, TallyOutcome, TallySheet, TallySheetRecord,
+    check_tally, ReplacedSheet, Round, RoundInfo, RoundStatus, TallyOutcome, TallySheet,
+    TallySheetRecord,
 };
 use canvass_protocol::{msg, ErrorCode};
 
@@ -44,6 +45,19 @@ pub fn enter(
         .into_iter()
         .find(|r| r.station == checked.station)
         .ok_or_else(|| Error::internal(&"the sheet just stored is missing"))
+}
+
+/// What the sheet-entry page shows, for those who manage round `round_id`: the round and every
+/// station's current sheet (with the versions corrections replaced).
+pub fn desk(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    round_id: i64,
+    base_url: &str,
+) -> Result<(RoundInfo, Round, Vec<TallySheetRecord>), Error> {
+    let (info, round) = super::rounds::managed(conn, caller, round_id, base_url)?;
+    let records = sheet_records(conn, info.id)?;
+    Ok((info, round, records))
 }
 
 /// Every station's current sheet of round `round_id`, with the versions corrections replaced

@@ -16,4 +16,5 @@ mod rounds;
 mod survey_form;
 mod surveys;
 mod sync;
+mod tally_sheets;
 mod units;
