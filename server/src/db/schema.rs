@@ -265,6 +265,15 @@ diesel::table! {
 
 diesel::joinable!(sync_batches -> accounts (account_id));
 
+diesel::table! {
+    round_stations (round_id) {
+        round_id -> BigInt,
+        expected -> Integer,
+    }
+}
+
+diesel::joinable!(round_stations -> rounds (round_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     accounts,
@@ -288,4 +297,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     round_code_counts,
     tally_sheets,
     sync_batches,
+    round_stations,
 );

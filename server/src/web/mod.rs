@@ -62,5 +62,6 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(dashboard::round_page)
         .service(print::ballot)
         .service(print::tally)
-        .service(print::questionnaire);
+        .service(print::questionnaire)
+        .service(tally_sheets::stations_submit);
 }

@@ -11,14 +11,14 @@ use askama::Template;
 use canvass_protocol::forms::Lang;
 use canvass_protocol::msg;
 use canvass_protocol::rounds::{
-    Dimension, GradeTally, Round, RoundInfo, SubjectTally, TallySheet, TallySheetRecord,
+    Dimension, GradeTally, Round, SubjectTally, TallySheet, TallySheetRecord,
 };
 
 use super::frame::{path_id, Nav};
 use super::page::{render, Words};
 use super::session::{form_value, page_error, Session, WebError, CSRF_FIELD};
 use crate::domain::error::{Error, Kind};
-use crate::domain::tally_sheets;
+use crate::domain::tally_sheets::{self, Desk};
 use crate::http::AppState;
 
 /// The name of a number field: `s{subject}_{grade}`, `s{subject}_{dimension}_{grade}`,
@@ -71,6 +71,8 @@ pub struct StationRow {
 /// The round's count so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
+    /// Stations expected, when the organiser said.
+    pub expected: Option<u32>,
     pub entered: usize,
     pub corrected: usize,
     pub void: usize,
@@ -86,6 +88,10 @@ pub struct SheetPage {
     pub back: String,
     pub print_blank: String,
     pub action: String,
+    /// Where the stations expected are saved.
+    pub expected_action: String,
+    /// The stations expected as typed (or stored), and its problems.
+    pub expected: NumberField,
     pub correcting: bool,
     /// What was just saved, in words.
     pub saved: Option<String>,
@@ -135,10 +141,11 @@ fn status_of(record: &TallySheetRecord) -> &'static str {
     }
 }
 
-/// The round's progress: stations entered, of them corrected and void.
+/// The round's progress: stations expected and entered, of them corrected and void.
 #[must_use]
-pub fn progress(records: &[TallySheetRecord]) -> Progress {
+pub fn progress(expected: Option<u32>, records: &[TallySheetRecord]) -> Progress {
     Progress {
+        expected,
         entered: records.len(),
         corrected: records.iter().filter(|r| !r.replaced.is_empty()).count(),
         void: records.iter().filter(|r| r.outcome == "void").count(),
@@ -242,14 +249,8 @@ pub fn error_key(round: &Round, path: &str) -> Option<String> {
 
 /// The sheet-entry page's data.
 #[must_use]
-pub fn page_data(
-    session: &Session,
-    nav: Nav,
-    info: &RoundInfo,
-    round: &Round,
-    records: &[TallySheetRecord],
-    form: &SheetForm,
-) -> SheetPage {
+pub fn page_data(session: &Session, nav: Nav, desk: &Desk, form: &SheetForm) -> SheetPage {
+    let (info, round, records) = (&desk.info, &desk.round, &desk.records);
     let lang = session.lang;
     let w = Words::new(lang);
     let value = |name: &str| form.values.get(name).cloned().unwrap_or_default();
@@ -298,10 +299,22 @@ pub fn page_data(
         back: session.link(&format!("/dashboard/rounds/{id}")),
         print_blank: session.link(&format!("/dashboard/rounds/{id}/print/tally")),
         action: session.link(&format!("/dashboard/rounds/{id}/sheet")),
+        expected_action: session.link(&format!("/dashboard/rounds/{id}/stations")),
+        expected: NumberField {
+            name: "expected".into(),
+            label: w.t("console-sheet-expected"),
+            value: form
+                .values
+                .get("expected")
+                .cloned()
+                .or_else(|| desk.expected.map(|n| n.to_string()))
+                .unwrap_or_default(),
+            errors: errors("expected"),
+        },
         correcting: value("correct") == "1",
         saved: form.saved.clone(),
         summary: form.summary.clone(),
-        progress: progress(records),
+        progress: progress(desk.expected, records),
         stations: records
             .iter()
             .map(|r| StationRow {
@@ -475,11 +488,7 @@ fn query_value(req: &HttpRequest, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-async fn load(
-    state: &AppState,
-    session: &Session,
-    id: i64,
-) -> Result<(RoundInfo, Round, Vec<TallySheetRecord>), WebError> {
+async fn load(state: &AppState, session: &Session, id: i64) -> Result<Desk, WebError> {
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     state
@@ -500,7 +509,8 @@ pub async fn sheet_page(
 ) -> Result<HttpResponse, WebError> {
     let lang = session.lang;
     let id = path_id(lang, &id)?;
-    let (info, round, records) = load(&state, &session, id).await?;
+    let desk = load(&state, &session, id).await?;
+    let (round, records) = (&desk.round, &desk.records);
     let mut form = SheetForm::default();
     if let Some(station) = query_value(&req, "station") {
         let record = records
@@ -516,22 +526,20 @@ pub async fn sheet_page(
                     ),
                 )
             })?;
-        form.values = sheet_values(&round, &record.sheet);
+        form.values = sheet_values(round, &record.sheet);
     }
     if let Some(saved) = query_value(&req, "saved") {
         form.saved = records
             .iter()
             .find(|r| r.station == saved)
-            .map(|r| saved_text(lang, &round, r));
+            .map(|r| saved_text(lang, round, r));
     }
-    let page = page_data(
-        &session,
-        Nav::new(&session, &req),
-        &info,
-        &round,
-        &records,
-        &form,
-    );
+    if query_value(&req, "stations").is_some() {
+        form.saved = desk
+            .expected
+            .map(|n| msg!("console-sheet-expected-saved", expected = n).render(lang));
+    }
+    let page = page_data(&session, Nav::new(&session, &req), &desk, &form);
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -549,7 +557,8 @@ pub async fn sheet_submit(
     let lang = session.lang;
     session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
     let id = path_id(lang, &id)?;
-    let (info, round, records) = load(&state, &session, id).await?;
+    let desk = load(&state, &session, id).await?;
+    let round = &desk.round;
     let mut form = SheetForm {
         values: form_urlencoded::parse(&body)
             .filter(|(k, _)| k != CSRF_FIELD)
@@ -557,9 +566,9 @@ pub async fn sheet_submit(
             .collect(),
         ..SheetForm::default()
     };
-    let status = match read_sheet(&round, &form.values) {
+    let status = match read_sheet(round, &form.values) {
         Err(bad) => {
-            number_problems(lang, &round, &bad, &mut form);
+            number_problems(lang, round, &bad, &mut form);
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Ok(sheet) => {
@@ -579,20 +588,59 @@ pub async fn sheet_submit(
                         .finish());
                 }
                 Err(e) if shown_on_the_form(&e) => {
-                    domain_problems(lang, &round, &e, &mut form);
+                    domain_problems(lang, round, &e, &mut form);
                     crate::http::error::status(e.kind())
                 }
                 Err(e) => return Err(WebError::from_error(lang, &e)),
             }
         }
     };
-    let page = page_data(
-        &session,
-        Nav::new(&session, &req),
-        &info,
-        &round,
-        &records,
-        &form,
-    );
+    let page = page_data(&session, Nav::new(&session, &req), &desk, &form);
     Ok(render(status, &page))
+}
+
+/// Sets how many polling stations the round expects (its station setup) and goes back to the
+/// sheet page, which says so; a number out of range comes back beside the field.
+#[post("/dashboard/rounds/{id}/stations")]
+pub async fn stations_submit(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    let id = path_id(lang, &id)?;
+    let typed = form_value(&body, "expected").unwrap_or_default();
+    let text = typed.clone();
+    let caller = session.caller.clone();
+    let outcome = state
+        .db(move |conn| {
+            let expected = tally_sheets::expected_from_text(&text)?;
+            tally_sheets::set_expected(conn, &caller, id, expected)
+        })
+        .await;
+    match outcome {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                session.link(&format!("/dashboard/rounds/{id}/sheet?stations=saved")),
+            ))
+            .finish()),
+        Err(e) if shown_on_the_form(&e) => {
+            let desk = load(&state, &session, id).await?;
+            let mut form = SheetForm::default();
+            form.values.insert("expected".into(), typed);
+            let text = e.message().render(lang);
+            form.errors
+                .entry("expected".into())
+                .or_default()
+                .push(text.clone());
+            form.summary.push(text);
+            let page = page_data(&session, Nav::new(&session, &req), &desk, &form);
+            Ok(render(crate::http::error::status(e.kind()), &page))
+        }
+        Err(e) => Err(WebError::from_error(lang, &e)),
+    }
 }

@@ -214,3 +214,49 @@ fn the_sheet_page_is_the_organisers_only() {
     let west = Web::signed_in(&k.app, "west-organiser", ORGANISER_PASSWORD);
     assert!(matches!(west.get(&path).status, 403 | 404));
 }
+
+#[test]
+fn the_round_counts_the_stations_expected_against_those_entered() {
+    let (k, web, csrf) = desk();
+    let path = format!("/dashboard/rounds/{}/sheet", k.round);
+    let stations = format!("/dashboard/rounds/{}/stations", k.round);
+    assert!(section(&web.get(&path).text(), "progress").contains("应录入的投票点数: 未设定"));
+    for bad in ["0", "abc", "", "1001"] {
+        let page = web.post(&stations, &[("csrf", &csrf), ("expected", bad)]);
+        assert_eq!(page.status, 422, "{bad}: {}", page.text());
+        let html = page.text();
+        assert!(
+            section(&html, "f-expected").contains("须为 1 至 1000 之间的整数"),
+            "{html}"
+        );
+        assert!(html.contains(&format!("name=\"expected\" value=\"{bad}\"")));
+    }
+    let saved = web.post(&stations, &[("csrf", &csrf), ("expected", "3")]);
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    let html = web.get(&saved.location()).text();
+    assert!(
+        section(&html, "saved").contains("应录入 3 个投票点"),
+        "{html}"
+    );
+    assert_eq!(
+        post(&web, &k, &csrf, &sheet("第一会场", 40, 38, 36, 2)).status,
+        303
+    );
+    let progress_text = web.get(&path).text();
+    let progress = section(&progress_text, "progress");
+    assert!(
+        progress.contains("应录入的投票点数: 3") && progress.contains("已录入: 1"),
+        "{progress}"
+    );
+    let refused = web.post(&stations, &[("expected", "4")]);
+    assert_eq!(refused.status, 403, "no CSRF token");
+    let leader = Web::signed_in(&k.app, "east-leader", ORGANISER_PASSWORD);
+    let csrf = leader.csrf();
+    assert_eq!(
+        leader
+            .post(&stations, &[("csrf", &csrf), ("expected", "4")])
+            .status,
+        403
+    );
+    assert!(web.get(&path).text().contains("应录入的投票点数: 3"));
+}
