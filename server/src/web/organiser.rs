@@ -77,6 +77,7 @@ pub fn survey_actions(b: &mut String, session: &Session, survey: &Survey) {
         SurveyStatus::Draft => {}
     }
     b.push_str("</form>");
+    b.push_str(&super::print::survey_links(session, survey.id));
 }
 
 /// The management block of a round page: lifecycle buttons, slips, tally sheets, turnout.
@@ -153,6 +154,7 @@ pub fn round_actions(b: &mut String, session: &Session, info: &RoundInfo) {
             t(lang, "实时投票情况", "Live turnout"),
         );
     }
+    b.push_str(&super::print::round_links(session, info));
 }
 
 fn require_manager(session: &Session) -> Result<(), WebError> {
