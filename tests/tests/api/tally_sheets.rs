@@ -260,3 +260,87 @@ fn the_round_counts_the_stations_expected_against_those_entered() {
     );
     assert!(web.get(&path).text().contains("应录入的投票点数: 3"));
 }
+
+/// The sheet page in Debian's headless chromium at a phone and a desktop width.
+mod browser_tally_sheets {
+    use canvass_tests::fixtures::ORGANISER_PASSWORD;
+    use canvass_tests::webdriver::{Browser, DESKTOP, PHONE};
+    use serde_json::Value;
+
+    use super::desk;
+
+    fn enters_fixes_and_corrects_a_sheet(viewport: (u32, u32), name: &str) {
+        let (k, _, _) = desk();
+        let browser = Browser::start(viewport);
+        browser.goto(&k.app.url("/login"));
+        browser.type_into("#username", "organiser");
+        browser.type_into("#password", ORGANISER_PASSWORD);
+        browser.click("button[type=submit]");
+        browser.wait_for_text("h1", "看板总览");
+        browser.goto(&k.app.url(&format!("/dashboard/rounds/{}/sheet", k.round)));
+        browser.wait_for_text("h1", "录入计票单");
+        browser.type_into("#expected", "2");
+        browser.click("#f-expected button");
+        browser.wait_for_text("#saved", "应录入 2 个投票点");
+
+        browser.type_into("#station", "第一会场");
+        for (field, value) in [
+            ("issued", "5"),
+            ("returned", "5"),
+            ("valid", "1"),
+            ("invalid", "5"),
+        ] {
+            browser.type_into(&format!("input[name={field}]"), value);
+        }
+        browser.click("form[action*='/sheet'] button[type=submit]");
+        browser.wait_for_text("#problems", "王建国");
+        let problems = browser.text("#problems");
+        for official in ["王建国", "李明", "张丽", "东山镇领导班子"] {
+            assert!(problems.contains(official), "{official} in {problems}");
+        }
+        assert!(
+            browser.text("#f-s1").contains("李明"),
+            "beside 李明's numbers"
+        );
+        assert_eq!(browser.property("#station", "value"), "第一会场", "kept");
+        let fits = browser.script(
+            "return document.documentElement.scrollWidth <= window.innerWidth",
+            &[],
+        );
+        assert_eq!(fits, Value::Bool(true), "the sheet page fits {viewport:?}");
+        browser.screenshot(&format!("{name}-1-problems"));
+
+        browser.type_into("input[name=valid]", "0");
+        browser.click("form[action*='/sheet'] button[type=submit]");
+        browser.wait_for_text("#saved", "已保存“第一会场”");
+        assert!(browser.text("#stations").contains("已录入"));
+        assert!(browser.text("#progress").contains("应录入的投票点数: 2"));
+        browser.screenshot(&format!("{name}-2-saved"));
+
+        browser.click("#stations a");
+        browser.wait_for_text("h1", "更正计票单");
+        assert_eq!(
+            browser.property("input[name=issued]", "value"),
+            "5",
+            "filled in"
+        );
+        assert_eq!(browser.property("input[name=correct]", "checked"), true);
+        browser.type_into("input[name=issued]", "6");
+        browser.click("form[action*='/sheet'] button[type=submit]");
+        browser.wait_for_text("#saved", "替换");
+        assert!(browser.text("#stations").contains("已更正"));
+        browser.screenshot(&format!("{name}-3-corrected"));
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+    fn browser_an_organiser_on_a_phone_enters_fixes_and_corrects_a_tally_sheet() {
+        enters_fixes_and_corrects_a_sheet(PHONE, "tally-sheet-phone");
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+    fn browser_an_organiser_on_a_desktop_enters_fixes_and_corrects_a_tally_sheet() {
+        enters_fixes_and_corrects_a_sheet(DESKTOP, "tally-sheet-desktop");
+    }
+}
