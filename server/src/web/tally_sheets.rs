@@ -204,12 +204,14 @@ pub fn saved_text(lang: Lang, round: &Round, record: &TallySheetRecord) -> Strin
         invalid = s.invalid
     )
     .render(lang);
+    // sentences are run together in Chinese, spaced in English
+    let gap = if lang == Lang::En { " " } else { "" };
     if record.outcome == "void" {
-        text.push(' ');
+        text.push_str(gap);
         text.push_str(&Words::new(lang).t("console-sheet-saved-void"));
     }
     if !record.replaced.is_empty() {
-        text.push(' ');
+        text.push_str(gap);
         text.push_str(&Words::new(lang).t("console-sheet-saved-corrected"));
     }
     text
@@ -642,5 +644,126 @@ pub async fn stations_submit(
             Ok(render(crate::http::error::status(e.kind()), &page))
         }
         Err(e) => Err(WebError::from_error(lang, &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use canvass_protocol::forms::Lang;
+    use canvass_protocol::rounds::{Round, RoundDefinition, TallySheetRecord};
+
+    use super::{error_key, progress, read_sheet, saved_text, sheet_values};
+
+    fn round() -> Round {
+        let definition: RoundDefinition = serde_json::from_str(include_str!(
+            "../../../docs/examples/round-township-2026.json"
+        ))
+        .unwrap();
+        Round::new(definition).unwrap()
+    }
+
+    fn typed(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_stored_sheet_fills_the_correction_form_with_its_numbers() {
+        let round = round();
+        let values = typed(&[
+            ("station", "第一会场"),
+            ("elector_group", "cadres"),
+            ("issued", "40"),
+            ("returned", "38"),
+            ("valid", "36"),
+            ("invalid", "2"),
+            ("s0_competent", "30"),
+            ("s0_abstain", "6"),
+            ("s0_integrity_excellent", "36"),
+            ("s5_good", "36"),
+        ]);
+        let sheet = read_sheet(&round, &values).unwrap();
+        let filled = sheet_values(&round, &sheet);
+        assert_eq!(filled["correct"], "1");
+        for (name, value) in &values {
+            assert_eq!(&filled[name], value, "{name}");
+        }
+        assert_eq!(filled["s1_excellent"], "0");
+        assert_eq!(read_sheet(&round, &filled).unwrap(), sheet);
+    }
+
+    #[test]
+    fn every_number_that_is_not_whole_is_named() {
+        let round = round();
+        let bad = read_sheet(
+            &round,
+            &typed(&[
+                ("issued", "x"),
+                ("s2_ability_poor", "1"),
+                ("s2_ability_competent", "-3"),
+                ("s4_abstain", "2.5"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(bad, ["s2_ability_competent", "s4_abstain", "issued"]);
+    }
+
+    #[test]
+    fn problems_go_beside_the_official_or_the_number_they_concern() {
+        let round = round();
+        assert_eq!(error_key(&round, "subjects[2]").as_deref(), Some("s2"));
+        assert_eq!(
+            error_key(&round, "subjects[2].dimensions.integrity").as_deref(),
+            Some("s2_integrity")
+        );
+        assert_eq!(
+            error_key(&round, "subjects[0].counts.excellent").as_deref(),
+            Some("s0")
+        );
+        assert_eq!(error_key(&round, "valid").as_deref(), Some("valid"));
+        assert_eq!(error_key(&round, "subjects"), None);
+        assert_eq!(error_key(&round, "elsewhere"), None);
+    }
+
+    #[test]
+    fn the_progress_and_what_was_saved_say_corrected_and_void() {
+        let round = round();
+        let sheet = read_sheet(
+            &round,
+            &typed(&[
+                ("station", "第二会场"),
+                ("elector_group", "cadres"),
+                ("issued", "10"),
+                ("returned", "12"),
+                ("valid", "12"),
+            ]),
+        )
+        .unwrap();
+        let record = TallySheetRecord {
+            station: "第二会场".into(),
+            elector_group: "cadres".into(),
+            outcome: "void".into(),
+            sheet,
+            entered_by: "organiser".into(),
+            entered_at: 0,
+            replaced: Vec::new(),
+        };
+        let p = progress(Some(3), std::slice::from_ref(&record));
+        assert_eq!(
+            (p.expected, p.entered, p.corrected, p.void),
+            (Some(3), 1, 0, 1)
+        );
+        let zh = saved_text(Lang::ZhCn, &round, &record);
+        assert!(zh.starts_with("已保存“第二会场”("), "{zh}");
+        assert!(zh.ends_with("须重新投票。"), "{zh}");
+        let en = saved_text(Lang::En, &round, &record);
+        assert!(
+            en.contains("12 returned") && en.contains(" More were returned"),
+            "{en}"
+        );
     }
 }
