@@ -4,6 +4,7 @@
 
 pub mod ballot;
 pub mod charts;
+pub mod console;
 pub mod dashboard;
 pub mod export;
 pub mod frame;
@@ -60,8 +61,17 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(tally_sheets::sheet_page)
         .service(tally_sheets::sheet_submit)
         .service(dashboard::round_page)
+        // the paper kit
         .service(print::ballot)
         .service(print::tally)
         .service(print::questionnaire)
-        .service(tally_sheets::stations_submit);
+        .service(tally_sheets::stations_submit)
+        // the organiser's console
+        .service(console::units::units_page)
+        .service(console::units::add_unit)
+        .service(console::units::import_form)
+        .service(console::units::import_preview)
+        .service(console::units::import_confirm)
+        .service(console::units::show_unit)
+        .service(console::units::change_unit);
 }
