@@ -66,3 +66,8 @@ print-slips-title = Ballot codes
 print-slip-qr = QR code of the ballot page
 print-slip-kind = one-time ballot code
 print-slip-promise = Scan the QR code or open the address below and enter this code to vote. The code works once and is not tied to you: nobody, the system's administrators included, can know how you voted.
+
+## Links to the printables
+
+print-links = Print (A4)
+print-questionnaire-title = Paper questionnaire

@@ -66,3 +66,8 @@ print-slips-title = 测评码
 print-slip-qr = 投票页面二维码
 print-slip-kind = 一次性测评码
 print-slip-promise = 扫码或打开下方网址,输入此码投票。此码只能使用一次,与您的身份无关:任何人(包括系统管理员)都无法知道您投了什么票。
+
+## Links to the printables
+
+print-links = 打印(A4)
+print-questionnaire-title = 纸质问卷

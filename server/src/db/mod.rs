@@ -19,7 +19,7 @@
 //! * `schema.rs`: diesel's definition of every table, checked against the migrations of both
 //!   backends by the `schema` test (`tests/tests/schema`);
 //! * one module per entity: [`units`], [`accounts`], [`secrets`], [`throttle`], [`surveys`],
-//!   [`rounds`], [`sync`].
+//!   [`rounds`] (and a round's station setup, [`round_stations`]), [`sync`].
 
 /// Makes our own statements runnable and cached by their text: a query id that is not static
 /// sends diesel's statement cache to the SQL text (as long as the fragment never calls
@@ -46,6 +46,7 @@ mod writer;
 
 pub mod accounts;
 pub mod backup;
+pub mod round_stations;
 pub mod rounds;
 pub mod schema;
 pub mod secrets;

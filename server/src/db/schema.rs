@@ -277,6 +277,14 @@ diesel::table! {
     }
 }
 
+    round_stations (round_id) {
+        round_id -> BigInt,
+        expected -> Integer,
+    }
+}
+
+diesel::joinable!(round_stations -> rounds (round_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     accounts,
@@ -301,4 +309,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     tally_sheets,
     sync_batches,
     submission_keys,
+    round_stations,
 );

@@ -5,7 +5,8 @@
 
 use canvass_protocol::accounts::Role;
 use canvass_protocol::rounds::{
-    check_tally, ReplacedSheet, RoundStatus, TallyOutcome, TallySheet, TallySheetRecord,
+    check_tally, ReplacedSheet, Round, RoundInfo, RoundStatus, TallyOutcome, TallySheet,
+    TallySheetRecord,
 };
 use canvass_protocol::{msg, ErrorCode};
 
@@ -44,6 +45,77 @@ pub fn enter(
         .into_iter()
         .find(|r| r.station == checked.station)
         .ok_or_else(|| Error::internal(&"the sheet just stored is missing"))
+}
+
+/// Most polling stations a round may expect.
+pub const MAX_EXPECTED_STATIONS: u32 = 1000;
+
+/// What the sheet-entry page shows: the round, every station's current sheet (with the
+/// versions corrections replaced) and how many stations are expected.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub info: RoundInfo,
+    pub round: Round,
+    pub records: Vec<TallySheetRecord>,
+    /// Stations expected to send a sheet, when the organiser said.
+    pub expected: Option<u32>,
+}
+
+/// The sheet-entry page's values, for those who manage round `round_id`.
+pub fn desk(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    round_id: i64,
+    base_url: &str,
+) -> Result<Desk, Error> {
+    let (info, round) = super::rounds::managed(conn, caller, round_id, base_url)?;
+    let records = sheet_records(conn, info.id)?;
+    let expected =
+        crate::db::round_stations::expected(conn, info.id)?.and_then(|n| u32::try_from(n).ok());
+    Ok(Desk {
+        info,
+        round,
+        records,
+        expected,
+    })
+}
+
+/// Reads the number of stations expected as typed: a whole number from 1 to
+/// [`MAX_EXPECTED_STATIONS`], else `invalid_value` on `expected`.
+pub fn expected_from_text(text: &str) -> Result<u32, Error> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=MAX_EXPECTED_STATIONS).contains(n))
+        .ok_or_else(|| {
+            Error::invalid(
+                Field::labelled("expected", msg!("console-sheet-expected")),
+                msg!("console-sheet-expected-range", max = MAX_EXPECTED_STATIONS),
+            )
+        })
+}
+
+/// Sets how many polling stations of round `round_id` are expected to send a tally sheet, for
+/// those who manage the round (the round's station setup; any time before it is published).
+pub fn set_expected(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    round_id: i64,
+    expected: u32,
+) -> Result<(), Error> {
+    let row = visible_round(conn, caller, round_id)?;
+    caller.require(
+        super::rounds::manages_rounds(caller.role()),
+        Action::ManageInstruments,
+    )?;
+    if status(&row) == RoundStatus::Published {
+        return Err(state_conflict(msg!("error-sheets-while-open-or-closed")));
+    }
+    let expected = i32::try_from(expected.min(MAX_EXPECTED_STATIONS)).unwrap_or(i32::MAX);
+    crate::db::write_transaction(conn, |conn| {
+        crate::db::round_stations::set_expected(conn, row.id, expected)
+    })?;
+    Ok(())
 }
 
 /// Every station's current sheet of round `round_id`, with the versions corrections replaced

@@ -14,6 +14,7 @@ pub mod print;
 pub mod session;
 pub mod slips;
 pub mod survey_form;
+pub mod tally_sheets;
 
 use actix_web::HttpRequest;
 use canvass_protocol::forms::Lang;
@@ -57,13 +58,14 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(organiser::round_status)
         .service(organiser::round_slips)
         .service(organiser::round_turnout)
-        .service(organiser::sheet_page)
-        .service(organiser::sheet_submit)
+        .service(tally_sheets::sheet_page)
+        .service(tally_sheets::sheet_submit)
         .service(dashboard::round_page)
         // the paper kit
         .service(print::ballot)
         .service(print::tally)
         .service(print::questionnaire)
+        .service(tally_sheets::stations_submit)
         // the organiser's console
         .service(console::units::units_page)
         .service(console::units::add_unit)

@@ -1,31 +1,28 @@
 //! The organisers' pages: upload a survey or round definition, preview a survey as a
-//! respondent sees it, publish, open and close; generate and print ballot-code slips; enter or
-//! correct a paper tally sheet; watch live turnout. Every change goes through the same
+//! respondent sees it, publish, open and close; generate and print ballot-code slips; watch live
+//! turnout (paper tally sheets: `web::tally_sheets`). Every change goes through the same
 //! functions as the JSON API (so the same checks and scope apply) and every form carries the
 //! session's CSRF token.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use canvass_protocol::forms::{FormDefinition, Lang};
 use canvass_protocol::msg;
-use canvass_protocol::rounds::{
-    CreateRound, GenerateCodes, Round, RoundInfo, RoundReport, RoundStatus,
-};
-use canvass_protocol::rounds::{Dimension, GradeTally, RoundDefinition, SubjectTally, TallySheet};
+use canvass_protocol::rounds::RoundDefinition;
+use canvass_protocol::rounds::{CreateRound, GenerateCodes, RoundInfo, RoundReport, RoundStatus};
 use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyStatus};
 use canvass_protocol::units::{Unit, UnitKind};
 
-use super::frame::{frame, frame_with_status, grade_label, manages, path_id, reason_text};
+use super::frame::{frame, frame_with_status, manages, path_id, reason_text};
 use super::page::esc;
 use super::session::{error_text, form_value, page_error, Session, WebError, CSRF_FIELD};
 use super::t;
 use crate::domain::auth::Action;
 use crate::domain::error::{Error, Kind};
 use crate::domain::surveys::{self, Step};
-use crate::domain::{ballot_codes, rounds, tally_sheets, units};
+use crate::domain::{ballot_codes, rounds, units};
 use crate::http::extract::parse_json;
 use crate::http::AppState;
 
@@ -80,6 +77,7 @@ pub fn survey_actions(b: &mut String, session: &Session, survey: &Survey) {
         SurveyStatus::Draft => {}
     }
     b.push_str("</form>");
+    b.push_str(&super::print::survey_links(session, survey.id));
 }
 
 /// The management block of a round page: lifecycle buttons, slips, tally sheets, turnout.
@@ -156,6 +154,7 @@ pub fn round_actions(b: &mut String, session: &Session, info: &RoundInfo) {
             t(lang, "实时投票情况", "Live turnout"),
         );
     }
+    b.push_str(&super::print::round_links(session, info));
 }
 
 fn require_manager(session: &Session) -> Result<(), WebError> {
@@ -412,274 +411,6 @@ pub fn turnout_section(b: &mut String, lang: Lang, r: &RoundReport) {
         }
         b.push_str("</ul>");
     }
-}
-
-// ---- tally sheets ------------------------------------------------------------------------
-
-fn field(subject: usize, dimension: Option<Dimension>, what: &str) -> String {
-    match dimension {
-        Some(d) => format!("s{subject}_{}_{what}", d.as_str()),
-        None => format!("s{subject}_{what}"),
-    }
-}
-
-/// The tally sheet form, filled with `values` (field → text).
-fn sheet_form(
-    session: &Session,
-    info: &RoundInfo,
-    round: &canvass_protocol::rounds::Round,
-    values: &BTreeMap<String, String>,
-    errors: Option<&str>,
-) -> String {
-    let lang = session.lang;
-    let value = |name: &str| values.get(name).map_or("", String::as_str);
-    let mut b = String::with_capacity(8192);
-    let correcting = value("correct") == "1";
-    let _ = write!(
-        b,
-        "<h1>{}</h1><p>{} {} · <a href=\"{}\">{}</a></p>",
-        if correcting {
-            t(lang, "更正计票单", "Correct a tally sheet")
-        } else {
-            t(lang, "录入计票单", "Enter a tally sheet")
-        },
-        esc(&info.series_name),
-        esc(&info.period),
-        esc(&session.link(&format!("/dashboard/rounds/{}", info.id))),
-        t(lang, "返回测评页", "Back to the round"),
-    );
-    if let Some(e) = errors {
-        let _ = write!(b, "<p class=\"summary err\" role=\"alert\">{}</p>", esc(e));
-    }
-    let _ = write!(
-        b,
-        "<p class=\"hint\">{}</p><form method=\"post\" action=\"{}\">{}\
-         <p><label><input type=\"checkbox\" name=\"correct\" value=\"1\"{}> {}</label></p>\
-         <p><label for=\"station\">{}</label><input type=\"text\" id=\"station\" name=\"station\" value=\"{}\" required></p>\
-         <p><label for=\"elector_group\">{}</label><select id=\"elector_group\" name=\"elector_group\">",
-        t(
-            lang,
-            "每个投票点、每个类别一张。收回多于发出时该投票点作废;更正会替换原计票单,原单保留可查。",
-            "One sheet per station and elector group. More returned than issued voids the station; a correction replaces the sheet and the old one stays visible."
-        ),
-        esc(&session.link(&format!("/dashboard/rounds/{}/sheet", info.id))),
-        session.csrf_field(),
-        if correcting { " checked" } else { "" },
-        t(lang, "这是对已录入计票单的更正", "This corrects a sheet already entered"),
-        t(lang, "投票点", "Station"),
-        esc(value("station")),
-        t(lang, "投票人类别", "Elector group"),
-    );
-    for g in &info.definition.elector_groups {
-        let selected = if value("elector_group") == g.id {
-            " selected"
-        } else {
-            ""
-        };
-        let _ = write!(
-            b,
-            "<option value=\"{}\"{selected}>{}</option>",
-            esc(&g.id),
-            esc(&g.label)
-        );
-    }
-    b.push_str("</select></p><fieldset class=\"nums\">");
-    for (name, zh, en) in [
-        ("issued", "发出", "Issued"),
-        ("returned", "收回", "Returned"),
-        ("valid", "有效", "Valid"),
-        ("invalid", "废票", "Invalid"),
-    ] {
-        let _ = write!(
-            b,
-            "<label>{}<input type=\"number\" min=\"0\" name=\"{name}\" value=\"{}\"></label>",
-            t(lang, zh, en),
-            esc(value(name))
-        );
-    }
-    b.push_str("</fieldset>");
-    for (i, subject) in round.subjects().enumerate() {
-        let name = round.subject_name(subject).unwrap_or_default();
-        let mut aspects: Vec<Option<Dimension>> = vec![None];
-        aspects.extend(round.dimensions_of(subject).iter().copied().map(Some));
-        for aspect in aspects {
-            let legend = match aspect {
-                Some(d) => format!(
-                    "{name} · {}",
-                    match lang {
-                        Lang::ZhCn => d.label_zh(),
-                        Lang::En => d.label_en(),
-                    }
-                ),
-                None => name.to_string(),
-            };
-            let _ = write!(
-                b,
-                "<fieldset class=\"nums\"><legend>{}</legend>",
-                esc(&legend)
-            );
-            for grade in subject.kind().scale().grades() {
-                let f = field(i, aspect, grade.as_str());
-                let _ = write!(
-                    b,
-                    "<label>{}<input type=\"number\" min=\"0\" name=\"{f}\" value=\"{}\"></label>",
-                    grade_label(lang, grade),
-                    esc(value(&f))
-                );
-            }
-            let f = field(i, aspect, "abstain");
-            let _ = write!(
-                b,
-                "<label>{}<input type=\"number\" min=\"0\" name=\"{f}\" value=\"{}\"></label></fieldset>",
-                t(lang, "弃权", "Abstained"),
-                esc(value(&f))
-            );
-        }
-    }
-    let _ = write!(
-        b,
-        "<button type=\"submit\">{}</button></form>",
-        t(lang, "保存计票单", "Save the sheet")
-    );
-    b
-}
-
-async fn load_round(
-    state: &AppState,
-    session: &Session,
-    id: i64,
-) -> Result<(RoundInfo, Round), WebError> {
-    let caller = session.caller.clone();
-    let base = state.public_url.clone();
-    state
-        .db(move |conn| rounds::managed(conn, &caller, id, &base))
-        .await
-        .map_err(page_error(session.lang))
-}
-
-/// The form to enter (or correct) a station's tally sheet.
-#[get("/dashboard/rounds/{id}/sheet")]
-pub async fn sheet_page(
-    state: web::Data<AppState>,
-    session: Session,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
-    require_manager(&session)?;
-    let id = path_id(session.lang, &id)?;
-    let (info, round) = load_round(&state, &session, id).await?;
-    let html = sheet_form(&session, &info, &round, &BTreeMap::new(), None);
-    Ok(frame(
-        &session,
-        &req,
-        t(session.lang, "录入计票单", "Enter a tally sheet"),
-        &html,
-    ))
-}
-
-/// Enters or corrects a station's tally sheet; a sheet that does not add up comes back with
-/// every problem and every number kept.
-#[post("/dashboard/rounds/{id}/sheet")]
-pub async fn sheet_submit(
-    state: web::Data<AppState>,
-    session: Session,
-    req: HttpRequest,
-    id: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, WebError> {
-    let lang = session.lang;
-    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
-    require_manager(&session)?;
-    let id = path_id(lang, &id)?;
-    let (info, round) = load_round(&state, &session, id).await?;
-    let values: BTreeMap<String, String> = form_urlencoded::parse(&body)
-        .filter(|(k, _)| k != CSRF_FIELD)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let again = |status: StatusCode, message: &str| {
-        let html = sheet_form(&session, &info, &round, &values, Some(message));
-        frame_with_status(
-            &session,
-            &req,
-            status,
-            t(lang, "录入计票单", "Enter a tally sheet"),
-            &html,
-        )
-    };
-    let sheet = match read_sheet(&round, &values) {
-        Ok(sheet) => sheet,
-        Err(field_name) => {
-            return Ok(again(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &format!(
-                    "{}: {field_name}",
-                    t(
-                        lang,
-                        "请填写不小于0的整数",
-                        "Enter a whole number, 0 or more"
-                    )
-                ),
-            ))
-        }
-    };
-    let correct = values.get("correct").is_some_and(|v| v == "1");
-    let caller = session.caller.clone();
-    let outcome = state
-        .db(move |conn| tally_sheets::enter(conn, &caller, id, &sheet, correct))
-        .await;
-    match outcome {
-        Ok(_) => Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}")))),
-        Err(e) if shown_on_the_form(&e) => Ok(again(
-            crate::http::error::status(e.kind()),
-            &error_text(lang, &e),
-        )),
-        Err(e) => Err(WebError::from_error(lang, &e)),
-    }
-}
-
-/// Reads the sheet's numbers; `Err` names the first field that is not a whole number.
-fn read_sheet(
-    round: &canvass_protocol::rounds::Round,
-    values: &BTreeMap<String, String>,
-) -> Result<TallySheet, String> {
-    let number = |name: &str| -> Result<u64, String> {
-        match values.get(name).map(|v| v.trim()) {
-            None | Some("") => Ok(0),
-            Some(v) => v.parse::<u64>().map_err(|_| name.to_string()),
-        }
-    };
-    let mut subjects = Vec::new();
-    for (i, subject) in round.subjects().enumerate() {
-        let grades = subject.kind().scale().grades();
-        let mut counts = BTreeMap::new();
-        for grade in grades {
-            counts.insert(grade, number(&field(i, None, grade.as_str()))?);
-        }
-        let mut dimensions = BTreeMap::new();
-        for &d in round.dimensions_of(subject) {
-            let mut tally = GradeTally::zero(subject.kind().scale());
-            for grade in grades {
-                tally.add(Some(grade), number(&field(i, Some(d), grade.as_str()))?);
-            }
-            tally.add(None, number(&field(i, Some(d), "abstain"))?);
-            dimensions.insert(d, tally);
-        }
-        subjects.push(SubjectTally {
-            subject,
-            counts,
-            abstentions: number(&field(i, None, "abstain"))?,
-            dimensions,
-        });
-    }
-    Ok(TallySheet {
-        station: values.get("station").cloned().unwrap_or_default(),
-        elector_group: values.get("elector_group").cloned().unwrap_or_default(),
-        issued: number("issued")?,
-        returned: number("returned")?,
-        valid: number("valid")?,
-        invalid: number("invalid")?,
-        subjects,
-    })
 }
 
 // ---- uploading definitions ---------------------------------------------------------------

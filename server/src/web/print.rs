@@ -415,6 +415,53 @@ pub fn questionnaire_paper(lang: Lang, form: &PublicForm) -> QuestionnairePaper 
     }
 }
 
+/// The links to an instrument's printables, shown on its dashboard page.
+#[derive(Debug, Template)]
+#[template(path = "print/links.html")]
+pub struct Links {
+    pub w: Words,
+    /// (label, address).
+    pub links: Vec<(String, String)>,
+}
+
+/// The links to a round's printables: a ballot paper per elector group and the blank tally
+/// sheet.
+#[must_use]
+pub fn round_links(session: &Session, info: &RoundInfo) -> String {
+    let w = Words::new(session.lang);
+    let id = info.id;
+    let mut links: Vec<(String, String)> = info
+        .definition
+        .elector_groups
+        .iter()
+        .map(|g| {
+            let group = form_urlencoded::byte_serialize(g.id.as_bytes()).collect::<String>();
+            (
+                format!("{} ({})", w.t("print-ballot-title"), g.label),
+                session.link(&format!(
+                    "/dashboard/rounds/{id}/print/ballot?group={group}"
+                )),
+            )
+        })
+        .collect();
+    links.push((
+        w.t("print-tally-title"),
+        session.link(&format!("/dashboard/rounds/{id}/print/tally")),
+    ));
+    render_html(&Links { w, links })
+}
+
+/// The link to a survey's paper questionnaire.
+#[must_use]
+pub fn survey_links(session: &Session, survey_id: i64) -> String {
+    let w = Words::new(session.lang);
+    let links = vec![(
+        w.t("print-questionnaire-title"),
+        session.link(&format!("/dashboard/surveys/{survey_id}/print")),
+    )];
+    render_html(&Links { w, links })
+}
+
 /// The value of `name` in the request's query.
 fn query_value(req: &HttpRequest, name: &str) -> Option<String> {
     form_urlencoded::parse(req.query_string().as_bytes())

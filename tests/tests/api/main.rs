@@ -18,4 +18,5 @@ mod rounds;
 mod survey_form;
 mod surveys;
 mod sync;
+mod tally_sheets;
 mod units;

@@ -92,6 +92,14 @@ fn an_organiser_prints_identical_ballot_papers_with_the_officials_in_roster_orde
     let k = kit();
     let web = Web::signed_in(&k.app, "organiser", ORGANISER_PASSWORD);
     let path = format!("/dashboard/rounds/{}/print/ballot?group=cadres", k.round);
+    let round_page = web.get(&format!("/dashboard/rounds/{}", k.round)).text();
+    assert!(
+        round_page.contains(&format!("href=\"{path}\"")),
+        "linked from the round's page"
+    );
+    assert!(round_page.contains(&format!("/dashboard/rounds/{}/print/tally", k.round)));
+    let survey_page = web.get(&format!("/dashboard/surveys/{}", k.survey)).text();
+    assert!(survey_page.contains(&format!("/dashboard/surveys/{}/print", k.survey)));
     let first = web.get(&path);
     assert_eq!(first.status, 200, "{}", first.text());
     let csp = first.headers["content-security-policy"].to_str().unwrap();
