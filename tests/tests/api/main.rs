@@ -12,6 +12,7 @@ mod exports;
 mod integrity;
 mod linking;
 mod openapi;
+mod openapi_responses;
 mod rounds;
 mod survey_form;
 mod surveys;
