@@ -484,6 +484,13 @@ pub fn password_login(
         expires_at,
         device_id.clone(),
     ))?;
+    crate::domain::audit::record_as(
+        conn,
+        account.id,
+        &account.username,
+        "sign_in",
+        &format!("account:{}", account.id),
+    )?;
     tracing::info!(account = account.id, kind = ?kind, "signed in");
     Ok(LoginResponse {
         token,

@@ -20,6 +20,12 @@ pub fn answer_columns(
 ) -> Result<Vec<String>, Error> {
     let row = surveys::visible_survey(conn, caller, survey_id)?;
     surveys::check_manage(conn, caller, &row)?;
+    crate::domain::audit::record(
+        conn,
+        caller,
+        "survey.export_answers",
+        &format!("survey:{}", row.id),
+    )?;
     export_columns(conn, row.id)
 }
 

@@ -81,6 +81,7 @@ pub fn create(conn: &mut DbConnection, caller: &Caller, body: &CreateUnit) -> Re
         body.window_unit,
         db::now(),
     )?;
+    crate::domain::audit::record(conn, caller, "unit.create", &format!("unit:{}", row.id))?;
     tracing::info!(unit = row.id, by = caller.account.id, "unit created");
     Ok(row.to_api())
 }
@@ -113,6 +114,7 @@ pub fn update(
             store::move_subtree(conn, &unit, &parent)?;
         }
         store::update_fields(conn, id, name.as_deref(), body.window_unit)?;
+        crate::domain::audit::record(conn, caller, "unit.update", &format!("unit:{id}"))?;
         Ok(store::find(conn, id)?.to_api())
     })
 }
@@ -129,6 +131,7 @@ pub fn delete(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<(), E
             ));
         }
         store::delete(conn, unit.id)?;
+        crate::domain::audit::record(conn, caller, "unit.delete", &format!("unit:{}", unit.id))?;
         Ok(())
     })
 }

@@ -3,6 +3,7 @@
 //! SQLite or on the PostgreSQL server named by `CANVASS_TEST_DATABASE_URL`.
 
 mod accounts;
+mod audit;
 mod auth;
 mod binary;
 mod browser;
