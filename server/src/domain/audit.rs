@@ -3,7 +3,7 @@
 //! sheets, answer exports, sign-ins) appended with who, what, when and the object, in a
 //! hash-chained log (`db::audit`) that `canvass-server audit verify` checks. It never records
 //! an answer, a ballot, a code or anything about a respondent: only account names and the ids
-//! of organisers' objects.
+//! of organisers' objects. A sign-in is appended by `auth` itself, which has no `Caller` yet.
 
 use super::auth::Caller;
 use super::error::Error;
@@ -25,17 +25,6 @@ pub fn record(
         action,
         object,
     )
-}
-
-/// Records what an account did without a [`Caller`] (a sign-in).
-pub fn record_as(
-    conn: &mut DbConnection,
-    account_id: i64,
-    username: &str,
-    action: &str,
-    object: &str,
-) -> Result<(), Error> {
-    append(conn, Some(account_id), username, action, object)
 }
 
 fn append(

@@ -484,12 +484,16 @@ pub fn password_login(
         expires_at,
         device_id.clone(),
     ))?;
-    crate::domain::audit::record_as(
+    // recorded here rather than through `audit::record`, which needs a `Caller`
+    store::audit::append(
         conn,
-        account.id,
-        &account.username,
-        "sign_in",
-        &format!("account:{}", account.id),
+        &store::audit::NewEntry {
+            actor_id: Some(account.id),
+            actor: &account.username,
+            action: "sign_in",
+            object: &format!("account:{}", account.id),
+        },
+        now,
     )?;
     tracing::info!(account = account.id, kind = ?kind, "signed in");
     Ok(LoginResponse {
