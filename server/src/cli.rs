@@ -1,5 +1,5 @@
 //! The `canvass-server` command line: settings, database, first-start admin, demo, serve;
-//! backup and restore (`cli/backup.rs`).
+//! backup and restore (`cli/backup.rs`); audit verify (`cli/audit.rs`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +12,7 @@ use crate::demo;
 use crate::settings::{self, LogFormat, Secret, Settings};
 use crate::startup::Application;
 
+mod audit;
 mod backup;
 
 /// canvass: anonymous satisfaction surveys and democratic appraisal for local government.
@@ -43,6 +44,9 @@ pub enum Command {
     /// Replace the SQLite database with the backup FILE; the server must be stopped. The
     /// replaced database is kept beside it. For PostgreSQL, prints the pg_restore command.
     Restore(backup::RestoreArgs),
+    /// The audit log of organisers' and administrators' actions: `audit verify` checks its
+    /// hash chain and names the first broken entry.
+    Audit(audit::AuditArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -69,6 +73,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match &cli.command {
         Some(Command::Backup(args)) => return backup::run_backup(&settings, args, &env),
         Some(Command::Restore(args)) => return backup::run_restore(&settings, args, &env),
+        Some(Command::Audit(args)) => return audit::run(&settings, args, &env),
         _ => {}
     }
     let (pool, backend) = match db::open(settings.database_url.expose(), settings.db_pool_size) {

@@ -34,3 +34,10 @@ server-sqlite-failed = SQLite failed on { $path }: { $reason }; nothing was chan
 server-backup-postgres = The database is PostgreSQL: back it up with pg_dump, which makes a consistent copy while the servers run. Nothing was written. The command for the configured database:
 server-restore-postgres = The database is PostgreSQL: restore a pg_dump backup with pg_restore, with every canvass-server on the database stopped. Nothing was changed. The command for the configured database:
 server-postgres-password = The password is not shown: pg_dump and pg_restore read it from PGPASSWORD or ~/.pgpass. See docs/deployment.md.
+
+## Audit log
+server-audit-holds = The audit log holds: { $entries } entries, each pointing to the one before it. Its head: { $head }
+server-audit-broken = The audit log was changed: entry { $entry } does not hold ({ $why }). Entries before it are intact.
+server-audit-why-moved = an entry before it is missing, or it was moved
+server-audit-why-link = it does not point back to the entry before it
+server-audit-why-changed = its content was changed after it was written

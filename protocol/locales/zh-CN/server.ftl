@@ -34,3 +34,10 @@ server-sqlite-failed = SQLite 处理 { $path } 时出错:{ $reason },未作任�
 server-backup-postgres = 数据库是 PostgreSQL:请用 pg_dump 备份,它能在服务器运行时得到一致的副本。未写入任何文件。适用于所配置数据库的命令:
 server-restore-postgres = 数据库是 PostgreSQL:请在停止该数据库上所有 canvass-server 之后,用 pg_restore 恢复 pg_dump 备份。未作任何改动。适用于所配置数据库的命令:
 server-postgres-password = 命令中不显示密码:pg_dump 和 pg_restore 会从 PGPASSWORD 或 ~/.pgpass 读取。详见 docs/deployment.md。
+
+## Audit log
+server-audit-holds = 审计日志完好:共 { $entries } 条,每条都与前一条相连。链头:{ $head }
+server-audit-broken = 审计日志被改动过:第 { $entry } 条不成立({ $why })。此前的各条完好。
+server-audit-why-moved = 它之前缺了一条,或它被挪动过
+server-audit-why-link = 它没有指向前一条
+server-audit-why-changed = 它写入后内容被改过

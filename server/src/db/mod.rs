@@ -19,7 +19,8 @@
 //! * `schema.rs`: diesel's definition of every table, checked against the migrations of both
 //!   backends by the `schema` test (`tests/tests/schema`);
 //! * one module per entity: [`units`], [`accounts`], [`secrets`], [`throttle`], [`surveys`],
-//!   [`rounds`] (and a round's station setup, [`round_stations`]), [`sync`].
+//!   [`rounds`] (and a round's station setup, [`round_stations`]), [`sync`], [`audit`] (the
+//!   hash-chained record of organisers' actions).
 
 /// Makes our own statements runnable and cached by their text: a query id that is not static
 /// sends diesel's statement cache to the SQL text (as long as the fragment never calls
@@ -45,6 +46,7 @@ mod test_support;
 mod writer;
 
 pub mod accounts;
+pub mod audit;
 pub mod backup;
 pub mod round_stations;
 pub mod rounds;

@@ -55,6 +55,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        actor -> Text,
+        action -> Text,
+        object -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
     server_secrets (name) {
         name -> Text,
         value -> Text,
@@ -290,6 +303,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     device_tokens,
     login_throttle,
+    audit_log,
     server_secrets,
     surveys,
     survey_versions,

@@ -54,6 +54,12 @@ pub fn create(
         }
         Err(e) => return Err(e.into()),
     };
+    crate::domain::audit::record(
+        conn,
+        caller,
+        "account.create",
+        &format!("account:{}", row.id),
+    )?;
     tracing::info!(account = row.id, by = caller.account.id, "account created");
     Ok(row.to_api())
 }
@@ -103,6 +109,12 @@ pub fn update(
             password_hash: hash.as_deref(),
         };
         let row = store::update(conn, target.id, &changes, db::now())?;
+        crate::domain::audit::record(
+            conn,
+            caller,
+            "account.update",
+            &format!("account:{}", row.id),
+        )?;
         tracing::info!(account = row.id, by = caller.account.id, "account changed");
         Ok(row.to_api())
     })
@@ -127,6 +139,12 @@ pub fn revoke_device(
         .filter(|d| d.account_id == account.id)
         .ok_or_else(|| Error::not_found(Thing::Device))?;
     store::revoke_device(conn, &device.id, db::now())?;
+    crate::domain::audit::record(
+        conn,
+        caller,
+        "device.revoke",
+        &format!("account:{}/device:{}", account.id, device.id),
+    )?;
     tracing::info!(device = %device.id, by = caller.account.id, "device token revoked");
     Ok(())
 }

@@ -484,6 +484,17 @@ pub fn password_login(
         expires_at,
         device_id.clone(),
     ))?;
+    // recorded here rather than through `audit::record`, which needs a `Caller`
+    store::audit::append(
+        conn,
+        &store::audit::NewEntry {
+            actor_id: Some(account.id),
+            actor: &account.username,
+            action: "sign_in",
+            object: &format!("account:{}", account.id),
+        },
+        now,
+    )?;
     tracing::info!(account = account.id, kind = ?kind, "signed in");
     Ok(LoginResponse {
         token,

@@ -64,6 +64,12 @@ pub fn generate(
         ));
     }
     let codes = issue_codes(conn, row.id, group, count, pepper)?;
+    crate::domain::audit::record(
+        conn,
+        caller,
+        "ballot_codes.generate",
+        &format!("round:{}/group:{group}/count:{count}", row.id),
+    )?;
     tracing::info!(
         round = row.id,
         count,

@@ -4,6 +4,7 @@
 //! [`Error`], whose [`Kind`] each edge maps to its own answer.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod ballot_codes;
 pub mod error;

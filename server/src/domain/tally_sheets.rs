@@ -34,6 +34,16 @@ pub fn enter(
     crate::db::write_transaction(conn, |conn| {
         store_sheet(conn, caller, row, &checked, correct)
     })?;
+    crate::domain::audit::record(
+        conn,
+        caller,
+        if correct {
+            "tally_sheet.correct"
+        } else {
+            "tally_sheet.enter"
+        },
+        &format!("round:{}/station:{}", row.id, checked.station),
+    )?;
     tracing::info!(
         round = row.id,
         correct,

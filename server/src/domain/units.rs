@@ -96,6 +96,7 @@ pub fn create(conn: &mut DbConnection, caller: &Caller, body: &CreateUnit) -> Re
         body.window_unit,
         db::now(),
     )?;
+    crate::domain::audit::record(conn, caller, "unit.create", &format!("unit:{}", row.id))?;
     tracing::info!(unit = row.id, by = caller.account.id, "unit created");
     Ok(row.to_api())
 }
@@ -139,6 +140,7 @@ pub fn update(
             }
             _ => {}
         }
+        crate::domain::audit::record(conn, caller, "unit.update", &format!("unit:{id}"))?;
         Ok(store::find(conn, id)?.to_api())
     })
 }
@@ -155,6 +157,7 @@ pub fn delete(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<(), E
             ));
         }
         store::delete(conn, unit.id)?;
+        crate::domain::audit::record(conn, caller, "unit.delete", &format!("unit:{}", unit.id))?;
         Ok(())
     })
 }

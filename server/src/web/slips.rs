@@ -21,7 +21,7 @@ use crate::http::{ApiError, ApiJson, AppState};
 /// code, a QR code of the ballot page, the round's name and its anonymity promise. A route of
 /// the JSON API (`/api/v1`, bearer token, JSON errors) whose answer is a page, so it lives
 /// here with the page it serves; `startup` registers it beside `routes::api_v1`.
-#[utoipa::path(tag = "rounds", params(("id" = i64, Path, description = "Round id")), request_body = GenerateCodes, responses((status = 201, description = "text/html slips"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(tag = "rounds", params(("id" = i64, Path, description = "Round id")), request_body = GenerateCodes, responses((status = 201, description = "a printable page of slips", content_type = "text/html"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 #[post("/rounds/{id}/slips")]
 pub async fn generate_slips(
     state: web::Data<AppState>,

@@ -3,6 +3,7 @@
 //! SQLite or on the PostgreSQL server named by `CANVASS_TEST_DATABASE_URL`.
 
 mod accounts;
+mod audit;
 mod auth;
 mod binary;
 mod browser;
@@ -14,6 +15,7 @@ mod integrity;
 mod linking;
 mod openapi;
 mod print;
+mod openapi_responses;
 mod rounds;
 mod survey_form;
 mod surveys;

@@ -45,6 +45,12 @@ pub fn answer_columns(
 ) -> Result<AnswerColumns, Error> {
     let row = surveys::visible_survey(conn, caller, survey_id)?;
     surveys::check_manage(conn, caller, &row)?;
+    crate::domain::audit::record(
+        conn,
+        caller,
+        "survey.export_answers",
+        &format!("survey:{}", row.id),
+    )?;
     let mut definitions = Vec::new();
     for version in store::versions(conn, row.id)?
         .iter()

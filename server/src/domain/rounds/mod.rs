@@ -269,6 +269,7 @@ pub fn create(
         },
         db::now(),
     )?;
+    crate::domain::audit::record(conn, caller, "round.create", &format!("round:{id}"))?;
     tracing::info!(round = id, by = caller.account.id, "round created");
     round_info(&store::find_round(conn, id)?, base_url)
 }
@@ -311,6 +312,7 @@ pub fn update(
         &json,
         db::now(),
     )?;
+    crate::domain::audit::record(conn, caller, "round.update", &format!("round:{}", row.id))?;
     round_info(&store::find_round(conn, id)?, base_url)
 }
 
@@ -346,6 +348,12 @@ pub fn transition(
         }
         Ok::<_, StoreError>(())
     })?;
+    crate::domain::audit::record(
+        conn,
+        caller,
+        &format!("round.{}", to.as_str()),
+        &format!("round:{}", row.id),
+    )?;
     tracing::info!(
         round = row.id,
         status = to.as_str(),

@@ -39,13 +39,20 @@ pub fn create(
     let name = checked_text("name", &body.name)?;
     let position = checked_text("position", &body.position)?;
     visible_unit(conn, caller, body.unit_id).map_err(|e| e.at("unit_id"))?;
-    Ok(official_api(&store::insert_official(
+    let official = official_api(&store::insert_official(
         conn,
         body.unit_id,
         &name,
         &position,
         db::now(),
-    )?))
+    )?);
+    crate::domain::audit::record(
+        conn,
+        caller,
+        "official.create",
+        &format!("official:{}", official.id),
+    )?;
+    Ok(official)
 }
 
 /// Changes an official's name, position or whether they are still in office.
@@ -73,6 +80,12 @@ pub fn update(
         name.as_deref(),
         position.as_deref(),
         body.active,
+    )?;
+    crate::domain::audit::record(
+        conn,
+        caller,
+        "official.update",
+        &format!("official:{}", row.id),
     )?;
     Ok(official_api(&store::find_official(conn, row.id)?))
 }

@@ -287,6 +287,7 @@ pub fn create(
         },
         db::now(),
     )?;
+    crate::domain::audit::record(conn, caller, "survey.create", &format!("survey:{id}"))?;
     tracing::info!(survey = id, by = caller.account.id, "survey created");
     let row = store::find(conn, id)?;
     to_api(conn, &row, base_url)
@@ -348,6 +349,7 @@ pub fn update(
             i32::try_from(group).unwrap_or(5),
             now,
         )?;
+        crate::domain::audit::record(conn, caller, "survey.update", &format!("survey:{}", row.id))?;
         Ok(())
     })?;
     let row = store::find(conn, id)?;
@@ -412,6 +414,12 @@ fn publish(conn: &mut DbConnection, caller: &Caller, row: &SurveyRow) -> Result<
         if row.status == "draft" {
             store::set_status(conn, row.id, "open", now)?;
         }
+        crate::domain::audit::record(
+            conn,
+            caller,
+            "survey.publish",
+            &format!("survey:{}/version:{}", row.id, draft.version),
+        )?;
         tracing::info!(
             survey = row.id,
             version = draft.version,
@@ -440,6 +448,12 @@ fn set_open(
         row.id,
         if open { "open" } else { "closed" },
         db::now(),
+    )?;
+    crate::domain::audit::record(
+        conn,
+        caller,
+        if open { "survey.open" } else { "survey.close" },
+        &format!("survey:{}", row.id),
     )?;
     tracing::info!(
         survey = row.id,
