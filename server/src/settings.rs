@@ -100,6 +100,10 @@ pub struct Settings {
     /// so that the storage no longer tells which code cast which ballot (`db::mixer`); from
     /// 100 to 3,600,000.
     pub ballot_mix_interval_ms: u64,
+    /// A survey's target unit whose composite score is below this must rectify (整改) whatever
+    /// its place (besides the bottom three of seven or more units, or else the lowest one);
+    /// from 0 to 100.
+    pub rectification_below_score: f64,
 }
 
 impl Default for Settings {
@@ -123,6 +127,7 @@ impl Default for Settings {
             trust_forwarded_for: false,
             submissions_per_minute: 60,
             ballot_mix_interval_ms: 2000,
+            rectification_below_score: canvass_protocol::stats::DEFAULT_RECTIFY_BELOW_SCORE,
         }
     }
 }
@@ -249,6 +254,14 @@ fn did_you_mean(suggestion: Option<&str>) -> String {
 }
 
 impl Settings {
+    /// Who must rectify after a survey ([`Settings::rectification_below_score`]).
+    #[must_use]
+    pub fn rectification(&self) -> canvass_protocol::stats::RectificationRule {
+        canvass_protocol::stats::RectificationRule {
+            below_score: self.rectification_below_score,
+        }
+    }
+
     /// Loads the settings: defaults, then `file` (or the file named by `CANVASS_CONFIG`) when
     /// given, then the `CANVASS_*` variables of `env`; then checks the values' ranges.
     pub fn load(
@@ -320,6 +333,13 @@ impl Settings {
                 "ballot_mix_interval_ms",
                 true,
                 format!("must be at most {MAX_BALLOT_MIX_INTERVAL_MS}"),
+            ));
+        }
+        if !(0.0..=100.0).contains(&self.rectification_below_score) {
+            return Err(layers.invalid(
+                "rectification_below_score",
+                true,
+                "must be from 0 to 100".into(),
             ));
         }
         if let Some(secret) = &self.jwt_secret {

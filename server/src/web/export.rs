@@ -389,19 +389,11 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
         flags.rows.push(vec![
             text(&flag.subject_name),
             text(&flag.rule.label),
-            text(html_unescape(&flag_numbers(lang, flag))),
+            text(flag_numbers(lang, flag)),
         ]);
     }
     tables.push(flags);
     tables
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 // ---- CSV -----------------------------------------------------------------------------------
@@ -597,8 +589,9 @@ async fn survey_results(
     id: i64,
 ) -> Result<SurveyResults, WebError> {
     let caller = session.caller.clone();
+    let rule = state.settings.rectification();
     state
-        .db(move |conn| surveys::results(conn, &caller, id))
+        .db(move |conn| surveys::results(conn, &caller, id, rule))
         .await
         .map_err(page_error(session.lang))
 }

@@ -41,7 +41,7 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(session::show_login)
         .service(session::login)
         .service(session::logout)
-        .service(dashboard::overview)
+        .service(dashboard::overview_page)
         .service(organiser::new_page)
         .service(organiser::new_submit)
         .service(export::survey_csv)
@@ -54,7 +54,7 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(dashboard::survey_page)
         .service(organiser::round_status)
         .service(organiser::round_slips)
-        .service(organiser::round_turnout)
+        .service(dashboard::round_turnout)
         .service(organiser::sheet_page)
         .service(organiser::sheet_submit)
         .service(dashboard::round_page);

@@ -820,7 +820,7 @@ mod browser_dashboard {
         browser.wait_for_text("h2", "Summary");
         let page = browser.source();
         assert!(
-            page.contains("figures on fewer than 5 are hidden"),
+            page.contains("with fewer than 5 answer sheets shows none of its figures"),
             "the rule is stated"
         );
         assert!(
