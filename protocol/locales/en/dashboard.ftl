@@ -129,3 +129,6 @@ dashboard-station-corrected = counted (corrected)
 dashboard-station-counted = counted
 dashboard-for-review = For review
 dashboard-anomaly-identical = { $station }: all { $ballots } ballots are identical
+dashboard-export-no-table = there is no table { $table }: the tables are numbered 0 to { $last }
+dashboard-export-all-tables = all tables
+dashboard-export-answer-sheets = answer sheets

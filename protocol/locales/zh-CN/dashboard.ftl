@@ -129,3 +129,6 @@ dashboard-station-corrected = 已计入(已更正)
 dashboard-station-counted = 已计入
 dashboard-for-review = 需要核查
 dashboard-anomaly-identical = { $station }:{ $ballots }张选票完全相同
+dashboard-export-no-table = 没有第{ $table }号表格:表格编号为0到{ $last }
+dashboard-export-all-tables = 全部表格
+dashboard-export-answer-sheets = 全部答卷
