@@ -88,6 +88,9 @@ pub struct Unit {
     pub window_unit: bool,
     /// Ids from the root down to and including this unit.
     pub path: Vec<i64>,
+    /// A retired unit stays in results but takes no new survey, official or unit below it.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 /// Body of `POST /api/v1/units`.
@@ -115,6 +118,10 @@ pub struct UpdateUnit {
     /// Moves the unit (and its subtree) under another parent within the caller's scope.
     #[serde(default)]
     pub parent_id: Option<i64>,
+    /// `true` retires the unit (it has no units below it that are not retired); `false`
+    /// brings it back.
+    #[serde(default)]
+    pub retired: Option<bool>,
 }
 
 /// Longest unit name accepted, in characters.

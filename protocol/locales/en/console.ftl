@@ -1,1 +1,77 @@
 # Words of the organiser's console: units, accounts, officials, surveys and rounds set up and run.
+
+## Shared
+
+console-nav-units = Units
+console-nav-accounts = Accounts
+console-nav-officials = Officials
+console-nav-password = Password
+console-back = Back
+console-cancel = Cancel and go back
+console-save = Save
+console-form-has-problems = Please fix the problems marked below.
+console-file-too-large-heading = File too large
+console-file-too-large = An uploaded file can be at most 2 MB. Split the sheet into several files and import each.
+console-import-column = Column
+console-import-holds = What it holds
+console-import-file = Choose an Excel (.xlsx) or CSV file
+console-import-preview = Upload and preview (nothing is stored yet)
+console-preview-blocked = The file has errors; nothing was stored. Fix the rows and cells marked in red in Excel and upload it again.
+console-preview-warnings = These will not be imported:
+console-preview-confirm = Confirm the import
+console-preview-another = Upload another file
+console-preview-rows = The file
+console-preview-row = Row
+console-preview-status = On import
+console-preview-bad-row = Has errors:
+
+## Units
+
+console-units-heading = Units
+console-units-none = There are no units yet.
+console-units-back = Back to the units
+console-units-import-link = Import a unit list from Excel or CSV
+console-unit-add = Add a unit
+console-unit-add-button = Add
+console-unit-name = Name
+console-unit-kind = Kind
+console-unit-kind-choose = Choose the kind of unit.
+console-unit-parent = Parent unit
+console-unit-window = Window unit
+console-unit-window-label = Window unit (serves the public directly; the usual target of satisfaction surveys)
+console-unit-retired-badge = retired
+console-unit-rename = Rename
+console-unit-rename-button = Rename
+console-unit-move = Move under another parent
+console-unit-move-button = Move
+console-unit-retire = Retire this unit
+console-unit-retire-hint = A retired unit stays in past results but can no longer be a survey target, and no unit or official can be added under it. It can be brought back at any time.
+console-unit-restore = Bring this unit back
+console-unit-restore-hint = Once back, the unit can be a survey target again.
+console-unit-retire-heading = Retire { $unit }?
+console-unit-retire-what = { $unit } will be retired: it stays in past survey and appraisal results, but can no longer be a survey target, and no unit or official can be added under it. It can be brought back later.
+console-unit-created = { $unit } was added.
+console-unit-renamed = The unit is now called { $unit }.
+console-unit-moved = { $unit } was moved.
+console-unit-window-on = { $unit } is now a window unit.
+console-unit-window-off = { $unit } is no longer a window unit.
+console-unit-retired = { $unit } was retired.
+console-unit-restored = { $unit } was brought back.
+console-units-import-heading = Import a unit list
+console-units-import-intro = One unit a row, the column names in the first row, columns in any order. After the upload you see a preview with every bad row and cell marked; nothing is stored until you confirm, and then all of it or nothing. Units that exist already are not added twice.
+console-units-col-name = Name
+console-units-col-name-what = The unit's name: required, at most 100 characters, no “/”
+console-units-col-kind = Kind
+console-units-col-kind-what = County, township, department, village or community: required
+console-units-col-parent = Parent
+console-units-col-parent-what = The parent unit's name (its path where the name is used twice, e.g. “East Town/New Village”); empty for a county
+console-units-col-window = Window unit
+console-units-col-window-what = Yes or no; may be empty (no)
+console-units-col-code = Code
+console-units-col-code-what = The unit's code; may be empty; a code may not be used twice
+console-units-preview-heading = Unit list preview
+console-units-preview-summary = Confirming adds { $created } units, updates { $updated } and leaves { $unchanged } that exist as they are.
+console-units-row-create = new
+console-units-row-unchanged = exists, unchanged
+console-units-row-window = exists, window flag updated
+console-units-imported = The unit list was imported: { $created } added, { $updated } updated, { $unchanged } unchanged.

@@ -160,7 +160,7 @@ error-unit-own-cannot-move = You cannot move the unit your account belongs to.
 error-unit-under-itself = { $unit } cannot be moved under itself or one of its own units ({ $parent }).
 error-unit-needs-parent = A { $kind } needs a parent unit.
 error-unit-cannot-stand-under = A { $kind } cannot stand under a { $parent }.
-error-unit-in-use-named = { $unit } still has units or accounts under it and cannot be deleted.
+error-unit-in-use-named = { $unit } still has units, accounts, officials, surveys, rounds or answers that point to it and cannot be deleted; retire it instead.
 error-unit-kind-county = county
 error-unit-kind-township = township
 error-unit-kind-department = county department
@@ -218,3 +218,18 @@ error-batch-items-invalid = { $items ->
        *[other] { $items } items of this batch are invalid; nothing of the batch was stored.
     }
 error-batch-station-twice = This batch carries two sheets for { $station }.
+
+## The organiser's console: retired units, temporary passwords, the roster
+
+error-unit-retired = { $unit } has been retired: no unit or official can be added under it.
+error-unit-retired-target = { $unit } has been retired and cannot be the target of a survey.
+error-unit-own-cannot-retire = You cannot retire the unit your account belongs to.
+error-unit-retire-children-first = { $unit } still has { $count ->
+        [one] one unit
+       *[other] { $count } units
+    } below it that are not retired: retire them first.
+error-unit-import-root-out-of-scope = Only an administrator of the whole installation can add a county.
+error-unit-import-nothing = The file has no rows to import.
+error-account-role-above-own = You cannot give an account a role above your own ({ $role }).
+error-account-must-change-password = Change your temporary password first.
+error-official-import-nothing = The file has no officials to import.

@@ -1,1 +1,77 @@
 # Words of the organiser's console: units, accounts, officials, surveys and rounds set up and run.
+
+## 通用
+
+console-nav-units = 单位
+console-nav-accounts = 账号
+console-nav-officials = 干部名册
+console-nav-password = 修改密码
+console-back = 返回
+console-cancel = 取消,返回
+console-save = 保存
+console-form-has-problems = 请修改下面标出的问题。
+console-file-too-large-heading = 文件太大
+console-file-too-large = 上传的文件不能超过 2 MB。请把表格拆成几个文件分别导入。
+console-import-column = 列名
+console-import-holds = 内容
+console-import-file = 选择 Excel(.xlsx)或 CSV 文件
+console-import-preview = 上传并预览(此时不保存)
+console-preview-blocked = 文件中有错误,什么都没有保存。请在 Excel 中改正标红的行和单元格后重新上传。
+console-preview-warnings = 以下内容不会导入:
+console-preview-confirm = 确认导入
+console-preview-another = 上传另一个文件
+console-preview-rows = 文件内容
+console-preview-row = 行
+console-preview-status = 导入后
+console-preview-bad-row = 有错误:
+
+## 单位
+
+console-units-heading = 单位
+console-units-none = 还没有单位。
+console-units-back = 返回单位列表
+console-units-import-link = 从 Excel 或 CSV 导入单位名单
+console-unit-add = 添加单位
+console-unit-add-button = 添加
+console-unit-name = 名称
+console-unit-kind = 类型
+console-unit-kind-choose = 请选择单位类型。
+console-unit-parent = 上级单位
+console-unit-window = 窗口单位
+console-unit-window-label = 窗口单位(直接服务群众,常作为满意度测评对象)
+console-unit-retired-badge = 已撤销
+console-unit-rename = 改名
+console-unit-rename-button = 改名
+console-unit-move = 移到其他上级单位下
+console-unit-move-button = 移动
+console-unit-retire = 撤销此单位
+console-unit-retire-hint = 撤销后,单位仍保留在以往的结果中,但不能再作为测评对象,也不能在其下添加单位或干部。可以随时恢复。
+console-unit-restore = 恢复此单位
+console-unit-restore-hint = 恢复后,单位可以再次作为测评对象。
+console-unit-retire-heading = 撤销“{ $unit }”?
+console-unit-retire-what = “{ $unit }”将被撤销:它仍保留在以往的调查和测评结果中,但不能再作为测评对象,也不能在其下添加单位或干部。以后可以恢复。
+console-unit-created = 已添加“{ $unit }”。
+console-unit-renamed = 已改名为“{ $unit }”。
+console-unit-moved = 已移动“{ $unit }”。
+console-unit-window-on = “{ $unit }”已设为窗口单位。
+console-unit-window-off = “{ $unit }”已不再是窗口单位。
+console-unit-retired = 已撤销“{ $unit }”。
+console-unit-restored = 已恢复“{ $unit }”。
+console-units-import-heading = 导入单位名单
+console-units-import-intro = 每行一个单位,第一行是列名,列的顺序不限。上传后先显示预览,标出每个有问题的行和单元格;确认后才保存,要么全部保存,要么一个都不保存。已有的单位不会重复添加。
+console-units-col-name = 名称
+console-units-col-name-what = 单位名称,必填,不超过 100 个字,不含“/”
+console-units-col-kind = 类型
+console-units-col-kind-what = 县、乡镇、县直部门、村或社区,必填
+console-units-col-parent = 上级单位
+console-units-col-parent-what = 上级单位的名称(重名时写路径,如“东山镇/新村”);县级单位留空
+console-units-col-window = 窗口单位
+console-units-col-window-what = 是或否,可不填(不填为否)
+console-units-col-code = 代码
+console-units-col-code-what = 单位代码,可不填;填了的不能重复
+console-units-preview-heading = 单位名单预览
+console-units-preview-summary = 确认后将新增 { $created } 个单位,更新 { $updated } 个,{ $unchanged } 个已存在、不变。
+console-units-row-create = 新增
+console-units-row-unchanged = 已存在,不变
+console-units-row-window = 已存在,更新窗口单位标记
+console-units-imported = 单位名单已导入:新增 { $created } 个,更新 { $updated } 个,{ $unchanged } 个不变。

@@ -158,7 +158,7 @@ error-unit-own-cannot-move = 不能移动您账号所属的单位。
 error-unit-under-itself = 不能把“{ $unit }”移到它自身或它的下级单位(“{ $parent }”)之下。
 error-unit-needs-parent = { $kind }必须有上级单位。
 error-unit-cannot-stand-under = { $kind }不能设在{ $parent }之下。
-error-unit-in-use-named = “{ $unit }”下面还有单位或账号,不能删除。
+error-unit-in-use-named = “{ $unit }”仍有下级单位、账号、干部、调查、测评或答卷与之关联,不能删除;可以将其撤销。
 error-unit-kind-county = 县
 error-unit-kind-township = 乡镇
 error-unit-kind-department = 县直部门
@@ -213,3 +213,15 @@ error-batch-id-reused = 此批次编号已用于内容不同的批次,批次编�
 error-batch-size-count = 每个批次须有 1 到 { $max } 项,此批次有 { $count } 项。
 error-batch-items-invalid = 此批次有 { $items } 项有误,整个批次都没有保存。
 error-batch-station-twice = 此批次中“{ $station }”有两张计票单。
+
+## 组织部控制台:单位撤销、临时密码、干部名册
+
+error-unit-retired = “{ $unit }”已撤销,不能在其下添加单位或干部。
+error-unit-retired-target = “{ $unit }”已撤销,不能作为测评对象。
+error-unit-own-cannot-retire = 不能撤销您账号所属的单位。
+error-unit-retire-children-first = “{ $unit }”下还有 { $count } 个未撤销的单位,请先撤销它们。
+error-unit-import-root-out-of-scope = 只有全县范围的管理员才能添加县级单位。
+error-unit-import-nothing = 文件中没有要导入的行。
+error-account-role-above-own = 您不能创建或设置比自己权限更高的角色(“{ $role }”)。
+error-account-must-change-password = 请先修改临时密码。
+error-official-import-nothing = 文件中没有要导入的干部。

@@ -157,6 +157,7 @@ pub(crate) mod tests {
             name: name.to_owned(),
             window_unit: false,
             path: Vec::new(),
+            retired: false,
         }
     }
 

@@ -24,6 +24,7 @@ pub fn county_units() -> Vec<Unit> {
         name: "东山县".into(),
         window_unit: false,
         path: vec![1],
+        retired: false,
     }];
     for t in 0..20_i64 {
         let township = 2 + t * 11;
@@ -34,6 +35,7 @@ pub fn county_units() -> Vec<Unit> {
             name: format!("第{}镇", t + 1),
             window_unit: false,
             path: vec![1, township],
+            retired: false,
         });
         for v in 1..=10 {
             units.push(Unit {
@@ -43,6 +45,7 @@ pub fn county_units() -> Vec<Unit> {
                 name: format!("第{}镇{}村", t + 1, v),
                 window_unit: false,
                 path: vec![1, township, township + v],
+                retired: false,
             });
         }
     }

@@ -168,8 +168,9 @@ pub struct AccountChanges<'a> {
     pub password_hash: Option<&'a str>,
 }
 
-/// Applies `changes` in one transaction. A new password bumps the session version, which
-/// invalidates every token issued before.
+/// Applies `changes` in one transaction. A new password, and disabling the account, bump the
+/// session version and revoke every device token, which ends every token issued before: for
+/// good, so that re-enabling an account does not bring its old tokens back.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
@@ -200,10 +201,12 @@ pub fn update(
         }
         if let Some(v) = changes.password_hash {
             diesel::update(target)
-                .set((
-                    accounts::password_hash.eq(v),
-                    accounts::session_version.eq(accounts::session_version + 1),
-                ))
+                .set(accounts::password_hash.eq(v))
+                .execute(conn)?;
+        }
+        if changes.password_hash.is_some() || changes.disabled == Some(true) {
+            diesel::update(target)
+                .set(accounts::session_version.eq(accounts::session_version + 1))
                 .execute(conn)?;
             diesel::update(
                 device_tokens::table

@@ -15,6 +15,7 @@ diesel::table! {
         window_unit -> Bool,
         path -> Text,
         created_at -> BigInt,
+        retired_at -> Nullable<BigInt>,
     }
 }
 
@@ -30,6 +31,7 @@ diesel::table! {
         session_version -> Integer,
         created_at -> BigInt,
         updated_at -> BigInt,
+        must_change_password -> Bool,
     }
 }
 
@@ -166,6 +168,8 @@ diesel::table! {
         position -> Text,
         active -> Bool,
         created_at -> BigInt,
+        team -> Nullable<Text>,
+        sort_order -> Nullable<Integer>,
     }
 }
 

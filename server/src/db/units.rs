@@ -4,7 +4,7 @@
 use canvass_protocol::units::{Unit, UnitKind};
 use diesel::prelude::*;
 
-use super::schema::{accounts, units};
+use super::schema::{accounts, officials, rounds, survey_counts, survey_targets, surveys, units};
 use super::{DbConnection, StoreError};
 
 /// A unit row.
@@ -18,6 +18,9 @@ pub struct UnitRow {
     pub window_unit: bool,
     pub path: String,
     pub created_at: i64,
+    /// When the unit was retired: it stays in results, takes no new surveys, officials or
+    /// units below it.
+    pub retired_at: Option<i64>,
 }
 
 impl UnitRow {
@@ -43,6 +46,7 @@ impl UnitRow {
             name: self.name.clone(),
             window_unit: self.window_unit,
             path: path_ids(&self.path),
+            retired: self.retired_at.is_some(),
         }
     }
 }
@@ -151,17 +155,61 @@ pub fn move_subtree(
     Ok(())
 }
 
-/// Whether anything still hangs on the unit (child units or accounts).
+/// Whether anything still hangs on the unit: child units, accounts, officials, surveys or
+/// rounds it owns, surveys that target it, or answers given in it.
 pub fn in_use(conn: &mut DbConnection, id: i64) -> Result<bool, StoreError> {
-    let children: i64 = units::table
+    let counts: [i64; 7] = [
+        units::table
+            .filter(units::parent_id.eq(id))
+            .count()
+            .get_result(conn)?,
+        accounts::table
+            .filter(accounts::unit_id.eq(id))
+            .count()
+            .get_result(conn)?,
+        officials::table
+            .filter(officials::unit_id.eq(id))
+            .count()
+            .get_result(conn)?,
+        surveys::table
+            .filter(surveys::unit_id.eq(id))
+            .count()
+            .get_result(conn)?,
+        survey_targets::table
+            .filter(survey_targets::unit_id.eq(id))
+            .count()
+            .get_result(conn)?,
+        rounds::table
+            .filter(rounds::unit_id.eq(id))
+            .count()
+            .get_result(conn)?,
+        survey_counts::table
+            .filter(survey_counts::respondent_unit_id.eq(id))
+            .count()
+            .get_result(conn)?,
+    ];
+    Ok(counts.iter().any(|n| *n > 0))
+}
+
+/// Retires a unit (`Some(when)`) or brings it back (`None`).
+pub fn set_retired(
+    conn: &mut DbConnection,
+    id: i64,
+    retired_at: Option<i64>,
+) -> Result<(), StoreError> {
+    diesel::update(units::table.find(id))
+        .set(units::retired_at.eq(retired_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many child units of `id` are not retired.
+pub fn active_children(conn: &mut DbConnection, id: i64) -> Result<i64, StoreError> {
+    Ok(units::table
         .filter(units::parent_id.eq(id))
+        .filter(units::retired_at.is_null())
         .count()
-        .get_result(conn)?;
-    let members: i64 = accounts::table
-        .filter(accounts::unit_id.eq(id))
-        .count()
-        .get_result(conn)?;
-    Ok(children > 0 || members > 0)
+        .get_result(conn)?)
 }
 
 /// Deletes a unit that nothing hangs on.

@@ -157,6 +157,18 @@ pub struct Nav {
     pub logout: String,
     /// The session's CSRF token, for the sign-out form.
     pub csrf: String,
+    /// The organiser's console (units, accounts, officials), for admins and organisers.
+    pub console: Option<ConsoleNav>,
+    /// The page where one changes one's own password.
+    pub password: String,
+}
+
+/// The console's links in the navigation.
+#[derive(Debug, Clone)]
+pub struct ConsoleNav {
+    pub units: String,
+    pub accounts: String,
+    pub officials: String,
 }
 
 impl Nav {
@@ -183,6 +195,12 @@ impl Nav {
                 .map_or_else(|| i18n::tr(lang, "dashboard-all-units"), |u| u.name.clone()),
             logout: session.link("/dashboard/logout"),
             csrf: session.csrf.clone(),
+            console: manages(session).then(|| ConsoleNav {
+                units: session.link("/dashboard/units"),
+                accounts: session.link("/dashboard/accounts"),
+                officials: session.link("/dashboard/officials"),
+            }),
+            password: session.link("/dashboard/password"),
         }
     }
 }

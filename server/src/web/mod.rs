@@ -4,11 +4,13 @@
 
 pub mod ballot;
 pub mod charts;
+pub mod console;
 pub mod dashboard;
 pub mod export;
 pub mod frame;
 pub mod organiser;
 pub mod page;
+pub mod print;
 pub mod session;
 pub mod slips;
 pub mod survey_form;
@@ -57,5 +59,17 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(dashboard::round_turnout)
         .service(organiser::sheet_page)
         .service(organiser::sheet_submit)
-        .service(dashboard::round_page);
+        .service(dashboard::round_page)
+        // the paper kit
+        .service(print::ballot)
+        .service(print::tally)
+        .service(print::questionnaire)
+        // the organiser's console
+        .service(console::units::units_page)
+        .service(console::units::add_unit)
+        .service(console::units::import_form)
+        .service(console::units::import_preview)
+        .service(console::units::import_confirm)
+        .service(console::units::show_unit)
+        .service(console::units::change_unit);
 }

@@ -1,0 +1,1 @@
+//! Officials in the console.

@@ -1,0 +1,400 @@
+//! The organiser's console over HTTP, as a clerk's browser drives it: units (tree, add, retire,
+//! import with a preview), accounts (create, disable, reset a password, change one's own) and
+//! officials (roster import, edit). Bad files and bad rows store nothing; a leader gets 403;
+//! an organiser of one township cannot reach another's units.
+
+use canvass_tests::TestApp;
+use reqwest::blocking::Client;
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use serde_json::Value;
+
+/// A clerk's browser: no redirects followed, the session cookie and CSRF token kept.
+pub struct Clerk {
+    client: Client,
+    base: String,
+    cookie: String,
+    pub csrf: String,
+}
+
+/// An answer: status and body text.
+pub struct Answer {
+    pub status: u16,
+    pub text: String,
+}
+
+impl Clerk {
+    /// Signs in through `/login`; panics unless it succeeds. Returns the clerk and where the
+    /// sign-in led.
+    pub fn sign_in(app: &TestApp, username: &str, password: &str) -> (Self, String) {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let response = client
+            .post(format!("{}/login", app.address))
+            .form(&[("username", username), ("password", password)])
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 303, "sign-in as {username}");
+        let location = response.headers()[LOCATION].to_str().unwrap().to_string();
+        let cookie = response.headers()[SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let mut clerk = Self {
+            client,
+            base: app.address.clone(),
+            cookie,
+            csrf: String::new(),
+        };
+        let page = clerk.get("/dashboard");
+        let start = page
+            .text
+            .find("name=\"csrf\" value=\"")
+            .expect("a CSRF field")
+            + 19;
+        clerk.csrf = page.text[start..start + 64].to_string();
+        (clerk, location)
+    }
+
+    fn finish(response: reqwest::blocking::Response) -> Answer {
+        Answer {
+            status: response.status().as_u16(),
+            text: response.text().unwrap(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        Self::finish(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .header(COOKIE, &self.cookie)
+                .send()
+                .unwrap(),
+        )
+    }
+
+    /// Posts a form, the CSRF token added.
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        Self::finish(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header(COOKIE, &self.cookie)
+                .form(&all)
+                .send()
+                .unwrap(),
+        )
+    }
+
+    /// Uploads `bytes` as the form's `file`, the CSRF token added.
+    pub fn upload(&self, path: &str, name: &str, bytes: &[u8]) -> Answer {
+        let boundary = "canvass-test-boundary-7d41";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+                self.csrf
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        Self::finish(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header(COOKIE, &self.cookie)
+                .header(
+                    CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(body)
+                .send()
+                .unwrap(),
+        )
+    }
+}
+
+/// The value of the hidden `data` field of a preview's confirmation form.
+pub fn confirm_data(html: &str) -> String {
+    let start = html
+        .find("name=\"data\" value=\"")
+        .expect("a confirmation form")
+        + 19;
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_string()
+}
+
+/// An XLSX file of one sheet holding `rows`.
+pub fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+            if let Ok(n) = cell.parse::<f64>() {
+                sheet.write_number(r, c, n).unwrap();
+            } else {
+                sheet.write_string(r, c, *cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// A county (清河县) with two townships, an organiser of the county, an organiser of 东山镇
+/// and a leader of the county.
+pub struct Setup {
+    pub app: TestApp,
+    pub admin: String,
+    pub county: i64,
+    pub east: i64,
+    pub west: i64,
+}
+
+pub const PASSWORD: &str = "console-test-pw";
+
+pub fn county() -> Setup {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let county = app.create_unit(&admin, "清河县", "county", None);
+    let east = app.create_unit(&admin, "东山镇", "township", Some(county));
+    let west = app.create_unit(&admin, "西河乡", "township", Some(county));
+    app.create_account(&admin, "org.county", PASSWORD, "organiser", county);
+    app.create_account(&admin, "org.east", PASSWORD, "organiser", east);
+    app.create_account(&admin, "leader.county", PASSWORD, "leader", county);
+    Setup {
+        app,
+        admin,
+        county,
+        east,
+        west,
+    }
+}
+
+fn units(c: &Setup) -> Vec<Value> {
+    let (status, body) = c.app.call("GET", "/api/v1/units", Some(&c.admin), None);
+    assert_eq!(status, 200);
+    body.as_array().unwrap().clone()
+}
+
+fn unit_named(c: &Setup, name: &str) -> Option<Value> {
+    units(c).into_iter().find(|u| u["name"] == name)
+}
+
+#[test]
+fn an_organiser_sees_the_tree_adds_a_unit_and_every_problem_shows_beside_its_field() {
+    let c = county();
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let page = clerk.get("/dashboard/units");
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("东山镇") && page.text.contains("西河乡"));
+
+    let east = c.east.to_string();
+    let added = clerk.post(
+        "/dashboard/units",
+        &[
+            ("name", "东山村"),
+            ("kind", "village"),
+            ("parent_id", &east),
+        ],
+    );
+    assert_eq!(added.status, 200, "{}", added.text);
+    assert!(added.text.contains("已添加“东山村”"), "{}", added.text);
+    assert_eq!(unit_named(&c, "东山村").unwrap()["parent_id"], c.east);
+
+    // an empty name and a village under the county: both problems at once, nothing stored
+    let county = c.county.to_string();
+    let refused = clerk.post(
+        "/dashboard/units?lang=en",
+        &[("name", " "), ("kind", "village"), ("parent_id", &county)],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(
+        refused.text.contains("Please fix the problems"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(
+        refused.text.matches("class=\"err\"").count(),
+        2,
+        "{}",
+        refused.text
+    );
+    assert_eq!(units(&c).len(), 4);
+}
+
+#[test]
+fn retiring_a_unit_asks_first_keeps_it_and_it_can_no_longer_be_targeted() {
+    let c = county();
+    let village = c
+        .app
+        .create_unit(&c.admin, "东山村", "village", Some(c.east));
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let path = format!("/dashboard/units/{village}");
+
+    let ask = clerk.post(&path, &[("action", "retire")]);
+    assert_eq!(ask.status, 200);
+    assert!(ask.text.contains("撤销“东山村”?"), "{}", ask.text);
+    assert_eq!(unit_named(&c, "东山村").unwrap()["retired"], false);
+
+    // a township with a village that is not retired cannot be retired
+    let township = clerk.post(
+        &format!("/dashboard/units/{}", c.east),
+        &[("action", "retire"), ("confirm", "yes")],
+    );
+    assert_eq!(township.status, 409, "{}", township.text);
+    assert!(township.text.contains("请先撤销它们"), "{}", township.text);
+
+    let done = clerk.post(&path, &[("action", "retire"), ("confirm", "yes")]);
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert!(done.text.contains("已撤销“东山村”"), "{}", done.text);
+    assert_eq!(unit_named(&c, "东山村").unwrap()["retired"], true);
+
+    // nothing new under it, and no survey may target it
+    let (status, body) = c.app.call(
+        "POST",
+        "/api/v1/units",
+        Some(&c.admin),
+        Some(&serde_json::json!({"name": "新组", "kind": "village", "parent_id": village})),
+    );
+    assert_eq!(status, 422, "{body}");
+    let mut definition: Value = serde_json::from_str(canvass_tests::fixtures::WINDOW_FORM).unwrap();
+    definition["title"] = serde_json::json!({"zh-CN": "测评", "en": "Survey"});
+    let (status, body) = c.app.call(
+        "POST",
+        "/api/v1/surveys",
+        Some(&c.admin),
+        Some(
+            &serde_json::json!({"definition": definition, "targets": [village], "unit_id": c.east}),
+        ),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("已撤销"), "{body}");
+
+    let back = clerk.post(&path, &[("action", "restore")]);
+    assert_eq!(back.status, 200);
+    assert_eq!(unit_named(&c, "东山村").unwrap()["retired"], false);
+}
+
+#[test]
+fn a_unit_list_is_previewed_with_every_bad_row_marked_and_stored_all_or_nothing() {
+    let c = county();
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let bad = xlsx(&[
+        &["名称", "类型", "上级单位", "窗口单位"],
+        &["东山村", "村", "东山镇", "否"],
+        &["", "村", "东山镇", ""],
+        &["南坡村", "村", "南山镇", ""],
+        &["县民政局", "县直部门", "清河县", "也许"],
+    ]);
+    let preview = clerk.upload("/dashboard/units/import", "units.xlsx", &bad);
+    assert_eq!(preview.status, 422, "{}", preview.text);
+    assert!(preview.text.contains("共 3 个问题"), "{}", preview.text);
+    assert_eq!(
+        preview.text.matches("<td class=\"bad\"").count(),
+        3,
+        "{}",
+        preview.text
+    );
+    assert!(
+        !preview.text.contains("name=\"data\""),
+        "no confirmation of a bad file"
+    );
+    assert_eq!(units(&c).len(), 3, "the preview stored nothing");
+
+    // a bad file sent straight to the confirmation stores nothing either
+    let forced = clerk.upload("/dashboard/units/import/confirm", "units.xlsx", &bad);
+    assert_eq!(forced.status, 422);
+    assert_eq!(units(&c).len(), 3);
+
+    let unreadable = clerk.upload(
+        "/dashboard/units/import",
+        "units.xlsx",
+        b"PK\x03\x04 not a zip",
+    );
+    assert_eq!(unreadable.status, 422);
+    assert!(
+        unreadable.text.contains("无法读取该文件"),
+        "{}",
+        unreadable.text
+    );
+
+    let good = xlsx(&[
+        &["名称", "类型", "上级单位", "窗口单位"],
+        &["东山村", "村", "东山镇", "否"],
+        &["南坡村", "村", "东山镇", ""],
+        &["县民政局", "县直部门", "清河县", "是"],
+        &["东山镇", "乡镇", "清河县", ""],
+    ]);
+    let preview = clerk.upload("/dashboard/units/import?lang=en", "units.xlsx", &good);
+    assert_eq!(preview.status, 200, "{}", preview.text);
+    assert!(
+        preview.text.contains("Confirming adds 3 units"),
+        "{}",
+        preview.text
+    );
+    let data = confirm_data(&preview.text);
+    let stored = clerk.post("/dashboard/units/import/confirm", &[("data", &data)]);
+    assert_eq!(stored.status, 200, "{}", stored.text);
+    assert!(stored.text.contains("新增 3 个"), "{}", stored.text);
+    assert_eq!(units(&c).len(), 6);
+    assert_eq!(unit_named(&c, "县民政局").unwrap()["window_unit"], true);
+    // the same list again creates nothing twice
+    let again = clerk.post("/dashboard/units/import/confirm", &[("data", &data)]);
+    assert_eq!(again.status, 200);
+    assert_eq!(units(&c).len(), 6);
+}
+
+#[test]
+fn a_township_organiser_cannot_reach_another_townships_units_and_a_leader_gets_403() {
+    let c = county();
+    let (east, _) = Clerk::sign_in(&c.app, "org.east", PASSWORD);
+    let page = east.get("/dashboard/units");
+    assert_eq!(page.status, 200);
+    assert!(!page.text.contains("西河乡"), "{}", page.text);
+    let other = east.get(&format!("/dashboard/units/{}", c.west));
+    assert_eq!(other.status, 404);
+    let changed = east.post(
+        &format!("/dashboard/units/{}", c.west),
+        &[("action", "rename"), ("name", "改名乡")],
+    );
+    assert_eq!(changed.status, 403, "{}", changed.text);
+    // a unit list naming another township's parent finds no such unit
+    let list = xlsx(&[&["名称", "类型", "上级单位"], &["西河村", "村", "西河乡"]]);
+    let preview = east.upload("/dashboard/units/import", "u.xlsx", &list);
+    assert_eq!(preview.status, 422);
+    assert!(unit_named(&c, "改名乡").is_none() && unit_named(&c, "西河村").is_none());
+
+    let (leader, _) = Clerk::sign_in(&c.app, "leader.county", PASSWORD);
+    for path in ["/dashboard/units", "/dashboard/units/import"] {
+        assert_eq!(leader.get(path).status, 403, "{path}");
+    }
+    let tried = leader.post(
+        "/dashboard/units",
+        &[
+            ("name", "新村"),
+            ("kind", "village"),
+            ("parent_id", &c.east.to_string()),
+        ],
+    );
+    assert_eq!(tried.status, 403);
+    let upload = leader.upload(
+        "/dashboard/units/import/confirm",
+        "u.xlsx",
+        &xlsx(&[&["名称", "类型", "上级单位"], &["新村", "村", "东山镇"]]),
+    );
+    assert_eq!(upload.status, 403);
+    assert_eq!(units(&c).len(), 3);
+}
