@@ -232,8 +232,16 @@ pub struct SurveyResults {
     pub ranking: Vec<RankedTarget>,
     /// The first three places (more when tied).
     pub top: Vec<RankedTarget>,
-    /// The last three places (more when tied): candidates for rectification (整改).
+    /// The last three places (more when tied).
     pub bottom: Vec<RankedTarget>,
+    /// The units to rectify (整改), best first: the bottom three places when at least seven
+    /// units are ranked, otherwise the lowest place, and every unit scoring below
+    /// `rectify_below_score` (`stats::RectificationRule`).
+    #[serde(default)]
+    pub rectification: Vec<RankedTarget>,
+    /// The score below which a unit is rectified whatever its place (a server setting).
+    #[serde(default = "default_rectify_below_score")]
+    pub rectify_below_score: f64,
     /// Responses per respondent village (coverage); `unit_id` absent for "not stated".
     pub villages: Vec<VillageCount>,
     /// Responses per calendar week (China Standard Time), oldest first, for the trend of a
@@ -241,6 +249,10 @@ pub struct SurveyResults {
     /// disclosure control.
     #[serde(default)]
     pub weeks: Vec<WeekCount>,
+}
+
+fn default_rectify_below_score() -> f64 {
+    crate::stats::DEFAULT_RECTIFY_BELOW_SCORE
 }
 
 /// Responses in one calendar week.
@@ -324,8 +336,12 @@ pub struct RankedTarget {
     pub unit_id: i64,
     pub name: String,
     pub composite_score: f64,
-    /// How many answers the score rests on.
+    /// How many ratings the score rests on (answers to its rating questions, several per
+    /// answer sheet).
     pub n: u64,
+    /// How many answer sheets the unit has: the count the pages show beside a place.
+    #[serde(default)]
+    pub responses: u64,
 }
 
 /// Responses from one respondent village.

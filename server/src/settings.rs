@@ -109,6 +109,10 @@ pub struct Settings {
     /// Connections one client address may hold open at once; a further one is closed as soon
     /// as it is accepted. 0 switches the cap off.
     pub max_connections_per_address: usize,
+    /// A survey's target unit whose composite score is below this must rectify (整改) whatever
+    /// its place (besides the bottom three of seven or more units, or else the lowest one);
+    /// from 0 to 100.
+    pub rectification_below_score: f64,
 }
 
 impl Default for Settings {
@@ -135,6 +139,7 @@ impl Default for Settings {
             request_head_timeout_ms: 10_000,
             request_body_timeout_ms: 60_000,
             max_connections_per_address: 256,
+            rectification_below_score: canvass_protocol::stats::DEFAULT_RECTIFY_BELOW_SCORE,
         }
     }
 }
@@ -261,6 +266,14 @@ fn did_you_mean(suggestion: Option<&str>) -> String {
 }
 
 impl Settings {
+    /// Who must rectify after a survey ([`Settings::rectification_below_score`]).
+    #[must_use]
+    pub fn rectification(&self) -> canvass_protocol::stats::RectificationRule {
+        canvass_protocol::stats::RectificationRule {
+            below_score: self.rectification_below_score,
+        }
+    }
+
     /// Loads the settings: defaults, then `file` (or the file named by `CANVASS_CONFIG`) when
     /// given, then the `CANVASS_*` variables of `env`; then checks the values' ranges.
     pub fn load(
@@ -342,6 +355,13 @@ impl Settings {
                 "ballot_mix_interval_ms",
                 true,
                 format!("must be at most {MAX_BALLOT_MIX_INTERVAL_MS}"),
+            ));
+        }
+        if !(0.0..=100.0).contains(&self.rectification_below_score) {
+            return Err(layers.invalid(
+                "rectification_below_score",
+                true,
+                "must be from 0 to 100".into(),
             ));
         }
         if let Some(secret) = &self.jwt_secret {

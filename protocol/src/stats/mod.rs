@@ -9,7 +9,10 @@ pub use disclosure::{
     suppress_breakdown, suppress_table, Disclosure, DisclosureThresholds, RaggedTable,
     SuppressedBreakdown, SuppressedTable, SuppressionReason,
 };
-pub use ranking::{Ranked, Ranking, SCORE_RESOLUTION, TOP_BOTTOM_PLACES};
+pub use ranking::{
+    Ranked, Ranking, RectificationRule, DEFAULT_RECTIFY_BELOW_SCORE, RECTIFY_THREE_FROM,
+    SCORE_RESOLUTION, TOP_BOTTOM_PLACES,
+};
 pub use share::{ratio, Share};
 
 /// A count as a float, for ratios and weighted sums.

@@ -8,6 +8,42 @@ pub const SCORE_RESOLUTION: f64 = 1e-9;
 /// How many places the "top" and "bottom" lists report (前三名, 后三名).
 pub const TOP_BOTTOM_PLACES: u32 = 3;
 
+/// Who must rectify (整改) after a survey (DOMAIN.md, "Rectification"): the bottom
+/// [`TOP_BOTTOM_PLACES`] places when at least [`RECTIFY_THREE_FROM`] units are ranked,
+/// otherwise the lowest place, and every unit whose score is below `below_score`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RectificationRule {
+    /// A unit scoring below this is rectified whatever its place.
+    pub below_score: f64,
+}
+
+/// Fewest ranked units for the bottom three places to be rectified; with fewer, the lowest one.
+pub const RECTIFY_THREE_FROM: usize = 7;
+
+/// The score below which a unit is rectified unless configured otherwise: the score of
+/// "basically satisfied" on the default scale.
+pub const DEFAULT_RECTIFY_BELOW_SCORE: f64 = 60.0;
+
+impl Default for RectificationRule {
+    fn default() -> Self {
+        Self {
+            below_score: DEFAULT_RECTIFY_BELOW_SCORE,
+        }
+    }
+}
+
+impl RectificationRule {
+    /// How many places from the bottom are rectified among `ranked` units.
+    #[must_use]
+    pub const fn places(&self, ranked: usize) -> u32 {
+        if ranked >= RECTIFY_THREE_FROM {
+            TOP_BOTTOM_PLACES
+        } else {
+            1
+        }
+    }
+}
+
 /// One item of a [`Ranking`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ranked<K> {
@@ -94,12 +130,54 @@ impl<K: Ord> Ranking<K> {
         }
         &self.entries[start..]
     }
+
+    /// The items to rectify under `rule`, best first: the bottom places the rule names (ties
+    /// included) and every item scoring below its score.
+    #[must_use]
+    pub fn rectification(&self, rule: RectificationRule) -> Vec<&Ranked<K>> {
+        let bottom = self.bottom(rule.places(self.entries.len())).len();
+        let first_bottom = self.entries.len() - bottom;
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| *i >= first_bottom || e.score < rule.below_score)
+            .map(|(_, e)| e)
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn rectified(scores: &[f64], below: f64) -> Vec<usize> {
+        let r = Ranking::new(scores.iter().copied().enumerate());
+        r.rectification(RectificationRule { below_score: below })
+            .iter()
+            .map(|e| e.key)
+            .collect()
+    }
+
+    #[test]
+    fn fewer_than_seven_units_rectify_the_lowest_and_those_below_the_score() {
+        assert_eq!(rectified(&[90.0, 80.0, 70.0, 65.0], 60.0), [3]);
+        assert_eq!(rectified(&[90.0, 55.0, 70.0, 50.0], 60.0), [1, 3]);
+        assert_eq!(
+            rectified(&[90.0, 70.0, 70.0], 60.0),
+            [1, 2],
+            "ties share the place"
+        );
+        assert_eq!(rectified(&[90.0], 60.0), [0]);
+        assert!(rectified(&[], 60.0).is_empty());
+    }
+
+    #[test]
+    fn seven_units_or_more_rectify_the_bottom_three() {
+        let scores = [95.0, 90.0, 85.0, 80.0, 75.0, 70.0, 65.0];
+        assert_eq!(rectified(&scores, 60.0), [4, 5, 6]);
+        assert_eq!(rectified(&scores, 81.0), [3, 4, 5, 6]);
+    }
 
     fn ranks(r: &Ranking<&'static str>) -> Vec<(&'static str, u32)> {
         r.entries().iter().map(|e| (e.key, e.rank)).collect()

@@ -290,6 +290,7 @@ diesel::table! {
     }
 }
 
+diesel::table! {
     round_stations (round_id) {
         round_id -> BigInt,
         expected -> Integer,

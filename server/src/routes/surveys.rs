@@ -223,9 +223,10 @@ pub async fn survey_results(
     id: web::Path<i64>,
 ) -> Result<web::Json<SurveyResults>, ApiError> {
     let id = id.into_inner();
+    let rule = state.settings.rectification();
     Ok(web::Json(
         state
-            .db(move |conn| surveys::results(conn, &caller, id))
+            .db(move |conn| surveys::results(conn, &caller, id, rule))
             .await?,
     ))
 }

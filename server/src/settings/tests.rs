@@ -82,6 +82,7 @@ fn every_variable_of_every_setting_is_read() {
             ("CANVASS_TRUST_FORWARDED_FOR", "true"),
             ("CANVASS_SUBMISSIONS_PER_MINUTE", "0"),
             ("CANVASS_BALLOT_MIX_INTERVAL_MS", "500"),
+            ("CANVASS_RECTIFICATION_BELOW_SCORE", "55.5"),
         ]),
     )
     .unwrap();
@@ -109,7 +110,8 @@ fn every_variable_of_every_setting_is_read() {
     assert!(s.trust_forwarded_for);
     assert_eq!(s.submissions_per_minute, 0);
     assert_eq!(s.ballot_mix_interval_ms, 500);
-    assert_eq!(setting_names().len(), 21, "a new setting needs a line here");
+    assert!((s.rectification_below_score - 55.5).abs() < f64::EPSILON);
+    assert_eq!(setting_names().len(), 22, "a new setting needs a line here");
 }
 
 #[test]

@@ -13,16 +13,20 @@ use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::RoundReport;
 use canvass_protocol::rounds::{Grade, SubjectRef};
 use canvass_protocol::surveys::{Figure, SurveyResults};
+use canvass_protocol::{calendar, i18n, msg, ErrorCode};
 use futures_util::stream;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::dashboard::flag_numbers;
+use super::dashboard::round::ROUND_TABLES;
+use super::dashboard::survey::SURVEY_TABLES;
 use super::frame::{grade_label, path_id, reason_text, value_text, Fmt};
 use super::session::{page_error, Session, WebError};
 use super::t;
-use crate::domain::error::Error;
+use crate::domain::error::{Error, Kind};
 use crate::domain::exports::csv::Csv;
 use crate::domain::{exports, rounds, surveys};
+use crate::http::error::json_answer;
 use crate::http::AppState;
 
 /// One cell of an exported table.
@@ -86,7 +90,7 @@ fn columns(names: &[&str]) -> Vec<String> {
 #[must_use]
 pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
     let mut summary = Table {
-        name: t(lang, "汇总表", "Summary").into(),
+        name: i18n::tr(lang, SURVEY_TABLES[0]),
         columns: columns(&[
             t(lang, "单位", "Unit"),
             t(lang, "答卷", "Responses"),
@@ -115,7 +119,7 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
         text(""),
     ]);
     let mut questions = Table {
-        name: t(lang, "分项统计", "Questions").into(),
+        name: i18n::tr(lang, SURVEY_TABLES[1]),
         columns: columns(&[
             t(lang, "单位", "Unit"),
             t(lang, "问题", "Question"),
@@ -159,7 +163,7 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
         }
     }
     let mut villages = Table {
-        name: t(lang, "各村答卷", "Villages").into(),
+        name: i18n::tr(lang, SURVEY_TABLES[2]),
         columns: columns(&[t(lang, "村(社区)", "Village"), t(lang, "答卷", "Responses")]),
         rows: Vec::new(),
     };
@@ -174,7 +178,7 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
             .push(vec![text(name), cell(lang, &v.responses, Fmt::Count)]);
     }
     let mut weeks = Table {
-        name: t(lang, "每周答卷", "Weeks").into(),
+        name: i18n::tr(lang, SURVEY_TABLES[3]),
         columns: columns(&[t(lang, "周一", "Week of"), t(lang, "答卷", "Responses")]),
         rows: Vec::new(),
     };
@@ -184,7 +188,7 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
             .push(vec![text(&w.week), cell(lang, &w.responses, Fmt::Count)]);
     }
     let mut comments = Table {
-        name: t(lang, "意见建议", "Comments").into(),
+        name: i18n::tr(lang, SURVEY_TABLES[4]),
         columns: columns(&[
             t(lang, "单位", "Unit"),
             t(lang, "问题", "Question"),
@@ -256,11 +260,14 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
             .map(|s| (*s).to_string()),
         );
         let mut table = Table {
-            name: if team {
-                t(lang, "领导班子", "Team").into()
-            } else {
-                t(lang, "汇总表", "Summary").into()
-            },
+            name: i18n::tr(
+                lang,
+                if team {
+                    ROUND_TABLES[1]
+                } else {
+                    ROUND_TABLES[0]
+                },
+            ),
             columns: names,
             rows: Vec::new(),
         };
@@ -337,7 +344,7 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
         tables.push(table);
     }
     let mut turnout = Table {
-        name: t(lang, "投票情况", "Turnout").into(),
+        name: i18n::tr(lang, ROUND_TABLES[2]),
         columns: columns(&[
             t(lang, "类别", "Group"),
             t(lang, "测评码发出", "Codes issued"),
@@ -378,7 +385,7 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
     }
     tables.push(turnout);
     let mut flags = Table {
-        name: t(lang, "警示", "Flags").into(),
+        name: i18n::tr(lang, ROUND_TABLES[3]),
         columns: columns(&[
             t(lang, "对象", "Subject"),
             t(lang, "警示", "Flag"),
@@ -390,19 +397,11 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
         flags.rows.push(vec![
             text(&flag.subject_name),
             text(&flag.rule.label),
-            text(html_unescape(&flag_numbers(lang, flag))),
+            text(flag_numbers(lang, flag)),
         ]);
     }
     tables.push(flags);
     tables
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 // ---- CSV -----------------------------------------------------------------------------------
@@ -420,11 +419,13 @@ fn cell_text(lang: Lang, c: &Cell) -> (String, Option<String>) {
 }
 
 /// A table as CSV lines (UTF-8 with a byte-order mark, which spreadsheet programs need to read
-/// Chinese), with a last column naming what leaders do not see when the caller is exact.
-fn csv_lines(lang: Lang, table: &Table) -> Vec<String> {
+/// Chinese), with a last column naming what leaders do not see when the caller is `exact`.
+fn csv_lines(lang: Lang, table: &Table, exact: bool) -> Vec<String> {
     let mut lines = Vec::with_capacity(table.rows.len() + 1);
     let mut header = table.columns.clone();
-    header.push(t(lang, "说明", "Note").to_string());
+    if exact {
+        header.push(t(lang, "说明", "Note").to_string());
+    }
     let mut first = Csv::file();
     first.row(header);
     lines.push(first.into_string());
@@ -442,7 +443,9 @@ fn csv_lines(lang: Lang, table: &Table) -> Vec<String> {
             })
             .collect();
         notes.dedup();
-        fields.push(notes.join("; "));
+        if exact {
+            fields.push(notes.join("; "));
+        }
         let mut line = Csv::new();
         line.row(fields);
         lines.push(line.into_string());
@@ -450,8 +453,40 @@ fn csv_lines(lang: Lang, table: &Table) -> Vec<String> {
     lines
 }
 
-fn download_name(stem: &str, id: i64, table: &str, ext: &str) -> String {
-    format!("attachment; filename=\"{stem}-{id}-{table}.{ext}\"")
+/// The `Content-Disposition` of a download: named by what it holds, the instrument's title,
+/// the table and the day (`东山镇满意度测评-汇总表-2026-12-07.csv`) in `filename*` (RFC 5987,
+/// UTF-8), with an ASCII name (`survey-3-0-2026-12-07.csv`) in `filename` for programs that
+/// read only that.
+#[must_use]
+pub fn download_name(title: &str, ascii_stem: &str, table: &str, day: &str, ext: &str) -> String {
+    use std::fmt::Write as _;
+    let name: String = format!("{title}-{table}-{day}.{ext}")
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut encoded = String::with_capacity(name.len() * 3);
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            let _ = write!(encoded, "%{byte:02X}");
+        }
+    }
+    format!("attachment; filename=\"{ascii_stem}-{day}.{ext}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Today in the users' calendar, `YYYY-MM-DD`.
+fn today() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    calendar::day_of(now)
 }
 
 fn stream_lines(lines: Vec<String>, disposition: String) -> HttpResponse {
@@ -467,18 +502,43 @@ fn stream_lines(lines: Vec<String>, disposition: String) -> HttpResponse {
         .streaming(body)
 }
 
-/// Which table a CSV export asks for (`?table=`, by its position; the first by default).
-fn table_index(req: &HttpRequest) -> usize {
-    req.query_string()
+/// Which of `count` tables a CSV export asks for (`?table=`, by its position; the first by
+/// default): `invalid_value` for what is not a number, `not_found` past the last table.
+fn table_index(req: &HttpRequest, count: usize) -> Result<usize, Error> {
+    let Some(raw) = req
+        .query_string()
         .split('&')
         .find_map(|p| p.strip_prefix("table="))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    else {
+        return Ok(0);
+    };
+    let last = count.saturating_sub(1);
+    let index: usize = raw.parse().map_err(|_| {
+        Error::invalid(
+            "table",
+            msg!("dashboard-export-no-table", table = raw, last = last),
+        )
+    })?;
+    if index < count {
+        Ok(index)
+    } else {
+        Err(Error::new(
+            Kind::NotFound,
+            ErrorCode::NotFound,
+            msg!("dashboard-export-no-table", table = raw, last = last),
+        )
+        .at("table"))
+    }
 }
 
 // ---- XLSX ----------------------------------------------------------------------------------
 
-fn xlsx(lang: Lang, title: &str, tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn xlsx(
+    lang: Lang,
+    title: &str,
+    tables: &[Table],
+    for_organiser: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let heading = Format::new().set_bold().set_font_size(14);
@@ -545,11 +605,19 @@ fn xlsx(lang: Lang, title: &str, tables: &[Table]) -> Result<Vec<u8>, rust_xlsxw
             sheet.write_string_with_format(2, note_col, t(lang, "说明", "Note"), &bold)?;
             sheet.set_column_width(note_col, 30)?;
         }
-        let note = t(
-            lang,
-            "隐藏的格子写明隐藏原因;标黄的精确数字领导看不到。",
-            "A hidden cell says why it is hidden; exact figures shaded yellow are hidden from leaders.",
-        );
+        let note = if for_organiser {
+            t(
+                lang,
+                "隐藏的格子写明隐藏原因;标黄的精确数字领导看不到。",
+                "A hidden cell says why it is hidden; exact figures shaded yellow are hidden from leaders.",
+            )
+        } else {
+            t(
+                lang,
+                "隐藏的格子写明隐藏原因。",
+                "A hidden cell says why it is hidden.",
+            )
+        };
         sheet.write_string(1, 0, note)?;
     }
     workbook.save_to_buffer()
@@ -575,8 +643,9 @@ async fn survey_results(
     id: i64,
 ) -> Result<SurveyResults, WebError> {
     let caller = session.caller.clone();
+    let rule = state.settings.rectification();
     state
-        .db(move |conn| surveys::results(conn, &caller, id))
+        .db(move |conn| surveys::results(conn, &caller, id, rule))
         .await
         .map_err(page_error(session.lang))
 }
@@ -595,7 +664,7 @@ async fn round_report(
 }
 
 /// One results table of a survey as CSV (`?table=0` summary, 1 questions, 2 villages, 3 weeks,
-/// 4 comments).
+/// 4 comments); another `table` answers 404 (422 when not a number) with the API's JSON error.
 #[get("/dashboard/surveys/{id}/export.csv")]
 pub async fn survey_csv(
     state: web::Data<AppState>,
@@ -607,10 +676,20 @@ pub async fn survey_csv(
     let id = path_id(lang, &id)?;
     let results = survey_results(&state, &session, id).await?;
     let tables = survey_tables(lang, &results);
-    let index = table_index(&req).min(tables.len() - 1);
+    let index = match table_index(&req, tables.len()) {
+        Ok(index) => index,
+        Err(e) => return Ok(json_answer(&e, lang)),
+    };
+    let table = &tables[index];
     Ok(stream_lines(
-        csv_lines(lang, &tables[index]),
-        download_name("survey", id, &index.to_string(), "csv"),
+        csv_lines(lang, table, results.exact),
+        download_name(
+            results.title.get(lang),
+            &format!("survey-{id}-{index}"),
+            &table.name,
+            &today(),
+            "csv",
+        ),
     ))
 }
 
@@ -625,18 +704,28 @@ pub async fn survey_xlsx(
     let id = path_id(lang, &id)?;
     let results = survey_results(&state, &session, id).await?;
     let tables = survey_tables(lang, &results);
-    let bytes = web::block(move || xlsx(lang, results.title.get(lang), &tables))
+    let title = results.title.get(lang).to_string();
+    let exact = results.exact;
+    let sheet_title = title.clone();
+    let bytes = web::block(move || xlsx(lang, &sheet_title, &tables, exact))
         .await
         .map_err(|e| xlsx_error(lang, &e))?
         .map_err(|e| xlsx_error(lang, &e))?;
     Ok(xlsx_response(
         bytes,
-        download_name("survey", id, "tables", "xlsx"),
+        download_name(
+            &title,
+            &format!("survey-{id}-tables"),
+            &i18n::tr(lang, "dashboard-export-all-tables"),
+            &today(),
+            "xlsx",
+        ),
     ))
 }
 
 /// One results table of a round as CSV (`?table=0` officials, then the team when graded,
-/// turnout, flags).
+/// turnout, flags); another `table` answers 404 (422 when not a number) with the API's JSON
+/// error.
 #[get("/dashboard/rounds/{id}/export.csv")]
 pub async fn round_csv(
     state: web::Data<AppState>,
@@ -648,10 +737,20 @@ pub async fn round_csv(
     let id = path_id(lang, &id)?;
     let report = round_report(&state, &session, id).await?;
     let tables = round_tables(lang, &report);
-    let index = table_index(&req).min(tables.len() - 1);
+    let index = match table_index(&req, tables.len()) {
+        Ok(index) => index,
+        Err(e) => return Ok(json_answer(&e, lang)),
+    };
+    let table = &tables[index];
     Ok(stream_lines(
-        csv_lines(lang, &tables[index]),
-        download_name("round", id, &index.to_string(), "csv"),
+        csv_lines(lang, table, report.exact),
+        download_name(
+            &format!("{}-{}", report.round.series_name, report.round.period),
+            &format!("round-{id}-{index}"),
+            &table.name,
+            &today(),
+            "csv",
+        ),
     ))
 }
 
@@ -666,14 +765,22 @@ pub async fn round_xlsx(
     let id = path_id(lang, &id)?;
     let report = round_report(&state, &session, id).await?;
     let title = format!("{} {}", report.round.series_name, report.round.period);
+    let file_title = format!("{}-{}", report.round.series_name, report.round.period);
     let tables = round_tables(lang, &report);
-    let bytes = web::block(move || xlsx(lang, &title, &tables))
+    let exact = report.exact;
+    let bytes = web::block(move || xlsx(lang, &title, &tables, exact))
         .await
         .map_err(|e| xlsx_error(lang, &e))?
         .map_err(|e| xlsx_error(lang, &e))?;
     Ok(xlsx_response(
         bytes,
-        download_name("round", id, "tables", "xlsx"),
+        download_name(
+            &file_title,
+            &format!("round-{id}-tables"),
+            &i18n::tr(lang, "dashboard-export-all-tables"),
+            &today(),
+            "xlsx",
+        ),
     ))
 }
 
@@ -690,8 +797,12 @@ pub async fn survey_answers_csv(
     let lang = session.lang;
     let id = path_id(lang, &id)?;
     let caller = session.caller.clone();
-    let columns = state
-        .db(move |conn| exports::answer_columns(conn, &caller, id, lang))
+    let base = state.public_url.clone();
+    let (columns, survey) = state
+        .db(move |conn| {
+            let columns = exports::answer_columns(conn, &caller, id, lang)?;
+            Ok((columns, surveys::get(conn, &caller, id, &base)?))
+        })
         .await
         .map_err(page_error(lang))?;
     let body = crate::http::export::answers_csv(state.into_inner(), id, columns);
@@ -699,7 +810,13 @@ pub async fn survey_answers_csv(
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
-            download_name("survey", id, "answers", "csv"),
+            download_name(
+                survey.title.get(lang),
+                &format!("survey-{id}-answers"),
+                &i18n::tr(lang, "dashboard-export-answer-sheets"),
+                &today(),
+                "csv",
+            ),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .streaming(body))
@@ -722,13 +839,41 @@ mod tests {
                 ],
             ],
         };
-        let lines = csv_lines(Lang::En, &table);
+        let lines = csv_lines(Lang::En, &table, true);
         assert_eq!(lines[1], "A,hidden: fewer than 5,\r\n");
         assert_eq!(
             lines[2],
             "B,80.00,score: leaders see: hidden: fewer than 5\r\n"
         );
-        let bytes = xlsx(Lang::En, "title", &[table]).unwrap();
+        let bytes = xlsx(Lang::En, "title", &[table], true).unwrap();
         assert!(bytes.starts_with(b"PK"));
+    }
+
+    #[test]
+    fn a_leaders_csv_has_no_note_column() {
+        let table = Table {
+            name: "t".into(),
+            columns: vec!["unit".into(), "score".into()],
+            rows: vec![vec![text("A"), Cell::Hidden("hidden*".into())]],
+        };
+        let lines = csv_lines(Lang::En, &table, false);
+        assert_eq!(lines[0], "\u{feff}unit,score\r\n");
+        assert_eq!(lines[1], "A,hidden*\r\n");
+    }
+
+    #[test]
+    fn a_download_is_named_by_title_table_and_day_with_an_ascii_fallback() {
+        assert_eq!(
+            download_name(
+                "东山镇 测评/2026",
+                "survey-3-0",
+                "汇总表",
+                "2026-12-07",
+                "csv"
+            ),
+            "attachment; filename=\"survey-3-0-2026-12-07.csv\"; \
+             filename*=UTF-8''%E4%B8%9C%E5%B1%B1%E9%95%87%20%E6%B5%8B%E8%AF%84_2026-\
+             %E6%B1%87%E6%80%BB%E8%A1%A8-2026-12-07.csv"
+        );
     }
 }

@@ -10,12 +10,13 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use canvass_protocol::forms::{FormDefinition, Lang};
 use canvass_protocol::msg;
-use canvass_protocol::rounds::RoundDefinition;
-use canvass_protocol::rounds::{CreateRound, GenerateCodes, RoundInfo, RoundReport, RoundStatus};
+use canvass_protocol::rounds::{
+    CreateRound, GenerateCodes, RoundDefinition, RoundInfo, RoundStatus,
+};
 use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyStatus};
 use canvass_protocol::units::{Unit, UnitKind};
 
-use super::frame::{frame, frame_with_status, manages, path_id, reason_text};
+use super::frame::{frame, frame_with_status, manages, path_id};
 use super::page::esc;
 use super::session::{error_text, form_value, page_error, Session, WebError, CSRF_FIELD};
 use super::t;
@@ -25,9 +26,6 @@ use crate::domain::surveys::{self, Step};
 use crate::domain::{ballot_codes, rounds, units};
 use crate::http::extract::parse_json;
 use crate::http::AppState;
-
-/// Seconds between reloads of the live turnout page.
-const TURNOUT_REFRESH_SECS: u32 = 15;
 
 fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -281,136 +279,6 @@ pub async fn round_slips(
         &request.elector_group,
         &codes,
     ))
-}
-
-/// Live turnout while the meeting votes; the page reloads itself (an HTTP `Refresh`, no
-/// JavaScript).
-#[get("/dashboard/rounds/{id}/turnout")]
-pub async fn round_turnout(
-    state: web::Data<AppState>,
-    session: Session,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
-    let lang = session.lang;
-    require_manager(&session)?;
-    let id = path_id(lang, &id)?;
-    let caller = session.caller.clone();
-    let base = state.public_url.clone();
-    let report = state
-        .db(move |conn| rounds::report(conn, &caller, id, &base))
-        .await
-        .map_err(page_error(lang))?;
-    let mut b = String::with_capacity(4096);
-    let _ = write!(
-        b,
-        "<h1>{} {}</h1><p><a href=\"{}\">{}</a> · {}</p>",
-        esc(&report.round.series_name),
-        esc(&report.round.period),
-        esc(&session.link(&format!("/dashboard/rounds/{id}"))),
-        t(lang, "返回测评页", "Back to the round"),
-        esc(&match lang {
-            Lang::ZhCn => format!("每{TURNOUT_REFRESH_SECS}秒自动刷新"),
-            Lang::En => format!("reloads every {TURNOUT_REFRESH_SECS} seconds"),
-        })
-    );
-    turnout_section(&mut b, lang, &report);
-    let mut response = frame(&session, &req, t(lang, "实时投票情况", "Live turnout"), &b);
-    response.headers_mut().insert(
-        header::HeaderName::from_static("refresh"),
-        header::HeaderValue::from(TURNOUT_REFRESH_SECS),
-    );
-    Ok(response)
-}
-
-/// Turnout per elector group and the stations' sheets; groups hidden from the caller are left
-/// out, with their reason.
-pub fn turnout_section(b: &mut String, lang: Lang, r: &RoundReport) {
-    let _ = write!(
-        b,
-        "<h2>{}</h2><div class=\"scroll\"><table id=\"turnout\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
-        t(lang, "投票情况", "Turnout"),
-        t(lang, "类别", "Group"),
-        t(lang, "测评码 已用/发出", "Codes used / issued"),
-        t(lang, "纸质票 收回/发出", "Paper returned / issued"),
-        t(lang, "有效票", "Valid"),
-        t(lang, "废票", "Invalid"),
-    );
-    for g in &r.turnout.groups {
-        if let Some(hidden) = r
-            .hidden_groups
-            .iter()
-            .find(|h| h.elector_group == g.elector_group)
-        {
-            let _ = write!(
-                b,
-                "<tr><td>{}</td><td colspan=\"4\" class=\"hid\">{}</td></tr>",
-                esc(&g.label),
-                esc(&reason_text(lang, &hidden.reason))
-            );
-            continue;
-        }
-        let counted = r
-            .results
-            .groups
-            .iter()
-            .find(|c| c.elector_group == g.elector_group);
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td class=\"n\">{} / {}</td><td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&g.label),
-            g.codes_used,
-            g.codes_issued,
-            g.paper_returned,
-            g.paper_issued,
-            counted.map_or(0, |c| c.valid),
-            counted.map_or(0, |c| c.invalid),
-        );
-    }
-    b.push_str("</tbody></table></div>");
-    if !r.turnout.stations.is_empty() {
-        let _ = write!(
-            b,
-            "<h3>{}</h3><div class=\"scroll\"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            t(lang, "投票点", "Stations"),
-            t(lang, "投票点", "Station"),
-            t(lang, "类别", "Group"),
-            t(lang, "计票单", "Sheet"),
-        );
-        for s in &r.turnout.stations {
-            let outcome = match (s.outcome.as_str(), s.corrected) {
-                ("void", _) => t(
-                    lang,
-                    "作废(收回多于发出)",
-                    "void (more returned than issued)",
-                ),
-                (_, true) => t(lang, "已计入(已更正)", "counted (corrected)"),
-                _ => t(lang, "已计入", "counted"),
-            };
-            let _ = write!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{outcome}</td></tr>",
-                esc(&s.station),
-                esc(&s.elector_group)
-            );
-        }
-        b.push_str("</tbody></table></div>");
-    }
-    if !r.anomalies.is_empty() {
-        let _ = write!(b, "<h3>{}</h3><ul>", t(lang, "需要核查", "For review"));
-        for a in &r.anomalies {
-            let _ = write!(
-                b,
-                "<li>{}: {}</li>",
-                esc(&a.station),
-                esc(&match lang {
-                    Lang::ZhCn => format!("{}张选票完全相同", a.detail.ballots),
-                    Lang::En => format!("all {} ballots are identical", a.detail.ballots),
-                })
-            );
-        }
-        b.push_str("</ul>");
-    }
 }
 
 // ---- uploading definitions ---------------------------------------------------------------

@@ -215,6 +215,33 @@ fn the_demo_seeds_a_county_and_prints_working_logins() {
     );
     assert_eq!(results["ranking"].as_array().unwrap().len(), 4);
     assert!(!results["villages"].as_array().unwrap().is_empty());
+    // a leader sees the hiding rule at work: an option few respondents chose is hidden
+    let leader: Value = client
+        .post(format!("{}/api/v1/auth/login", server.url))
+        .json(&json!({"username": "leader", "password": "leader-demo-1"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let seen: Value = client
+        .get(format!(
+            "{}/api/v1/surveys/{}/results",
+            server.url, surveys[0]["id"]
+        ))
+        .bearer_auth(leader["token"].as_str().unwrap())
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let hidden_options = seen["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["questions"].as_array().unwrap())
+        .flat_map(|q| q["options"].as_array().unwrap())
+        .filter(|o| o["count"]["hidden"]["kind"] == "withheld")
+        .count();
+    assert!(hidden_options >= 1, "the demo shows a hidden cell");
     let form = reqwest::blocking::get(public_url).unwrap();
     assert_eq!(form.status(), 200);
 

@@ -692,7 +692,11 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
     let turnout = web.get(&format!("/dashboard/rounds/{round}/turnout"));
     assert_eq!(turnout.status, 200);
     assert!(turnout.headers.get("refresh").is_some());
-    assert!(turnout.text().contains("0 / 3"), "codes used / issued");
+    let live = turnout.text();
+    assert!(live.contains("0 / 3"), "codes used / issued");
+    assert!(live.contains("0.0%"), "and in percent: {live}");
+    assert!(live.contains("<td>干部</td>"), "the group by its name");
+    assert!(!live.contains(">cadres<"), "not its id");
     let sheet = web.get(&format!("/dashboard/rounds/{round}/sheet"));
     assert_eq!(sheet.status, 200);
     let grades = [
@@ -738,6 +742,18 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
         Some(&leader_token),
         None,
     );
+    // the page opens with one ranking table of the officials: share of 优秀+称职 and flags
+    let ranking = html.find("id=\"ranking\"").expect("a ranking table");
+    let table = &html[ranking..ranking + html[ranking..].find("</table>").unwrap()];
+    assert!(table.contains("王建国"), "{table}");
+    assert!(table.contains("66.7%"), "2 + 2 of 6 graded votes: {table}");
+    assert!(table.contains("⚑"), "the flag is in the table: {table}");
+    assert!(
+        ranking < html.find("class=\"flag\"").unwrap() && ranking < html.find("<details").unwrap(),
+        "the ranking comes before the details"
+    );
+    let turnout = &html[html.find("id=\"turnout\"").unwrap()..];
+    assert!(turnout.contains("<td>干部</td>") && turnout.contains("100.0%"));
     // 2 basically competent + incompetent of 6 graded votes: the default one-third rule flags
     assert_eq!(report["flags"].as_array().unwrap().len(), 1, "{report}");
     assert!(html.contains("2/6"), "the flag's numbers");
@@ -820,7 +836,7 @@ mod browser_dashboard {
         browser.wait_for_text("h2", "Summary");
         let page = browser.source();
         assert!(
-            page.contains("figures on fewer than 5 are hidden"),
+            page.contains("with fewer than 5 answer sheets shows none of its figures"),
             "the rule is stated"
         );
         assert!(
@@ -854,4 +870,270 @@ mod browser_dashboard {
     fn a_leader_uses_the_dashboards_on_a_desktop() {
         signs_in_opens_every_page_and_shows_the_apis_figures(DESKTOP, "dashboard-desktop");
     }
+}
+
+/// A survey of five villages of 东山镇, every one with enough answer sheets to be shown:
+/// composite scores 86.67, 84.44, 73.33, 56.67 and 53.33 (the form's other two ratings are
+/// fixed at satisfied and basically satisfied).
+fn five_village_survey(s: &Scene) -> (i64, Vec<i64>) {
+    let admin = s.app.admin_token();
+    let villages: Vec<i64> = ["甲村", "乙村", "丙村", "丁村", "戊村"]
+        .iter()
+        .map(|name| s.app.create_unit(&admin, name, "village", Some(s.east)))
+        .collect();
+    let (id, slug) = create_survey(
+        &s.app,
+        &s.organiser,
+        s.east,
+        &villages,
+        "东山镇五村满意度测评",
+    );
+    let plan: [&[(&str, usize)]; 5] = [
+        &[("satisfied", 6)],
+        &[("satisfied", 5), ("basically_satisfied", 1)],
+        &[("basically_satisfied", 6)],
+        &[("dissatisfied", 5), ("basically_satisfied", 1)],
+        &[("dissatisfied", 6)],
+    ];
+    for (village, answers) in villages.iter().zip(plan) {
+        for (overall, times) in answers {
+            submit(&s.app, &slug, *village, overall, *times);
+        }
+    }
+    (id, villages)
+}
+
+#[test]
+fn the_units_to_rectify_follow_the_rule_for_few_units_and_the_page_says_it() {
+    let s = scene();
+    let (id, villages) = five_village_survey(&s);
+    let token = s.app.login("east", LEADER_PASSWORD);
+    let (status, api) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        Some(&token),
+        None,
+    );
+    assert_eq!(status, 200, "{api}");
+    let rectified: Vec<i64> = api["rectification"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["unit_id"].as_i64().unwrap())
+        .collect();
+    // five units: not the bottom three, but the lowest one and every one under 60
+    assert_eq!(rectified, [villages[3], villages[4]], "{api}");
+    assert_eq!(api["rectify_below_score"], 60.0);
+
+    let web = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    let html = web.get(&format!("/dashboard/surveys/{id}")).text();
+    let list = &html[html.find("class=\"rank bottom\"").unwrap()..];
+    let list = &list[..list.find("</ul>").unwrap()];
+    assert!(list.contains("丁村") && list.contains("戊村"), "{list}");
+    assert!(
+        !list.contains("丙村") && !list.contains("乙村"),
+        "a unit ranked third of five is not rectified: {list}"
+    );
+    assert!(
+        html.contains("参与排名的单位达到7个时为后三名,不足7个时为最后一名")
+            && html.contains("综合得分低于60分"),
+        "the rule is stated"
+    );
+    let overview = web.get("/dashboard").text();
+    assert!(
+        overview.contains("综合得分低于60分"),
+        "the overview states the rule"
+    );
+    let english = web.get(&format!("/dashboard/surveys/{id}?lang=en")).text();
+    assert!(english.contains("the bottom three places when at least 7 units are ranked"));
+}
+
+#[test]
+fn every_count_on_a_survey_page_counts_answer_sheets_and_says_so() {
+    let s = scene();
+    let (id, _) = five_village_survey(&s);
+    let token = s.app.login("east", LEADER_PASSWORD);
+    let (_, api) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        Some(&token),
+        None,
+    );
+    let first = &api["ranking"][0];
+    // the API's n counts the ratings the score rests on; the page shows answer sheets
+    assert_eq!(first["n"], 18);
+    assert_eq!(first["responses"], 6);
+    let web = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    let html = web.get(&format!("/dashboard/surveys/{id}")).text();
+    assert!(!html.contains("n=18") && !html.contains("n=6"), "no bare n");
+    assert!(
+        html.contains("第1名,综合得分86.67,答卷6份"),
+        "the place says what it counts"
+    );
+    assert!(html.contains("本页所有人数都是答卷份数"));
+    let english = web.get(&format!("/dashboard/surveys/{id}?lang=en")).text();
+    assert!(english.contains("place 1, score 86.67, 6 answer sheets"));
+    assert!(english.contains("Every count on this page counts answer sheets"));
+}
+
+#[test]
+fn an_option_chosen_on_fewer_sheets_than_the_threshold_is_hidden_as_the_page_says() {
+    let s = scene();
+    let (id, villages) = five_village_survey(&s);
+    let token = s.app.login("east", LEADER_PASSWORD);
+    let (_, api) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        Some(&token),
+        None,
+    );
+    // 乙村: 5 satisfied and 1 basically satisfied answers to `overall`
+    let overall = target(&api, villages[1])["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "overall")
+        .unwrap()
+        .clone();
+    let option = |id: &str| {
+        overall["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    for id in ["basically_satisfied", "satisfied"] {
+        let o = option(id);
+        assert!(o["count"].get("value").is_none(), "{id} shown: {o}");
+        assert_eq!(o["count"]["hidden"]["kind"], "withheld", "{o}");
+        assert!(o["share"].get("value").is_none(), "{id}'s share shown: {o}");
+    }
+    assert_eq!(
+        option("dissatisfied")["count"]["value"],
+        0.0,
+        "an empty cell is shown"
+    );
+    // the organiser sees the exact counts, marked
+    let (_, exact) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        Some(&s.organiser),
+        None,
+    );
+    let exact_overall = target(&exact, villages[1])["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "overall")
+        .unwrap()
+        .clone();
+    let small = exact_overall["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "basically_satisfied")
+        .unwrap()
+        .clone();
+    assert_eq!(small["count"]["value"], 1.0);
+    assert_eq!(small["count"]["hidden"]["kind"], "below_threshold");
+
+    let web = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    let html = web.get(&format!("/dashboard/surveys/{id}")).text();
+    assert!(html.contains("某个选项有1份至不足5份答卷选择的,不显示其人数和占比"));
+    let section = &html[html.find("id=\"t").unwrap()..];
+    let second = &section[section.find("乙村").unwrap()..];
+    let second = &second[..second.find("</details>").unwrap()];
+    assert!(
+        !second.contains("<td class=\"n\">1</td>"),
+        "the option chosen once shows its count: {second}"
+    );
+    assert!(second.contains("隐藏*"));
+}
+
+#[test]
+fn exports_are_named_by_title_and_day_every_table_is_linked_and_an_unknown_table_is_404() {
+    let s = scene();
+    let web = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    let id = s.east_survey;
+    let html = web.get(&format!("/dashboard/surveys/{id}")).text();
+    for table in 0..5 {
+        assert!(
+            html.contains(&format!(
+                "/dashboard/surveys/{id}/export.csv?table={table}\""
+            )),
+            "table {table} is linked"
+        );
+    }
+    assert!(html.contains(&format!("/dashboard/surveys/{id}/export.xlsx\"")));
+
+    let csv = web.get(&format!("/dashboard/surveys/{id}/export.csv?table=1"));
+    assert_eq!(csv.status, 200);
+    let disposition = csv.headers["content-disposition"].to_str().unwrap();
+    let day = canvass_protocol::calendar::day_of(
+        i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+        .unwrap(),
+    );
+    assert!(
+        disposition.contains(&format!("filename=\"survey-{id}-1-{day}.csv\"")),
+        "an ASCII fallback: {disposition}"
+    );
+    let encoded: String = format!("东山镇村务服务满意度测评-分项统计-{day}.csv")
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-.".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    assert!(
+        disposition.contains(&format!("filename*=UTF-8''{encoded}")),
+        "named by title, table and day: {disposition}"
+    );
+
+    for bad in ["9", "5"] {
+        let page = web.get(&format!("/dashboard/surveys/{id}/export.csv?table={bad}"));
+        assert_eq!(page.status, 404, "table {bad}");
+        let body: Value = serde_json::from_slice(&page.body).unwrap();
+        assert_eq!(body["error"]["code"], "not_found", "{body}");
+        assert_eq!(body["error"]["field"], "table", "{body}");
+    }
+    let page = web.get(&format!("/dashboard/surveys/{id}/export.csv?table=x"));
+    assert_eq!(page.status, 422);
+    let body: Value = serde_json::from_slice(&page.body).unwrap();
+    assert_eq!(body["error"]["code"], "invalid_value", "{body}");
+
+    // the leader's files carry nothing meant for the organiser
+    let xlsx = web.get(&format!("/dashboard/surveys/{id}/export.xlsx"));
+    let disposition = xlsx.headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.contains(&format!("filename=\"survey-{id}-tables-{day}.xlsx\"")));
+    let sheets = xlsx_text(&xlsx.body);
+    assert!(sheets.contains("隐藏的格子写明隐藏原因"));
+    assert!(
+        !sheets.contains("领导看不到") && !sheets.contains("领导看到"),
+        "{sheets}"
+    );
+    let summary = web
+        .get(&format!("/dashboard/surveys/{id}/export.csv?table=0"))
+        .text();
+    assert!(
+        !summary.lines().next().unwrap().contains("说明"),
+        "no organiser's note column: {summary}"
+    );
+    // the organiser's workbook keeps its note
+    let organiser = Web::signed_in(&s.app, "organiser", "organiser-password");
+    let sheets = xlsx_text(
+        &organiser
+            .get(&format!("/dashboard/surveys/{id}/export.xlsx"))
+            .body,
+    );
+    assert!(sheets.contains("标黄的精确数字领导看不到"));
 }

@@ -511,13 +511,14 @@ pub fn recent_results(
     conn: &mut DbConnection,
     caller: &Caller,
     limit: usize,
+    rule: canvass_protocol::stats::RectificationRule,
 ) -> Result<Vec<(i64, canvass_protocol::surveys::SurveyResults)>, Error> {
     let mut out = Vec::new();
     for row in store::list(conn, caller.scope_path())?
         .into_iter()
         .take(limit)
     {
-        out.push((row.id, results::results_of(conn, caller, &row)?));
+        out.push((row.id, results::results_of(conn, caller, &row, rule)?));
     }
     Ok(out)
 }

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use canvass_protocol::calendar::week_of;
 use canvass_protocol::forms::{FormDefinition, Localized, QuestionKind, Scale};
 use canvass_protocol::stats::{
-    suppress_breakdown, Disclosure, Ranking, SuppressionReason, TOP_BOTTOM_PLACES,
+    suppress_breakdown, Disclosure, Ranking, RectificationRule, SuppressionReason,
+    TOP_BOTTOM_PLACES,
 };
 use canvass_protocol::surveys::{
     Comment, Comments, Figure, OptionResult, QuestionResults, RankedTarget, SurveyResults,
@@ -55,10 +56,15 @@ fn below(n: u64, threshold: u64) -> Option<SuppressionReason> {
 }
 
 /// Results of survey `id` as `caller` may see them: exact for organisers and admins, under
-/// disclosure control for leaders.
-pub fn results(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<SurveyResults, Error> {
+/// disclosure control for leaders; the units to rectify under `rule`.
+pub fn results(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i64,
+    rule: RectificationRule,
+) -> Result<SurveyResults, Error> {
     let row = visible_survey(conn, caller, id)?;
-    results_of(conn, caller, &row)
+    results_of(conn, caller, &row, rule)
 }
 
 /// [`results`] of a survey already loaded (and seen to be in the caller's scope).
@@ -66,6 +72,7 @@ pub(super) fn results_of(
     conn: &mut DbConnection,
     caller: &Caller,
     row: &SurveyRow,
+    rule: RectificationRule,
 ) -> Result<SurveyResults, Error> {
     check_read(conn, caller, row)?;
     let exact = manages_surveys(caller.role());
@@ -136,7 +143,7 @@ pub(super) fn results_of(
         results.push(result);
     }
     let ranking = Ranking::new(rankable.iter().map(|(id, score, _)| (*id, *score)));
-    let ranked = |entries: &[canvass_protocol::stats::Ranked<i64>]| -> Vec<RankedTarget> {
+    let ranked = |entries: &[&canvass_protocol::stats::Ranked<i64>]| -> Vec<RankedTarget> {
         entries
             .iter()
             .map(|e| RankedTarget {
@@ -149,6 +156,10 @@ pub(super) fn results_of(
                     .unwrap_or_default(),
                 composite_score: e.score,
                 n: rankable.iter().find(|r| r.0 == e.key).map_or(0, |r| r.2),
+                responses: targets
+                    .iter()
+                    .position(|t| t.unit_id == e.key)
+                    .map_or(0, |i| target_counts[i]),
             })
             .collect()
     };
@@ -199,9 +210,11 @@ pub(super) fn results_of(
         exact,
         version: row.current_version,
         total_responses: figure(Some(as_f64(total)), total, reason(&breakdown.total), exact),
-        ranking: ranked(ranking.entries()),
-        top: ranked(ranking.top(TOP_BOTTOM_PLACES)),
-        bottom: ranked(ranking.bottom(TOP_BOTTOM_PLACES)),
+        ranking: ranked(&ranking.entries().iter().collect::<Vec<_>>()),
+        top: ranked(&ranking.top(TOP_BOTTOM_PLACES).iter().collect::<Vec<_>>()),
+        bottom: ranked(&ranking.bottom(TOP_BOTTOM_PLACES).iter().collect::<Vec<_>>()),
+        rectification: ranked(&ranking.rectification(rule)),
+        rectify_below_score: rule.below_score,
         targets: results,
         villages,
         weeks,
@@ -277,16 +290,24 @@ fn target_results(
         };
         let q_hidden = hidden.or_else(|| below(answered, threshold).filter(|_| answered > 0));
         let option_total: u64 = counts.values().sum();
+        // an option chosen on a few sheets is hidden like any small cell of a breakdown, with
+        // its complement, so that it cannot be worked out from the question's total
+        let option_counts: Vec<u64> = options
+            .iter()
+            .map(|(id, _)| counts.get(id).copied().unwrap_or(0))
+            .collect();
+        let option_cells = suppress_breakdown(&option_counts, threshold).cells;
         let option_results = options
             .into_iter()
-            .map(|(id, label)| {
-                let count = counts.get(&id).copied().unwrap_or(0);
+            .zip(option_counts.iter().zip(&option_cells))
+            .map(|((id, label), (&count, cell))| {
                 let share = (option_total > 0).then(|| as_f64(count) / as_f64(option_total));
+                let hidden = q_hidden.or_else(|| reason(cell));
                 OptionResult {
                     id,
                     label,
-                    count: figure(Some(as_f64(count)), answered, q_hidden, exact),
-                    share: figure(share, option_total, q_hidden, exact),
+                    count: figure(Some(as_f64(count)), answered, hidden, exact),
+                    share: figure(share, option_total, hidden, exact),
                 }
             })
             .collect();

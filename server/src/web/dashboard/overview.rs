@@ -1,0 +1,187 @@
+//! The overview page: the surveys and rounds of the account's subtree, current flags and the
+//! units to rectify, with the rule that picked them.
+
+use canvass_protocol::forms::Lang;
+use canvass_protocol::i18n;
+use canvass_protocol::rounds::RoundReport;
+use canvass_protocol::stats::DEFAULT_RECTIFY_BELOW_SCORE;
+use canvass_protocol::surveys::SurveyResults;
+
+use super::{flag_numbers, round_status_label, survey_status_label, Fig, Link};
+use crate::web::frame::{value_text, Fmt};
+use canvass_protocol::rounds::RoundInfo;
+
+/// The overview page's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverviewPage {
+    /// Whether the caller sees exact figures (and is told which ones leaders do not see).
+    pub exact: bool,
+    pub surveys: Vec<SurveyLine>,
+    pub rounds: Vec<RoundLine>,
+    pub flags: Vec<FlagItem>,
+    pub rectify: Vec<RectifyItem>,
+    /// The rectification rule in words.
+    pub rectify_rule: String,
+}
+
+/// A survey in the overview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyLine {
+    pub link: Link,
+    pub status: String,
+    /// Answer sheets.
+    pub answers: Fig,
+    /// The units to rectify, by name.
+    pub rectify: String,
+}
+
+/// A round in the overview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundLine {
+    pub link: Link,
+    pub status: String,
+    /// Valid / invalid ballots, or "not published".
+    pub ballots: String,
+    /// How many flags, or `—`.
+    pub flags: String,
+}
+
+/// A flag raised in a round: who, which rule, and the numbers that raised it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagItem {
+    pub name: String,
+    pub rule: String,
+    /// The round it was raised in (the overview only).
+    pub round: String,
+    pub numbers: String,
+}
+
+/// A unit to rectify after a survey.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RectifyItem {
+    pub survey: String,
+    pub unit: String,
+    pub rank: u32,
+    pub score: String,
+    /// The unit's answer sheets.
+    pub answers: u64,
+    /// Place, score and answer sheets, in words.
+    pub line: String,
+}
+
+/// A place, its score and the answer sheets it rests on, in words.
+#[must_use]
+pub fn place_words(lang: Lang, rank: u32, score: &str, answers: u64) -> String {
+    canvass_protocol::msg!(
+        "dashboard-place",
+        rank = rank,
+        score = score,
+        answers = answers
+    )
+    .render(lang)
+}
+
+/// The rectification rule in words, for a score threshold of `below`.
+#[must_use]
+pub fn rectify_rule(lang: Lang, below: f64) -> String {
+    canvass_protocol::msg!(
+        "dashboard-rectify-rule",
+        score = value_text(below, Fmt::Count)
+    )
+    .render(lang)
+}
+
+/// The overview of `surveys` and `rounds` (newest first); `exact` for those who see exact
+/// figures; `link` makes a path a link in the reader's language.
+#[must_use]
+pub fn page(
+    lang: Lang,
+    exact: bool,
+    surveys: &[(i64, SurveyResults)],
+    rounds: &[(RoundInfo, Option<RoundReport>)],
+    link: &dyn Fn(&str) -> String,
+) -> OverviewPage {
+    let survey_lines = surveys
+        .iter()
+        .map(|(id, r)| SurveyLine {
+            link: Link {
+                label: r.title.get(lang).to_string(),
+                href: link(&format!("/dashboard/surveys/{id}")),
+            },
+            status: survey_status_label(lang, r.status),
+            answers: Fig::new(lang, &r.total_responses, Fmt::Count),
+            rectify: r
+                .rectification
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
+        .collect();
+    let round_lines = rounds
+        .iter()
+        .map(|(info, report)| {
+            let (ballots, flags) = match report {
+                Some(r) => (
+                    format!(
+                        "{} / {}",
+                        r.results.groups.iter().map(|g| g.valid).sum::<u64>(),
+                        r.results.groups.iter().map(|g| g.invalid).sum::<u64>()
+                    ),
+                    r.flags.len().to_string(),
+                ),
+                None => (i18n::tr(lang, "dashboard-not-published"), "—".to_string()),
+            };
+            RoundLine {
+                link: Link {
+                    label: format!("{} {}", info.series_name, info.period),
+                    href: link(&format!("/dashboard/rounds/{}", info.id)),
+                },
+                status: round_status_label(lang, info.status),
+                ballots,
+                flags,
+            }
+        })
+        .collect();
+    let flags = rounds
+        .iter()
+        .filter_map(|(_, r)| r.as_ref())
+        .flat_map(|r| {
+            r.flags.iter().map(move |f| FlagItem {
+                name: f.subject_name.clone(),
+                rule: f.rule.label.clone(),
+                round: format!("{} {}", r.round.series_name, r.round.period),
+                numbers: flag_numbers(lang, f),
+            })
+        })
+        .collect();
+    let rectify = surveys
+        .iter()
+        .flat_map(|(_, r)| {
+            r.rectification.iter().map(move |e| RectifyItem {
+                survey: r.title.get(lang).to_string(),
+                unit: e.name.clone(),
+                rank: e.rank,
+                score: value_text(e.composite_score, Fmt::Score),
+                answers: e.responses,
+                line: place_words(
+                    lang,
+                    e.rank,
+                    &value_text(e.composite_score, Fmt::Score),
+                    e.responses,
+                ),
+            })
+        })
+        .collect();
+    let below = surveys
+        .first()
+        .map_or(DEFAULT_RECTIFY_BELOW_SCORE, |(_, r)| r.rectify_below_score);
+    OverviewPage {
+        exact,
+        surveys: survey_lines,
+        rounds: round_lines,
+        flags,
+        rectify,
+        rectify_rule: rectify_rule(lang, below),
+    }
+}
