@@ -47,3 +47,46 @@ fn sqlite_migrations() -> Vec<Box<dyn diesel::migration::Migration<diesel::sqlit
     diesel::migration::MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The migration folders of one backend: diesel orders and records them by the part of the
+    /// name before the first `_`, so two with the same version would run only one of them.
+    fn folders(backend: &str) -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../migrations")
+            .join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("the migrations folder")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_migration_has_its_own_version_and_both_backends_the_same_list() {
+        for backend in ["sqlite", "postgres"] {
+            let names = folders(backend);
+            let versions: BTreeSet<&str> = names
+                .iter()
+                .map(|n| n.split('_').next().unwrap_or(n))
+                .collect();
+            assert_eq!(
+                versions.len(),
+                names.len(),
+                "two {backend} migrations share a version: {names:?}"
+            );
+        }
+        assert_eq!(folders("sqlite"), folders("postgres"));
+    }
+}
