@@ -12,6 +12,7 @@ use crate::demo;
 use crate::settings::{self, LogFormat, Secret, Settings};
 use crate::startup::Application;
 
+mod admin;
 mod backup;
 
 /// canvass: anonymous satisfaction surveys and democratic appraisal for local government.
@@ -43,6 +44,9 @@ pub enum Command {
     /// Replace the SQLite database with the backup FILE; the server must be stopped. The
     /// replaced database is kept beside it. For PostgreSQL, prints the pg_restore command.
     Restore(backup::RestoreArgs),
+    /// Act on accounts without signing in: `admin reset-password USERNAME` prints a temporary
+    /// password that must be changed at the next sign-in.
+    Admin(admin::AdminArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -78,6 +82,9 @@ pub fn run(cli: Cli) -> ExitCode {
     if matches!(cli.command, Some(Command::Migrate)) {
         println!("database migrated: {}", settings.database_url);
         return ExitCode::SUCCESS;
+    }
+    if let Some(Command::Admin(args)) = &cli.command {
+        return admin::run(&pool, args, &env);
     }
     let mut conn = match pool.get() {
         Ok(c) => c,

@@ -233,3 +233,4 @@ error-unit-import-nothing = The file has no rows to import.
 error-account-role-above-own = You cannot give an account a role above your own ({ $role }).
 error-account-must-change-password = Change your temporary password first.
 error-official-import-nothing = The file has no officials to import.
+error-password-repeat-differs = The two new passwords differ.

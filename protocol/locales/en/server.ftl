@@ -34,3 +34,8 @@ server-sqlite-failed = SQLite failed on { $path }: { $reason }; nothing was chan
 server-backup-postgres = The database is PostgreSQL: back it up with pg_dump, which makes a consistent copy while the servers run. Nothing was written. The command for the configured database:
 server-restore-postgres = The database is PostgreSQL: restore a pg_dump backup with pg_restore, with every canvass-server on the database stopped. Nothing was changed. The command for the configured database:
 server-postgres-password = The password is not shown: pg_dump and pg_restore read it from PGPASSWORD or ~/.pgpass. See docs/deployment.md.
+
+## canvass-server admin
+server-admin-password-reset = The account { $username } has a temporary password (shown only this once):
+server-admin-password-once = It must be changed at the first sign-in with it; the account's old password and every signed-in device no longer work.
+server-admin-no-such-account = There is no account with the username { $username }.

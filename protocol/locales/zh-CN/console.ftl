@@ -75,3 +75,52 @@ console-units-row-create = 新增
 console-units-row-unchanged = 已存在,不变
 console-units-row-window = 已存在,更新窗口单位标记
 console-units-imported = 单位名单已导入:新增 { $created } 个,更新 { $updated } 个,{ $unchanged } 个不变。
+
+## 账号
+
+console-accounts-heading = 账号
+console-accounts-back = 返回账号列表
+console-account-username = 用户名
+console-account-display-name = 姓名(可不填,默认为用户名)
+console-account-role = 角色
+console-account-unit = 所属单位
+console-account-state = 状态
+console-account-role-choose = 请选择角色。
+console-account-unit-choose = 请选择所属单位。
+console-account-add = 新建账号
+console-account-add-hint = 新账号会得到一个临时密码,只显示一次;对方首次登录时必须修改。
+console-account-add-button = 新建账号
+console-account-created = 已新建账号“{ $username }”。
+console-account-temporary-intro = 临时密码(请当面或电话告知),账号:
+console-account-temporary-once = 此密码只显示这一次,离开本页后无法再查看。对方登录后必须立即修改。
+console-account-enabled-badge = 正常
+console-account-disabled-badge = 已停用
+console-account-temporary-badge = 临时密码,待修改
+console-account-disable = 停用此账号
+console-account-enable = 启用此账号
+console-account-disable-heading = 停用账号“{ $username }”?
+console-account-disable-what = 账号“{ $username }”将立即不能登录,已登录的电脑和手机也会立即失效。可以随时重新启用。
+console-account-disabled = 已停用账号“{ $username }”。
+console-account-enabled = 已启用账号“{ $username }”。
+console-account-reset = 重置密码
+console-account-reset-hint = 生成一个新的临时密码,只显示一次;原密码立即失效,所有已登录的设备都要重新登录。
+console-account-reset-heading = 重置“{ $username }”的密码?
+console-account-reset-what = 账号“{ $username }”的原密码将立即失效,所有已登录的电脑、手机和客户端都要重新登录。新的临时密码只显示一次,对方登录后必须修改。
+console-account-was-reset = 已重置“{ $username }”的密码。
+console-account-devices = 客户端设备
+console-account-no-devices = 没有客户端设备。
+console-account-revoke = 注销此设备
+console-account-device-revoked = 已注销该设备,它的下次请求会被拒绝。
+console-account-device-revoked-badge = 已注销
+
+## 修改密码
+
+console-password-heading = 修改密码
+console-password-must-change = 您正在使用临时密码。请先设置自己的新密码,然后才能使用看板。
+console-password-current = 当前密码
+console-password-new = 新密码(至少 10 个字符)
+console-password-repeat = 再次输入新密码
+console-password-button = 修改密码
+console-password-changed-heading = 密码已修改
+console-password-changed = 密码已修改。为安全起见,所有已登录的设备都已退出,请用新密码重新登录。
+console-password-sign-in-again = 用新密码登录

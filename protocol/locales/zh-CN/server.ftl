@@ -34,3 +34,8 @@ server-sqlite-failed = SQLite 处理 { $path } 时出错:{ $reason },未作任�
 server-backup-postgres = 数据库是 PostgreSQL:请用 pg_dump 备份,它能在服务器运行时得到一致的副本。未写入任何文件。适用于所配置数据库的命令:
 server-restore-postgres = 数据库是 PostgreSQL:请在停止该数据库上所有 canvass-server 之后,用 pg_restore 恢复 pg_dump 备份。未作任何改动。适用于所配置数据库的命令:
 server-postgres-password = 命令中不显示密码:pg_dump 和 pg_restore 会从 PGPASSWORD 或 ~/.pgpass 读取。详见 docs/deployment.md。
+
+## canvass-server admin
+server-admin-password-reset = 已为账号“{ $username }”设置临时密码(只显示这一次):
+server-admin-password-once = 用它登录后必须立即修改密码;该账号原来的密码和所有已登录的设备都已失效。
+server-admin-no-such-account = 没有用户名为“{ $username }”的账号。

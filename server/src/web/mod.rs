@@ -66,5 +66,11 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(console::units::import_preview)
         .service(console::units::import_confirm)
         .service(console::units::show_unit)
-        .service(console::units::change_unit);
+        .service(console::units::change_unit)
+        .service(console::accounts::accounts_page)
+        .service(console::accounts::create_account)
+        .service(console::accounts::show_account)
+        .service(console::accounts::change_account)
+        .service(console::accounts::password_page)
+        .service(console::accounts::change_password);
 }
