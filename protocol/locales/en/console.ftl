@@ -124,3 +124,32 @@ console-password-button = Change the password
 console-password-changed-heading = Password changed
 console-password-changed = Your password was changed. For safety every device was signed out: sign in again with the new password.
 console-password-sign-in-again = Sign in with the new password
+
+## The roster of officials
+
+console-officials-heading = Officials
+console-officials-back = Back to the officials
+console-officials-none = There are no officials yet. Import a roster from Excel or CSV.
+console-officials-no-team = No team
+console-official-active = In office
+console-official-inactive = (no longer in office)
+console-official-saved = { $name } was saved.
+console-roster-import-link = Import a roster (干部名册) from Excel or CSV
+console-roster-import-heading = Import a roster of officials
+console-roster-import-intro = One official a row, the column names in the first row, columns in any order. After the upload you see a preview with every bad row and cell marked; nothing is stored until you confirm, and then all of it or nothing. An official of the same name in the same unit is updated, not added twice.
+console-roster-col-name = Name
+console-roster-col-name-what = Required, at most 100 characters
+console-roster-col-post = Post
+console-roster-col-post-what = Required, e.g. “township head”
+console-roster-col-unit = Unit
+console-roster-col-unit-what = Required: the unit's name (its path where the name is used twice, e.g. “East Town/New Village”)
+console-roster-col-team = Team
+console-roster-col-team-what = The leadership team; may be empty
+console-roster-col-order = Order
+console-roster-col-order-what = A whole number: ballot papers list officials in this order; may be empty
+console-roster-preview-heading = Roster preview
+console-roster-preview-summary = Confirming adds { $created } officials, updates { $updated } and leaves { $unchanged } as they are.
+console-roster-row-create = new
+console-roster-row-update = exists, updated
+console-roster-row-unchanged = exists, unchanged
+console-roster-imported = The roster was imported: { $created } added, { $updated } updated, { $unchanged } unchanged.

@@ -234,3 +234,4 @@ error-account-role-above-own = You cannot give an account a role above your own 
 error-account-must-change-password = Change your temporary password first.
 error-official-import-nothing = The file has no officials to import.
 error-password-repeat-differs = The two new passwords differ.
+error-official-order = The order must be a whole number from 0 to { $max }.

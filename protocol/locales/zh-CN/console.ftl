@@ -124,3 +124,32 @@ console-password-button = 修改密码
 console-password-changed-heading = 密码已修改
 console-password-changed = 密码已修改。为安全起见,所有已登录的设备都已退出,请用新密码重新登录。
 console-password-sign-in-again = 用新密码登录
+
+## 干部名册
+
+console-officials-heading = 干部名册
+console-officials-back = 返回干部名册
+console-officials-none = 还没有干部。请从 Excel 或 CSV 导入干部名册。
+console-officials-no-team = 未分班子
+console-official-active = 在任
+console-official-inactive = (已离任)
+console-official-saved = 已保存“{ $name }”。
+console-roster-import-link = 从 Excel 或 CSV 导入干部名册
+console-roster-import-heading = 导入干部名册
+console-roster-import-intro = 每行一名干部,第一行是列名,列的顺序不限。上传后先显示预览,标出每个有问题的行和单元格;确认后才保存,要么全部保存,要么一个都不保存。同一单位中同名的干部会更新,不会重复添加。
+console-roster-col-name = 姓名
+console-roster-col-name-what = 必填,不超过 100 个字
+console-roster-col-post = 职务
+console-roster-col-post-what = 必填,如“镇长”
+console-roster-col-unit = 单位
+console-roster-col-unit-what = 必填,单位名称(重名时写路径,如“东山镇/新村”)
+console-roster-col-team = 班子
+console-roster-col-team-what = 所在领导班子,可不填
+console-roster-col-order = 排序
+console-roster-col-order-what = 整数,测评票按此顺序列出干部;可不填
+console-roster-preview-heading = 干部名册预览
+console-roster-preview-summary = 确认后将新增 { $created } 名干部,更新 { $updated } 名,{ $unchanged } 名不变。
+console-roster-row-create = 新增
+console-roster-row-update = 已有,更新
+console-roster-row-unchanged = 已有,不变
+console-roster-imported = 干部名册已导入:新增 { $created } 名,更新 { $updated } 名,{ $unchanged } 名不变。

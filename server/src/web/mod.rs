@@ -72,5 +72,11 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(console::accounts::show_account)
         .service(console::accounts::change_account)
         .service(console::accounts::password_page)
-        .service(console::accounts::change_password);
+        .service(console::accounts::change_password)
+        .service(console::officials::officials_page)
+        .service(console::officials::import_form)
+        .service(console::officials::import_preview)
+        .service(console::officials::import_confirm)
+        .service(console::officials::show_official)
+        .service(console::officials::change_official);
 }

@@ -705,3 +705,156 @@ fn the_operator_resets_a_password_from_the_command_line() {
         "{stderr}"
     );
 }
+
+fn officials(c: &Setup) -> Vec<Value> {
+    let (status, body) = c.app.call("GET", "/api/v1/officials", Some(&c.admin), None);
+    assert_eq!(status, 200);
+    body.as_array().unwrap().clone()
+}
+
+#[test]
+fn a_roster_is_previewed_with_every_bad_row_and_cell_marked_and_stored_all_or_nothing() {
+    let c = county();
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let bad = xlsx(&[
+        &["姓名", "职务", "单位", "班子", "排序"],
+        &["周建军", "党委书记", "东山镇", "东山镇党政领导班子", "1"],
+        &["", "镇长", "东山镇", "东山镇党政领导班子", "2"],
+        &["李梅", "副镇长", "南山镇", "东山镇党政领导班子", "第三"],
+    ]);
+    let preview = clerk.upload("/dashboard/officials/import", "名册.xlsx", &bad);
+    assert_eq!(preview.status, 422, "{}", preview.text);
+    assert!(preview.text.contains("共 3 个问题"), "{}", preview.text);
+    assert_eq!(
+        preview.text.matches("<td class=\"bad\"").count(),
+        3,
+        "{}",
+        preview.text
+    );
+    let forced = clerk.upload("/dashboard/officials/import/confirm", "名册.xlsx", &bad);
+    assert_eq!(forced.status, 422);
+    assert!(officials(&c).is_empty(), "nothing half-written");
+
+    // a CSV as Excel saves it: a byte-order mark, columns in another order
+    let csv = "\u{feff}排序,姓名,职务,单位,班子\r\n1,周建军,党委书记,东山镇,东山镇党政领导班子\r\n2,王芳,镇长,东山镇,东山镇党政领导班子\r\n,李强,局长,清河县,\r\n";
+    let preview = clerk.upload(
+        "/dashboard/officials/import?lang=en",
+        "roster.csv",
+        csv.as_bytes(),
+    );
+    assert_eq!(preview.status, 200, "{}", preview.text);
+    assert!(
+        preview.text.contains("Confirming adds 3 officials"),
+        "{}",
+        preview.text
+    );
+    let data = confirm_data(&preview.text);
+    let stored = clerk.post("/dashboard/officials/import/confirm", &[("data", &data)]);
+    assert_eq!(stored.status, 200, "{}", stored.text);
+    assert!(stored.text.contains("新增 3 名"), "{}", stored.text);
+    assert!(
+        stored.text.contains("东山镇党政领导班子"),
+        "{}",
+        stored.text
+    );
+    let list = officials(&c);
+    assert_eq!(list.len(), 3);
+    let zhou = list.iter().find(|o| o["name"] == "周建军").unwrap();
+    assert_eq!(zhou["team"], "东山镇党政领导班子");
+    assert_eq!(zhou["order"], 1);
+    let again = clerk.post("/dashboard/officials/import/confirm", &[("data", &data)]);
+    assert!(again.text.contains("3 名不变"), "{}", again.text);
+    assert_eq!(officials(&c).len(), 3);
+}
+
+#[test]
+fn one_official_is_edited_with_every_problem_beside_its_field() {
+    let c = county();
+    let (status, created) = c.app.call(
+        "POST",
+        "/api/v1/officials",
+        Some(&c.admin),
+        Some(&serde_json::json!({"unit_id": c.east, "name": "周建军", "position": "党委书记"})),
+    );
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let path = format!("/dashboard/officials/{id}");
+    assert_eq!(clerk.get(&path).status, 200);
+    let long = "长".repeat(101);
+    let refused = clerk.post(
+        &path,
+        &[
+            ("name", ""),
+            ("post", "镇长"),
+            ("team", &long),
+            ("order", "1"),
+            ("active", "1"),
+        ],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        refused.text.matches("<span class=\"err\">").count(),
+        2,
+        "{}",
+        refused.text
+    );
+    assert_eq!(
+        officials(&c)[0]["position"],
+        "党委书记",
+        "nothing half-written"
+    );
+    let saved = clerk.post(
+        &path,
+        &[
+            ("name", "周建军"),
+            ("post", "镇长"),
+            ("team", "东山镇党政领导班子"),
+            ("order", "2"),
+            ("active", "1"),
+        ],
+    );
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert!(saved.text.contains("已保存“周建军”"), "{}", saved.text);
+    let o = &officials(&c)[0];
+    assert_eq!(
+        (o["position"].as_str(), o["order"].as_i64()),
+        (Some("镇长"), Some(2))
+    );
+
+    // another township's organiser and a leader cannot
+    let (east, _) = Clerk::sign_in(&c.app, "org.east", PASSWORD);
+    let (status, west_official) = c.app.call(
+        "POST",
+        "/api/v1/officials",
+        Some(&c.admin),
+        Some(&serde_json::json!({"unit_id": c.west, "name": "赵六", "position": "乡长"})),
+    );
+    assert_eq!(status, 201);
+    let west_path = format!("/dashboard/officials/{}", west_official["id"]);
+    assert_eq!(east.get(&west_path).status, 403);
+    let tried = east.post(
+        &west_path,
+        &[("name", "改名"), ("post", "乡长"), ("active", "1")],
+    );
+    assert_eq!(tried.status, 403);
+    let (leader, _) = Clerk::sign_in(&c.app, "leader.county", PASSWORD);
+    assert_eq!(leader.get("/dashboard/officials").status, 403);
+    assert_eq!(leader.get("/dashboard/officials/import").status, 403);
+    let upload = leader.upload(
+        "/dashboard/officials/import/confirm",
+        "r.csv",
+        "姓名,职务,单位\r\n钱七,镇长,东山镇\r\n".as_bytes(),
+    );
+    assert_eq!(upload.status, 403);
+    let roster = east.upload(
+        "/dashboard/officials/import",
+        "r.csv",
+        "姓名,职务,单位\r\n钱七,乡长,西河乡\r\n".as_bytes(),
+    );
+    assert_eq!(
+        roster.status, 422,
+        "another township's unit is unknown here"
+    );
+    assert_eq!(officials(&c).len(), 2);
+}
