@@ -44,6 +44,7 @@ pub const FILES: &[(&str, &str, &str)] = catalogue_files![
     "dashboard",
     "console",
     "print",
+    "export",
 ];
 
 struct Catalogue {

@@ -181,6 +181,12 @@ pub struct SubmitResponse {
     #[serde(default)]
     pub respondent_unit_id: Option<i64>,
     pub answers: AnswerSet,
+    /// A random key made for one showing of the form (16 to 64 of `A-Z a-z 0-9 _ -`), the same
+    /// on every retry of that answer: an answer sent again with it within a day (a double tap,
+    /// a retry after a lost reply) is answered as the first was and stored once. It identifies
+    /// nothing and is kept only hashed (docs/privacy.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission_key: Option<String>,
 }
 
 /// Answer to an accepted submission: deliberately no id, nothing that could serve as a receipt.

@@ -11,7 +11,9 @@
 //! survey that is open at its commit.
 //!
 //! A refused item (closed survey, invalid answers, used code ...) is checked before anything of
-//! it is written, so it fails only its own request. Should the group's transaction fail as a
+//! it is written, so it fails only its own request. An answer sent again with its submission
+//! key is answered as the first time and stores nothing (`domain::submissions`); the writer
+//! sweeps the expired keys every ten minutes. Should the group's transaction fail as a
 //! whole (a database error), every item is tried again in a transaction of its own, so one
 //! item never fails the others.
 
@@ -30,6 +32,9 @@ use crate::domain::surveys::{FormCache, Rejection};
 
 /// Most submissions stored in one transaction.
 pub const MAX_GROUP: usize = 256;
+
+/// Seconds between two sweeps of the expired submission keys by the writer thread.
+const KEY_SWEEP_SECONDS: i64 = 600;
 
 /// A submission in the queue, with where its outcome goes.
 struct Job {
@@ -131,6 +136,7 @@ fn write_groups(writer: &Writer, pepper: &str, forms: &Arc<FormCache>, jobs: &mp
         .map_err(|e| tracing::warn!(error = %e, "no sync thread; groups are synced in turn"))
         .ok()
         .map(|_| stored);
+    let mut swept_at = i64::MIN;
     while let Ok(first) = jobs.recv() {
         let mut group = Vec::with_capacity(16);
         group.push(first);
@@ -165,6 +171,17 @@ fn write_groups(writer: &Writer, pepper: &str, forms: &Arc<FormCache>, jobs: &mp
             let synced = done.pending.clone().map_or(Ok(()), Pending::complete);
             log_failed_sync(&synced, std::slice::from_ref(&done));
             answer(done, synced.is_ok());
+        }
+        // after the group is handed on, so no request waits for it; made durable by the next
+        // group's sync (a sweep lost in a power cut is done again)
+        let now = crate::domain::now();
+        if now.saturating_sub(swept_at) >= KEY_SWEEP_SECONDS {
+            swept_at = now;
+            match writer.with_connection(|conn| submissions::sweep_keys(conn, now)) {
+                Ok((Ok(_), _)) => {}
+                Ok((Err(e), _)) => tracing::warn!(error = %e, "sweeping submission keys failed"),
+                Err(e) => tracing::warn!(error = %e, "sweeping submission keys failed"),
+            }
         }
     }
 }
@@ -252,6 +269,7 @@ mod tests {
                     target_unit_id: 1,
                     respondent_unit_id: None,
                     answers: AnswerSet::new(),
+                    submission_key: None,
                 },
                 checked: Cell::new(None),
                 now: 0,

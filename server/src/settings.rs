@@ -100,6 +100,15 @@ pub struct Settings {
     /// so that the storage no longer tells which code cast which ballot (`db::mixer`); from
     /// 100 to 3,600,000.
     pub ballot_mix_interval_ms: u64,
+    /// How long a client has to send a request's head (its line and headers), in milliseconds;
+    /// at least 100. Past it the request is answered 408 and the connection closed.
+    pub request_head_timeout_ms: u64,
+    /// How long a client has to send a request's whole body once its head has arrived, in
+    /// milliseconds; at least 100. Past it the request is refused and the connection closed.
+    pub request_body_timeout_ms: u64,
+    /// Connections one client address may hold open at once; a further one is closed as soon
+    /// as it is accepted. 0 switches the cap off.
+    pub max_connections_per_address: usize,
 }
 
 impl Default for Settings {
@@ -123,6 +132,9 @@ impl Default for Settings {
             trust_forwarded_for: false,
             submissions_per_minute: 60,
             ballot_mix_interval_ms: 2000,
+            request_head_timeout_ms: 10_000,
+            request_body_timeout_ms: 60_000,
+            max_connections_per_address: 256,
         }
     }
 }
@@ -313,6 +325,16 @@ impl Settings {
         at_least(
             "ballot_mix_interval_ms",
             self.ballot_mix_interval_ms.into(),
+            100,
+        )?;
+        at_least(
+            "request_head_timeout_ms",
+            self.request_head_timeout_ms.into(),
+            100,
+        )?;
+        at_least(
+            "request_body_timeout_ms",
+            self.request_body_timeout_ms.into(),
             100,
         )?;
         if self.ballot_mix_interval_ms > MAX_BALLOT_MIX_INTERVAL_MS {

@@ -3,20 +3,24 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::dev::{Server, ServerHandle, Service, ServiceResponse};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpServer};
+use futures_util::future::{ready, Either};
 use futures_util::FutureExt;
 use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 
 use crate::db::{self, Backend, Pool};
 use crate::domain::auth::TokenKeys;
-use crate::http::{error, extract, AppState};
+use crate::http::{error, extract, request, AppState};
 use crate::routes;
 use crate::settings::Settings;
+
+/// How long a connection may take to close once the server has closed its side.
+const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Name under which the generated token key is kept in the database.
 const TOKEN_SECRET_NAME: &str = "token_hmac_key";
@@ -100,9 +104,17 @@ impl Application {
             checkpoints,
         });
         let app_state = state.clone();
+        let body_timeout = Duration::from_millis(state.settings.request_body_timeout_ms);
+        let head_timeout = Duration::from_millis(state.settings.request_head_timeout_ms);
+        let connections =
+            crate::http::limits::ConnectionCap::new(state.settings.max_connections_per_address);
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
+                .wrap_fn(move |mut req, srv| {
+                    crate::http::limits::limit_body_time(&mut req, body_timeout);
+                    srv.call(req)
+                })
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 // a temporary password leads to /dashboard/password before any other page
@@ -110,6 +122,23 @@ impl Application {
                     crate::web::console::accounts::password_gate,
                 ))
                 .wrap_fn(|req, srv| srv.call(req).map(|res| res.map(error::localise_errors)))
+                .wrap_fn(
+                    |req, srv| match crate::http::storable::check_uri(req.uri()) {
+                        // refused before any handler: a JSON error on the API, a page elsewhere
+                        Err(e) => {
+                            let answer = if req.path().starts_with("/api/") {
+                                error::json_answer(&e, request::accept_language(req.request()))
+                            } else {
+                                crate::web::page::refused_page(req.request(), &e)
+                            };
+                            Either::Left(ready(Ok(req.into_response(answer))))
+                        }
+                        Ok(()) => Either::Right(
+                            srv.call(req)
+                                .map(|res| res.map(ServiceResponse::map_into_boxed_body)),
+                        ),
+                    },
+                )
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -157,6 +186,9 @@ impl Application {
                 .configure(crate::web::dashboards)
                 .default_service(web::to(routes::not_found))
         })
+        .client_request_timeout(head_timeout)
+        .client_disconnect_timeout(DISCONNECT_TIMEOUT)
+        .on_connect(move |conn, data| connections.on_connect(conn, data))
         .listen(listener)
         .map_err(|source| StartError::Listen {
             addr: format!("port {port}"),

@@ -287,6 +287,55 @@ impl Browser {
         std::fs::write(&path, png).expect("write the screenshot");
         path
     }
+
+    /// Prints the page to an A4 PDF as the browser's print dialog would (WebDriver's print
+    /// command, DevTools' `Page.printToPDF`), keeps it as `test-output/{name}.pdf`, and reads
+    /// it back with poppler-utils.
+    ///
+    /// # Panics
+    /// When printing fails or `pdftotext`/`pdfinfo` are missing.
+    pub fn print_pdf(&self, name: &str) -> Printed {
+        use base64::Engine;
+        let data = self.cmd(
+            "POST",
+            "print",
+            &json!({"page": {"width": 21.0, "height": 29.7}, "background": true}),
+        );
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap_or_else(|| panic!("no PDF: {data}")))
+            .expect("a base64 PDF");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-output");
+        std::fs::create_dir_all(&dir).expect("create test-output");
+        let path = dir.join(format!("{name}.pdf"));
+        std::fs::write(&path, &pdf).expect("write the PDF");
+        let run = |tool: &str, args: &[&str]| {
+            let out = Command::new(tool)
+                .args(args)
+                .arg(&path)
+                .args(if tool == "pdftotext" {
+                    &["-"][..]
+                } else {
+                    &[][..]
+                })
+                .output()
+                .unwrap_or_else(|e| {
+                    panic!("{tool} (apt-get install -y poppler-utils) did not run: {e}")
+                });
+            assert!(out.status.success(), "{tool} failed on {}", path.display());
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let info = run("pdfinfo", &[]);
+        let pages = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no page count in {info}"));
+        Printed {
+            pages,
+            text: run("pdftotext", &["-layout"]),
+            path,
+        }
+    }
 }
 
 impl Drop for Browser {
@@ -298,4 +347,12 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// A page printed to PDF: how many A4 pages, and their text as `pdftotext -layout` reads it.
+#[derive(Debug)]
+pub struct Printed {
+    pub pages: usize,
+    pub text: String,
+    pub path: PathBuf,
 }

@@ -235,3 +235,7 @@ error-account-must-change-password = Change your temporary password first.
 error-official-import-nothing = The file has no officials to import.
 error-password-repeat-differs = The two new passwords differ.
 error-official-order = The order must be a whole number from 0 to { $max }.
+
+## Submission keys
+
+error-submission-key = A submission key has 16 to 64 characters, each a letter, a digit, '_' or '-'.

@@ -227,3 +227,7 @@ error-account-must-change-password = 请先修改临时密码。
 error-official-import-nothing = 文件中没有要导入的干部。
 error-password-repeat-differs = 两次输入的新密码不一致。
 error-official-order = 排序须为 0 到 { $max } 之间的整数。
+
+## Submission keys
+
+error-submission-key = 提交密钥由16至64个字符组成,每个字符为字母、数字、“_”或“-”。

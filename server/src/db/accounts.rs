@@ -174,8 +174,10 @@ pub struct AccountChanges<'a> {
     pub must_change_password: Option<bool>,
 }
 
-/// Applies `changes` in one transaction. A new password bumps the session version, which
-/// invalidates every token issued before, and revokes every device token.
+/// Applies `changes` in one transaction. A new password, and disabling the account, bump the
+/// session version and revoke every device token, which ends every token issued before: for
+/// good, so that re-enabling an account does not bring its old tokens back. A new password
+/// clears the must-change flag unless `must_change_password` sets it.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
@@ -208,10 +210,14 @@ pub fn update(
             diesel::update(target)
                 .set((
                     accounts::password_hash.eq(v),
-                    accounts::session_version.eq(accounts::session_version + 1),
                     accounts::must_change_password
                         .eq(changes.must_change_password.unwrap_or(false)),
                 ))
+                .execute(conn)?;
+        }
+        if changes.password_hash.is_some() || changes.disabled == Some(true) {
+            diesel::update(target)
+                .set(accounts::session_version.eq(accounts::session_version + 1))
                 .execute(conn)?;
             diesel::update(
                 device_tokens::table

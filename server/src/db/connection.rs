@@ -167,8 +167,8 @@ impl DatabaseUrl {
                 // steady stream of writes that commit's checkpoint is what lets the log start
                 // again from the beginning of its file, and it holds up every write meanwhile,
                 // so it should be rare; a log file is cut back to 256 MiB, above that size, so
-                // that it is not cut and grown again at every start (both cost a field sync
-                // about a sixth of its time with 10,000 pages and 64 MiB).
+                // that it is not cut and grown again at every start (what cutting and growing
+                // cost is in docs/performance.md, on `journal_size_limit`).
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; \

@@ -49,6 +49,7 @@ pub mod backup;
 pub mod rounds;
 pub mod schema;
 pub mod secrets;
+pub mod submission_keys;
 pub mod surveys;
 pub mod sync;
 pub mod throttle;

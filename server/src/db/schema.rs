@@ -269,6 +269,14 @@ diesel::table! {
 
 diesel::joinable!(sync_batches -> accounts (account_id));
 
+diesel::table! {
+    /// The hashed submission keys of public answers, until a retry can no longer come.
+    submission_keys (key_hash) {
+        key_hash -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     accounts,
@@ -292,4 +300,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     round_code_counts,
     tally_sheets,
     sync_batches,
+    submission_keys,
 );

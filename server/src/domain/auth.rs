@@ -414,12 +414,31 @@ pub fn password_login(
     attempt: &Attempt<'_>,
 ) -> Result<LoginResponse, Error> {
     let device_name = checked_device_name(attempt.device_name)?;
+    for (field, text) in [
+        ("username", attempt.username),
+        ("password", attempt.password),
+    ] {
+        if !canvass_protocol::text::is_storable(text) {
+            return Err(Error::new(
+                Kind::Invalid,
+                ErrorCode::UnstorableText,
+                ErrorCode::UnstorableText.message(),
+            )
+            .at(field));
+        }
+    }
     let account_key = format!("account:{}", attempt.username.trim().to_lowercase());
     let address_key = format!("address:{}", attempt.address);
     let now = store::now();
-    let wait = throttle::wait_secs(conn, &account_key, rules.free_attempts_per_account, now)?.max(
-        throttle::wait_secs(conn, &address_key, rules.free_attempts_per_address, now)?,
-    );
+    // counted before the password is checked, so that simultaneous guesses cannot all pass
+    let wait = throttle::reserve(
+        conn,
+        &[
+            (&account_key, rules.free_attempts_per_account),
+            (&address_key, rules.free_attempts_per_address),
+        ],
+        now,
+    )?;
     if wait > 0 {
         return Err(Error::rate_limited(
             ErrorCode::TooManyAttempts,
@@ -431,15 +450,13 @@ pub fn password_login(
         .as_ref()
         .map_or(dummy_hash(), |a| a.password_hash.as_str());
     let password_ok = verify_password(attempt.password, hash);
-    let Some(account) = account.filter(|_| password_ok) else {
-        throttle::record_failure(conn, &account_key, now)?;
-        throttle::record_failure(conn, &address_key, now)?;
+    // a disabled account answers as a wrong password does, whatever the password: neither
+    // the answer nor the throttle tells whether it was right
+    let Some(account) = account.filter(|a| password_ok && !a.disabled) else {
         return Err(Error::unauthenticated(ErrorCode::InvalidCredentials));
     };
     throttle::clear(conn, &account_key)?;
-    if account.disabled {
-        return Err(account_disabled());
-    }
+    throttle::release(conn, &address_key)?;
     if needs_rehash(&account.password_hash) {
         // a hash made with older parameters is stored again with the current ones
         let hash = hash_password(attempt.password)?;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod ballot_codes;
 pub mod error;
 pub mod exports;
+pub mod printables;
 pub mod rounds;
 pub mod submissions;
 pub mod surveys;

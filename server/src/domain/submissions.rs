@@ -3,6 +3,13 @@
 //! village; the code unused) run inside the transaction, in the order a lone submission would
 //! meet them; a refused item writes nothing and fails alone, and tallies are summed per row
 //! and written last. The queue and its threads are in `crate::commit`.
+//!
+//! An answer may carry a submission key, random and made for one showing of its form: it
+//! claims the key's hash in its transaction (one insert that does nothing when the hash is
+//! there), and an answer whose key is claimed already is a retry of one stored before,
+//! answered as the first was without storing anything. A refused answer gives its key up. The
+//! hash is kept to the hour after which no retry can come (a day) and names no answer, so a key
+//! links an answer to nobody (docs/privacy.md, "Submission keys").
 
 use std::borrow::Borrow;
 use std::cell::Cell;
@@ -17,7 +24,11 @@ use super::ballot_codes;
 use super::error::{Error, Thing};
 use super::rounds::stored_round;
 use super::surveys::{self, Checked, FormCache, Rejection, SurveyContext};
+use canvass_protocol::msg;
+use sha2::{Digest, Sha256};
+
 use crate::db::rounds::{self as round_store, RoundDelta, RoundRow};
+use crate::db::submission_keys;
 use crate::db::surveys::{self as survey_store, TallyDelta};
 use crate::db::{write_transaction, DbConnection};
 
@@ -154,17 +165,77 @@ fn store_answers<'a>(
     let Some(Some((context, fixed))) = cache.get_mut(answers.slug.as_str()) else {
         return Err(Error::not_found(Thing::Survey).into());
     };
-    surveys::check_accepting(&context.row, answers.now)?;
-    let (stored, validated) = context.prepare_checked(
-        conn,
-        *fixed,
-        &answers.body,
-        Channel::Web,
-        day_of(answers.now),
-        answers.checked.take(),
-    )?;
-    surveys::record_into(conn, &stored, &validated, tallies)?;
-    Ok(())
+    let key = match answers.body.submission_key.as_deref() {
+        None => None,
+        Some(key) => Some(key_hash(context.row.id, key)?),
+    };
+    if let Some(hash) = &key {
+        if !submission_keys::claim(conn, hash, key_expiry(answers.now))? {
+            // sent before and stored (a refused answer gives its key up): answered as then
+            return Ok(());
+        }
+    }
+    let stored = surveys::check_accepting(&context.row, answers.now)
+        .map_err(Rejection::from)
+        .and_then(|()| {
+            context.prepare_checked(
+                conn,
+                *fixed,
+                &answers.body,
+                Channel::Web,
+                day_of(answers.now),
+                answers.checked.take(),
+            )
+        });
+    match (stored, key) {
+        (Ok((stored, validated)), _) => {
+            surveys::record_into(conn, &stored, &validated, tallies)?;
+            Ok(())
+        }
+        (Err(refused), Some(hash)) => {
+            submission_keys::release(conn, &hash)?;
+            Err(refused)
+        }
+        (Err(refused), None) => Err(refused),
+    }
+}
+
+/// How long a submission key is kept: a day, and up to an hour more, since its expiry is kept
+/// to the hour (no key row holds the time its answer came).
+pub const KEY_HOURS: i64 = 24;
+
+/// The hour after which a key claimed at `now` is swept.
+fn key_expiry(now: i64) -> i64 {
+    (now.div_euclid(3600) + KEY_HOURS + 1) * 3600
+}
+
+/// What is stored of a submission key: its SHA-256 under the survey's id, so the same key sent
+/// to two surveys is two keys. A key is 16 to 64 of `A-Z a-z 0-9 _ -`; anything else is refused
+/// at `submission_key`.
+fn key_hash(survey_id: i64, key: &str) -> Result<String, Rejection> {
+    let well_formed = (16..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !well_formed {
+        return Err(Error::invalid("submission_key", msg!("error-submission-key")).into());
+    }
+    let mut hash = Sha256::new();
+    hash.update(b"canvass-submission-key\0");
+    hash.update(survey_id.to_be_bytes());
+    hash.update(key.as_bytes());
+    Ok(hex::encode(hash.finalize()))
+}
+
+/// Deletes the submission keys whose retries can no longer come; the group-commit thread calls
+/// it now and then, in a transaction of its own.
+///
+/// # Errors
+/// When the database fails.
+pub fn sweep_keys(conn: &mut DbConnection, now: i64) -> Result<usize, Error> {
+    write_transaction(conn, |conn| {
+        submission_keys::sweep(conn, now).map_err(Error::from)
+    })
 }
 
 fn store_ballot<'a>(

@@ -303,6 +303,7 @@ fn check_item(
                 target_unit_id: r.target_unit_id,
                 respondent_unit_id: r.respondent_unit_id,
                 answers: r.answers.clone(),
+                submission_key: None,
             };
             match context.prepare(conn, None, &body, r.channel.into(), r.collected_on.clone()) {
                 Ok((stored, validated)) => Ok(Ready::Response(stored, validated)),

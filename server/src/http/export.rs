@@ -16,9 +16,9 @@ use crate::http::{ApiError, AppState};
 pub fn answers_csv(
     state: Arc<AppState>,
     survey_id: i64,
-    columns: Vec<String>,
+    columns: exports::AnswerColumns,
 ) -> impl Stream<Item = Result<Bytes, actix_web::Error>> + 'static {
-    let header = Bytes::from(exports::export_header(&columns));
+    let header = Bytes::from(columns.header());
     let columns = Arc::new(columns);
     // the page starts after this answer; `None` once the last page is sent
     let pages = stream::unfold(Some(None::<String>), move |after| {
@@ -30,7 +30,7 @@ pub fn answers_csv(
                 .db(move |conn| exports::answers_page(conn, survey_id, &columns, after.as_deref()))
                 .await;
             Some(match page {
-                Ok(page) => (Ok(Bytes::from(page.text)), page.next.map(Some)),
+                Ok(page) => (Ok(Bytes::from(page.bytes)), page.next.map(Some)),
                 Err(e) => {
                     tracing::error!(code = ?e.code(), survey = survey_id, "answer export failed");
                     (Err(ApiError(e).into()), None)

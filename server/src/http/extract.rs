@@ -93,11 +93,14 @@ fn too_large(limit: usize) -> Error {
     )
 }
 
-/// Deserialises `bytes` as `T`, mapping every failure to a 4xx with a stable code and field.
+/// Deserialises `bytes` as `T`, mapping every failure to a 4xx with a stable code and field;
+/// a string or key the databases cannot store is `unstorable_text` at its field
+/// ([`crate::http::storable`]), so no handler ever sees one.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     // Well-formedness first, so a broken body is reported as such whatever its first fields say.
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|e| json_error(&e, ".", false))?;
+    crate::http::storable::check_json(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();

@@ -5,9 +5,11 @@
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod limits;
 pub mod ratelimit;
 pub mod request;
 pub mod state;
+pub mod storable;
 
 pub use error::ApiError;
 pub use extract::ApiJson;

@@ -62,10 +62,10 @@ impl Modify for BearerAuth {
 ///
 /// actix tries routes in the order they are registered, and every path with a `{...}` segment
 /// is matched by running a regular expression, so the public answers, ballots and field
-/// batches, which are most of all requests, come first. Registered among the others, an
-/// answer ran some twenty expressions before its own, 9 % of the server's CPU time under
-/// load (1.5 % now; docs/performance.md). No other route matches their paths, so the order
-/// changes nothing else.
+/// batches, which are most of all requests, come first: registered among the others, an
+/// answer would run some twenty expressions before its own (what that cost is in
+/// docs/performance.md, "The public routes are matched first"). No other route matches their
+/// paths, so the order changes nothing else.
 pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
     cfg.service(surveys::submit_response)
         .service(rounds::cast_ballot)

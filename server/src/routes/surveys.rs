@@ -230,10 +230,11 @@ pub async fn survey_results(
     ))
 }
 
-/// Every stored answer set of a survey as CSV (organisers and admins in scope): the version,
-/// target, respondent's village, channel and day, then one column per question of every
-/// published version (a multiple choice as `a;b`). Rows come in random-id order, never the
-/// order of arrival, and carry nothing else. Streamed page by page.
+/// Every stored answer set of a survey as CSV (organisers and admins in scope), in the language
+/// of `Accept-Language`: the version, target unit and respondent's village (names, then ids),
+/// channel and day, then one column per question of every published version titled by its
+/// label, options by their labels (a multiple choice joined with `; `). Rows come in random-id
+/// order, never the order of arrival, and carry nothing else. Streamed page by page.
 #[utoipa::path(
     tag = "surveys",
     params(("id" = i64, Path, description = "Survey id")),
@@ -247,12 +248,14 @@ pub async fn survey_results(
 #[get("/surveys/{id}/answers.csv")]
 pub async fn export_answers(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let lang = crate::http::request::accept_language(&req);
     let columns = state
-        .db(move |conn| exports::answer_columns(conn, &caller, id))
+        .db(move |conn| exports::answer_columns(conn, &caller, id, lang))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

@@ -109,7 +109,7 @@ fn every_variable_of_every_setting_is_read() {
     assert!(s.trust_forwarded_for);
     assert_eq!(s.submissions_per_minute, 0);
     assert_eq!(s.ballot_mix_interval_ms, 500);
-    assert_eq!(setting_names().len(), 18, "a new setting needs a line here");
+    assert_eq!(setting_names().len(), 21, "a new setting needs a line here");
 }
 
 #[test]

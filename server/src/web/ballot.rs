@@ -1,137 +1,242 @@
 //! The electronic ballot at `/b/{slug}`: enter (or scan to reach) the page, type the one-time
 //! code, grade every subject, submit once. Plain HTML, no JavaScript, zh-CN by default. The
 //! code travels only in form bodies, never in the URL.
+//!
+//! The cast form is read into the same [`Ballot`] the JSON API takes, every mark it carries
+//! (one for each `g_…` field, in the order sent), and stored by the same path; so the page
+//! refuses exactly what the API refuses (a subject or a dimension not in the round, a subject
+//! graded twice, a grade off its scale), the code unspent, and stores a quota breach as an
+//! invalid ballot as the API does. Pages: `templates/ballot/`.
 
-use std::fmt::Write;
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
 use canvass_protocol::forms::Lang;
-use canvass_protocol::rounds::{Ballot, Dimension, Grade, Mark, Round, SubjectRef, ValidityRule};
-use canvass_protocol::ErrorCode;
+use canvass_protocol::i18n::{self, Message};
+use canvass_protocol::rounds::{
+    Ballot, CastRequest, Dimension, Grade, Mark, Round, SubjectRef, ValidityRule,
+};
+use canvass_protocol::{msg, ErrorCode};
 
-use super::page::{esc, html_response, message_page, page};
-use super::{page_lang, t};
+use super::page::{message_page, render, Words};
+use super::page_lang;
+use super::session::{form_value, other_lang};
 use crate::domain::error::Error;
 use crate::domain::{ballot_codes, rounds};
 use crate::http::error::status as status_of;
 use crate::http::AppState;
 
-fn grade_label(lang: Lang, grade: Grade) -> &'static str {
-    match lang {
-        Lang::ZhCn => grade.label_zh(),
-        Lang::En => grade.label_en(),
+/// The other language of a ballot page.
+pub struct Other {
+    pub href: String,
+    pub tag: &'static str,
+    pub name: &'static str,
+}
+
+impl Other {
+    fn of(lang: Lang) -> Self {
+        let other = other_lang(lang);
+        Self {
+            href: format!("?lang={}", other.as_str()),
+            tag: other.as_str(),
+            name: i18n::tr_static(other, "common-language-name"),
+        }
     }
 }
 
-fn dimension_label(lang: Lang, d: Dimension) -> &'static str {
-    match lang {
-        Lang::ZhCn => d.label_zh(),
-        Lang::En => d.label_en(),
-    }
+/// The code entry step (`templates/ballot/code.html`).
+#[derive(Template)]
+#[template(path = "ballot/code.html")]
+pub struct CodePage {
+    pub w: Words,
+    /// The round: its series and period.
+    pub title: String,
+    pub other: Other,
+    pub action: String,
+    /// Why the code typed was refused.
+    pub error: Option<String>,
+    /// The code typed, shown again after a refusal.
+    pub typed: String,
 }
 
-fn subject_field(subject: SubjectRef) -> String {
+/// The ballot step (`templates/ballot/ballot.html`).
+#[derive(Template)]
+#[template(path = "ballot/ballot.html")]
+pub struct BallotPage {
+    pub w: Words,
+    pub title: String,
+    pub other: Other,
+    pub action: String,
+    /// The code, carried to the cast in the form body.
+    pub code: String,
+    /// The elector group the code votes in.
+    pub group_label: String,
+    /// The round's quota of a grade, said before voting.
+    pub quota: Option<String>,
+    /// The heading of the problems of a refused cast.
+    pub refused: String,
+    /// The problems of a refused cast, in the page's language.
+    pub problems: Vec<String>,
+    pub subjects: Vec<SubjectView>,
+}
+
+/// One subject on the ballot.
+pub struct SubjectView {
+    /// Its key in the form's field names (`g_{key}`).
+    pub key: String,
+    pub name: String,
+    pub position: String,
+    /// A problem of its marks in a refused cast.
+    pub error: Option<String>,
+    pub grades: Vec<GradeChoice>,
+    /// Whether the abstention is the choice shown.
+    pub abstains: bool,
+    pub dimensions: Vec<DimensionView>,
+}
+
+/// The grades of one dimension of a subject.
+pub struct DimensionView {
+    pub label: String,
+    /// The form field's name (`d_{key}_{dimension}`).
+    pub name: String,
+    pub grades: Vec<GradeChoice>,
+}
+
+/// One grade to choose.
+pub struct GradeChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+fn subject_key(subject: SubjectRef) -> String {
     match subject {
         SubjectRef::Team => "team".into(),
         SubjectRef::Official(id) => id.to_string(),
     }
 }
 
-fn header(lang: Lang, round: &Round) -> String {
-    let d = round.definition();
-    let other = match lang {
-        Lang::ZhCn => ("en", "English"),
-        Lang::En => ("zh-CN", "中文"),
-    };
-    format!(
-        "<a class=\"lang\" href=\"?lang={}\">{}</a><h1>{} {}</h1><p class=\"note\">{}</p>",
-        other.0,
-        other.1,
-        esc(&d.series.name),
-        esc(&d.period),
-        esc(t(
-            lang,
-            "本次测评匿名进行:测评码与您的身份无关,系统不记录投票时间、IP地址或设备,任何人(包括系统管理员)都无法知道您投了什么票。每个测评码只能投一次。",
-            "This appraisal is anonymous: the code is not tied to you, and the time, IP address and device of your vote are not recorded, so nobody, the system's operators included, can tell how you voted. Each code votes once."
-        ))
-    )
-}
-
-fn code_form(lang: Lang, round: &Round, slug: &str, error: Option<&str>, typed: &str) -> String {
-    let mut b = header(lang, round);
-    let _ = write!(
-        b,
-        "<form method=\"post\" action=\"/b/{}?lang={}\" accept-charset=\"utf-8\">",
-        esc(slug),
-        lang.as_str()
-    );
-    let class = if error.is_some() {
-        " class=\"has-err\""
-    } else {
-        ""
-    };
-    let _ = write!(
-        b,
-        "<fieldset{class}><legend>{}</legend>",
-        esc(t(lang, "请输入测评码", "Enter your ballot code"))
-    );
-    if let Some(e) = error {
-        let _ = write!(
-            b,
-            "<p class=\"err\" id=\"e-code\" role=\"alert\">{}</p>",
-            esc(e)
-        );
+fn subject_of(key: &str) -> Option<SubjectRef> {
+    match key {
+        "team" => Some(SubjectRef::Team),
+        id => id.parse().ok().map(SubjectRef::Official),
     }
-    let _ = write!(
-        b,
-        "<input type=\"text\" name=\"code\" id=\"code\" value=\"{}\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" placeholder=\"XXXX-XXXX-XXXX\" aria-label=\"{}\" aria-describedby=\"e-code\"></fieldset>",
-        esc(typed),
-        esc(t(lang, "测评码", "Ballot code"))
-    );
-    let _ = write!(
-        b,
-        "<button type=\"submit\">{}</button></form>",
-        esc(t(lang, "下一步", "Next"))
-    );
-    b
 }
 
-fn code_error_message(lang: Lang, e: &Error) -> String {
-    t(
-        lang,
-        match e.code() {
-            ErrorCode::BallotCodeUsed => "这个测评码已经投过票了,不能再次使用。",
-            ErrorCode::BallotCodeUnknown => "没有这个测评码,请核对后重新输入。",
-            ErrorCode::BallotCodeCheckMismatch => "测评码有一位输错了,请仔细核对后重新输入。",
-            ErrorCode::BallotCodeWrongLength => "测评码应为12位(不含短横线),请核对。",
-            ErrorCode::BallotCodeInvalidCharacter => {
-                "测评码中有不会出现的字符(测评码不含 0、O、1、I),请核对。"
+fn title(round: &Round) -> String {
+    let d = round.definition();
+    format!("{} {}", d.series.name, d.period)
+}
+
+/// The code entry step's data.
+#[must_use]
+pub fn code_page(
+    lang: Lang,
+    round: &Round,
+    slug: &str,
+    error: Option<String>,
+    typed: &str,
+) -> CodePage {
+    CodePage {
+        w: Words::new(lang),
+        title: title(round),
+        other: Other::of(lang),
+        action: format!("/b/{slug}?lang={}", lang.as_str()),
+        error,
+        typed: typed.to_string(),
+    }
+}
+
+/// What was sent with a refused cast, to show again: the marks (field name to value), the
+/// problems and which subject each concerns.
+#[derive(Default)]
+pub struct Sent<'a> {
+    pub fields: &'a [(String, String)],
+    pub problems: Vec<String>,
+    /// A problem by the key of the subject it concerns.
+    pub by_subject: BTreeMap<String, String>,
+}
+
+impl Sent<'_> {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// The ballot step's data: every subject of `round` with its grades, what was `sent` kept.
+#[must_use]
+pub fn ballot_page(
+    lang: Lang,
+    round: &Round,
+    slug: &str,
+    code: &str,
+    group_label: &str,
+    sent: &Sent<'_>,
+) -> BallotPage {
+    let grades = |subject: SubjectRef, field: &str| -> Vec<GradeChoice> {
+        subject
+            .kind()
+            .scale()
+            .grades()
+            .into_iter()
+            .map(|g| GradeChoice {
+                value: g.as_str(),
+                label: g.label(lang),
+                checked: sent.value(field) == Some(g.as_str()),
+            })
+            .collect()
+    };
+    let subjects = round
+        .subjects()
+        .map(|subject| {
+            let key = subject_key(subject);
+            let overall = format!("g_{key}");
+            SubjectView {
+                name: round.subject_name(subject).unwrap_or_default().to_string(),
+                position: match subject {
+                    SubjectRef::Official(id) => round
+                        .official(id)
+                        .map(|o| o.position.clone())
+                        .unwrap_or_default(),
+                    SubjectRef::Team => i18n::tr(lang, "page-ballot-team"),
+                },
+                error: sent.by_subject.get(&key).cloned(),
+                grades: grades(subject, &overall),
+                abstains: sent.value(&overall).is_none(),
+                dimensions: round
+                    .dimensions_of(subject)
+                    .iter()
+                    .map(|&d| {
+                        let name = format!("d_{key}_{}", d.as_str());
+                        DimensionView {
+                            label: d.label(lang).to_string(),
+                            grades: grades(subject, &name),
+                            name,
+                        }
+                    })
+                    .collect(),
+                key,
             }
-            ErrorCode::BallotCodeOtherRound => "这个测评码属于另一次测评,不能在这里使用。",
-            ErrorCode::RoundNotOpen => "本次测评目前不在投票时间内。",
-            _ => "出错了,请稍后再试。",
-        },
-        match e.code() {
-            ErrorCode::BallotCodeUsed => "This code has already voted and cannot be used again.",
-            ErrorCode::BallotCodeUnknown => "There is no such code. Check it and type it again.",
-            ErrorCode::BallotCodeCheckMismatch => {
-                "One character of the code is mistyped. Check it carefully and type it again."
-            }
-            ErrorCode::BallotCodeWrongLength => {
-                "A code has 12 characters (not counting dashes). Check it."
-            }
-            ErrorCode::BallotCodeInvalidCharacter => {
-                "The code has a character codes never contain (there is no 0, O, 1 or I). Check it."
-            }
-            ErrorCode::BallotCodeOtherRound => {
-                "This code belongs to another appraisal and cannot be used here."
-            }
-            ErrorCode::RoundNotOpen => "This appraisal is not open for voting now.",
-            _ => "Something went wrong; please try again later.",
-        },
-    )
-    .to_string()
+        })
+        .collect();
+    BallotPage {
+        w: Words::new(lang),
+        title: title(round),
+        other: Other::of(lang),
+        action: format!("/b/{slug}/cast?lang={}", lang.as_str()),
+        code: code.to_string(),
+        group_label: group_label.to_string(),
+        quota: quota_note(lang, round),
+        refused: i18n::tr(lang, "page-ballot-refused"),
+        problems: sent.problems.clone(),
+        subjects,
+    }
 }
 
 fn quota_note(lang: Lang, round: &Round) -> Option<String> {
@@ -140,142 +245,128 @@ fn quota_note(lang: Lang, round: &Round) -> Option<String> {
         .validity_rules
         .iter()
         .find_map(|rule| match rule {
-            ValidityRule::MaxGradeCount { grade, max } => Some(match lang {
-                Lang::ZhCn => format!(
-                    "每张票最多评{max}个“{}”,超过则整张票为废票。",
-                    grade.label_zh()
-                ),
-                Lang::En => format!(
-                    "At most {max} \"{}\" marks per ballot; more makes the whole ballot invalid.",
-                    grade.label_en()
-                ),
-            }),
+            ValidityRule::MaxGradeCount { grade, max } => {
+                Some(msg!("page-ballot-quota", max = *max, grade = grade.label(lang)).render(lang))
+            }
             #[allow(unreachable_patterns)]
             _ => None,
         })
 }
 
-/// The marks a ballot form was submitted with, to show them again.
-type Kept<'a> = &'a [(String, String)];
-
-fn kept_value<'a>(kept: Kept<'a>, name: &str) -> Option<&'a str> {
-    kept.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .filter(|v| !v.is_empty())
-}
-
-fn checked(kept: Kept<'_>, name: &str, value: &str) -> &'static str {
-    if kept_value(kept, name) == Some(value) {
-        " checked"
-    } else {
-        ""
+/// The catalogue id of what the code page says about a refused code.
+fn code_problem(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BallotCodeUsed => "page-ballot-code-used",
+        ErrorCode::BallotCodeUnknown => "page-ballot-code-unknown",
+        ErrorCode::BallotCodeCheckMismatch => "page-ballot-code-typo",
+        ErrorCode::BallotCodeWrongLength => "page-ballot-code-length",
+        ErrorCode::BallotCodeInvalidCharacter => "page-ballot-code-character",
+        ErrorCode::BallotCodeOtherRound => "page-ballot-code-other-round",
+        ErrorCode::RoundNotOpen => "page-ballot-not-open",
+        _ => "page-ballot-code-fault",
     }
 }
 
-fn ballot_form(
-    lang: Lang,
+/// A ballot as the cast form sent it: one mark per `g_{subject}` field, in the order sent
+/// (so a subject sent twice is graded twice, as in a JSON body), each with the
+/// `d_{subject}_{dimension}` fields of its subject. A field the API could not have carried (a
+/// grade or dimension that is no word of the protocol, a subject that is neither `team` nor an
+/// id, a dimension sent twice) is refused here, with what the page says about it; `round`
+/// names the subjects in those words.
+///
+/// # Errors
+/// The problems, when a field cannot be read.
+pub fn ballot_from_fields(
     round: &Round,
-    slug: &str,
-    code: &str,
-    group_label: &str,
-    kept: Kept<'_>,
-    error: Option<&str>,
-) -> String {
-    let mut b = header(lang, round);
-    if let Some(e) = error {
-        let _ = write!(
-            b,
-            "<div class=\"summary\" role=\"alert\"><p class=\"err\" id=\"e-ballot\">{}</p></div>",
-            esc(e)
-        );
-    }
-    let _ = write!(
-        b,
-        "<p>{}: <strong>{}</strong></p>",
-        esc(t(lang, "您的投票类别", "You vote as")),
-        esc(group_label)
-    );
-    if let Some(note) = quota_note(lang, round) {
-        let _ = write!(b, "<p class=\"note\">{}</p>", esc(&note));
-    }
-    let _ = write!(
-        b,
-        "<form method=\"post\" action=\"/b/{}/cast?lang={}\" accept-charset=\"utf-8\">",
-        esc(slug),
-        lang.as_str()
-    );
-    let _ = write!(
-        b,
-        "<input type=\"hidden\" name=\"code\" value=\"{}\"><input type=\"hidden\" name=\"group_label\" value=\"{}\">",
-        esc(code),
-        esc(group_label)
-    );
-    for subject in round.subjects() {
-        let key = subject_field(subject);
-        let name = round.subject_name(subject).unwrap_or_default();
-        let position = match subject {
-            SubjectRef::Official(id) => round
-                .official(id)
-                .map(|o| o.position.clone())
-                .unwrap_or_default(),
-            SubjectRef::Team => t(lang, "领导班子", "leadership team").to_string(),
-        };
-        let _ = write!(
-            b,
-            "<fieldset id=\"f-{key}\"><legend>{} <span class=\"hint\">{}</span></legend>",
-            esc(name),
-            esc(&position)
-        );
-        for grade in subject.kind().scale().grades() {
-            let _ = write!(
-                b,
-                "<label class=\"opt\"><input type=\"radio\" name=\"g_{key}\" value=\"{}\"{}> {}</label>",
-                grade.as_str(),
-                checked(kept, &format!("g_{key}"), grade.as_str()),
-                esc(grade_label(lang, grade))
-            );
+    fields: &[(String, String)],
+) -> Result<Ballot, Vec<Message>> {
+    let mut marks: Vec<Mark> = Vec::new();
+    let mut unreadable = false;
+    let mut problems = Vec::new();
+    let grade_of = |value: &str, unreadable: &mut bool| -> Option<Grade> {
+        let grade = Grade::parse(value);
+        *unreadable |= grade.is_none();
+        grade
+    };
+    for (name, value) in fields {
+        if let Some(key) = name.strip_prefix("g_") {
+            let Some(subject) = subject_of(key) else {
+                unreadable = true;
+                continue;
+            };
+            let grade = match value.as_str() {
+                "" => None,
+                v => grade_of(v, &mut unreadable),
+            };
+            marks.push(Mark {
+                subject,
+                grade,
+                dimensions: BTreeMap::new(),
+            });
         }
-        let abstain = if kept_value(kept, &format!("g_{key}")).is_none() {
-            " checked"
-        } else {
-            ""
+    }
+    for (name, value) in fields {
+        let Some(rest) = name.strip_prefix("d_") else {
+            continue;
         };
-        let _ = write!(
-            b,
-            "<label class=\"opt\"><input type=\"radio\" name=\"g_{key}\" value=\"\"{abstain}> {}</label>",
-            esc(t(lang, "弃权", "Abstain"))
-        );
-        for &d in round.dimensions_of(subject) {
-            let _ = write!(
-                b,
-                "<p class=\"hint\">{}</p><div class=\"scale\">",
-                esc(dimension_label(lang, d))
-            );
-            for grade in subject.kind().scale().grades() {
-                let name = format!("d_{key}_{}", d.as_str());
-                let _ = write!(
-                    b,
-                    "<label class=\"opt\"><input type=\"radio\" name=\"{name}\" value=\"{}\"{}> {}</label>",
-                    grade.as_str(),
-                    checked(kept, &name, grade.as_str()),
-                    esc(grade_label(lang, grade))
-                );
+        if value.is_empty() {
+            continue;
+        }
+        let parsed = rest.rsplit_once('_').and_then(|(key, d)| {
+            Some((
+                subject_of(key)?,
+                Dimension::ALL.into_iter().find(|x| x.as_str() == d)?,
+            ))
+        });
+        let Some((subject, dimension)) = parsed else {
+            unreadable = true;
+            continue;
+        };
+        let Some(grade) = grade_of(value, &mut unreadable) else {
+            continue;
+        };
+        let index = match marks.iter().rposition(|m| m.subject == subject) {
+            Some(i) => i,
+            None => {
+                marks.push(Mark {
+                    subject,
+                    grade: None,
+                    dimensions: BTreeMap::new(),
+                });
+                marks.len() - 1
             }
-            b.push_str("</div>");
+        };
+        if marks[index].dimensions.insert(dimension, grade).is_some() {
+            problems.push(msg!(
+                "round-ballot-graded-twice",
+                subject = msg!(
+                    "round-subject-dimension",
+                    subject = round.subject_label(subject),
+                    dimension = dimension.name()
+                )
+            ));
         }
-        b.push_str("</fieldset>");
     }
-    let _ = write!(
-        b,
-        "<button type=\"submit\">{}</button></form>",
-        esc(t(
-            lang,
-            "投票(提交后不能修改)",
-            "Vote (cannot be changed afterwards)"
-        ))
-    );
-    b
+    if unreadable {
+        problems.insert(0, msg!("page-ballot-unreadable"));
+    }
+    if problems.is_empty() {
+        Ok(Ballot {
+            elector_group: String::new(),
+            marks,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// The index of the mark a problem's field names (`ballot.marks[3].grade` → 3).
+fn mark_index(path: &str) -> Option<usize> {
+    path.strip_prefix("ballot.marks[")?
+        .split_once(']')?
+        .0
+        .parse()
+        .ok()
 }
 
 async fn load(state: &web::Data<AppState>, slug: &str) -> Result<Round, Error> {
@@ -289,12 +380,8 @@ fn not_found(lang: Lang) -> HttpResponse {
     message_page(
         StatusCode::NOT_FOUND,
         lang,
-        t(lang, "找不到这次测评", "Appraisal not found"),
-        t(
-            lang,
-            "请检查链接是否完整。",
-            "Check that the link is complete.",
-        ),
+        &i18n::tr(lang, "page-ballot-not-found-heading"),
+        &i18n::tr(lang, "page-form-check-link"),
     )
 }
 
@@ -308,14 +395,7 @@ pub async fn enter_code(
     let lang = page_lang(&req);
     let slug = slug.into_inner();
     match load(&state, &slug).await {
-        Ok(round) => html_response(
-            StatusCode::OK,
-            page(
-                lang,
-                &round.definition().series.name,
-                &code_form(lang, &round, &slug, None, ""),
-            ),
-        ),
+        Ok(round) => render(StatusCode::OK, &code_page(lang, &round, &slug, None, "")),
         Err(_) => not_found(lang),
     }
 }
@@ -345,19 +425,14 @@ pub async fn show_ballot(
         .db(move |conn| ballot_codes::check_at(conn, &link, &code, &pepper))
         .await;
     state.count_refused_code(&req, &checked);
-    let title = round.definition().series.name.clone();
     match checked {
         Ok(group) => {
             let label = round
                 .group(&group)
                 .map_or(group.clone(), |g| g.label.clone());
-            html_response(
+            render(
                 StatusCode::OK,
-                page(
-                    lang,
-                    &title,
-                    &ballot_form(lang, &round, &slug, &typed, &label, &[], None),
-                ),
+                &ballot_page(lang, &round, &slug, &typed, &label, &Sent::default()),
             )
         }
         Err(e) => {
@@ -367,26 +442,15 @@ pub async fn show_ballot(
                 } else {
                     StatusCode::UNPROCESSABLE_ENTITY
                 };
-            html_response(
-                status,
-                page(
-                    lang,
-                    &title,
-                    &code_form(
-                        lang,
-                        &round,
-                        &slug,
-                        Some(&code_error_message(lang, &e)),
-                        &typed,
-                    ),
-                ),
-            )
+            let error = i18n::tr(lang, code_problem(e.code()));
+            render(status, &code_page(lang, &round, &slug, Some(error), &typed))
         }
     }
 }
 
 /// Casts the ballot: the code is redeemed and the ballot stored in one transaction, answered
-/// once it is committed.
+/// once it is committed. A ballot the API would refuse is shown again with its problems, the
+/// code unspent.
 #[post("/b/{slug}/cast")]
 pub async fn cast(
     state: web::Data<AppState>,
@@ -403,65 +467,39 @@ pub async fn cast(
         return not_found(lang);
     };
     let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let code = fields
-        .iter()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let mut marks = Vec::new();
-    let mut unreadable = false;
-    for subject in round.subjects() {
-        let key = subject_field(subject);
-        let mut grade_of = |name: &str| {
-            let value = kept_value(&fields, name)?;
-            let grade = Grade::parse(value);
-            unreadable |= grade.is_none();
-            grade
-        };
-        let grade = grade_of(&format!("g_{key}"));
-        let dimensions = round
-            .dimensions_of(subject)
+    let field = |name: &str| {
+        fields
             .iter()
-            .filter_map(|&d| grade_of(&format!("d_{key}_{}", d.as_str())).map(|g| (d, g)))
-            .collect();
-        marks.push(Mark {
-            subject,
-            grade,
-            dimensions,
-        });
-    }
-    let ballot = Ballot {
-        elector_group: String::new(),
-        marks,
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
     };
-    let title = round.definition().series.name.clone();
-    let ballot_again = |status: StatusCode, message: &str| {
-        let group = fields
-            .iter()
-            .find(|(k, _)| k == "group_label")
-            .map_or("", |(_, v)| v.as_str());
-        html_response(
+    let code = field("code").to_string();
+    let group = field("group_label").to_string();
+    let ballot_again = |status: StatusCode, sent: &Sent<'_>| {
+        render(
             status,
-            page(
-                lang,
-                &title,
-                &ballot_form(lang, &round, &slug, &code, group, &fields, Some(message)),
-            ),
+            &ballot_page(lang, &round, &slug, &code, &group, sent),
         )
     };
-    if unreadable {
-        return ballot_again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t(
-                lang,
-                "有一项评价无法识别,请重新选择后再投票。测评码尚未使用。",
-                "One of the marks could not be read. Choose again and vote; your code has not been used.",
-            ),
-        );
-    }
+    let ballot = match ballot_from_fields(&round, &fields) {
+        Ok(ballot) => ballot,
+        Err(problems) => {
+            let sent = Sent {
+                fields: &fields,
+                problems: problems.iter().map(|m| m.render(lang)).collect(),
+                by_subject: BTreeMap::new(),
+            };
+            return ballot_again(StatusCode::UNPROCESSABLE_ENTITY, &sent);
+        }
+    };
+    let keys: Vec<String> = ballot
+        .marks
+        .iter()
+        .map(|m| subject_key(m.subject))
+        .collect();
     // stored by the group-commit writer with the other ballots of the moment, the code checked
     // and redeemed in the same transaction
-    let request = canvass_protocol::rounds::CastRequest {
+    let request = CastRequest {
         code: code.clone(),
         ballot,
     };
@@ -471,48 +509,43 @@ pub async fn cast(
         Ok(_) => message_page(
             StatusCode::OK,
             lang,
-            t(lang, "投票成功,谢谢您!", "Your vote is cast. Thank you!"),
-            t(
-                lang,
-                "您的选票已匿名保存,测评码已失效。",
-                "Your ballot was stored anonymously and the code can no longer be used.",
-            ),
+            &i18n::tr(lang, "page-ballot-done-heading"),
+            &i18n::tr(lang, "page-ballot-done"),
         ),
         Err(e) if e.is_server_fault() => message_page(
             status_of(e.kind()),
             lang,
-            t(lang, "出错了", "Something went wrong"),
-            t(
-                lang,
-                "服务器暂时无法保存选票,请稍后再试。如果测评码已失效,说明选票已经保存。",
-                "The server could not store the ballot just now; please try again shortly. If the code no longer works, the ballot was stored.",
-            ),
+            &i18n::tr(lang, "page-fault-heading"),
+            &i18n::tr(lang, "page-ballot-fault"),
         ),
-        Err(e) if is_code_problem(e.code()) => html_response(
-            status_of(e.kind()),
-            page(
-                lang,
-                &title,
-                &code_form(lang, &round, &slug, Some(&code_error_message(lang, &e)), ""),
-            ),
-        ),
+        Err(e) if is_code_problem(e.code()) => {
+            let error = i18n::tr(lang, code_problem(e.code()));
+            render(
+                status_of(e.kind()),
+                &code_page(lang, &round, &slug, Some(error), ""),
+            )
+        }
         Err(e) => {
             // the marks do not fit the round (a tampered or outdated form): show them again
-            let problems: Vec<String> = e
-                .details()
-                .into_iter()
-                .map(|p| p.message.render(lang))
-                .collect();
-            let message = format!(
-                "{} ({})",
-                t(
-                    lang,
-                    "选票有误,测评码尚未使用,请检查后重新投票",
-                    "The ballot has a problem and your code has not been used; check it and vote again"
-                ),
-                problems.join("; ")
-            );
-            ballot_again(status_of(e.kind()), &message)
+            let mut sent = Sent {
+                fields: &fields,
+                ..Sent::default()
+            };
+            for p in e.details() {
+                let message = p.message.render(lang);
+                if let Some(key) = p
+                    .field
+                    .as_ref()
+                    .and_then(|f| mark_index(&f.path))
+                    .and_then(|i| keys.get(i))
+                {
+                    sent.by_subject
+                        .entry(key.clone())
+                        .or_insert_with(|| message.clone());
+                }
+                sent.problems.push(message);
+            }
+            ballot_again(status_of(e.kind()), &sent)
         }
     }
 }
@@ -533,21 +566,93 @@ fn is_code_problem(code: ErrorCode) -> bool {
     )
 }
 
-fn form_value(body: &[u8], name: &str) -> Option<String> {
-    form_urlencoded::parse(body)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 fn rate_limited(lang: Lang) -> HttpResponse {
     message_page(
         StatusCode::TOO_MANY_REQUESTS,
         lang,
-        t(lang, "请稍后再试", "Please try again shortly"),
-        t(
-            lang,
-            "您所在的网络提交过于频繁,请一分钟后再试。",
-            "Too many requests from your network. Please wait a minute.",
-        ),
+        &i18n::tr(lang, "page-form-rate-limited-heading"),
+        &i18n::tr(lang, "page-ballot-rate-limited"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round() -> Round {
+        let definition = serde_json::from_value(serde_json::json!({
+            "period": "2026年度",
+            "series": {"id": "qs", "name": "青山镇年度测评"},
+            "officials": [{"official_id": 7, "name": "甲", "position": "镇长"}],
+            "team": {"name": "青山镇领导班子", "principal_leader": 7},
+            "elector_groups": [{"id": "cadres", "label": "干部", "weight": 1.0}]
+        }))
+        .unwrap();
+        Round::check(definition).unwrap()
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn every_mark_sent_is_read_in_order_even_twice_and_for_strangers() {
+        let ballot = ballot_from_fields(
+            &round(),
+            &fields(&[
+                ("code", "X"),
+                ("g_7", "excellent"),
+                ("g_team", ""),
+                ("g_7", "competent"),
+                ("g_999", "competent"),
+                ("d_7_ability", "competent"),
+            ]),
+        )
+        .unwrap();
+        let subjects: Vec<SubjectRef> = ballot.marks.iter().map(|m| m.subject).collect();
+        assert_eq!(
+            subjects,
+            [
+                SubjectRef::Official(7),
+                SubjectRef::Team,
+                SubjectRef::Official(7),
+                SubjectRef::Official(999)
+            ]
+        );
+        assert_eq!(ballot.marks[1].grade, None, "an abstention");
+        assert_eq!(
+            ballot.marks[2].dimensions.get(&Dimension::Ability),
+            Some(&Grade::Competent),
+            "a dimension goes with its subject's last mark"
+        );
+    }
+
+    #[test]
+    fn a_mark_that_is_no_word_of_the_protocol_is_refused_here() {
+        for bad in [
+            fields(&[("g_7", "splendid")]),
+            fields(&[("g_someone", "competent")]),
+            fields(&[("d_7_charm", "competent")]),
+        ] {
+            let problems = ballot_from_fields(&round(), &bad).unwrap_err();
+            assert_eq!(problems[0].id(), "page-ballot-unreadable");
+        }
+        let twice = ballot_from_fields(
+            &round(),
+            &fields(&[("d_7_ability", "competent"), ("d_7_ability", "excellent")]),
+        )
+        .unwrap_err();
+        assert_eq!(twice[0].id(), "round-ballot-graded-twice");
+        assert!(twice[0].render(Lang::ZhCn).contains('甲'), "named by name");
+    }
+
+    #[test]
+    fn a_problem_names_the_mark_it_concerns() {
+        assert_eq!(mark_index("ballot.marks[3].subject"), Some(3));
+        assert_eq!(mark_index("ballot.marks[12].dimensions.ability"), Some(12));
+        assert_eq!(mark_index("ballot.elector_group"), None);
+    }
 }

@@ -21,6 +21,7 @@ use super::frame::{grade_label, path_id, reason_text, value_text, Fmt};
 use super::session::{page_error, Session, WebError};
 use super::t;
 use crate::domain::error::Error;
+use crate::domain::exports::csv::Csv;
 use crate::domain::{exports, rounds, surveys};
 use crate::http::AppState;
 
@@ -406,33 +407,6 @@ fn html_unescape(s: &str) -> String {
 
 // ---- CSV -----------------------------------------------------------------------------------
 
-fn csv_field(out: &mut String, value: &str) {
-    // a leading =, +, - or @ would make a spreadsheet run the text as a formula
-    let guarded = value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err();
-    if guarded || value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        if guarded {
-            out.push('\'');
-        }
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
-    }
-}
-
-fn csv_line(fields: impl IntoIterator<Item = String>) -> String {
-    let mut line = String::new();
-    for (i, f) in fields.into_iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        csv_field(&mut line, &f);
-    }
-    line.push_str("\r\n");
-    line
-}
-
 fn cell_text(lang: Lang, c: &Cell) -> (String, Option<String>) {
     match c {
         Cell::Text(s) => (s.clone(), None),
@@ -451,7 +425,9 @@ fn csv_lines(lang: Lang, table: &Table) -> Vec<String> {
     let mut lines = Vec::with_capacity(table.rows.len() + 1);
     let mut header = table.columns.clone();
     header.push(t(lang, "说明", "Note").to_string());
-    lines.push(format!("\u{feff}{}", csv_line(header)));
+    let mut first = Csv::file();
+    first.row(header);
+    lines.push(first.into_string());
     for row in &table.rows {
         let mut notes = Vec::new();
         let mut fields: Vec<String> = row
@@ -467,7 +443,9 @@ fn csv_lines(lang: Lang, table: &Table) -> Vec<String> {
             .collect();
         notes.dedup();
         fields.push(notes.join("; "));
-        lines.push(csv_line(fields));
+        let mut line = Csv::new();
+        line.row(fields);
+        lines.push(line.into_string());
     }
     lines
 }
@@ -713,7 +691,7 @@ pub async fn survey_answers_csv(
     let id = path_id(lang, &id)?;
     let caller = session.caller.clone();
     let columns = state
-        .db(move |conn| exports::answer_columns(conn, &caller, id))
+        .db(move |conn| exports::answer_columns(conn, &caller, id, lang))
         .await
         .map_err(page_error(lang))?;
     let body = crate::http::export::answers_csv(state.into_inner(), id, columns);
@@ -730,14 +708,6 @@ pub async fn survey_answers_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_line(["a".into(), "b,c".into()]), "a,\"b,c\"\r\n");
-        assert_eq!(csv_line(["say \"hi\"".into()]), "\"say \"\"hi\"\"\"\r\n");
-        assert_eq!(csv_line(["=HYPERLINK(1)".into()]), "\"'=HYPERLINK(1)\"\r\n");
-        assert_eq!(csv_line(["-3".into()]), "-3\r\n");
-    }
 
     #[test]
     fn a_hidden_cell_is_exported_as_its_reason() {

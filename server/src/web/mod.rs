@@ -10,6 +10,7 @@ pub mod export;
 pub mod frame;
 pub mod organiser;
 pub mod page;
+pub mod print;
 pub mod session;
 pub mod slips;
 pub mod survey_form;
@@ -59,6 +60,10 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(organiser::sheet_page)
         .service(organiser::sheet_submit)
         .service(dashboard::round_page)
+        // the paper kit
+        .service(print::ballot)
+        .service(print::tally)
+        .service(print::questionnaire)
         // the organiser's console
         .service(console::units::units_page)
         .service(console::units::add_unit)

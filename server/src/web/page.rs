@@ -3,7 +3,7 @@
 //! [`esc`] remains for the pages still built in code.
 
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use canvass_protocol::i18n::{self, Lang, Message};
 
@@ -122,6 +122,20 @@ pub fn message_page(status: StatusCode, lang: Lang, heading: &str, message: &str
             heading,
             message,
         },
+    )
+}
+
+/// The page answering a request refused before its handler ran (an address holding text the
+/// databases cannot store): the error's status and message in the page's language.
+#[must_use]
+pub fn refused_page(req: &HttpRequest, error: &crate::domain::error::Error) -> HttpResponse {
+    let lang = super::page_lang(req);
+    let w = Words::new(lang);
+    message_page(
+        crate::http::error::status(error.kind()),
+        lang,
+        &w.t("page-refused-heading"),
+        &w.m(error.message()),
     )
 }
 

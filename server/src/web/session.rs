@@ -20,8 +20,11 @@ use canvass_protocol::ErrorCode;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::page::{esc, html_response, page};
-use super::{page_lang, t};
+use askama::Template;
+use canvass_protocol::i18n;
+
+use super::page::{render, render_html, Words};
+use super::page_lang;
 use crate::domain::auth::{self, Attempt, Caller};
 use crate::domain::error::{Error, Kind};
 use crate::http::error::status as status_of;
@@ -48,13 +51,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// The hidden CSRF field to put in every POST form.
+    /// The hidden CSRF field to put in every POST form still built in code (a template
+    /// writes `session.csrf` into its own field).
     #[must_use]
     pub fn csrf_field(&self) -> String {
-        format!(
-            "<input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{}\">",
-            esc(&self.csrf)
-        )
+        render_html(&CsrfField {
+            name: CSRF_FIELD,
+            token: &self.csrf,
+        })
     }
 
     /// Refuses (403 page) a form post whose CSRF token is missing or wrong, or that another
@@ -65,15 +69,11 @@ impl Session {
         if ok {
             Ok(())
         } else {
-            Err(WebError::page(
+            Err(WebError::words(
                 StatusCode::FORBIDDEN,
                 self.lang,
-                t(self.lang, "请求被拒绝", "Request refused"),
-                t(
-                    self.lang,
-                    "表单已过期或不是从本站提交的。请返回页面刷新后重试。",
-                    "The form has expired or was not sent from this site. Go back, reload the page and try again.",
-                ),
+                "page-refused-csrf-heading",
+                "page-refused-csrf",
             ))
         }
     }
@@ -118,6 +118,17 @@ impl WebError {
         }
     }
 
+    /// A message page whose heading and message are catalogue ids.
+    #[must_use]
+    pub fn words(status: StatusCode, lang: Lang, heading: &str, message: &str) -> Self {
+        WebError::Page {
+            status,
+            lang,
+            heading: i18n::tr(lang, heading),
+            message: i18n::tr(lang, message),
+        }
+    }
+
     /// The page for an error: its status and a message in the page language that says what
     /// went wrong without repeating any figure.
     #[must_use]
@@ -128,52 +139,28 @@ impl WebError {
             };
         }
         let (heading, message) = match e.code() {
-            ErrorCode::OutOfScope => (
-                t(lang, "无权查看", "Not yours to see"),
-                t(
-                    lang,
-                    "该页面属于您管辖范围以外的单位。",
-                    "This page belongs to a unit outside your area.",
-                ),
-            ),
-            ErrorCode::Forbidden | ErrorCode::AccountDisabled => (
-                t(lang, "无权操作", "Not allowed"),
-                t(
-                    lang,
-                    "您的角色不能查看或进行此操作。",
-                    "Your role may not see this or do this.",
-                ),
-            ),
+            ErrorCode::OutOfScope => ("page-refused-scope-heading", "page-refused-scope"),
+            ErrorCode::Forbidden | ErrorCode::AccountDisabled => {
+                ("page-refused-role-heading", "page-refused-role")
+            }
             ErrorCode::ResultsNotPublished => (
-                t(lang, "结果尚未公布", "Results not published"),
-                t(
-                    lang,
-                    "组织部门公布结果后才能查看。",
-                    "The results can be seen once the organisers publish them.",
-                ),
+                "page-refused-unpublished-heading",
+                "page-refused-unpublished",
             ),
-            ErrorCode::NotFound | ErrorCode::RouteNotFound | ErrorCode::InvalidId => (
-                t(lang, "没有找到", "Not found"),
-                t(
-                    lang,
-                    "没有这个页面,或它已被删除。",
-                    "There is no such page, or it has been removed.",
-                ),
-            ),
-            _ if e.is_server_fault() => (
-                t(lang, "出错了", "Something went wrong"),
-                t(lang, "请稍后再试。", "Please try again later."),
-            ),
+            ErrorCode::NotFound | ErrorCode::RouteNotFound | ErrorCode::InvalidId => {
+                ("page-refused-not-found-heading", "page-refused-not-found")
+            }
+            _ if e.is_server_fault() => ("page-refused-fault-heading", "page-try-later"),
             _ => {
                 return WebError::Page {
                     status: status_of(e.kind()),
                     lang,
-                    heading: t(lang, "无法完成", "Could not be done").to_string(),
+                    heading: i18n::tr(lang, "page-refused-other-heading"),
                     message: error_text(lang, e),
                 }
             }
         };
-        WebError::page(status_of(e.kind()), lang, heading, message)
+        WebError::words(status_of(e.kind()), lang, heading, message)
     }
 }
 
@@ -191,7 +178,12 @@ pub fn error_text(lang: Lang, e: &Error) -> String {
         .map(|p| match &p.field {
             // a message that names its field by its label says it already
             Some(f) if f.label.is_none() && !f.path.is_empty() => {
-                format!("{}: {}", f.path, p.message.render(lang))
+                canvass_protocol::t!(
+                    lang,
+                    "common-field-and-message",
+                    field = f.path.as_str(),
+                    message = p.message.render(lang)
+                )
             }
             _ => p.message.render(lang),
         })
@@ -230,18 +222,13 @@ impl ResponseError for WebError {
                 lang,
                 heading,
                 message,
-            } => html_response(
+            } => render(
                 *status,
-                page(
-                    *lang,
+                &Refused {
+                    w: Words::new(*lang),
                     heading,
-                    &format!(
-                        "<h1>{}</h1><p>{}</p><p><a href=\"/dashboard\">{}</a></p>",
-                        esc(heading),
-                        esc(message),
-                        t(*lang, "返回首页", "Back to the overview")
-                    ),
-                ),
+                    message,
+                },
             ),
         }
     }
@@ -272,15 +259,11 @@ impl FromRequest for Session {
                 Err(_) => return Err(sign_in()),
             };
             if caller.role() == Role::Officer {
-                return Err(WebError::page(
+                return Err(WebError::words(
                     StatusCode::FORBIDDEN,
                     lang,
-                    t(lang, "没有看板", "No dashboards"),
-                    t(
-                        lang,
-                        "调查员使用 canvass 客户端收集和上传答卷,没有看板。",
-                        "Field officers collect and upload answers with the canvass client; they have no dashboards.",
-                    ),
+                    "page-refused-officer-heading",
+                    "page-refused-officer",
                 ));
             }
             let csrf = csrf_token(&state.code_pepper, &token);
@@ -382,45 +365,77 @@ pub fn form_value(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-fn login_page(lang: Lang, lang_query: &str, username: &str, error: Option<&str>) -> String {
-    let other = match lang {
-        Lang::ZhCn => ("en", "English"),
-        Lang::En => ("zh-CN", "中文"),
-    };
-    let error = error.map_or_else(String::new, |e| {
-        format!("<p class=\"summary err\" role=\"alert\">{}</p>", esc(e))
-    });
-    let body = format!(
-        "<a class=\"lang\" href=\"/login?lang={}\" hreflang=\"{}\">{}</a>\
-         <h1>{}</h1><p class=\"note\">{}</p>{error}\
-         <form method=\"post\" action=\"/login{lang_query}\" accept-charset=\"utf-8\">\
-         <p><label for=\"username\">{}</label><input type=\"text\" id=\"username\" name=\"username\" value=\"{}\" autocomplete=\"username\" autocapitalize=\"none\" required></p>\
-         <p><label for=\"password\">{}</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required></p>\
-         <button type=\"submit\">{}</button></form>",
-        other.0,
-        other.0,
-        other.1,
-        t(lang, "登录看板", "Sign in to the dashboards"),
-        t(
-            lang,
-            "供领导、组织部门和管理员使用。调查员请使用 canvass 客户端。",
-            "For leaders, organisers and administrators. Field officers use the canvass client.",
-        ),
-        t(lang, "用户名", "Username"),
-        esc(username),
-        t(lang, "密码", "Password"),
-        t(lang, "登录", "Sign in"),
-    );
-    page(lang, t(lang, "登录", "Sign in"), &body)
+/// A dashboard request refused (`templates/session/refused.html`).
+#[derive(Template)]
+#[template(path = "session/refused.html")]
+struct Refused<'a> {
+    w: Words,
+    heading: &'a str,
+    message: &'a str,
+}
+
+/// The hidden CSRF field (`templates/session/csrf.html`).
+#[derive(Template)]
+#[template(path = "session/csrf.html")]
+struct CsrfField<'a> {
+    name: &'a str,
+    token: &'a str,
+}
+
+/// The sign-in page (`templates/session/login.html`).
+#[derive(Template, Debug)]
+#[template(path = "session/login.html")]
+pub struct LoginPage {
+    pub w: Words,
+    /// The same page in the other language.
+    pub other_lang_href: String,
+    pub other_lang: &'static str,
+    pub other_lang_name: &'static str,
+    /// Where the form posts (keeping the language chosen in the address).
+    pub action: String,
+    /// The username typed, shown again after a refusal.
+    pub username: String,
+    /// Why the last attempt was refused.
+    pub error: Option<String>,
+}
+
+/// The sign-in page's data: in `lang`, the form posting to `/login` with `lang_query`, the
+/// `username` typed and the reason of a refusal.
+#[must_use]
+pub fn login_page(
+    lang: Lang,
+    lang_query: &str,
+    username: &str,
+    error: Option<String>,
+) -> LoginPage {
+    let other = other_lang(lang);
+    LoginPage {
+        w: Words::new(lang),
+        other_lang_href: format!("/login?lang={}", other.as_str()),
+        other_lang: other.as_str(),
+        other_lang_name: i18n::tr_static(other, "common-language-name"),
+        action: format!("/login{lang_query}"),
+        username: username.to_string(),
+        error,
+    }
+}
+
+/// The language a page offers to switch to.
+#[must_use]
+pub const fn other_lang(lang: Lang) -> Lang {
+    match lang {
+        Lang::ZhCn => Lang::En,
+        Lang::En => Lang::ZhCn,
+    }
 }
 
 /// The sign-in page.
 #[get("/login")]
 pub async fn show_login(req: HttpRequest) -> HttpResponse {
     let lang = page_lang(&req);
-    html_response(
+    render(
         StatusCode::OK,
-        login_page(lang, &lang_query(&req), "", None),
+        &login_page(lang, &lang_query(&req), "", None),
     )
 }
 
@@ -430,14 +445,14 @@ pub async fn show_login(req: HttpRequest) -> HttpResponse {
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     let lang = page_lang(&req);
     let query = lang_query(&req);
-    let again = |status: StatusCode, username: &str, message: &str| {
-        html_response(status, login_page(lang, &query, username, Some(message)))
+    let again = |status: StatusCode, username: &str, message: String| {
+        render(status, &login_page(lang, &query, username, Some(message)))
     };
     if body.len() > MAX_LOGIN_BYTES || !same_origin(&req) {
         return again(
             StatusCode::FORBIDDEN,
             "",
-            t(lang, "请求被拒绝。", "The request was refused."),
+            i18n::tr(lang, "page-sign-in-refused"),
         );
     }
     let username = form_value(&body, "username").unwrap_or_default();
@@ -465,11 +480,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
         Ok(signed_in) if signed_in.account.role == Role::Officer => again(
             StatusCode::FORBIDDEN,
             &username,
-            t(
-                lang,
-                "调查员使用 canvass 客户端,没有看板。",
-                "Field officers use the canvass client; they have no dashboards.",
-            ),
+            i18n::tr(lang, "page-sign-in-officer"),
         ),
         Ok(signed_in) => {
             // a random id per browser session, so two sign-ins in the same second still get
@@ -482,7 +493,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
                 return again(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     &username,
-                    t(lang, "请稍后再试。", "Please try again later."),
+                    i18n::tr(lang, "page-try-later"),
                 );
             };
             let max_age = (signed_in.expires_at - crate::domain::now()).max(0);
@@ -497,19 +508,12 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
         }
         Err(e) => {
             let message = match e.code() {
-                ErrorCode::InvalidCredentials => t(
-                    lang,
-                    "用户名或密码错误。",
-                    "The username or password is wrong.",
-                )
-                .to_string(),
-                ErrorCode::AccountDisabled => {
-                    t(lang, "此账号已停用。", "This account has been disabled.").to_string()
-                }
+                ErrorCode::InvalidCredentials => i18n::tr(lang, "page-sign-in-wrong"),
+                ErrorCode::AccountDisabled => i18n::tr(lang, "page-sign-in-disabled"),
                 ErrorCode::TooManyAttempts => e.message().render(lang),
-                _ => t(lang, "请稍后再试。", "Please try again later.").to_string(),
+                _ => i18n::tr(lang, "page-try-later"),
             };
-            again(status_of(e.kind()), &username, &message)
+            again(status_of(e.kind()), &username, message)
         }
     }
 }
@@ -541,6 +545,26 @@ mod tests {
         assert_ne!(a, csrf_token("secret", "token-b"));
         assert_ne!(a, csrf_token("other", "token-a"));
         assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn the_sign_in_page_speaks_its_language_and_escapes_what_was_typed() {
+        let page = login_page(Lang::En, "?lang=en", "<b>x", Some("wrong".into()));
+        assert_eq!(page.action, "/login?lang=en");
+        assert_eq!(page.other_lang, "zh-CN");
+        let html = render_html(&page);
+        assert!(html.contains("Sign in to the dashboards"), "{html}");
+        assert!(
+            html.contains("value=\"&#60;b&#62;x\"") || html.contains("value=\"&lt;b&gt;x\""),
+            "{html}"
+        );
+        assert!(html.contains("role=\"alert\">wrong<"), "{html}");
+        let zh = render_html(&login_page(Lang::ZhCn, "", "", None));
+        assert!(
+            zh.contains("登录看板") && zh.contains("lang=\"zh-CN\""),
+            "{zh}"
+        );
+        assert!(!zh.contains("role=\"alert\""));
     }
 
     #[test]

@@ -1,16 +1,19 @@
 //! Printable ballot-code slips: A4, ten to a page, each with the code, a QR code of the ballot
 //! page (never the code itself: codes do not travel in URLs), the round's name and its
-//! anonymity promise. Cut along the dashed lines, shuffle, hand out like paper ballots.
+//! anonymity promise. Cut along the dashed lines, shuffle, hand out like paper ballots. The
+//! page goes through the printables' layout (`templates/print/base.html`, `web::print`).
 
 use std::fmt::Write;
 
 use actix_web::http::StatusCode;
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::{GenerateCodes, RoundInfo};
 use canvass_protocol::ErrorBody;
 use qrcode::QrCode;
 
-use super::page::{esc, html_response};
+use super::page::{render_html, Words};
 use crate::domain::auth::Caller;
 use crate::http::{ApiError, ApiJson, AppState};
 
@@ -23,6 +26,7 @@ use crate::http::{ApiError, ApiJson, AppState};
 pub async fn generate_slips(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: ApiJson<GenerateCodes>,
 ) -> Result<HttpResponse, ApiError> {
@@ -30,13 +34,25 @@ pub async fn generate_slips(
     let (info, codes) = state
         .generate_codes(caller, id.into_inner(), &request)
         .await?;
-    Ok(response(&info, &request.elector_group, &codes))
+    Ok(response_in(
+        crate::http::request::accept_language(&req),
+        &info,
+        &request.elector_group,
+        &codes,
+    ))
 }
 
-/// The slips page for `codes` of one elector group, as a `201 Created` answer.
+/// The slips page for `codes` of one elector group, as a `201 Created` answer, in the
+/// electors' language (Simplified Chinese).
 #[must_use]
 pub fn response(round: &RoundInfo, group: &str, codes: &[String]) -> HttpResponse {
-    html_response(StatusCode::CREATED, render(round, group, codes))
+    response_in(Lang::ZhCn, round, group, codes)
+}
+
+/// [`response`] in `lang`.
+#[must_use]
+pub fn response_in(lang: Lang, round: &RoundInfo, group: &str, codes: &[String]) -> HttpResponse {
+    super::print::response(StatusCode::CREATED, render(lang, round, group, codes))
 }
 
 /// One SVG path drawing the dark modules of a QR code of `url`, and its size in modules.
@@ -55,45 +71,51 @@ fn qr_path(url: &str) -> (String, usize) {
     (d, width + 8)
 }
 
-/// The slips page for `codes` of one elector group.
+/// The slips page: `templates/print/slips.html`.
+#[derive(Debug, Template)]
+#[template(path = "print/slips.html")]
+pub struct Slips<'a> {
+    pub w: Words,
+    pub title: String,
+    /// The elector group's label.
+    pub group: &'a str,
+    pub codes: &'a [String],
+    pub ballot_url: &'a str,
+    /// The QR code of the ballot page: one SVG path, and its size in modules.
+    pub qr_path: String,
+    pub qr_size: usize,
+}
+
+/// The slips page's data for `codes` of one elector group.
 #[must_use]
-pub fn render(round: &RoundInfo, group: &str, codes: &[String]) -> String {
+pub fn slips<'a>(
+    lang: Lang,
+    round: &'a RoundInfo,
+    group: &'a str,
+    codes: &'a [String],
+) -> Slips<'a> {
     let label = round
         .definition
         .elector_groups
         .iter()
         .find(|g| g.id == group)
         .map_or(group, |g| g.label.as_str());
-    let (path, size) = qr_path(&round.ballot_url);
-    let title = format!("{} {}", round.series_name, round.period);
-    let mut b = String::with_capacity(2048 + codes.len() * 900);
-    let _ = write!(
-        b,
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{} — 测评码</title><style>\
-         @page{{size:A4;margin:8mm}}*{{box-sizing:border-box}}body{{margin:0;font:10pt/1.35 \"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif}}\
-         .sheet{{display:flex;flex-wrap:wrap}}.slip{{width:97mm;height:55mm;border:1px dashed #888;padding:3mm 4mm;display:flex;gap:3mm;page-break-inside:avoid;break-inside:avoid}}\
-         .qr{{width:30mm;height:30mm;flex:none}}.t{{font-weight:700;font-size:10.5pt}}.code{{font:700 16pt/1.2 ui-monospace,\"DejaVu Sans Mono\",monospace;letter-spacing:.08em;margin:2mm 0}}\
-         .small{{font-size:7.5pt;color:#333}}.url{{font-size:7pt;word-break:break-all}}\
-         @media screen{{body{{background:#eee}}.sheet{{width:210mm;margin:0 auto;background:#fff;padding:8mm}}}}</style></head><body>\
-         <svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><symbol id=\"qr\" viewBox=\"0 0 {size} {size}\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\"/></symbol></svg><div class=\"sheet\">",
-        esc(&title)
-    );
-    for code in codes {
-        let _ = write!(
-            b,
-            "<div class=\"slip\"><svg class=\"qr\" role=\"img\" aria-label=\"投票页面二维码 QR code of the ballot page\"><use href=\"#qr\"/></svg><div>\
-             <div class=\"t\">{}</div><div class=\"small\">{} · 一次性测评码 one-time ballot code</div>\
-             <div class=\"code\">{}</div>\
-             <div class=\"small\">扫码或打开下方网址,输入此码投票。此码只能使用一次,与您的身份无关:任何人(包括系统管理员)都无法知道您投了什么票。</div>\
-             <div class=\"url\">{}</div></div></div>",
-            esc(&title),
-            esc(label),
-            esc(code),
-            esc(&round.ballot_url)
-        );
+    let (qr_path, qr_size) = qr_path(&round.ballot_url);
+    Slips {
+        w: Words::new(lang),
+        title: format!("{} {}", round.series_name, round.period),
+        group: label,
+        codes,
+        ballot_url: &round.ballot_url,
+        qr_path,
+        qr_size,
     }
-    b.push_str("</div></body></html>");
-    b
+}
+
+/// The slips page for `codes` of one elector group.
+#[must_use]
+pub fn render(lang: Lang, round: &RoundInfo, group: &str, codes: &[String]) -> String {
+    render_html(&slips(lang, round, group, codes))
 }
 
 #[cfg(test)]

@@ -1,36 +1,51 @@
 //! The public survey form at its short link (`/s/{slug}`): shown, submitted and thanked for,
-//! with no JavaScript. Errors appear beside their question and everything typed is kept.
+//! with no JavaScript. Every problem appears at once, each beside its question, and everything
+//! typed is kept. The page is `templates/survey_form/form.html`, its data built by
+//! [`form_page`]. Each showing of the form carries a new submission key (`_key`), so the same
+//! form sent twice stores one answer (`domain::submissions`).
 
 use std::collections::HashMap;
-use std::fmt::Write;
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
 use canvass_protocol::forms::{
-    AnswerSet, ConditionValue, FormDefinition, Lang, Question, QuestionKind, Scale,
+    validate_answers, AnswerSet, ConditionValue, FormDefinition, Lang, Question, QuestionKind,
+    Scale,
 };
+use canvass_protocol::i18n::{self, Message};
 use canvass_protocol::surveys::{PublicForm, SubmitResponse};
-use canvass_protocol::ErrorCode;
+use canvass_protocol::{msg, ErrorCode};
 
-use super::page::{esc, html_response, message_page, page};
-use super::{page_lang, t};
+use super::page::{render, render_html, Words};
+use super::page_lang;
+use super::session::other_lang;
 use crate::domain::error::Error;
 use crate::domain::now;
-use crate::domain::surveys::{public_form, Rejection};
+use crate::domain::surveys::{form_to_answer, Rejection};
 use crate::http::AppState;
 
 /// Largest form body accepted: 60 questions of 2,000 characters, percent-encoded.
 const MAX_FORM_BYTES: usize = 512 * 1024;
 
-/// What the respondent sent, to show again with the errors.
+/// What the respondent sent, to show again with the problems found, each under its field's
+/// name (`_target` and `_village` for the target and the village).
 #[derive(Default)]
-struct Filled {
+pub struct Filled {
     fields: Vec<(String, String)>,
     errors: HashMap<String, String>,
-    summary: Option<String>,
 }
 
 impl Filled {
+    /// What a form body sent.
+    #[must_use]
+    pub fn sent(body: &[u8]) -> Self {
+        Self {
+            fields: form_urlencoded::parse(body).into_owned().collect(),
+            errors: HashMap::new(),
+        }
+    }
+
     fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
         self.fields
             .iter()
@@ -45,6 +60,122 @@ impl Filled {
     fn has(&self, name: &str, value: &str) -> bool {
         self.values(name).any(|v| v == value)
     }
+
+    /// Marks field `name` with `message`, keeping a problem found first.
+    fn mark(&mut self, name: &str, message: String) {
+        self.errors.entry(name.to_string()).or_insert(message);
+    }
+}
+
+/// The survey form page (`templates/survey_form/form.html`).
+#[derive(Template)]
+#[template(path = "survey_form/form.html")]
+pub struct FormPage {
+    pub w: Words,
+    pub title: String,
+    pub description: Option<String>,
+    /// The anonymity promise, with the survey's smallest published group.
+    pub anonymity: String,
+    /// The same page in the other language.
+    pub other_lang_href: String,
+    pub other_lang: &'static str,
+    pub other_lang_name: &'static str,
+    /// How many answers need changing, after a refused submission.
+    pub summary: Option<String>,
+    /// Where the form posts.
+    pub action: String,
+    /// The version the form shows.
+    pub version: i32,
+    /// The submission key of this showing of the form (see `domain::submissions`).
+    pub key: Option<String>,
+    /// The target, the village and the questions, in page order.
+    pub fields: Vec<FieldView>,
+    /// The organiser's preview: its banner; the questions then stand in no form.
+    pub preview: Option<String>,
+}
+
+/// One fieldset of the form: a question, the target or the village.
+#[derive(Debug)]
+pub struct FieldView {
+    /// The form field's name.
+    pub name: String,
+    pub legend: String,
+    pub required: bool,
+    pub hint: Option<String>,
+    /// The problem of what was sent, beside the field.
+    pub error: Option<String>,
+    pub input: Input,
+}
+
+/// How a field is answered.
+#[derive(Debug)]
+pub enum Input {
+    /// Radio buttons or check boxes (`kind`), one per option.
+    Options {
+        kind: &'static str,
+        options: Vec<Choice>,
+    },
+    /// A 0–10 score in one row, with what its ends mean.
+    Score {
+        ends: Option<String>,
+        options: Vec<Choice>,
+    },
+    /// A drop-down list with an empty first entry.
+    Select {
+        label: String,
+        none: String,
+        options: Vec<Choice>,
+    },
+    Number {
+        mode: &'static str,
+        min: Option<f64>,
+        max: Option<f64>,
+        value: String,
+        label: String,
+        unit: Option<String>,
+    },
+    ShortText {
+        max: usize,
+        value: String,
+        label: String,
+    },
+    LongText {
+        max: usize,
+        value: String,
+        label: String,
+    },
+}
+
+/// One option of a field.
+#[derive(Debug)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    /// Whether it was chosen.
+    pub checked: bool,
+}
+
+/// A page saying why a link takes no answer (`templates/survey_form/unavailable.html`).
+#[derive(Template)]
+#[template(path = "survey_form/unavailable.html")]
+struct Unavailable {
+    w: Words,
+    heading: String,
+    message: String,
+    /// The stable code of the reason, for whoever helps the respondent.
+    code: Option<String>,
+}
+
+fn unavailable(status: StatusCode, lang: Lang, heading: &str, message: &str) -> HttpResponse {
+    render(
+        status,
+        &Unavailable {
+            w: Words::new(lang),
+            heading: i18n::tr(lang, heading),
+            message: i18n::tr(lang, message),
+            code: None,
+        },
+    )
 }
 
 /// Shows the form.
@@ -56,18 +187,17 @@ pub async fn show_form(
 ) -> HttpResponse {
     let lang = page_lang(&req);
     let slug = slug.into_inner();
-    let form = state.db(move |conn| public_form(conn, &slug)).await;
-    match form {
-        Ok(form) if form.accepting => {
-            html_response(StatusCode::OK, render(lang, &form, &Filled::default()))
-        }
-        Ok(_) => closed_page(lang),
+    match state.db(move |conn| form_to_answer(conn, &slug)).await {
+        Ok(form) => render(
+            StatusCode::OK,
+            &form_page(lang, &form, &Filled::default(), Some(new_key())),
+        ),
         Err(e) => error_page(lang, &e),
     }
 }
 
 /// Takes a submission: stores it and redirects to the thank-you page, or shows the form again
-/// with each problem beside its question.
+/// with every problem beside its question.
 #[post("/s/{slug}")]
 pub async fn submit_form(
     state: web::Data<AppState>,
@@ -77,137 +207,139 @@ pub async fn submit_form(
 ) -> HttpResponse {
     let lang = page_lang(&req);
     if body.len() > MAX_FORM_BYTES {
-        return message_page(
+        return unavailable(
             StatusCode::PAYLOAD_TOO_LARGE,
             lang,
-            t(lang, "提交内容过长", "Too long"),
-            t(
-                lang,
-                "提交的内容超出了允许的长度。",
-                "The answers are longer than this form accepts.",
-            ),
+            "page-form-too-long-heading",
+            "page-form-too-long",
         );
     }
-    if let Err(e) = state.check_submission_rate(&req) {
-        let _ = e;
-        return message_page(
+    if state.check_submission_rate(&req).is_err() {
+        return unavailable(
             StatusCode::TOO_MANY_REQUESTS,
             lang,
-            t(lang, "请稍后再试", "Please try again shortly"),
-            t(lang, "您所在的网络提交过于频繁,请一分钟后再提交。您填写的内容未被保存,请返回上一页。", "Too many answers were sent from your network. Please wait a minute and send again; go back to keep what you filled in."),
+            "page-form-rate-limited-heading",
+            "page-form-rate-limited",
         );
     }
-    let fields: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let mut filled = Filled::sent(&body);
     let slug = slug.into_inner();
     let link = slug.clone();
-    let prepared = state
-        .db(move |conn| {
-            let form = public_form(conn, &link)?;
-            let mut filled = Filled {
-                fields,
-                ..Filled::default()
-            };
-            let Some((version, target)) = chosen(&filled, &form) else {
-                filled.errors.insert(
-                    "_target".into(),
-                    t(lang, "请选择评价对象。", "Choose what you are rating.").into(),
-                );
-                return Ok(Err((form, filled)));
-            };
-            let village = match filled.value("_village") {
-                "" => None,
-                v => v.parse().ok(),
-            };
-            let answers = visible_answers(&form.definition, &filled.fields);
-            let body = SubmitResponse {
-                version,
-                target_unit_id: target,
-                respondent_unit_id: village,
-                answers,
-            };
-            Ok(Ok((form, filled, body)))
-        })
-        .await;
-    // stored by the group-commit writer with the JSON API's submissions of the moment
-    let outcome = match prepared {
-        Err(e) => Err(e),
-        Ok(Err(to_fix)) => Ok(Err(to_fix)),
-        Ok(Ok((form, mut filled, body))) => {
-            match state.commit.store_survey(slug.clone(), body, now()).await {
-                Ok(()) => Ok(Ok(slug)),
-                Err(Rejection::Answers(refused)) => {
-                    for r in refused {
-                        filled
-                            .errors
-                            .insert(r.error.field().to_string(), r.error.message(lang));
-                    }
-                    Ok(Err((form, filled)))
-                }
-                Err(Rejection::Other(e)) => match e.code() {
-                    ErrorCode::WrongTarget => {
-                        filled.errors.insert(
-                            "_target".into(),
-                            t(lang, "请选择评价对象。", "Choose what you are rating.").into(),
-                        );
-                        Ok(Err((form, filled)))
-                    }
-                    ErrorCode::InvalidValue => {
-                        filled.errors.insert(
-                            "_village".into(),
-                            t(lang, "请从列表中选择。", "Choose from the list.").into(),
-                        );
-                        Ok(Err((form, filled)))
-                    }
-                    _ => Err(e),
-                },
-            }
-        }
+    let form = match state.db(move |conn| form_to_answer(conn, &link)).await {
+        Ok(form) => form,
+        Err(e) => return error_page(lang, &e),
     };
-    match outcome {
-        Ok(Ok(slug)) => HttpResponse::SeeOther()
-            .insert_header((
-                "Location",
-                format!("/s/{slug}/thanks?lang={}", lang.as_str()),
-            ))
-            .finish(),
-        Ok(Err((form, mut filled))) => {
-            let n = filled.errors.len();
-            filled.summary = Some(match lang {
-                Lang::ZhCn => format!("有{n}处需要修改,请查看标红的题目。您已填写的内容都保留着。"),
-                Lang::En => format!("{n} answer(s) need changing; see the questions marked in red. Everything you entered is kept."),
-            });
-            html_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(lang, &form, &filled),
-            )
-        }
-        Err(e) if matches!(e.code(), ErrorCode::SurveyClosed | ErrorCode::SurveyNotOpen) => {
-            closed_page(lang)
-        }
-        Err(e) => error_page(lang, &e),
+    let submission = check(lang, &form, &mut filled);
+    // stored by the group-commit writer with the JSON API's submissions of the moment
+    let refused = match submission {
+        None => None,
+        Some(body) => match state.commit.store_survey(slug.clone(), body, now()).await {
+            Ok(()) => {
+                return HttpResponse::SeeOther()
+                    .insert_header((
+                        "Location",
+                        format!("/s/{slug}/thanks?lang={}", lang.as_str()),
+                    ))
+                    .finish()
+            }
+            Err(Rejection::Answers(refused)) => {
+                for r in refused {
+                    filled.mark(r.error.field(), r.error.message(lang));
+                }
+                None
+            }
+            Err(Rejection::Other(e)) => match e.code() {
+                ErrorCode::WrongTarget => {
+                    filled.mark("_target", i18n::tr(lang, "page-form-choose-target"));
+                    None
+                }
+                ErrorCode::InvalidValue => {
+                    filled.mark("_village", i18n::tr(lang, "page-form-choose-village"));
+                    None
+                }
+                _ => Some(e),
+            },
+        },
+    };
+    if let Some(e) = refused {
+        return error_page(lang, &e);
     }
+    // the same key again: the answer this form sends is still the one it was shown for
+    let key = Some(filled.value("_key"))
+        .filter(|k| !k.is_empty())
+        .map_or_else(new_key, str::to_string);
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &form_page(lang, &form, &filled, Some(key)),
+    )
+}
+
+/// A new submission key for one showing of the form: 122 random bits, tied to nothing (see
+/// `domain::submissions`).
+fn new_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// The thank-you page.
 #[get("/s/{slug}/thanks")]
 pub async fn thanks(req: HttpRequest) -> HttpResponse {
-    let lang = page_lang(&req);
-    message_page(
+    unavailable(
         StatusCode::OK,
-        lang,
-        t(lang, "提交成功,谢谢您!", "Thank you!"),
-        t(lang, "您的回答已匿名保存。任何人(包括系统管理员)都无法知道您是谁、回答了什么。", "Your answers were saved anonymously. Nobody, the system's operators included, can tell who you are or what you answered."),
+        page_lang(&req),
+        "page-form-thanks-heading",
+        "page-form-thanks",
     )
 }
 
-/// The version and target a submission names; `None` when the target is missing.
-fn chosen(filled: &Filled, form: &PublicForm) -> Option<(i32, i64)> {
+/// Checks what was sent against the form as the page knows it, marking every problem in
+/// `filled` at once: the target, the village and each answer. Returns the submission when
+/// there is none (the writer checks again what can change).
+fn check(lang: Lang, form: &PublicForm, filled: &mut Filled) -> Option<SubmitResponse> {
     let version = filled.value("_version").parse().unwrap_or(form.version);
     let target = match form.targets.as_slice() {
         [only] => Some(only.unit_id),
-        _ => filled.value("_target").parse().ok(),
-    }?;
-    Some((version, target))
+        targets => filled
+            .value("_target")
+            .parse()
+            .ok()
+            .filter(|t| targets.iter().any(|x| x.unit_id == *t)),
+    };
+    if target.is_none() {
+        filled.mark("_target", i18n::tr(lang, "page-form-choose-target"));
+    }
+    let village = match filled.value("_village") {
+        "" => None,
+        v => {
+            let village = v
+                .parse()
+                .ok()
+                .filter(|v| form.villages.iter().any(|x| x.unit_id == *v));
+            if village.is_none() {
+                filled.mark("_village", i18n::tr(lang, "page-form-choose-village"));
+            }
+            village
+        }
+    };
+    let answers = visible_answers(&form.definition, &filled.fields);
+    if version == form.version {
+        if let Err(refused) = validate_answers(&form.definition, &answers) {
+            for r in refused {
+                filled.mark(r.field(), r.message(lang));
+            }
+        }
+    }
+    if !filled.errors.is_empty() {
+        return None;
+    }
+    Some(SubmitResponse {
+        version,
+        target_unit_id: target?,
+        respondent_unit_id: village,
+        answers,
+        submission_key: Some(filled.value("_key"))
+            .filter(|k| !k.is_empty())
+            .map(str::to_string),
+    })
 }
 
 /// The answers to the questions the respondent's own answers show. Without JavaScript every
@@ -238,248 +370,165 @@ fn visible_answers(definition: &FormDefinition, fields: &[(String, String)]) -> 
     }
 }
 
-fn closed_page(lang: Lang) -> HttpResponse {
-    message_page(
-        StatusCode::CONFLICT,
-        lang,
-        t(lang, "问卷未开放", "This survey is not open"),
-        t(
-            lang,
-            "这份问卷目前不接受回答(尚未开始或已经结束)。",
-            "This survey does not accept answers now (it has not started or has ended).",
+/// The page for a link that takes no answer now: not open yet, closed, unknown (with their
+/// statuses and codes), or a fault.
+fn error_page(lang: Lang, e: &Error) -> HttpResponse {
+    let (status, heading, message) = match e.code() {
+        ErrorCode::SurveyNotOpen => (
+            StatusCode::CONFLICT,
+            "page-form-not-open-yet-heading",
+            "page-form-not-open-yet",
         ),
+        ErrorCode::SurveyClosed => (
+            StatusCode::CONFLICT,
+            "page-form-closed-heading",
+            "page-form-closed",
+        ),
+        ErrorCode::NotFound => (
+            StatusCode::NOT_FOUND,
+            "page-form-not-found-heading",
+            "page-form-check-link",
+        ),
+        _ => (
+            crate::http::error::status(e.kind()),
+            "page-fault-heading",
+            "page-try-later",
+        ),
+    };
+    render(
+        status,
+        &Unavailable {
+            w: Words::new(lang),
+            heading: i18n::tr(lang, heading),
+            message: i18n::tr(lang, message),
+            code: Some(t(lang, msg!("page-form-code", code = e.code().as_str()))),
+        },
     )
 }
 
-fn error_page(lang: Lang, e: &Error) -> HttpResponse {
-    if e.code() == ErrorCode::NotFound {
-        return message_page(
-            StatusCode::NOT_FOUND,
-            lang,
-            t(lang, "找不到问卷", "Survey not found"),
-            t(
-                lang,
-                "请检查链接是否完整。",
-                "Check that the link is complete.",
-            ),
-        );
-    }
-    message_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        lang,
-        t(lang, "出错了", "Something went wrong"),
-        t(lang, "请稍后再试。", "Please try again later."),
-    )
+fn t(lang: Lang, message: Message) -> String {
+    message.render(lang)
 }
 
 /// The form as a respondent sees it, for the organiser's preview: `banner` on top, and no form
 /// around the questions, so nothing can be sent from it.
 #[must_use]
 pub fn preview(lang: Lang, form: &PublicForm, banner: &str) -> String {
-    render(lang, form, &Filled::default())
-        .replacen(
-            "<main>",
-            &format!(
-                "<main><p class=\"summary\" role=\"note\">{}</p>",
-                esc(banner)
-            ),
-            1,
-        )
-        .replacen("<form ", "<div data-preview ", 1)
-        .replacen(
-            "<button type=\"submit\">",
-            "<button type=\"button\" disabled>",
-            1,
-        )
-        .replacen("</form>", "</div>", 1)
+    let mut page = form_page(lang, form, &Filled::default(), None);
+    page.preview = Some(banner.to_string());
+    render_html(&page)
 }
 
-fn render(lang: Lang, form: &PublicForm, filled: &Filled) -> String {
+/// The form page's data: `form` in `lang`, with what was `filled` in and its problems, and the
+/// submission `key` the form sends.
+#[must_use]
+pub fn form_page(lang: Lang, form: &PublicForm, filled: &Filled, key: Option<String>) -> FormPage {
     let def = &form.definition;
-    let other = match lang {
-        Lang::ZhCn => ("en", "English"),
-        Lang::En => ("zh-CN", "中文"),
-    };
-    let mut b = String::with_capacity(16 * 1024);
-    let _ = write!(
-        b,
-        "<a class=\"lang\" href=\"?lang={}\" hreflang=\"{}\">{}</a>",
-        other.0, other.0, other.1
-    );
-    let _ = write!(b, "<h1>{}</h1>", esc(def.title.get(lang)));
-    if let Some(d) = &def.description {
-        let _ = write!(b, "<p>{}</p>", esc(d.get(lang)));
-    }
-    let _ = write!(
-        b,
-        "<p class=\"note\">{}</p>",
-        esc(&match lang {
-            Lang::ZhCn => format!("本问卷匿名填写:不记录您的姓名、电话、IP地址或设备。结果只以不少于{}人的汇总形式公布。", form.min_group_size),
-            Lang::En => format!("This survey is anonymous: your name, phone, IP address and device are not recorded. Results are published only for groups of at least {} people.", form.min_group_size),
-        })
-    );
-    if let Some(summary) = &filled.summary {
-        let _ = write!(
-            b,
-            "<p class=\"summary err\" role=\"alert\">{}</p>",
-            esc(summary)
-        );
-    }
-    let _ = write!(
-        b,
-        "<form method=\"post\" action=\"?lang={}\" accept-charset=\"utf-8\" novalidate>",
-        lang.as_str()
-    );
-    let _ = write!(
-        b,
-        "<input type=\"hidden\" name=\"_version\" value=\"{}\">",
-        form.version
-    );
+    let other = other_lang(lang);
+    let mut fields = Vec::with_capacity(def.questions.len() + 2);
     if form.targets.len() > 1 {
-        let err = filled.errors.get("_target");
-        open_fieldset(
-            &mut b,
-            "_target",
-            t(lang, "评价对象", "What you are rating"),
-            true,
-            None,
-            err,
-            lang,
-        );
-        for target in &form.targets {
-            let v = target.unit_id.to_string();
-            option(
-                &mut b,
-                "radio",
-                "_target",
-                &v,
-                &target.name,
-                filled.has("_target", &v),
-            );
-        }
-        b.push_str("</fieldset>");
+        fields.push(FieldView {
+            name: "_target".into(),
+            legend: i18n::tr(lang, "page-form-target"),
+            required: true,
+            hint: None,
+            error: filled.errors.get("_target").cloned(),
+            input: Input::Options {
+                kind: "radio",
+                options: form
+                    .targets
+                    .iter()
+                    .map(|t| {
+                        let value = t.unit_id.to_string();
+                        Choice {
+                            checked: filled.has("_target", &value),
+                            value,
+                            label: t.name.clone(),
+                        }
+                    })
+                    .collect(),
+            },
+        });
     }
     if !form.villages.is_empty() {
-        let err = filled.errors.get("_village");
-        open_fieldset(
-            &mut b,
-            "_village",
-            t(lang, "您居住的村(社区)", "Your village or community"),
-            false,
-            Some(t(lang, "可不填", "Optional")),
-            err,
-            lang,
-        );
-        let _ = write!(b, "<select name=\"_village\" id=\"_village\" aria-label=\"{}\"><option value=\"\">{}</option>", esc(t(lang, "村(社区)", "Village")), esc(t(lang, "不填写", "Prefer not to say")));
-        for village in &form.villages {
-            let v = village.unit_id.to_string();
-            let sel = if filled.value("_village") == v {
-                " selected"
-            } else {
-                ""
-            };
-            let _ = write!(
-                b,
-                "<option value=\"{v}\"{sel}>{}</option>",
-                esc(&village.name)
-            );
-        }
-        b.push_str("</select></fieldset>");
+        fields.push(FieldView {
+            name: "_village".into(),
+            legend: i18n::tr(lang, "page-form-village"),
+            required: false,
+            hint: Some(i18n::tr(lang, "page-form-optional")),
+            error: filled.errors.get("_village").cloned(),
+            input: Input::Select {
+                label: i18n::tr(lang, "page-form-village-label"),
+                none: i18n::tr(lang, "page-form-village-none"),
+                options: form
+                    .villages
+                    .iter()
+                    .map(|v| {
+                        let value = v.unit_id.to_string();
+                        Choice {
+                            checked: filled.value("_village") == value,
+                            value,
+                            label: v.name.clone(),
+                        }
+                    })
+                    .collect(),
+            },
+        });
     }
     for (index, question) in def.questions.iter().enumerate() {
-        render_question(&mut b, lang, def, index, question, filled);
+        fields.push(question_view(lang, def, index, question, filled));
     }
-    let _ = write!(
-        b,
-        "<button type=\"submit\">{}</button></form>",
-        esc(t(lang, "提交", "Submit"))
-    );
-    let _ = write!(
-        b,
-        "<footer>{}</footer>",
-        esc(t(
+    let summary = (!filled.errors.is_empty())
+        .then(|| t(lang, msg!("page-form-summary", count = filled.errors.len())));
+    FormPage {
+        w: Words::new(lang),
+        title: def.title.get(lang).to_string(),
+        description: def.description.as_ref().map(|d| d.get(lang).to_string()),
+        anonymity: t(
             lang,
-            "带 * 的为必答题。",
-            "Questions marked * must be answered."
-        ))
-    );
-    page(lang, def.title.get(lang), &b)
-}
-
-fn open_fieldset(
-    b: &mut String,
-    name: &str,
-    legend: &str,
-    required: bool,
-    hint: Option<&str>,
-    err: Option<&String>,
-    lang: Lang,
-) {
-    let class = if err.is_some() {
-        " class=\"has-err\""
-    } else {
-        ""
-    };
-    let described = if err.is_some() {
-        format!(" aria-describedby=\"e-{name}\"")
-    } else {
-        String::new()
-    };
-    let _ = write!(
-        b,
-        "<fieldset id=\"f-{name}\"{class}{described}><legend>{}",
-        esc(legend)
-    );
-    if required {
-        let _ = write!(
-            b,
-            " <span class=\"req\" title=\"{}\">*</span>",
-            esc(t(lang, "必答", "required"))
-        );
-    }
-    b.push_str("</legend>");
-    if let Some(hint) = hint {
-        let _ = write!(b, "<p class=\"hint\">{}</p>", esc(hint));
-    }
-    if let Some(err) = err {
-        let _ = write!(b, "<p class=\"err\" id=\"e-{name}\">{}</p>", esc(err));
+            msg!("page-form-anonymous", size = form.min_group_size),
+        ),
+        other_lang_href: format!("?lang={}", other.as_str()),
+        other_lang: other.as_str(),
+        other_lang_name: i18n::tr_static(other, "common-language-name"),
+        summary,
+        action: format!("?lang={}", lang.as_str()),
+        version: form.version,
+        key,
+        fields,
+        preview: None,
     }
 }
 
-fn option(b: &mut String, kind: &str, name: &str, value: &str, label: &str, checked: bool) {
-    let checked = if checked { " checked" } else { "" };
-    let _ = write!(
-        b,
-        "<label class=\"opt\"><input type=\"{kind}\" name=\"{name}\" value=\"{}\"{checked}> {}</label>",
-        esc(value),
-        esc(label)
-    );
-}
-
+/// The hint of a question shown only after certain answers to an earlier one.
 fn condition_hint(lang: Lang, def: &FormDefinition, question: &Question) -> Option<String> {
     let show_if = question.show_if.as_ref()?;
     let position = def
         .questions
         .iter()
-        .position(|q| q.id == show_if.question)?
-        + 1;
-    let controlling = &def.questions[position - 1];
+        .position(|q| q.id == show_if.question)?;
+    let controlling = &def.questions[position];
     let values: Vec<String> = show_if
         .condition
         .values()
         .iter()
-        .map(|v| match v {
-            ConditionValue::Option(id) => option_label(lang, def, controlling, id.as_str()),
-            ConditionValue::Number(n) => n.to_string(),
+        .map(|v| {
+            let value = match v {
+                ConditionValue::Option(id) => option_label(lang, def, controlling, id.as_str()),
+                ConditionValue::Number(n) => n.to_string(),
+            };
+            t(lang, msg!("page-form-condition-value", value = value))
         })
         .collect();
-    let joined = values.join(t(lang, "”或“", "\" or \""));
-    Some(match lang {
-        Lang::ZhCn => format!("仅当第{position}题回答“{joined}”时作答,否则请跳过。"),
-        Lang::En => format!(
-            "Answer only if you answered \"{joined}\" to question {position}; otherwise skip it."
+    let values = values.join(&i18n::tr(lang, "page-form-condition-or"));
+    Some(t(
+        lang,
+        msg!(
+            "page-form-condition",
+            values = values,
+            position = position + 1
         ),
-    })
+    ))
 }
 
 fn scale_of<'a>(def: &'a FormDefinition, question: &Question) -> Option<&'a Scale> {
@@ -505,129 +554,97 @@ fn option_label(lang: Lang, def: &FormDefinition, question: &Question, id: &str)
     }
 }
 
-fn render_question(
-    b: &mut String,
+fn question_view(
     lang: Lang,
     def: &FormDefinition,
     index: usize,
     q: &Question,
     filled: &Filled,
-) {
+) -> FieldView {
     let name = q.id.as_str();
-    let legend = format!("{}. {}", index + 1, q.label.get(lang));
+    let label = q.label.get(lang).to_string();
     let mut hint = q.help.as_ref().map(|h| h.get(lang).to_string());
     if let Some(c) = condition_hint(lang, def, q) {
         hint = Some(hint.map_or(c.clone(), |h| format!("{h} {c}")));
     }
-    open_fieldset(
-        b,
-        name,
-        &legend,
-        q.required,
-        hint.as_deref(),
-        filled.errors.get(name),
-        lang,
-    );
-    match &q.kind {
-        QuestionKind::SingleChoice { options } => {
-            for o in options {
-                option(
-                    b,
-                    "radio",
-                    name,
-                    o.id.as_str(),
-                    o.label.get(lang),
-                    filled.has(name, o.id.as_str()),
-                );
+    let choices = |options: Vec<(String, String)>| -> Vec<Choice> {
+        options
+            .into_iter()
+            .map(|(value, label)| Choice {
+                checked: filled.has(name, &value),
+                value,
+                label,
+            })
+            .collect()
+    };
+    let input = match &q.kind {
+        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
+            Input::Options {
+                kind: if matches!(q.kind, QuestionKind::SingleChoice { .. }) {
+                    "radio"
+                } else {
+                    "checkbox"
+                },
+                options: choices(
+                    options
+                        .iter()
+                        .map(|o| (o.id.as_str().to_string(), o.label.get(lang).to_string()))
+                        .collect(),
+                ),
             }
         }
-        QuestionKind::MultipleChoice { options, .. } => {
-            for o in options {
-                option(
-                    b,
-                    "checkbox",
-                    name,
-                    o.id.as_str(),
-                    o.label.get(lang),
-                    filled.has(name, o.id.as_str()),
-                );
-            }
-        }
-        QuestionKind::Rating { .. } => {
-            if let Some(scale) = scale_of(def, q) {
-                for o in &scale.options {
-                    option(
-                        b,
-                        "radio",
-                        name,
-                        o.id.as_str(),
-                        o.label.get(lang),
-                        filled.has(name, o.id.as_str()),
-                    );
-                }
-            }
-        }
+        QuestionKind::Rating { .. } => Input::Options {
+            kind: "radio",
+            options: choices(scale_of(def, q).map_or_else(Vec::new, |scale| {
+                scale
+                    .options
+                    .iter()
+                    .map(|o| (o.id.as_str().to_string(), o.label.get(lang).to_string()))
+                    .collect()
+            })),
+        },
         QuestionKind::Score0To10 {
             low_label,
             high_label,
-        } => {
-            if let (Some(low), Some(high)) = (low_label, high_label) {
-                let _ = write!(
-                    b,
-                    "<p class=\"hint\">0 = {} · 10 = {}</p>",
-                    esc(low.get(lang)),
-                    esc(high.get(lang))
-                );
-            }
-            b.push_str("<div class=\"scale\">");
-            for s in 0..=10 {
-                let v = s.to_string();
-                option(b, "radio", name, &v, &v, filled.has(name, &v));
-            }
-            b.push_str("</div>");
-        }
+        } => Input::Score {
+            ends: match (low_label, high_label) {
+                (Some(low), Some(high)) => {
+                    Some(format!("0 = {} · 10 = {}", low.get(lang), high.get(lang)))
+                }
+                _ => None,
+            },
+            options: choices((0..=10).map(|s| (s.to_string(), s.to_string())).collect()),
+        },
         QuestionKind::Number {
             min,
             max,
             integer,
             unit,
-        } => {
-            let mut attrs = String::new();
-            if let Some(min) = min {
-                let _ = write!(attrs, " min=\"{min}\"");
-            }
-            if let Some(max) = max {
-                let _ = write!(attrs, " max=\"{max}\"");
-            }
-            let mode = if *integer { "numeric" } else { "decimal" };
-            let _ = write!(
-                b,
-                "<input type=\"text\" inputmode=\"{mode}\" name=\"{name}\" id=\"{name}\" value=\"{}\" aria-label=\"{}\"{attrs}>",
-                esc(filled.value(name)),
-                esc(q.label.get(lang))
-            );
-            if let Some(unit) = unit {
-                let _ = write!(b, "<p class=\"hint\">{}</p>", esc(unit.get(lang)));
-            }
-        }
-        QuestionKind::ShortText { .. } => {
-            let max = q.kind.max_text_chars().unwrap_or(200);
-            let _ = write!(
-                b,
-                "<input type=\"text\" name=\"{name}\" id=\"{name}\" maxlength=\"{max}\" value=\"{}\" aria-label=\"{}\">",
-                esc(filled.value(name)),
-                esc(q.label.get(lang))
-            );
-        }
-        QuestionKind::LongText { .. } => {
-            let max = q.kind.max_text_chars().unwrap_or(2000);
-            let _ = write!(
-                b,
-                "<textarea name=\"{name}\" id=\"{name}\" maxlength=\"{max}\" aria-label=\"{}\">{}</textarea>",
-                esc(q.label.get(lang)),
-                esc(filled.value(name))
-            );
-        }
+        } => Input::Number {
+            mode: if *integer { "numeric" } else { "decimal" },
+            min: *min,
+            max: *max,
+            value: filled.value(name).to_string(),
+            label: label.clone(),
+            unit: unit.as_ref().map(|u| u.get(lang).to_string()),
+        },
+        QuestionKind::ShortText { .. } => Input::ShortText {
+            max: q.kind.max_text_chars().unwrap_or(200),
+            value: filled.value(name).to_string(),
+            label: label.clone(),
+        },
+        QuestionKind::LongText { .. } => Input::LongText {
+            max: q.kind.max_text_chars().unwrap_or(2000),
+            value: filled.value(name).to_string(),
+            label: label.clone(),
+        },
+    };
+    FieldView {
+        name: name.to_string(),
+        legend: format!("{}. {label}", index + 1),
+        required: q.required,
+        hint,
+        error: filled.errors.get(name).cloned(),
+        input,
     }
-    b.push_str("</fieldset>");
 }

@@ -100,8 +100,8 @@ fn a_disabled_account_cannot_sign_in_and_its_live_token_stops_working() {
         &app,
         &json!({"username": "li.wei", "password": "li-wei-password"}),
     );
-    assert_eq!(status, 403);
-    assert_eq!(body["error"]["code"], "account_disabled");
+    assert_eq!(status, 401, "answered as a wrong password: {body}");
+    assert_eq!(body["error"]["code"], "invalid_credentials");
 
     let (status, _) = app.call(
         "PATCH",
@@ -110,8 +110,10 @@ fn a_disabled_account_cannot_sign_in_and_its_live_token_stops_working() {
         Some(&json!({"disabled": false})),
     );
     assert_eq!(status, 200);
-    let (status, _) = app.call("GET", "/api/v1/auth/me", Some(&token), None);
+    let fresh = app.login("li.wei", "li-wei-password");
+    let (status, _) = app.call("GET", "/api/v1/auth/me", Some(&fresh), None);
     assert_eq!(status, 200, "re-enabling restores the account");
+    expect_refused(&app, &token, "token_revoked");
 }
 
 fn signed(claims: &Value, secret: &[u8]) -> String {

@@ -145,9 +145,9 @@ fn the_form_switches_to_english() {
     browser.screenshot("survey-form-english");
 }
 
-#[test]
-#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
-fn an_elector_on_a_phone_enters_a_code_grades_everyone_and_votes_once() {
+/// An open round of two officials and the team, one code of the cadres; returns the app, the
+/// admin's token, the round's id, the code, the ballot page's address and the officials.
+fn open_round() -> (TestApp, String, i64, String, String, Vec<i64>) {
     let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
     let admin = app.admin_token();
     let county = app.create_unit(&admin, "清河县", "county", None);
@@ -203,6 +203,13 @@ fn an_elector_on_a_phone_enters_a_code_grades_everyone_and_votes_once() {
     let code = generated["codes"][0].as_str().unwrap().to_string();
     let url = round["ballot_url"].as_str().unwrap().to_string();
 
+    (app, admin, id, code, url, officials)
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+fn an_elector_on_a_phone_enters_a_code_grades_everyone_and_votes_once() {
+    let (app, admin, id, code, url, officials) = open_round();
     let browser = Browser::start(PHONE);
     browser.goto(&url);
     assert_eq!(
@@ -243,6 +250,94 @@ fn an_elector_on_a_phone_enters_a_code_grades_everyone_and_votes_once() {
     browser.type_into("input[name=code]", &code);
     browser.click("button[type=submit]");
     browser.wait_for_text("#e-code", "已经投过");
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+fn an_elector_whose_tampered_ballot_is_refused_keeps_an_unspent_code() {
+    let (app, admin, id, code, url, officials) = open_round();
+    let browser = Browser::start(PHONE);
+    browser.goto(&format!("{url}?lang=en"));
+    browser.type_into("input[name=code]", &code);
+    browser.click("button[type=submit]");
+    browser.click(&format!("input[name=g_{}][value=excellent]", officials[0]));
+    // a mark for an official who is not in the round, as a tampered page would send
+    browser.script(
+        "const f = document.querySelector('form'); const i = document.createElement('input'); \
+         i.type = 'hidden'; i.name = 'g_999999'; i.value = 'competent'; f.appendChild(i); \
+         return true",
+        &[],
+    );
+    browser.click("button[type=submit]");
+    browser.wait_for_text("#e-ballot", "code has not been used");
+    assert_eq!(
+        browser.script(
+            "return document.documentElement.scrollWidth <= window.innerWidth",
+            &[]
+        ),
+        true
+    );
+    browser.screenshot("ballot-phone-refused");
+    assert_eq!(
+        browser.property(
+            &format!("input[name=g_{}][value=excellent]", officials[0]),
+            "checked"
+        ),
+        true,
+        "the marks are kept"
+    );
+    let (_, report) = app.call(
+        "GET",
+        &format!("/api/v1/rounds/{id}/results"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(
+        report["turnout"]["groups"][0]["codes_used"], 0,
+        "the code is unspent: {report}"
+    );
+    // the same code votes once the ballot is right
+    browser.click(&format!("input[name=g_{}][value=competent]", officials[1]));
+    browser.click("button[type=submit]");
+    browser.wait_for_text("h1", "Thank you");
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+fn a_respondent_whose_form_is_sent_twice_is_counted_once() {
+    let (app, admin, id, url) = published_survey();
+    let browser = Browser::start(PHONE);
+    let fill = |browser: &Browser| {
+        browser.click("input[name=_target]");
+        browser.click("input[name=visit_purpose][value=licence]");
+        browser.click("input[name=overall][value=satisfied]");
+        browser.click("input[name=attitude][value=satisfied]");
+        browser.click("input[name=efficiency][value=satisfied]");
+    };
+    browser.goto(&url);
+    let key = browser.property("input[name=_key]", "value");
+    let key = key.as_str().unwrap().to_string();
+    assert!(key.len() >= 16, "{key}");
+    fill(&browser);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("h1", "谢谢");
+    // the same form sent again, as a retry after a lost reply sends it
+    browser.goto(&url);
+    browser.script(
+        "document.querySelector('input[name=_key]').value = arguments[0]; return true",
+        &[json!(key)],
+    );
+    fill(&browser);
+    browser.click("button[type=submit]");
+    browser.wait_for_text("h1", "谢谢");
+    browser.screenshot("survey-form-phone-sent-twice");
+    let (_, results) = app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(results["total_responses"]["value"], 1.0, "stored once");
 }
 
 #[test]

@@ -540,7 +540,7 @@ fn disabling_and_resetting_ask_first_and_stay_within_scope() {
         "{}",
         done.text
     );
-    assert_eq!(api_login(&c, "leader.county", PASSWORD).0, 403);
+    assert_eq!(api_login(&c, "leader.county", PASSWORD).0, 401);
     let enabled = clerk.post(&path, &[("action", "enable")]);
     assert!(enabled.text.contains("已启用账号"), "{}", enabled.text);
     assert_eq!(api_login(&c, "leader.county", PASSWORD).0, 200);

@@ -108,7 +108,11 @@ fn the_organiser_exports_every_answer_as_csv_and_others_cannot() {
         .iter()
         .enumerate()
     {
-        let comment = (i == 1).then_some("排队太久, \"窗口\" 太少");
+        let comment = match i {
+            1 => Some("排队太久, \"窗口\" 太少"),
+            2 => Some("=HYPERLINK(\"http://x\")"),
+            _ => None,
+        };
         let body = json!({
             "version": 1,
             "target_unit_id": c.departments[i % 2],
@@ -125,25 +129,62 @@ fn the_organiser_exports_every_answer_as_csv_and_others_cannot() {
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 4, "a header and three answers: {text}");
     assert!(
-        lines[0].starts_with("version,target_unit_id,respondent_unit_id,channel,day,"),
-        "{}",
+        lines[0].starts_with(
+            "\u{feff}版本,被测评单位,被测评单位编号,受访者所在村(社区),受访者所在村(社区)编号,收集方式,日期,"
+        ),
+        "a byte-order mark, then the columns in Chinese by default: {}",
         lines[0]
     );
-    assert!(lines[0].contains(",overall,"), "{}", lines[0]);
+    assert!(
+        lines[0].contains(",您对该窗口服务的总体评价,"),
+        "a question's column is titled by its label: {}",
+        lines[0]
+    );
     let village = c.village.to_string();
     for line in &lines[1..] {
         let cells: Vec<&str> = line.split(',').collect();
         assert_eq!(cells[0], "1");
-        assert_eq!(cells[2], village);
-        assert_eq!(cells[3], "web");
+        assert!(
+            ["县市场监督管理局", "县人社局"].contains(&cells[1]),
+            "{line}"
+        );
+        assert_eq!(cells[3], "东山村");
+        assert_eq!(cells[4], village);
+        assert_eq!(cells[5], "网上填写");
     }
     assert!(
-        text.contains("long_wait;rude_staff"),
-        "a multiple choice is joined with ';': {text}"
+        text.contains(",满意,") && text.contains(",不满意,"),
+        "a rating is its option's label: {text}"
+    );
+    assert!(
+        text.contains("排队等候时间长; 态度生硬、推诿扯皮"),
+        "a multiple choice is its labels joined with '; ': {text}"
     );
     assert!(
         text.contains("\"排队太久, \"\"窗口\"\" 太少\""),
         "text with a comma and quotes is quoted: {text}"
+    );
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "a formula written by the public is defused: {text}"
+    );
+
+    let english = app
+        .client
+        .get(app.url(&format!("/api/v1/surveys/{id}/answers.csv")))
+        .bearer_auth(&c.organiser)
+        .header("Accept-Language", "en")
+        .send()
+        .expect("request")
+        .text()
+        .expect("body");
+    assert!(
+        english.starts_with("\u{feff}Version,Target unit,Target unit id,"),
+        "{english}"
+    );
+    assert!(
+        english.contains("Long wait; Rude or evasive staff"),
+        "{english}"
     );
 
     app.create_account(&admin, "leader", "leader-password", "leader", c.root);

@@ -970,6 +970,106 @@ fn the_ballot_page_keeps_the_marks_and_the_code_when_a_mark_cannot_be_read() {
     assert!(page.contains("已经投过"), "{page}");
 }
 
+/// The ballot page refuses exactly what the JSON API refuses, in the page's language, and
+/// leaves the code unspent: a mark for an official not in the round, for a dimension the round
+/// does not grade, the same official twice, a grade that is no grade. A quota breach is stored
+/// as an invalid ballot, as the API stores it.
+#[test]
+fn the_ballot_page_refuses_what_the_api_refuses_and_leaves_the_code_unspent() {
+    let app = TestApp::spawn_with(|c| c.submissions_per_minute = 0);
+    let s = setup(&app);
+    let round = create_round(&app, &s, "2026年度");
+    let id = round["id"].as_i64().unwrap();
+    act(&app, &s, id, "open");
+    let issued = codes(&app, &s, id, "cadres", 2);
+    let code = issued[0].clone();
+    let [wang, li, zhang] = [s.officials[0], s.officials[1], s.officials[2]];
+    let good: Vec<(String, String)> = [
+        ("code".to_string(), code.clone()),
+        ("group_label".to_string(), "干部".to_string()),
+        (format!("g_{wang}"), "competent".to_string()),
+        (format!("g_{li}"), "competent".to_string()),
+        (format!("g_{zhang}"), "competent".to_string()),
+        ("g_team".to_string(), "good".to_string()),
+    ]
+    .into();
+    let with = |extra: (String, String)| {
+        let mut fields = good.clone();
+        fields.push(extra);
+        fields
+    };
+    let stranger = with(("g_999999".to_string(), "competent".to_string()));
+    let dimension = with((format!("d_{wang}_ability"), "competent".to_string()));
+    let twice = with((format!("g_{li}"), "excellent".to_string()));
+    let no_grade = with(("g_team".to_string(), "splendid".to_string()));
+    for (fields, says, lang) in [
+        (&stranger, "999999", "zh-CN"),
+        (&dimension, "does not grade", "en"),
+        (&twice, "李明", "zh-CN"),
+        (&twice, "graded twice", "en"),
+        (&no_grade, "无法识别", "zh-CN"),
+    ] {
+        let response = app
+            .client
+            .post(app.url(&format!("/b/{}/cast?lang={lang}", slug(&round))))
+            .form(fields)
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let page = response.text().unwrap();
+        assert!(page.contains(says), "{says}: {page}");
+        let unspent = if lang == "en" {
+            "code has not been used"
+        } else {
+            "测评码尚未使用"
+        };
+        assert!(page.contains(unspent), "{page}");
+        assert!(
+            page.contains(&format!("value=\"{code}\"")),
+            "the code is kept for the next try"
+        );
+    }
+    // the same official twice is marked beside the official too
+    let (_, page) = post_ballot_page(&app, &slug(&round), &twice);
+    assert!(page.contains(&format!("id=\"e-{li}\"")), "{page}");
+
+    // the code still works, through the API
+    let (status, body) = cast(
+        &app,
+        &slug(&round),
+        &code,
+        &marks(&s, ["competent", "competent", "competent"], "good"),
+    );
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["valid"], true);
+
+    // a quota breach on the page is stored as an invalid ballot, as the API stores it
+    let mut breach = good.clone();
+    breach[0].1 = issued[1].clone();
+    breach[2].1 = "excellent".to_string();
+    breach[3].1 = "excellent".to_string();
+    let (status, page) = post_ballot_page(&app, &slug(&round), &breach);
+    assert_eq!(status, 200, "{page}");
+    let (_, report) = app.call(
+        "GET",
+        &format!("/api/v1/rounds/{id}/results"),
+        Some(&s.organiser),
+        None,
+    );
+    let cadres = report["results"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["elector_group"] == "cadres")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (cadres["valid"].as_u64(), cadres["invalid"].as_u64()),
+        (Some(1), Some(1)),
+        "{cadres}"
+    );
+}
+
 #[test]
 fn a_draft_cannot_drop_an_elector_group_whose_codes_are_printed() {
     let app = TestApp::spawn();

@@ -109,9 +109,10 @@ fn a_wrong_answer_is_shown_beside_its_question_and_everything_typed_is_kept() {
     );
     assert!(html.contains("value=\"99\""), "what was typed is kept");
     assert!(
-        html.contains("窗口&lt;b&gt;很好&lt;/b&gt;"),
+        html.contains("窗口&#60;b&#62;很好&#60;/b&#62;"),
         "kept and escaped"
     );
+    assert!(html.contains("有2处需要修改"), "every problem at once");
     assert!(html.contains("value=\"licence\" checked"));
     let (_, results) = app.call(
         "GET",
@@ -193,12 +194,66 @@ fn unknown_and_closed_surveys_get_plain_pages() {
     assert_eq!(status, 200);
     let response = app.client.get(app.url(&path)).send().unwrap();
     assert_eq!(response.status(), 409);
+    let html = response.text().unwrap();
+    assert!(
+        html.contains("问卷已结束") && html.contains("survey_closed"),
+        "{html}"
+    );
     let response = no_redirects()
-        .post(app.url(&path))
+        .post(app.url(&format!("{path}?lang=en")))
         .form(&[("_version", "1")])
         .send()
         .unwrap();
     assert_eq!(response.status(), 409);
+    assert!(response.text().unwrap().contains("This survey has closed"));
+}
+
+/// A draft's link is right but early: it says so (409 `survey_not_open`), in either language,
+/// rather than "survey not found", and a submission sent to it is refused the same way.
+#[test]
+fn a_drafts_link_says_the_survey_is_not_open_yet() {
+    let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
+    let admin = app.admin_token();
+    let county = app.create_unit(&admin, "清河县", "county", None);
+    let department = app.create_unit(&admin, "县市场监督管理局", "department", Some(county));
+    let definition: Value = serde_json::from_str(WINDOW_FORM).unwrap();
+    let (status, survey) = app.call(
+        "POST",
+        "/api/v1/surveys",
+        Some(&admin),
+        Some(&json!({"definition": definition, "targets": [department], "unit_id": county})),
+    );
+    assert_eq!(status, 201, "{survey}");
+    let path = format!(
+        "/s/{}",
+        survey["public_url"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+    );
+    let response = app.client.get(app.url(&path)).send().unwrap();
+    assert_eq!(response.status(), 409);
+    let html = response.text().unwrap();
+    assert!(html.contains("问卷尚未开放"), "{html}");
+    assert!(html.contains("survey_not_open"), "{html}");
+    assert!(!html.contains("找不到"), "{html}");
+    let english = app
+        .client
+        .get(app.url(&format!("{path}?lang=en")))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(english.contains("This survey is not open yet"), "{english}");
+    let response = no_redirects()
+        .post(app.url(&path))
+        .form(&[("_version", "1"), ("overall", "satisfied")])
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 409);
+    assert!(response.text().unwrap().contains("问卷尚未开放"));
 }
 
 /// The page's answers go through the same group-commit writer as the JSON API's: a village
@@ -236,10 +291,82 @@ fn a_village_outside_the_county_is_marked_and_the_page_stores_through_the_writer
         results["total_responses"]["value"].clone()
     };
     assert_eq!(total(), 0.0, "nothing stored");
+    // a wrong village and a wrong answer are both marked at once
+    let mut both = form.clone();
+    both.push(("trips", "99"));
+    let response = client.post(app.url(&path)).form(&both).send().unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().unwrap();
+    assert!(
+        html.contains("id=\"e-_village\"") && html.contains("id=\"e-trips\""),
+        "{html}"
+    );
     form.retain(|(k, _)| *k != "_village");
     for _ in 0..2 {
         let response = client.post(app.url(&path)).form(&form).send().unwrap();
         assert_eq!(response.status(), 303);
     }
     assert_eq!(total(), 2.0, "each answer set once");
+}
+
+/// The form carries a random submission key, new at each showing; the same form sent twice (a
+/// double tap, a retry after a lost reply) stores one answer and both end on the thank-you
+/// page. A refused form shows the same key again, so its corrected answer is stored once too.
+#[test]
+fn the_same_form_sent_twice_stores_one_answer() {
+    let (app, admin, id, path) = published();
+    let client = no_redirects();
+    let key_of = |html: &str| {
+        html.split("name=\"_key\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the form carries a submission key")
+            .to_string()
+    };
+    let first = app
+        .client
+        .get(app.url(&path))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let second = app
+        .client
+        .get(app.url(&path))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let key = key_of(&first);
+    assert!(key.len() >= 16, "{key}");
+    assert_ne!(key, key_of(&second), "a new key at each showing");
+
+    let mut form = vec![
+        ("_version", "1"),
+        ("_key", key.as_str()),
+        ("visit_purpose", "licence"),
+        ("overall", "satisfied"),
+        ("attitude", "satisfied"),
+        ("trips", "99"),
+    ];
+    let response = client.post(app.url(&path)).form(&form).send().unwrap();
+    assert_eq!(response.status(), 422);
+    assert_eq!(key_of(&response.text().unwrap()), key, "the same key again");
+    form.retain(|(k, _)| *k != "trips");
+    form.push(("efficiency", "satisfied"));
+    for _ in 0..2 {
+        let response = client.post(app.url(&path)).form(&form).send().unwrap();
+        assert_eq!(response.status(), 303);
+        assert!(response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("/thanks"));
+    }
+    let (_, results) = app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(results["total_responses"]["value"], 1.0, "stored once");
 }

@@ -942,3 +942,85 @@ fn answers_checked_before_the_writer_get_the_same_outcome_as_the_first_ones() {
         "the four valid answer sets, each once"
     );
 }
+
+/// An answer sent again with its `submission_key` (a retry after a lost reply, a double tap) is
+/// answered as the first time and stored once; a refused answer gives its key up, so the
+/// corrected one sent with it is stored; the same key at another survey is another key; a
+/// malformed key is refused at its field. Only the key's hash is kept, with its expiry to the
+/// hour.
+#[test]
+fn an_answer_sent_again_with_its_submission_key_is_stored_once() {
+    let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
+    let (c, _, id, link) = open_survey(&app);
+    let key = "k3y-of-one-showing_0123456789";
+    let mut body = response(1, c.departments[0], answers("satisfied"));
+    body["submission_key"] = json!(key);
+
+    let mut refused = body.clone();
+    refused["answers"]["overall"] = json!("splendid");
+    let (status, reply) = submit(&app, &link, &refused);
+    assert_eq!(status, 422, "{reply}");
+    for _ in 0..3 {
+        let (status, reply) = submit(&app, &link, &body);
+        assert_eq!(status, 201, "{reply}");
+        assert_eq!(
+            reply,
+            json!({"accepted": true}),
+            "answered as the first time"
+        );
+    }
+    let r = results(&app, &c.organiser, id);
+    assert_eq!(r["total_responses"]["value"], 1.0, "stored once");
+
+    // without a key every answer counts, as before
+    let (status, _) = submit(
+        &app,
+        &link,
+        &response(1, c.departments[0], answers("satisfied")),
+    );
+    assert_eq!(status, 201);
+    assert_eq!(
+        results(&app, &c.organiser, id)["total_responses"]["value"],
+        2.0
+    );
+
+    // the same key at another survey is another key
+    let other = create(&app, &c);
+    let other_id = other["id"].as_i64().unwrap();
+    publish(&app, &c, other_id);
+    let (status, _) = submit(&app, &slug(&other), &body);
+    assert_eq!(status, 201);
+    assert_eq!(
+        results(&app, &c.organiser, other_id)["total_responses"]["value"],
+        1.0
+    );
+
+    for bad in ["short", "has spaces in it, not allowed", &"x".repeat(65)] {
+        let mut malformed = body.clone();
+        malformed["submission_key"] = json!(bad);
+        let (status, reply) = submit(&app, &link, &malformed);
+        assert_eq!(status, 422, "{reply}");
+        assert_eq!(reply["error"]["field"], "submission_key", "{reply}");
+    }
+
+    let url = app.db.url();
+    let kept: Vec<String> = inspect::strings(url, "SELECT key_hash AS v FROM submission_keys")
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(kept.len(), 2, "one per survey: {kept:?}");
+    assert!(
+        kept.iter().all(|h| h.len() == 64 && !h.contains(key)),
+        "{kept:?}"
+    );
+    let mut columns = inspect::columns(url, "submission_keys");
+    columns.sort();
+    assert_eq!(columns, ["expires_at", "key_hash"], "nothing else is kept");
+    for expiry in inspect::strings(
+        url,
+        "SELECT CAST(expires_at AS TEXT) AS v FROM submission_keys",
+    ) {
+        let expiry: i64 = expiry.unwrap().parse().unwrap();
+        assert_eq!(expiry % 3600, 0, "kept to the hour, not the second");
+    }
+}

@@ -519,6 +519,18 @@ pub fn public_form(conn: &mut DbConnection, slug: &str) -> Result<PublicForm, Er
     form_as_seen(conn, &row, slug, fixed, v.version, &v.definition, accepting)
 }
 
+/// The form behind a public link while it takes answers, for the survey page; a survey that
+/// does not is refused as a submission would be: `survey_not_open` before it opens (a draft
+/// included), `survey_closed` after.
+pub fn form_to_answer(conn: &mut DbConnection, slug: &str) -> Result<PublicForm, Error> {
+    let missing = || Error::not_found(Thing::Survey);
+    let (row, fixed) = store::find_by_slug(conn, slug)?.ok_or_else(missing)?;
+    check_accepting(&row, db::now())?;
+    let version = row.current_version.ok_or_else(missing)?;
+    let v = store::version(conn, row.id, version)?.ok_or_else(missing)?;
+    form_as_seen(conn, &row, slug, fixed, v.version, &v.definition, true)
+}
+
 /// The survey's latest version (the draft, if there is one) as a respondent would see it, for
 /// the organisers' preview.
 pub fn preview(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<PublicForm, Error> {
