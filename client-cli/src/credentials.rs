@@ -248,6 +248,7 @@ mod tests {
                 unit_id: Some(3),
                 disabled: false,
                 created_at: 1_700_000_000,
+                must_change_password: false,
             },
         }
     }

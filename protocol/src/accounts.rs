@@ -46,10 +46,22 @@ impl Role {
         matches!(self, Role::Admin | Role::Organiser)
     }
 
-    /// Whether this role may create and change accounts in its scope.
+    /// Whether this role may create and change accounts in its scope (of roles not above its
+    /// own: see [`Role::rank`]).
     #[must_use]
     pub const fn manages_accounts(self) -> bool {
-        matches!(self, Role::Admin)
+        matches!(self, Role::Admin | Role::Organiser)
+    }
+
+    /// How much the role may do: an account manages only accounts of a rank up to its own.
+    #[must_use]
+    pub const fn rank(self) -> u8 {
+        match self {
+            Role::Admin => 3,
+            Role::Organiser => 2,
+            Role::Leader => 1,
+            Role::Officer => 0,
+        }
     }
 }
 
@@ -66,6 +78,10 @@ pub struct Account {
     pub disabled: bool,
     /// Seconds since the Unix epoch.
     pub created_at: i64,
+    /// The password is a temporary one someone else set: the dashboards ask for a new one
+    /// before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// Body of `POST /api/v1/accounts`.
@@ -221,7 +237,9 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert!(Role::Admin.manages_accounts());
-        assert!(!Role::Organiser.manages_accounts());
+        assert!(Role::Organiser.manages_accounts());
+        assert!(!Role::Leader.manages_accounts());
+        assert!(Role::Organiser.rank() < Role::Admin.rank());
         assert!(Role::Organiser.manages_units());
         assert!(!Role::Leader.manages_units());
     }

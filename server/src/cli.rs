@@ -12,6 +12,7 @@ use crate::demo;
 use crate::settings::{self, LogFormat, Secret, Settings};
 use crate::startup::Application;
 
+mod admin;
 mod audit;
 mod backup;
 
@@ -47,6 +48,9 @@ pub enum Command {
     /// The audit log of organisers' and administrators' actions: `audit verify` checks its
     /// hash chain and names the first broken entry.
     Audit(audit::AuditArgs),
+    /// Act on accounts without signing in: `admin reset-password USERNAME` prints a temporary
+    /// password that must be changed at the next sign-in.
+    Admin(admin::AdminArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -83,6 +87,9 @@ pub fn run(cli: Cli) -> ExitCode {
     if matches!(cli.command, Some(Command::Migrate)) {
         println!("database migrated: {}", settings.database_url);
         return ExitCode::SUCCESS;
+    }
+    if let Some(Command::Admin(args)) = &cli.command {
+        return admin::run(&pool, args, &env);
     }
     let mut conn = match pool.get() {
         Ok(c) => c,

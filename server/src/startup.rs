@@ -117,6 +117,10 @@ impl Application {
                 })
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+                // a temporary password leads to /dashboard/password before any other page
+                .wrap(actix_web::middleware::from_fn(
+                    crate::web::console::accounts::password_gate,
+                ))
                 .wrap_fn(|req, srv| srv.call(req).map(|res| res.map(error::localise_errors)))
                 .wrap_fn(
                     |req, srv| match crate::http::storable::check_uri(req.uri()) {

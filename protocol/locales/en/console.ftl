@@ -113,3 +113,80 @@ console-sheet-expected-range = The stations expected must be a whole number from
 console-sheet-expected-save = Save
 console-sheet-expected-unset = not set
 console-sheet-expected-saved = Saved: { $expected } stations expected.
+## Accounts
+
+console-accounts-heading = Accounts
+console-accounts-back = Back to the accounts
+console-account-username = Username
+console-account-display-name = Name (may be empty: the username)
+console-account-role = Role
+console-account-unit = Unit
+console-account-state = State
+console-account-role-choose = Choose a role.
+console-account-unit-choose = Choose the account's unit.
+console-account-add = Create an account
+console-account-add-hint = A new account gets a temporary password, shown once; it must be changed at the first sign-in.
+console-account-add-button = Create the account
+console-account-created = The account { $username } was created.
+console-account-temporary-intro = Temporary password (tell it in person or by telephone) of the account
+console-account-temporary-once = This password is shown only this once: it cannot be seen again after you leave this page. It must be changed at the first sign-in.
+console-account-enabled-badge = active
+console-account-disabled-badge = disabled
+console-account-temporary-badge = temporary password, to be changed
+console-account-disable = Disable this account
+console-account-enable = Enable this account
+console-account-disable-heading = Disable the account { $username }?
+console-account-disable-what = { $username } will no longer be able to sign in, and every computer and phone signed in as { $username } stops working at once. The account can be enabled again at any time.
+console-account-disabled = The account { $username } was disabled.
+console-account-enabled = The account { $username } was enabled.
+console-account-reset = Reset the password
+console-account-reset-hint = Makes a new temporary password, shown once; the old password stops working at once and every device must sign in again.
+console-account-reset-heading = Reset the password of { $username }?
+console-account-reset-what = The current password of { $username } stops working at once, and every computer, phone and client signed in must sign in again. The new temporary password is shown once and must be changed at the next sign-in.
+console-account-was-reset = The password of { $username } was reset.
+console-account-devices = Client devices
+console-account-no-devices = No client devices.
+console-account-revoke = Revoke this device
+console-account-device-revoked = The device was revoked: its next request is refused.
+console-account-device-revoked-badge = revoked
+
+## Changing one's password
+
+console-password-heading = Change your password
+console-password-must-change = You are using a temporary password. Set a password of your own before you use the dashboards.
+console-password-current = Current password
+console-password-new = New password (at least 10 characters)
+console-password-repeat = The new password again
+console-password-button = Change the password
+console-password-changed-heading = Password changed
+console-password-changed = Your password was changed. For safety every device was signed out: sign in again with the new password.
+console-password-sign-in-again = Sign in with the new password
+
+## The roster of officials
+
+console-officials-heading = Officials
+console-officials-back = Back to the officials
+console-officials-none = There are no officials yet. Import a roster from Excel or CSV.
+console-officials-no-team = No team
+console-official-active = In office
+console-official-inactive = (no longer in office)
+console-official-saved = { $name } was saved.
+console-roster-import-link = Import a roster (干部名册) from Excel or CSV
+console-roster-import-heading = Import a roster of officials
+console-roster-import-intro = One official a row, the column names in the first row, columns in any order. After the upload you see a preview with every bad row and cell marked; nothing is stored until you confirm, and then all of it or nothing. An official of the same name in the same unit is updated, not added twice.
+console-roster-col-name = Name
+console-roster-col-name-what = Required, at most 100 characters
+console-roster-col-post = Post
+console-roster-col-post-what = Required, e.g. “township head”
+console-roster-col-unit = Unit
+console-roster-col-unit-what = Required: the unit's name (its path where the name is used twice, e.g. “East Town/New Village”)
+console-roster-col-team = Team
+console-roster-col-team-what = The leadership team; may be empty
+console-roster-col-order = Order
+console-roster-col-order-what = A whole number: ballot papers list officials in this order; may be empty
+console-roster-preview-heading = Roster preview
+console-roster-preview-summary = Confirming adds { $created } officials, updates { $updated } and leaves { $unchanged } as they are.
+console-roster-row-create = new
+console-roster-row-update = exists, updated
+console-roster-row-unchanged = exists, unchanged
+console-roster-imported = The roster was imported: { $created } added, { $updated } updated, { $unchanged } unchanged.

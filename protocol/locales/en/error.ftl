@@ -233,6 +233,8 @@ error-unit-import-nothing = The file has no rows to import.
 error-account-role-above-own = You cannot give an account a role above your own ({ $role }).
 error-account-must-change-password = Change your temporary password first.
 error-official-import-nothing = The file has no officials to import.
+error-password-repeat-differs = The two new passwords differ.
+error-official-order = The order must be a whole number from 0 to { $max }.
 
 ## Submission keys
 

@@ -41,3 +41,7 @@ server-audit-broken = The audit log was changed: entry { $entry } does not hold 
 server-audit-why-moved = an entry before it is missing, or it was moved
 server-audit-why-link = it does not point back to the entry before it
 server-audit-why-changed = its content was changed after it was written
+## canvass-server admin
+server-admin-password-reset = The account { $username } has a temporary password (shown only this once):
+server-admin-password-once = It must be changed at the first sign-in with it; the account's old password and every signed-in device no longer work.
+server-admin-no-such-account = There is no account with the username { $username }.

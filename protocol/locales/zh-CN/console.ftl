@@ -113,3 +113,80 @@ console-sheet-expected-range = 应录入的投票点数须为 1 至 { $max } 之
 console-sheet-expected-save = 保存
 console-sheet-expected-unset = 未设定
 console-sheet-expected-saved = 已保存:应录入 { $expected } 个投票点。
+## 账号
+
+console-accounts-heading = 账号
+console-accounts-back = 返回账号列表
+console-account-username = 用户名
+console-account-display-name = 姓名(可不填,默认为用户名)
+console-account-role = 角色
+console-account-unit = 所属单位
+console-account-state = 状态
+console-account-role-choose = 请选择角色。
+console-account-unit-choose = 请选择所属单位。
+console-account-add = 新建账号
+console-account-add-hint = 新账号会得到一个临时密码,只显示一次;对方首次登录时必须修改。
+console-account-add-button = 新建账号
+console-account-created = 已新建账号“{ $username }”。
+console-account-temporary-intro = 临时密码(请当面或电话告知),账号:
+console-account-temporary-once = 此密码只显示这一次,离开本页后无法再查看。对方登录后必须立即修改。
+console-account-enabled-badge = 正常
+console-account-disabled-badge = 已停用
+console-account-temporary-badge = 临时密码,待修改
+console-account-disable = 停用此账号
+console-account-enable = 启用此账号
+console-account-disable-heading = 停用账号“{ $username }”?
+console-account-disable-what = 账号“{ $username }”将立即不能登录,已登录的电脑和手机也会立即失效。可以随时重新启用。
+console-account-disabled = 已停用账号“{ $username }”。
+console-account-enabled = 已启用账号“{ $username }”。
+console-account-reset = 重置密码
+console-account-reset-hint = 生成一个新的临时密码,只显示一次;原密码立即失效,所有已登录的设备都要重新登录。
+console-account-reset-heading = 重置“{ $username }”的密码?
+console-account-reset-what = 账号“{ $username }”的原密码将立即失效,所有已登录的电脑、手机和客户端都要重新登录。新的临时密码只显示一次,对方登录后必须修改。
+console-account-was-reset = 已重置“{ $username }”的密码。
+console-account-devices = 客户端设备
+console-account-no-devices = 没有客户端设备。
+console-account-revoke = 注销此设备
+console-account-device-revoked = 已注销该设备,它的下次请求会被拒绝。
+console-account-device-revoked-badge = 已注销
+
+## 修改密码
+
+console-password-heading = 修改密码
+console-password-must-change = 您正在使用临时密码。请先设置自己的新密码,然后才能使用看板。
+console-password-current = 当前密码
+console-password-new = 新密码(至少 10 个字符)
+console-password-repeat = 再次输入新密码
+console-password-button = 修改密码
+console-password-changed-heading = 密码已修改
+console-password-changed = 密码已修改。为安全起见,所有已登录的设备都已退出,请用新密码重新登录。
+console-password-sign-in-again = 用新密码登录
+
+## 干部名册
+
+console-officials-heading = 干部名册
+console-officials-back = 返回干部名册
+console-officials-none = 还没有干部。请从 Excel 或 CSV 导入干部名册。
+console-officials-no-team = 未分班子
+console-official-active = 在任
+console-official-inactive = (已离任)
+console-official-saved = 已保存“{ $name }”。
+console-roster-import-link = 从 Excel 或 CSV 导入干部名册
+console-roster-import-heading = 导入干部名册
+console-roster-import-intro = 每行一名干部,第一行是列名,列的顺序不限。上传后先显示预览,标出每个有问题的行和单元格;确认后才保存,要么全部保存,要么一个都不保存。同一单位中同名的干部会更新,不会重复添加。
+console-roster-col-name = 姓名
+console-roster-col-name-what = 必填,不超过 100 个字
+console-roster-col-post = 职务
+console-roster-col-post-what = 必填,如“镇长”
+console-roster-col-unit = 单位
+console-roster-col-unit-what = 必填,单位名称(重名时写路径,如“东山镇/新村”)
+console-roster-col-team = 班子
+console-roster-col-team-what = 所在领导班子,可不填
+console-roster-col-order = 排序
+console-roster-col-order-what = 整数,测评票按此顺序列出干部;可不填
+console-roster-preview-heading = 干部名册预览
+console-roster-preview-summary = 确认后将新增 { $created } 名干部,更新 { $updated } 名,{ $unchanged } 名不变。
+console-roster-row-create = 新增
+console-roster-row-update = 已有,更新
+console-roster-row-unchanged = 已有,不变
+console-roster-imported = 干部名册已导入:新增 { $created } 名,更新 { $updated } 名,{ $unchanged } 名不变。

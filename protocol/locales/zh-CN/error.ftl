@@ -225,6 +225,8 @@ error-unit-import-nothing = 文件中没有要导入的行。
 error-account-role-above-own = 您不能创建或设置比自己权限更高的角色(“{ $role }”)。
 error-account-must-change-password = 请先修改临时密码。
 error-official-import-nothing = 文件中没有要导入的干部。
+error-password-repeat-differs = 两次输入的新密码不一致。
+error-official-order = 排序须为 0 到 { $max } 之间的整数。
 
 ## Submission keys
 

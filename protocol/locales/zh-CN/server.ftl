@@ -41,3 +41,7 @@ server-audit-broken = 审计日志被改动过:第 { $entry } 条不成立({ $wh
 server-audit-why-moved = 它之前缺了一条,或它被挪动过
 server-audit-why-link = 它没有指向前一条
 server-audit-why-changed = 它写入后内容被改过
+## canvass-server admin
+server-admin-password-reset = 已为账号“{ $username }”设置临时密码(只显示这一次):
+server-admin-password-once = 用它登录后必须立即修改密码;该账号原来的密码和所有已登录的设备都已失效。
+server-admin-no-such-account = 没有用户名为“{ $username }”的账号。

@@ -18,6 +18,12 @@ pub struct Official {
     pub name: String,
     pub position: String,
     pub active: bool,
+    /// 班子: the leadership team, as the roster names it.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// 排序: the official's place in the roster order.
+    #[serde(default)]
+    pub order: Option<u32>,
 }
 
 /// Body of `POST /api/v1/officials`.
@@ -39,6 +45,12 @@ pub struct UpdateOfficial {
     pub position: Option<String>,
     #[serde(default)]
     pub active: Option<bool>,
+    /// The leadership team; an empty text clears it.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// The place in the roster order.
+    #[serde(default)]
+    pub order: Option<u32>,
 }
 
 /// Where a round stands.

@@ -20,6 +20,8 @@ pub struct AccountRow {
     pub session_version: i32,
     pub created_at: i64,
     pub updated_at: i64,
+    /// A temporary password was set by someone else: the next sign-in leads to changing it.
+    pub must_change_password: bool,
 }
 
 impl std::fmt::Debug for AccountRow {
@@ -52,6 +54,7 @@ impl AccountRow {
             unit_id: self.unit_id,
             disabled: self.disabled,
             created_at: self.created_at,
+            must_change_password: self.must_change_password,
         }
     }
 }
@@ -166,11 +169,15 @@ pub struct AccountChanges<'a> {
     pub unit_id: Option<i64>,
     pub disabled: Option<bool>,
     pub password_hash: Option<&'a str>,
+    /// With a new password: whether it is temporary. A new password without it is the
+    /// account's own, and clears the flag.
+    pub must_change_password: Option<bool>,
 }
 
 /// Applies `changes` in one transaction. A new password, and disabling the account, bump the
 /// session version and revoke every device token, which ends every token issued before: for
-/// good, so that re-enabling an account does not bring its old tokens back.
+/// good, so that re-enabling an account does not bring its old tokens back. A new password
+/// clears the must-change flag unless `must_change_password` sets it.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
@@ -201,7 +208,11 @@ pub fn update(
         }
         if let Some(v) = changes.password_hash {
             diesel::update(target)
-                .set(accounts::password_hash.eq(v))
+                .set((
+                    accounts::password_hash.eq(v),
+                    accounts::must_change_password
+                        .eq(changes.must_change_password.unwrap_or(false)),
+                ))
                 .execute(conn)?;
         }
         if changes.password_hash.is_some() || changes.disabled == Some(true) {
@@ -290,5 +301,17 @@ pub fn revoke_device(conn: &mut DbConnection, id: &str, now: i64) -> Result<(), 
     )
     .set(device_tokens::revoked_at.eq(now))
     .execute(conn)?;
+    Ok(())
+}
+
+/// Marks (or clears) an account's password as temporary.
+pub fn set_must_change_password(
+    conn: &mut DbConnection,
+    id: i64,
+    must: bool,
+) -> Result<(), StoreError> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::must_change_password.eq(must))
+        .execute(conn)?;
     Ok(())
 }

@@ -19,6 +19,10 @@ pub struct OfficialRow {
     pub position: String,
     pub active: bool,
     pub created_at: i64,
+    /// 班子, from the roster.
+    pub team: Option<String>,
+    /// 排序, from the roster.
+    pub sort_order: Option<i32>,
 }
 
 /// A round row; `definition` is the round's JSON.
@@ -93,6 +97,19 @@ pub fn officials_in(
         query = query.filter(units::path.like(format!("{path}%")));
     }
     Ok(query.order(officials::id).load(conn)?)
+}
+
+/// Sets an official's team and place in the roster order (`None` clears them).
+pub fn set_official_roster(
+    conn: &mut DbConnection,
+    id: i64,
+    team: Option<&str>,
+    order: Option<i32>,
+) -> Result<(), StoreError> {
+    diesel::update(officials::table.find(id))
+        .set((officials::team.eq(team), officials::sort_order.eq(order)))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Changes an official's name, position or active flag.

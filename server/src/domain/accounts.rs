@@ -1,12 +1,14 @@
 //! Accounts and their devices: administrators manage the accounts of their subtree; everyone
 //! may see their own account and devices and revoke their own device tokens.
 
-use canvass_protocol::accounts::{check_username, Account, CreateAccount, Device, UpdateAccount};
+use canvass_protocol::accounts::{
+    check_username, Account, CreateAccount, Device, Role, UpdateAccount,
+};
 use canvass_protocol::{msg, ErrorCode};
 
 use super::auth::{self, Action, Caller};
-use super::error::{Error, Thing};
-use super::units::visible_unit;
+use super::error::{Error, Kind, Thing};
+use super::units::{check_not_retired, visible_unit};
 use crate::db::accounts::{self as store, AccountChanges, AccountRow, DeviceRow, NewAccount};
 use crate::db::{self, units, DbConnection, StoreError};
 
@@ -27,11 +29,32 @@ pub fn create(
     body: &CreateAccount,
 ) -> Result<Account, Error> {
     caller.require(caller.role().manages_accounts(), Action::CreateAccounts)?;
-    check_username(&body.username).map_err(|problem| Error::invalid("username", problem))?;
-    auth::check_password("password", &body.password)?;
-    let display_name =
-        checked_display_name(body.display_name.as_deref().unwrap_or(&body.username))?;
-    visible_unit(conn, caller, body.unit_id).map_err(|e| e.at("unit_id"))?;
+    check_role(caller, body.role)?;
+    // every problem of the form at once
+    let mut problems = Vec::new();
+    if let Err(problem) = check_username(&body.username) {
+        problems.extend(Error::invalid("username", problem).details());
+    }
+    let display_name = checked_display_name(body.display_name.as_deref().unwrap_or(&body.username))
+        .map_err(|e| problems.extend(e.details()));
+    if let Err(e) = auth::check_password("password", &body.password) {
+        problems.extend(e.details());
+    }
+    match visible_unit(conn, caller, body.unit_id) {
+        Ok(unit) => {
+            if let Err(e) = check_not_retired(&unit, "unit_id") {
+                problems.extend(e.details());
+            }
+        }
+        Err(e) if e.kind() == Kind::NotFound => problems.extend(e.at("unit_id").details()),
+        Err(e) => return Err(e.at("unit_id")),
+    }
+    let Ok(display_name) = display_name else {
+        return Err(Error::many(Kind::Invalid, problems, Error::internal_logged));
+    };
+    if !problems.is_empty() {
+        return Err(Error::many(Kind::Invalid, problems, Error::internal_logged));
+    }
     let hash = auth::hash_password(&body.password)?;
     let new = NewAccount {
         username: &body.username,
@@ -86,6 +109,9 @@ pub fn update(
     if let Some(password) = &body.password {
         auth::check_password("password", password)?;
     }
+    if let Some(role) = body.role {
+        check_role(caller, role)?;
+    }
     if id == caller.account.id
         && (body.disabled == Some(true) || body.role.is_some() || body.unit_id.is_some())
     {
@@ -107,6 +133,7 @@ pub fn update(
             unit_id: body.unit_id,
             disabled: body.disabled,
             password_hash: hash.as_deref(),
+            must_change_password: None,
         };
         let row = store::update(conn, target.id, &changes, db::now())?;
         crate::domain::audit::record(
@@ -171,13 +198,36 @@ fn managed_account(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<
         Err(e) => return Err(e.into()),
     };
     match account.unit_id {
-        None if caller.unit.is_some() => Err(Error::out_of_scope()),
-        None => Ok(account),
+        None if caller.unit.is_some() => return Err(Error::out_of_scope()),
+        None => {}
         Some(unit_id) => {
             let unit = units::find(conn, unit_id)?;
             caller.check_scope(&unit)?;
-            Ok(account)
         }
+    }
+    check_role(caller, account.role())?;
+    Ok(account)
+}
+
+/// `forbidden` when `role` is above the caller's own: an organiser manages organisers,
+/// leaders and officers, never administrators.
+fn check_role(caller: &Caller, role: Role) -> Result<(), Error> {
+    if role.rank() > caller.role().rank() {
+        return Err(Error::forbidden(msg!(
+            "error-account-role-above-own",
+            role = role_message(role)
+        ))
+        .at("role"));
+    }
+    Ok(())
+}
+
+fn role_message(role: Role) -> canvass_protocol::i18n::Message {
+    match role {
+        Role::Admin => msg!("error-role-admin"),
+        Role::Organiser => msg!("error-role-organiser"),
+        Role::Leader => msg!("error-role-leader"),
+        Role::Officer => msg!("error-role-officer"),
     }
 }
 
@@ -196,4 +246,140 @@ fn checked_display_name(name: &str) -> Result<String, Error> {
         ));
     }
     Ok(name.to_string())
+}
+
+// ---- the console: temporary passwords ---------------------------------------------------------
+
+/// Letters and digits of a temporary password: lowercase, without those read alike (i l 1 o 0).
+const TEMPORARY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// A new temporary password: three groups of four (`k7mq-3xrd-pa2w`), about 59 bits, easy to
+/// read out over the telephone.
+#[must_use]
+pub fn temporary_password() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..3)
+        .map(|_| {
+            (0..4)
+                .map(|_| char::from(TEMPORARY_ALPHABET[rng.gen_range(0..TEMPORARY_ALPHABET.len())]))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// An account created with a temporary password, shown once.
+#[derive(Debug, Clone)]
+pub struct WithTemporaryPassword {
+    pub account: Account,
+    /// The password to hand over; it must be changed at the first sign-in.
+    pub password: String,
+}
+
+/// Creates an account (as [`create`], the same rules) with a temporary password that must be
+/// changed at the first sign-in.
+pub fn create_with_temporary_password(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    username: &str,
+    display_name: Option<&str>,
+    role: Role,
+    unit_id: i64,
+) -> Result<WithTemporaryPassword, Error> {
+    let password = temporary_password();
+    let body = CreateAccount {
+        username: username.to_owned(),
+        display_name: display_name.map(str::to_owned),
+        password: password.clone(),
+        role,
+        unit_id,
+    };
+    db::write_transaction(conn, |conn| {
+        let account = create(conn, caller, &body)?;
+        store::set_must_change_password(conn, account.id, true)?;
+        Ok(WithTemporaryPassword {
+            account: store::find(conn, account.id)?.to_api(),
+            password,
+        })
+    })
+}
+
+/// Resets another account's password to a temporary one, shown once and to be changed at its
+/// next sign-in; the account is signed out everywhere and its devices revoked.
+pub fn reset_password(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i64,
+) -> Result<WithTemporaryPassword, Error> {
+    caller.require(caller.role().manages_accounts(), Action::ChangeAccounts)?;
+    if id == caller.account.id {
+        return Err(Error::forbidden(msg!("error-account-own-change")));
+    }
+    let password = temporary_password();
+    let hash = auth::hash_password(&password)?;
+    db::write_transaction(conn, |conn| {
+        let target = managed_account(conn, caller, id)?;
+        let account = set_temporary(conn, target.id, &hash)?;
+        tracing::info!(account = id, by = caller.account.id, "password reset");
+        Ok(WithTemporaryPassword { account, password })
+    })
+}
+
+/// `canvass-server admin reset-password USERNAME`: the operator, who holds the database,
+/// resets any account's password to a temporary one (the first administrator's included).
+pub fn reset_password_by_username(
+    conn: &mut DbConnection,
+    username: &str,
+) -> Result<WithTemporaryPassword, Error> {
+    let password = temporary_password();
+    let hash = auth::hash_password(&password)?;
+    db::write_transaction(conn, |conn| {
+        let target = store::find_by_username(conn, username.trim())?
+            .ok_or_else(|| Error::not_found(Thing::Account))?;
+        let account = set_temporary(conn, target.id, &hash)?;
+        tracing::info!(account = target.id, "password reset from the command line");
+        Ok(WithTemporaryPassword { account, password })
+    })
+}
+
+fn set_temporary(conn: &mut DbConnection, id: i64, hash: &str) -> Result<Account, Error> {
+    let changes = AccountChanges {
+        password_hash: Some(hash),
+        must_change_password: Some(true),
+        ..AccountChanges::default()
+    };
+    Ok(store::update(conn, id, &changes, db::now())?.to_api())
+}
+
+/// Changes the caller's own password (the same rules as `POST /api/v1/auth/password`), with
+/// the new one typed twice; every problem of the form at once. A temporary password is
+/// replaced by the account's own.
+pub fn change_own_password(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+    repeated: &str,
+) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    if current.is_empty() {
+        problems.extend(
+            Error::invalid("current_password", msg!("error-current-password-wrong")).details(),
+        );
+    }
+    if let Err(e) = auth::check_password("new_password", new) {
+        problems.extend(e.details());
+    }
+    if new != repeated {
+        problems.extend(
+            Error::invalid("repeat_password", msg!("error-password-repeat-differs")).details(),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(Error::many(Kind::Invalid, problems, Error::internal_logged));
+    }
+    auth::change_password(conn, caller, current, new)?;
+    tracing::info!(account = caller.account.id, "password changed");
+    Ok(())
 }

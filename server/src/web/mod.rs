@@ -73,5 +73,17 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(console::units::import_preview)
         .service(console::units::import_confirm)
         .service(console::units::show_unit)
-        .service(console::units::change_unit);
+        .service(console::units::change_unit)
+        .service(console::accounts::accounts_page)
+        .service(console::accounts::create_account)
+        .service(console::accounts::show_account)
+        .service(console::accounts::change_account)
+        .service(console::accounts::password_page)
+        .service(console::accounts::change_password)
+        .service(console::officials::officials_page)
+        .service(console::officials::import_form)
+        .service(console::officials::import_preview)
+        .service(console::officials::import_confirm)
+        .service(console::officials::show_official)
+        .service(console::officials::change_official);
 }

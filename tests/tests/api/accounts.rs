@@ -91,7 +91,7 @@ fn usernames_are_unique_and_checked() {
 }
 
 #[test]
-fn only_admins_manage_accounts_but_everyone_sees_their_own() {
+fn admins_and_organisers_manage_accounts_below_them_and_everyone_sees_their_own() {
     let app = TestApp::spawn();
     let admin = app.admin_token();
     let county = app.create_unit(&admin, "清河县", "county", None);
@@ -105,26 +105,59 @@ fn only_admins_manage_accounts_but_everyone_sees_their_own() {
     let other = app.create_account(&admin, "leader", "leader-password", "leader", county);
     let organiser = app.login("organiser", "organiser-password");
     let (status, body) = app.call("GET", "/api/v1/accounts", Some(&organiser), None);
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["username"] != "admin"),
+        "an organiser does not see the installation's administrator: {body}"
+    );
+    // an organiser gives no role above their own, and cannot touch an administrator
+    let (status, body) = app.call(
+        "POST",
+        "/api/v1/accounts",
+        Some(&organiser),
+        Some(&json!({"username": "new.admin", "password": "new-admin-pw", "role": "admin", "unit_id": county})),
+    );
+    assert_eq!(status, 403, "{body}");
+    let (status, _) = app.call(
+        "PATCH",
+        &format!("/api/v1/accounts/{other}"),
+        Some(&organiser),
+        Some(&json!({"role": "admin"})),
+    );
+    assert_eq!(status, 403);
+    let (status, _) = app.call(
+        "PATCH",
+        "/api/v1/accounts/1",
+        Some(&organiser),
+        Some(&json!({"disabled": true})),
+    );
+    assert_eq!(status, 403);
+
+    let leader = app.login("leader", "leader-password");
+    let (status, body) = app.call("GET", "/api/v1/accounts", Some(&leader), None);
     assert_eq!(status, 403);
     assert_eq!(body["error"]["code"], "forbidden");
     let (status, _) = app.call(
         "GET",
-        &format!("/api/v1/accounts/{organiser_id}"),
-        Some(&organiser),
+        &format!("/api/v1/accounts/{other}"),
+        Some(&leader),
         None,
     );
     assert_eq!(status, 200);
     let (status, _) = app.call(
         "GET",
-        &format!("/api/v1/accounts/{other}"),
-        Some(&organiser),
+        &format!("/api/v1/accounts/{organiser_id}"),
+        Some(&leader),
         None,
     );
     assert_eq!(status, 403);
     let (status, _) = app.call(
         "PATCH",
-        &format!("/api/v1/accounts/{other}"),
-        Some(&organiser),
+        &format!("/api/v1/accounts/{organiser_id}"),
+        Some(&leader),
         Some(&json!({"disabled": true})),
     );
     assert_eq!(status, 403);

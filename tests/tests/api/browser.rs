@@ -339,3 +339,77 @@ fn a_respondent_whose_form_is_sent_twice_is_counted_once() {
     );
     assert_eq!(results["total_responses"]["value"], 1.0, "stored once");
 }
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+fn an_organiser_on_a_phone_imports_a_roster_after_its_preview() {
+    let app = TestApp::spawn();
+    let admin = app.admin_token();
+    let county = app.create_unit(&admin, "清河县", "county", None);
+    app.create_unit(&admin, "东山镇", "township", Some(county));
+    app.create_account(&admin, "zuzhibu", "zuzhibu-password", "organiser", county);
+    let dir = tempfile::tempdir().unwrap();
+    let roster = |name: &str, rows: &[&[&str]]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, crate::console::xlsx(rows)).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let header: &[&str] = &["姓名", "职务", "单位", "班子", "排序"];
+    let bad = roster(
+        "名册-有错.xlsx",
+        &[
+            header,
+            &["周建军", "党委书记", "东山镇", "东山镇党政领导班子", "1"],
+            &["王芳", "镇长", "南山镇", "东山镇党政领导班子", "2"],
+        ],
+    );
+    let good = roster(
+        "名册.xlsx",
+        &[
+            header,
+            &["周建军", "党委书记", "东山镇", "东山镇党政领导班子", "1"],
+            &["王芳", "镇长", "东山镇", "东山镇党政领导班子", "2"],
+        ],
+    );
+
+    let browser = Browser::start(PHONE);
+    browser.goto(&app.url("/login"));
+    browser.type_into("#username", "zuzhibu");
+    browser.type_into("#password", "zuzhibu-password");
+    browser.click("form button[type=submit]");
+    browser.wait_until("the overview", |b| b.url().ends_with("/dashboard"));
+    browser.goto(&app.url("/dashboard/officials/import"));
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth";
+    assert_eq!(
+        browser.script(fits, &[]),
+        true,
+        "the upload page fits 360 px"
+    );
+    browser.screenshot("console-roster-1-upload");
+
+    browser.type_into("#file", &bad);
+    browser.click("form[enctype] button");
+    browser.wait_for_text("main", "共 1 个问题");
+    assert_eq!(browser.count("td.bad"), 1);
+    assert_eq!(
+        browser.count("#confirm"),
+        0,
+        "no confirmation of a bad file"
+    );
+    assert_eq!(browser.script(fits, &[]), true, "the preview fits 360 px");
+    browser.screenshot("console-roster-2-preview-errors");
+
+    browser.goto(&app.url("/dashboard/officials/import"));
+    browser.type_into("#file", &good);
+    browser.click("form[enctype] button");
+    browser.wait_for_text("main", "确认后将新增 2 名干部");
+    browser.screenshot("console-roster-3-preview");
+    browser.click("#confirm");
+    browser.wait_for_text("main", "干部名册已导入");
+    assert!(browser.source().contains("东山镇党政领导班子"));
+    assert_eq!(browser.script(fits, &[]), true, "the roster fits 360 px");
+    browser.screenshot("console-roster-4-imported");
+
+    let (_, officials) = app.call("GET", "/api/v1/officials", Some(&admin), None);
+    assert_eq!(officials.as_array().unwrap().len(), 2);
+}

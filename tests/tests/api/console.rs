@@ -16,9 +16,10 @@ pub struct Clerk {
     pub csrf: String,
 }
 
-/// An answer: status and body text.
+/// An answer: status, `Location` and body text.
 pub struct Answer {
     pub status: u16,
+    pub location: String,
     pub text: String,
 }
 
@@ -51,7 +52,7 @@ impl Clerk {
             cookie,
             csrf: String::new(),
         };
-        let page = clerk.get("/dashboard");
+        let page = clerk.get("/dashboard/password");
         let start = page
             .text
             .find("name=\"csrf\" value=\"")
@@ -62,8 +63,15 @@ impl Clerk {
     }
 
     fn finish(response: reqwest::blocking::Response) -> Answer {
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         Answer {
             status: response.status().as_u16(),
+            location,
             text: response.text().unwrap(),
         }
     }
@@ -397,4 +405,456 @@ fn a_township_organiser_cannot_reach_another_townships_units_and_a_leader_gets_4
     );
     assert_eq!(upload.status, 403);
     assert_eq!(units(&c).len(), 3);
+}
+
+/// The temporary password a page shows once.
+fn temporary_password(html: &str) -> String {
+    let needle = "id=\"temporary-password\">";
+    let start = html.find(needle).expect("a temporary password") + needle.len();
+    let end = html[start..].find('<').unwrap() + start;
+    html[start..end].to_string()
+}
+
+fn account_id(c: &Setup, username: &str) -> i64 {
+    let (_, list) = c.app.call("GET", "/api/v1/accounts", Some(&c.admin), None);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == username)
+        .map(|a| a["id"].as_i64().unwrap())
+        .expect("the account")
+}
+
+fn api_login(c: &Setup, username: &str, password: &str) -> (u16, Value) {
+    c.app.call(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&serde_json::json!({"username": username, "password": password})),
+    )
+}
+
+#[test]
+fn a_new_account_gets_a_temporary_password_that_must_be_changed_at_the_first_sign_in() {
+    let c = county();
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let east = c.east.to_string();
+    let created = clerk.post(
+        "/dashboard/accounts",
+        &[
+            ("username", "li.wei"),
+            ("display_name", "李伟"),
+            ("role", "leader"),
+            ("unit_id", &east),
+        ],
+    );
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert!(
+        created.text.contains("已新建账号“li.wei”"),
+        "{}",
+        created.text
+    );
+    let temporary = temporary_password(&created.text);
+    assert_eq!(temporary.len(), 14, "{temporary}");
+    let (_, me) = api_login(&c, "li.wei", &temporary);
+    assert_eq!(me["account"]["must_change_password"], true, "{me}");
+
+    // the sign-in leads to the password page, and every other page too
+    let (leader, first) = Clerk::sign_in(&c.app, "li.wei", &temporary);
+    assert_eq!(first, "/dashboard");
+    let overview = leader.get("/dashboard?lang=en");
+    assert_eq!(overview.status, 303);
+    assert_eq!(overview.location, "/dashboard/password?lang=en");
+    let page = leader.get("/dashboard/password");
+    assert!(page.text.contains("您正在使用临时密码"), "{}", page.text);
+
+    // every problem at once, beside its field
+    let refused = leader.post(
+        "/dashboard/password",
+        &[
+            ("current_password", &temporary),
+            ("new_password", "short"),
+            ("repeat_password", "other"),
+        ],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(
+        refused.text.contains("密码至少要有10个字符"),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused.text.contains("两次输入的新密码不一致"),
+        "{}",
+        refused.text
+    );
+    let wrong = leader.post(
+        "/dashboard/password",
+        &[
+            ("current_password", "not-the-password"),
+            ("new_password", "my-own-password"),
+            ("repeat_password", "my-own-password"),
+        ],
+    );
+    assert_eq!(wrong.status, 422, "{}", wrong.text);
+    assert!(wrong.text.contains("当前密码不正确"), "{}", wrong.text);
+
+    let changed = leader.post(
+        "/dashboard/password",
+        &[
+            ("current_password", &temporary),
+            ("new_password", "my-own-password"),
+            ("repeat_password", "my-own-password"),
+        ],
+    );
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert!(changed.text.contains("密码已修改"), "{}", changed.text);
+    assert_eq!(api_login(&c, "li.wei", &temporary).0, 401);
+    let (again, _) = Clerk::sign_in(&c.app, "li.wei", "my-own-password");
+    assert_eq!(again.get("/dashboard").status, 200);
+}
+
+#[test]
+fn disabling_and_resetting_ask_first_and_stay_within_scope() {
+    let c = county();
+    let leader = account_id(&c, "leader.county");
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let path = format!("/dashboard/accounts/{leader}");
+    assert_eq!(clerk.get(&path).status, 200);
+
+    let ask = clerk.post(&path, &[("action", "disable")]);
+    assert_eq!(ask.status, 200);
+    assert!(
+        ask.text.contains("停用账号“leader.county”?"),
+        "{}",
+        ask.text
+    );
+    assert_eq!(
+        api_login(&c, "leader.county", PASSWORD).0,
+        200,
+        "nothing yet"
+    );
+    let done = clerk.post(&path, &[("action", "disable"), ("confirm", "yes")]);
+    assert!(
+        done.text.contains("已停用账号“leader.county”"),
+        "{}",
+        done.text
+    );
+    assert_eq!(api_login(&c, "leader.county", PASSWORD).0, 401);
+    let enabled = clerk.post(&path, &[("action", "enable")]);
+    assert!(enabled.text.contains("已启用账号"), "{}", enabled.text);
+    assert_eq!(api_login(&c, "leader.county", PASSWORD).0, 200);
+
+    let ask = clerk.post(&path, &[("action", "reset")]);
+    assert!(
+        ask.text.contains("重置“leader.county”的密码?"),
+        "{}",
+        ask.text
+    );
+    assert_eq!(
+        api_login(&c, "leader.county", PASSWORD).0,
+        200,
+        "nothing yet"
+    );
+    let reset = clerk.post(&path, &[("action", "reset"), ("confirm", "yes")]);
+    assert_eq!(reset.status, 200, "{}", reset.text);
+    let temporary = temporary_password(&reset.text);
+    assert_eq!(api_login(&c, "leader.county", PASSWORD).0, 401);
+    assert_eq!(api_login(&c, "leader.county", &temporary).0, 200);
+
+    // a device is revoked from the account's page
+    let (status, device) = c.app.call(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&serde_json::json!({"username": "org.east", "password": PASSWORD, "device_name": "笔记本"})),
+    );
+    assert_eq!(status, 200);
+    let device_id = device["device_id"].as_str().unwrap().to_string();
+    let east_org = account_id(&c, "org.east");
+    let revoked = clerk.post(
+        &format!("/dashboard/accounts/{east_org}"),
+        &[("action", "revoke"), ("device_id", &device_id)],
+    );
+    assert!(revoked.text.contains("已注销该设备"), "{}", revoked.text);
+    let token = device["token"].as_str().unwrap();
+    assert_eq!(
+        c.app.call("GET", "/api/v1/auth/me", Some(token), None).0,
+        401
+    );
+
+    // a township's organiser reaches neither the county's leader nor the administrator
+    let (east, _) = Clerk::sign_in(&c.app, "org.east", PASSWORD);
+    assert_eq!(east.get(&path).status, 404);
+    let tried = east.post(&path, &[("action", "disable"), ("confirm", "yes")]);
+    assert_eq!(tried.status, 403, "{}", tried.text);
+    let tried = east.post(
+        "/dashboard/accounts/1",
+        &[("action", "reset"), ("confirm", "yes")],
+    );
+    assert_eq!(tried.status, 403, "{}", tried.text);
+    assert_eq!(api_login(&c, "leader.county", &temporary).0, 200);
+    let west = c.west.to_string();
+    let outside = east.post(
+        "/dashboard/accounts",
+        &[
+            ("username", "wang.fang"),
+            ("role", "leader"),
+            ("unit_id", &west),
+        ],
+    );
+    assert_eq!(outside.status, 403, "{}", outside.text);
+    let above = clerk.post(
+        "/dashboard/accounts",
+        &[
+            ("username", "new.admin"),
+            ("role", "admin"),
+            ("unit_id", &west),
+        ],
+    );
+    assert_eq!(above.status, 403, "{}", above.text);
+
+    // a bad username and no unit: both at once, nothing stored
+    let bad = clerk.post(
+        "/dashboard/accounts?lang=en",
+        &[
+            ("username", "Wang Fang"),
+            ("role", "leader"),
+            ("unit_id", ""),
+        ],
+    );
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert!(bad.text.contains("Choose the account"), "{}", bad.text);
+    let bad = clerk.post(
+        "/dashboard/accounts?lang=en",
+        &[
+            ("username", "Wang Fang"),
+            ("role", "leader"),
+            ("unit_id", &west),
+        ],
+    );
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert!(bad.text.contains("lowercase"), "{}", bad.text);
+    let (_, list) = c.app.call("GET", "/api/v1/accounts", Some(&c.admin), None);
+    assert_eq!(list.as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn a_leader_gets_403_on_the_accounts_pages() {
+    let c = county();
+    let (leader, _) = Clerk::sign_in(&c.app, "leader.county", PASSWORD);
+    assert_eq!(leader.get("/dashboard/accounts").status, 403);
+    let org = account_id(&c, "org.east");
+    assert_eq!(
+        leader.get(&format!("/dashboard/accounts/{org}")).status,
+        403
+    );
+    let tried = leader.post(
+        &format!("/dashboard/accounts/{org}"),
+        &[("action", "disable"), ("confirm", "yes")],
+    );
+    assert_eq!(tried.status, 403);
+    let created = leader.post(
+        "/dashboard/accounts",
+        &[
+            ("username", "x.y.z"),
+            ("role", "leader"),
+            ("unit_id", &c.east.to_string()),
+        ],
+    );
+    assert_eq!(created.status, 403);
+    assert_eq!(api_login(&c, "org.east", PASSWORD).0, 200);
+    // the leader changes their own password
+    let page = leader.get("/dashboard/password");
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.text.contains("/dashboard/units"),
+        "no console in a leader's navigation"
+    );
+}
+
+#[test]
+fn the_operator_resets_a_password_from_the_command_line() {
+    let c = county();
+    let url = c.app.db.url().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, stdout, stderr) = canvass_tests::binaries::run_server_to_exit(
+        &["admin", "reset-password", "admin", "--lang", "en"],
+        &[("CANVASS_DATABASE_URL", &url)],
+        dir.path(),
+    );
+    assert!(ok, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("The account admin has a temporary password"),
+        "{stdout}"
+    );
+    let temporary = stdout.lines().nth(1).unwrap().trim().to_string();
+    assert_eq!(api_login(&c, "admin", canvass_tests::ADMIN_PASSWORD).0, 401);
+    let (status, body) = api_login(&c, "admin", &temporary);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["account"]["must_change_password"], true);
+
+    let (ok, _, stderr) = canvass_tests::binaries::run_server_to_exit(
+        &["admin", "reset-password", "nobody", "--lang", "en"],
+        &[("CANVASS_DATABASE_URL", &url)],
+        dir.path(),
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("no account with the username nobody"),
+        "{stderr}"
+    );
+}
+
+fn officials(c: &Setup) -> Vec<Value> {
+    let (status, body) = c.app.call("GET", "/api/v1/officials", Some(&c.admin), None);
+    assert_eq!(status, 200);
+    body.as_array().unwrap().clone()
+}
+
+#[test]
+fn a_roster_is_previewed_with_every_bad_row_and_cell_marked_and_stored_all_or_nothing() {
+    let c = county();
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let bad = xlsx(&[
+        &["姓名", "职务", "单位", "班子", "排序"],
+        &["周建军", "党委书记", "东山镇", "东山镇党政领导班子", "1"],
+        &["", "镇长", "东山镇", "东山镇党政领导班子", "2"],
+        &["李梅", "副镇长", "南山镇", "东山镇党政领导班子", "第三"],
+    ]);
+    let preview = clerk.upload("/dashboard/officials/import", "名册.xlsx", &bad);
+    assert_eq!(preview.status, 422, "{}", preview.text);
+    assert!(preview.text.contains("共 3 个问题"), "{}", preview.text);
+    assert_eq!(
+        preview.text.matches("<td class=\"bad\"").count(),
+        3,
+        "{}",
+        preview.text
+    );
+    let forced = clerk.upload("/dashboard/officials/import/confirm", "名册.xlsx", &bad);
+    assert_eq!(forced.status, 422);
+    assert!(officials(&c).is_empty(), "nothing half-written");
+
+    // a CSV as Excel saves it: a byte-order mark, columns in another order
+    let csv = "\u{feff}排序,姓名,职务,单位,班子\r\n1,周建军,党委书记,东山镇,东山镇党政领导班子\r\n2,王芳,镇长,东山镇,东山镇党政领导班子\r\n,李强,局长,清河县,\r\n";
+    let preview = clerk.upload(
+        "/dashboard/officials/import?lang=en",
+        "roster.csv",
+        csv.as_bytes(),
+    );
+    assert_eq!(preview.status, 200, "{}", preview.text);
+    assert!(
+        preview.text.contains("Confirming adds 3 officials"),
+        "{}",
+        preview.text
+    );
+    let data = confirm_data(&preview.text);
+    let stored = clerk.post("/dashboard/officials/import/confirm", &[("data", &data)]);
+    assert_eq!(stored.status, 200, "{}", stored.text);
+    assert!(stored.text.contains("新增 3 名"), "{}", stored.text);
+    assert!(
+        stored.text.contains("东山镇党政领导班子"),
+        "{}",
+        stored.text
+    );
+    let list = officials(&c);
+    assert_eq!(list.len(), 3);
+    let zhou = list.iter().find(|o| o["name"] == "周建军").unwrap();
+    assert_eq!(zhou["team"], "东山镇党政领导班子");
+    assert_eq!(zhou["order"], 1);
+    let again = clerk.post("/dashboard/officials/import/confirm", &[("data", &data)]);
+    assert!(again.text.contains("3 名不变"), "{}", again.text);
+    assert_eq!(officials(&c).len(), 3);
+}
+
+#[test]
+fn one_official_is_edited_with_every_problem_beside_its_field() {
+    let c = county();
+    let (status, created) = c.app.call(
+        "POST",
+        "/api/v1/officials",
+        Some(&c.admin),
+        Some(&serde_json::json!({"unit_id": c.east, "name": "周建军", "position": "党委书记"})),
+    );
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let path = format!("/dashboard/officials/{id}");
+    assert_eq!(clerk.get(&path).status, 200);
+    let long = "长".repeat(101);
+    let refused = clerk.post(
+        &path,
+        &[
+            ("name", ""),
+            ("post", "镇长"),
+            ("team", &long),
+            ("order", "1"),
+            ("active", "1"),
+        ],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        refused.text.matches("<span class=\"err\">").count(),
+        2,
+        "{}",
+        refused.text
+    );
+    assert_eq!(
+        officials(&c)[0]["position"],
+        "党委书记",
+        "nothing half-written"
+    );
+    let saved = clerk.post(
+        &path,
+        &[
+            ("name", "周建军"),
+            ("post", "镇长"),
+            ("team", "东山镇党政领导班子"),
+            ("order", "2"),
+            ("active", "1"),
+        ],
+    );
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert!(saved.text.contains("已保存“周建军”"), "{}", saved.text);
+    let o = &officials(&c)[0];
+    assert_eq!(
+        (o["position"].as_str(), o["order"].as_i64()),
+        (Some("镇长"), Some(2))
+    );
+
+    // another township's organiser and a leader cannot
+    let (east, _) = Clerk::sign_in(&c.app, "org.east", PASSWORD);
+    let (status, west_official) = c.app.call(
+        "POST",
+        "/api/v1/officials",
+        Some(&c.admin),
+        Some(&serde_json::json!({"unit_id": c.west, "name": "赵六", "position": "乡长"})),
+    );
+    assert_eq!(status, 201);
+    let west_path = format!("/dashboard/officials/{}", west_official["id"]);
+    assert_eq!(east.get(&west_path).status, 403);
+    let tried = east.post(
+        &west_path,
+        &[("name", "改名"), ("post", "乡长"), ("active", "1")],
+    );
+    assert_eq!(tried.status, 403);
+    let (leader, _) = Clerk::sign_in(&c.app, "leader.county", PASSWORD);
+    assert_eq!(leader.get("/dashboard/officials").status, 403);
+    assert_eq!(leader.get("/dashboard/officials/import").status, 403);
+    let upload = leader.upload(
+        "/dashboard/officials/import/confirm",
+        "r.csv",
+        "姓名,职务,单位\r\n钱七,镇长,东山镇\r\n".as_bytes(),
+    );
+    assert_eq!(upload.status, 403);
+    let roster = east.upload(
+        "/dashboard/officials/import",
+        "r.csv",
+        "姓名,职务,单位\r\n钱七,乡长,西河乡\r\n".as_bytes(),
+    );
+    assert_eq!(
+        roster.status, 422,
+        "another township's unit is unknown here"
+    );
+    assert_eq!(officials(&c).len(), 2);
 }
