@@ -16,9 +16,15 @@ use super::page::esc;
 /// Width of the drawing in user units; the SVG scales to its container.
 const WIDTH: f64 = 360.0;
 /// Height of one bar.
-const BAR: f64 = 16.0;
+const BAR: f64 = 20.0;
 /// Height of a label line above a bar.
-const LABEL: f64 = 15.0;
+const LABEL: f64 = 19.0;
+/// Size of a label, in user units: about 14 px on a 360 px phone.
+const TEXT: u32 = 15;
+/// Size of a value, a legend or an axis label: about 12 px on a 360 px phone.
+const SMALL: u32 = 13;
+/// Legend entries per line.
+const LEGEND_COLUMNS: usize = 2;
 
 /// Fill colours for the parts of a stacked bar, best first; the last is for abstentions and
 /// "don't know".
@@ -69,8 +75,8 @@ pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -
             }
             acc
         });
-    let legend_rows = legend.len().div_ceil(3);
-    let height = rows.len() as f64 * (LABEL + BAR + 6.0) + legend_rows as f64 * 16.0 + 6.0;
+    let legend_rows = legend.len().div_ceil(LEGEND_COLUMNS);
+    let height = rows.len() as f64 * (LABEL + BAR + 6.0) + legend_rows as f64 * 20.0 + 6.0;
     let desc: Vec<String> = rows
         .iter()
         .map(|r| match &r.value {
@@ -92,8 +98,8 @@ pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -
     for row in rows {
         let _ = write!(
             b,
-            "<text x=\"0\" y=\"{:.1}\" font-size=\"12\">{}</text>",
-            y + 12.0,
+            "<text x=\"0\" y=\"{:.1}\" font-size=\"{TEXT}\">{}</text>",
+            y + 15.0,
             esc(&row.label)
         );
         let top = y + LABEL;
@@ -110,12 +116,12 @@ pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -
                             esc(s.label),
                             percent(s.share)
                         );
-                        if w > 34.0 {
+                        if w > 40.0 {
                             let _ = write!(
                                 b,
-                                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#fff\">{:.0}%</text>",
+                                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\" fill=\"#fff\">{:.0}%</text>",
                                 x + 3.0,
-                                top + 12.0,
+                                top + 15.0,
                                 s.share * 100.0
                             );
                         }
@@ -127,8 +133,8 @@ pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -
                 let _ = write!(
                     b,
                     "<rect x=\"0\" y=\"{top:.1}\" width=\"{WIDTH}\" height=\"{BAR}\" fill=\"#eceef2\"/>\
-                     <text x=\"4\" y=\"{:.1}\" font-size=\"11\" fill=\"#555\">{}</text>",
-                    top + 12.0,
+                     <text x=\"4\" y=\"{:.1}\" font-size=\"{SMALL}\" fill=\"#555\">{}</text>",
+                    top + 15.0,
                     esc(reason)
                 );
             }
@@ -136,14 +142,14 @@ pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -
         y = top + BAR + 6.0;
     }
     for (i, (label, colour)) in legend.iter().enumerate() {
-        let x = (i % 3) as f64 * 120.0;
-        let ly = y + (i / 3) as f64 * 16.0;
+        let x = (i % LEGEND_COLUMNS) as f64 * (WIDTH / LEGEND_COLUMNS as f64);
+        let ly = y + (i / LEGEND_COLUMNS) as f64 * 20.0;
         let _ = write!(
             b,
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">{}</text>",
-            ly + 2.0,
-            x + 14.0,
-            ly + 11.0,
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\">{}</text>",
+            ly + 3.0,
+            x + 16.0,
+            ly + 14.0,
             esc(label)
         );
     }
@@ -169,8 +175,8 @@ pub fn value_bars(id: &str, title: &str, max: f64, rows: &[Row<'_, (f64, String)
     for row in rows {
         let _ = write!(
             b,
-            "<text x=\"0\" y=\"{:.1}\" font-size=\"12\">{}</text>",
-            y + 12.0,
+            "<text x=\"0\" y=\"{:.1}\" font-size=\"{TEXT}\">{}</text>",
+            y + 15.0,
             esc(&row.label)
         );
         let top = y + LABEL;
@@ -184,9 +190,9 @@ pub fn value_bars(id: &str, title: &str, max: f64, rows: &[Row<'_, (f64, String)
                 let _ = write!(
                     b,
                     "<rect x=\"0\" y=\"{top:.1}\" width=\"{w:.1}\" height=\"{BAR}\" fill=\"#0b5cad\"/>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">{}</text>",
+                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\">{}</text>",
                     w + 4.0,
-                    top + 12.0,
+                    top + 15.0,
                     esc(text)
                 );
             }
@@ -194,8 +200,8 @@ pub fn value_bars(id: &str, title: &str, max: f64, rows: &[Row<'_, (f64, String)
                 let _ = write!(
                     b,
                     "<rect x=\"0\" y=\"{top:.1}\" width=\"{WIDTH}\" height=\"{BAR}\" fill=\"#eceef2\"/>\
-                     <text x=\"4\" y=\"{:.1}\" font-size=\"11\" fill=\"#555\">{}</text>",
-                    top + 12.0,
+                     <text x=\"4\" y=\"{:.1}\" font-size=\"{SMALL}\" fill=\"#555\">{}</text>",
+                    top + 15.0,
                     esc(reason)
                 );
             }
@@ -209,7 +215,7 @@ pub fn value_bars(id: &str, title: &str, max: f64, rows: &[Row<'_, (f64, String)
 /// Vertical columns over time (one per week), hidden weeks drawn as a grey stub marked `×`.
 #[must_use]
 pub fn columns(id: &str, title: &str, rows: &[Row<'_, f64>]) -> String {
-    let height = 150.0;
+    let height = 156.0;
     let plot = 110.0;
     let max = rows
         .iter()
@@ -243,7 +249,7 @@ pub fn columns(id: &str, title: &str, rows: &[Row<'_, f64>]) -> String {
                 let _ = write!(
                     b,
                     "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"#0b5cad\"><title>{} {v:.0}</title></rect>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{v:.0}</text>",
+                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\" text-anchor=\"middle\">{v:.0}</text>",
                     plot - h,
                     esc(&row.label),
                     x + w / 2.0,
@@ -254,7 +260,7 @@ pub fn columns(id: &str, title: &str, rows: &[Row<'_, f64>]) -> String {
                 let _ = write!(
                     b,
                     "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"6\" fill=\"#eceef2\"><title>{} {}</title></rect>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#555\">×</text>",
+                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\" text-anchor=\"middle\" fill=\"#555\">×</text>",
                     plot - 6.0,
                     esc(&row.label),
                     esc(reason),
@@ -266,9 +272,9 @@ pub fn columns(id: &str, title: &str, rows: &[Row<'_, f64>]) -> String {
         if i % every == 0 {
             let _ = write!(
                 b,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">{}</text>",
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\" text-anchor=\"middle\">{}</text>",
                 x + w / 2.0,
-                plot + 14.0,
+                plot + 17.0,
                 esc(row.label.get(5..).unwrap_or(&row.label))
             );
         }
