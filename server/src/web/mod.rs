@@ -8,6 +8,7 @@ pub mod console;
 pub mod dashboard;
 pub mod export;
 pub mod frame;
+pub mod multipart;
 pub mod organiser;
 pub mod page;
 pub mod print;

@@ -56,7 +56,7 @@ impl Posted {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let fields = if content_type.starts_with("multipart/form-data") {
-            multipart(content_type, &body).unwrap_or_default()
+            super::multipart::parts(content_type, &body).unwrap_or_default()
         } else {
             form_urlencoded::parse(&body)
                 .map(|(k, v)| (k.into_owned(), v.into_owned().into_bytes()))
@@ -133,39 +133,6 @@ fn too_large(lang: Lang) -> WebError {
         &Words::new(lang).t("console-file-too-large-heading"),
         &Words::new(lang).t("console-file-too-large"),
     )
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The parts of a `multipart/form-data` body: (field name, bytes).
-fn multipart(content_type: &str, body: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
-    let boundary = content_type
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))?
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}");
-    let next_delimiter = format!("\r\n--{boundary}");
-    let mut rest = &body[find(body, delimiter.as_bytes())? + delimiter.len()..];
-    let mut parts = Vec::new();
-    while !rest.starts_with(b"--") {
-        rest = rest.strip_prefix(b"\r\n")?;
-        let header_end = find(rest, b"\r\n\r\n")?;
-        let headers = std::str::from_utf8(&rest[..header_end]).ok()?;
-        let name = headers
-            .lines()
-            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?
-            .split(';')
-            .find_map(|p| p.trim().strip_prefix("name="))?
-            .trim_matches('"')
-            .to_string();
-        rest = &rest[header_end + 4..];
-        let end = find(rest, next_delimiter.as_bytes())?;
-        parts.push((name, rest[..end].to_vec()));
-        rest = &rest[end + next_delimiter.len()..];
-    }
-    Some(parts)
 }
 
 /// The problems of a request, rendered in the page's language, by the form field they belong
@@ -394,19 +361,4 @@ pub struct ConfirmPage {
 #[must_use]
 pub fn confirmed(posted: &Posted) -> bool {
     posted.get("confirm").as_deref() == Some("yes")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::multipart;
-
-    #[test]
-    fn multipart_bodies_are_split_into_named_parts() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\r\n1,2\r\n--XyZ--\r\n";
-        let parts = multipart("multipart/form-data; boundary=XyZ", body).unwrap();
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0], ("csrf".to_string(), b"abc".to_vec()));
-        assert_eq!(parts[1].1, b"a,b\r\n1,2".to_vec());
-        assert!(multipart("multipart/form-data; boundary=Q", body).is_none());
-    }
 }
