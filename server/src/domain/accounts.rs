@@ -322,6 +322,12 @@ pub fn reset_password(
         let target = managed_account(conn, caller, id)?;
         let account = set_temporary(conn, target.id, &hash)?;
         tracing::info!(account = id, by = caller.account.id, "password reset");
+        crate::domain::audit::record(
+            conn,
+            caller,
+            "account.reset_password",
+            &format!("account:{id}"),
+        )?;
         Ok(WithTemporaryPassword { account, password })
     })
 }
@@ -339,6 +345,11 @@ pub fn reset_password_by_username(
             .ok_or_else(|| Error::not_found(Thing::Account))?;
         let account = set_temporary(conn, target.id, &hash)?;
         tracing::info!(account = target.id, "password reset from the command line");
+        crate::domain::audit::record_operator(
+            conn,
+            "account.reset_password",
+            &format!("account:{}", target.id),
+        )?;
         Ok(WithTemporaryPassword { account, password })
     })
 }
@@ -381,5 +392,11 @@ pub fn change_own_password(
     }
     auth::change_password(conn, caller, current, new)?;
     tracing::info!(account = caller.account.id, "password changed");
+    crate::domain::audit::record(
+        conn,
+        caller,
+        "account.change_password",
+        &format!("account:{}", caller.account.id),
+    )?;
     Ok(())
 }

@@ -27,6 +27,12 @@ pub fn record(
     )
 }
 
+/// Appends an action of the operator on the server's command line (`canvass-server admin`),
+/// who signs in as no account.
+pub fn record_operator(conn: &mut DbConnection, action: &str, object: &str) -> Result<(), Error> {
+    append(conn, None, "canvass-server", action, object)
+}
+
 fn append(
     conn: &mut DbConnection,
     actor_id: Option<i64>,

@@ -387,6 +387,7 @@ fn plan_unit_list(
             by = caller.account.id,
             "unit list imported"
         );
+        crate::domain::audit::record(conn, caller, "unit.import", &format!("units:{}", ids.len()))?;
     }
     Ok(UnitListReport {
         problems,

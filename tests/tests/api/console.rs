@@ -704,6 +704,24 @@ fn the_operator_resets_a_password_from_the_command_line() {
         stderr.contains("no account with the username nobody"),
         "{stderr}"
     );
+    assert!(
+        audit_entries(&c)
+            .iter()
+            .any(|e| e.starts_with("canvass-server account.reset_password account:")),
+        "the operator's reset is in the audit log: {:#?}",
+        audit_entries(&c)
+    );
+}
+
+/// The audit log as `actor action object`, oldest first.
+fn audit_entries(c: &Setup) -> Vec<String> {
+    canvass_tests::inspect::strings(
+        c.app.db.url(),
+        "SELECT actor || ' ' || action || ' ' || object AS v FROM audit_log ORDER BY id",
+    )
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn officials(c: &Setup) -> Vec<Value> {
@@ -765,6 +783,15 @@ fn a_roster_is_previewed_with_every_bad_row_and_cell_marked_and_stored_all_or_no
     let again = clerk.post("/dashboard/officials/import/confirm", &[("data", &data)]);
     assert!(again.text.contains("3 名不变"), "{}", again.text);
     assert_eq!(officials(&c).len(), 3);
+    let imports: Vec<String> = audit_entries(&c)
+        .into_iter()
+        .filter(|e| e.contains("official.import"))
+        .collect();
+    assert_eq!(
+        imports,
+        vec!["org.county official.import officials:3".to_string(); 2],
+        "each stored import is in the audit log, a refused one is not"
+    );
 }
 
 #[test]

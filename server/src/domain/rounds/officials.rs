@@ -290,6 +290,12 @@ fn plan_roster(
             by = caller.account.id,
             "roster imported"
         );
+        crate::domain::audit::record(
+            conn,
+            caller,
+            "official.import",
+            &format!("officials:{}", parsed.rows.len()),
+        )?;
     }
     Ok(RosterReport {
         problems,
