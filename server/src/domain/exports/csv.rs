@@ -47,10 +47,20 @@ impl Csv {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        // writing into a Vec cannot fail
         for cell in cells {
-            let _ = self.writer.write_field(defuse(cell.as_ref()).as_bytes());
+            self.field(cell.as_ref());
         }
+        self.end_row();
+    }
+
+    /// Appends one cell of the current row, defused ([`defuse`]); [`Csv::end_row`] ends it.
+    pub fn field(&mut self, cell: &str) {
+        // writing into a Vec cannot fail
+        let _ = self.writer.write_field(defuse(cell).as_bytes());
+    }
+
+    /// Ends the row that [`Csv::field`] wrote.
+    pub fn end_row(&mut self) {
         let _ = self.writer.write_record(std::iter::empty::<&[u8]>());
     }
 

@@ -33,6 +33,8 @@ pub struct AnswerColumns {
     options: HashMap<i32, HashMap<String, HashMap<String, String>>>,
     /// The name of every unit an answer can name.
     units: HashMap<i64, String>,
+    /// The channels' names in the reader's language: web, field, paper.
+    channels: [String; 3],
 }
 
 /// The columns of the answer export of survey `survey_id` in `lang`, once the caller is known
@@ -122,6 +124,11 @@ impl AnswerColumns {
             titles,
             options,
             units,
+            channels: [
+                tr(lang, "export-answers-channel-web"),
+                tr(lang, "export-answers-channel-field"),
+                tr(lang, "export-answers-channel-paper"),
+            ],
         }
     }
 
@@ -147,60 +154,77 @@ impl AnswerColumns {
         csv.into_bytes()
     }
 
-    /// The cells of one stored answer: units and options by their labels (ids beside units),
+    /// Writes one stored answer as a row: units and options by their labels (ids beside units),
     /// a multiple choice joined with `; `, an unanswered question empty. The answer's own id is
-    /// not exported.
-    fn row(&self, row: &store::ExportRow) -> Vec<String> {
-        let (_, version, target, respondent, channel, day, answers) = row;
-        let unit = |id: i64| self.units.get(&id).cloned().unwrap_or_default();
-        let channel = match channel.as_str() {
-            "web" => tr(self.lang, "export-answers-channel-web"),
-            "field" => tr(self.lang, "export-answers-channel-field"),
-            "paper" => tr(self.lang, "export-answers-channel-paper"),
-            other => other.to_owned(),
-        };
-        let mut cells = vec![
-            version.to_string(),
-            unit(*target),
-            target.to_string(),
-            respondent.map(unit).unwrap_or_default(),
-            respondent.map(|r| r.to_string()).unwrap_or_default(),
-            channel,
-            day.clone(),
-        ];
-        self.push_answers(&mut cells, *version, answers);
-        cells
-    }
-
-    fn push_answers(&self, cells: &mut Vec<String>, version: i32, answers: &str) {
+    /// not exported. Cells go straight into `csv`: a million rows are written in seconds.
+    fn write_row(&self, csv: &mut Csv, row: &store::ExportRow) {
         use serde_json::Value;
+        let (_, version, target, respondent, channel, day, answers) = row;
+        let mut numbers = itoa_buffer();
+        let unit = |id: i64| self.units.get(&id).map_or("", String::as_str);
+        csv.field(numbers.format(*version));
+        csv.field(unit(*target));
+        csv.field(numbers.format(*target));
+        csv.field(respondent.map_or("", unit));
+        match respondent {
+            Some(r) => csv.field(numbers.format(*r)),
+            None => csv.field(""),
+        }
+        csv.field(match channel.as_str() {
+            "web" => &self.channels[0],
+            "field" => &self.channels[1],
+            "paper" => &self.channels[2],
+            other => other,
+        });
+        csv.field(day);
         let answers: serde_json::Map<String, Value> =
             serde_json::from_str(answers).unwrap_or_default();
-        let labels = self.options.get(&version);
+        let labels = self.options.get(version);
         for question in &self.questions {
-            let label = |option: &str| {
-                labels
-                    .and_then(|l| l.get(question))
+            let choices = labels.and_then(|l| l.get(question));
+            let label = |option: &str| -> String {
+                choices
                     .and_then(|o| o.get(option))
-                    .cloned()
-                    .unwrap_or_else(|| option.to_owned())
+                    .map_or_else(|| option.to_owned(), Clone::clone)
             };
-            cells.push(match answers.get(question) {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(s)) => match labels.and_then(|l| l.get(question)) {
-                    Some(_) => label(s),
-                    None => s.clone(),
+            match answers.get(question) {
+                None | Some(Value::Null) => csv.field(""),
+                Some(Value::String(s)) => match choices.and_then(|o| o.get(s.as_str())) {
+                    Some(l) => csv.field(l),
+                    None => csv.field(s),
                 },
-                Some(Value::Array(items)) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(label)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                Some(Value::Number(n)) => n.as_f64().map(csv::number).unwrap_or_default(),
-                Some(other) => other.to_string(),
-            });
+                Some(Value::Array(items)) => csv.field(
+                    &items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(label)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                Some(Value::Number(n)) => {
+                    csv.field(&n.as_f64().map(csv::number).unwrap_or_default());
+                }
+                Some(other) => csv.field(&other.to_string()),
+            }
         }
+        csv.end_row();
+    }
+}
+
+/// A buffer that formats whole numbers without allocating.
+fn itoa_buffer() -> NumberText {
+    NumberText(String::with_capacity(24))
+}
+
+/// See [`itoa_buffer`].
+struct NumberText(String);
+
+impl NumberText {
+    fn format(&mut self, n: impl std::fmt::Display) -> &str {
+        use std::fmt::Write as _;
+        self.0.clear();
+        let _ = write!(self.0, "{n}");
+        &self.0
     }
 }
 
@@ -225,7 +249,7 @@ pub fn answers_page(
     let rows = store::answers_page(conn, survey_id, after, ANSWERS_PAGE_ROWS)?;
     let mut csv = Csv::with_capacity(rows.len() * 200);
     for row in &rows {
-        csv.row(columns.row(row));
+        columns.write_row(&mut csv, row);
     }
     let full = i64::try_from(rows.len()).unwrap_or(0) == ANSWERS_PAGE_ROWS;
     Ok(AnswersPage {
@@ -286,7 +310,7 @@ mod tests {
                 .to_string(),
         );
         let mut csv = Csv::new();
-        csv.row(columns(Lang::ZhCn).row(&row));
+        columns(Lang::ZhCn).write_row(&mut csv, &row);
         assert_eq!(
             csv.into_string(),
             "1,县政务服务中心,7,东村,9,当面询问,2026-11-22,不满意,慢; 态度差,3,\
@@ -302,7 +326,7 @@ mod tests {
             "{}".to_string(),
         );
         let mut csv = Csv::new();
-        csv.row(columns(Lang::En).row(&unanswered));
+        columns(Lang::En).write_row(&mut csv, &unanswered);
         assert_eq!(
             csv.into_string(),
             "1,县政务服务中心,7,,,Web,2026-11-23,,,,\r\n"
