@@ -20,6 +20,9 @@ use crate::db::{units, DbConnection};
 /// connection, so memory stays flat however many answers there are.
 pub const ANSWERS_PAGE_ROWS: i64 = 2000;
 
+/// The options of one question as (id, label) pairs.
+type Choices = Vec<(String, String)>;
+
 /// What the answer export of one survey writes, in the reader's language: a column per
 /// question of every published version, and the labels that replace stored ids.
 #[derive(Debug)]
@@ -30,7 +33,9 @@ pub struct AnswerColumns {
     /// The column titles of the questions, in the same order.
     titles: Vec<String>,
     /// Per version: per question, the label of each option id.
-    options: HashMap<i32, HashMap<String, HashMap<String, String>>>,
+    /// (aligned with `questions`; `None` for a question without options), as (id, label) pairs:
+    /// a handful per question, found faster by comparison than by hashing.
+    options: HashMap<i32, Vec<Option<Choices>>>,
     /// The name of every unit an answer can name.
     units: HashMap<i64, String>,
     /// The channels' names in the reader's language: web, field, paper.
@@ -77,16 +82,16 @@ impl AnswerColumns {
     ) -> Self {
         let mut questions: Vec<String> = Vec::new();
         let mut titles: Vec<String> = Vec::new();
-        let mut options = HashMap::new();
+        let mut by_version = Vec::new();
         for (version, definition) in definitions {
-            let mut labels: HashMap<String, HashMap<String, String>> = HashMap::new();
+            let mut labels: HashMap<String, Vec<(String, String)>> = HashMap::new();
             for question in &definition.questions {
                 let id = question.id.to_string();
                 if !questions.contains(&id) {
                     questions.push(id.clone());
                     titles.push(question.label.get(lang).to_owned());
                 }
-                let choices: HashMap<String, String> = match &question.kind {
+                let choices: Vec<(String, String)> = match &question.kind {
                     QuestionKind::SingleChoice { options }
                     | QuestionKind::MultipleChoice { options, .. } => options
                         .iter()
@@ -106,8 +111,17 @@ impl AnswerColumns {
                 };
                 labels.insert(id, choices);
             }
-            options.insert(*version, labels);
+            by_version.push((*version, labels));
         }
+        let options = by_version
+            .into_iter()
+            .map(|(version, mut labels)| {
+                (
+                    version,
+                    questions.iter().map(|q| labels.remove(q)).collect(),
+                )
+            })
+            .collect();
         // two questions with the same text get their ids beside it, so columns stay apart
         let repeated: Vec<bool> = titles
             .iter()
@@ -180,19 +194,14 @@ impl AnswerColumns {
         let answers: serde_json::Map<String, Value> =
             serde_json::from_str(answers).unwrap_or_default();
         let labels = self.options.get(version);
-        for question in &self.questions {
-            let choices = labels.and_then(|l| l.get(question));
-            let label = |option: &str| -> String {
-                choices
-                    .and_then(|o| o.get(option))
-                    .map_or_else(|| option.to_owned(), Clone::clone)
+        for (i, question) in self.questions.iter().enumerate() {
+            let choices = labels.and_then(|l| l.get(i)).and_then(Option::as_deref);
+            let label = |option: &'_ str| -> String {
+                label_of(choices, option).unwrap_or(option).to_owned()
             };
             match answers.get(question) {
                 None | Some(Value::Null) => csv.field(""),
-                Some(Value::String(s)) => match choices.and_then(|o| o.get(s.as_str())) {
-                    Some(l) => csv.field(l),
-                    None => csv.field(s),
-                },
+                Some(Value::String(s)) => csv.field(label_of(choices, s).unwrap_or(s)),
                 Some(Value::Array(items)) => csv.field(
                     &items
                         .iter()
@@ -209,6 +218,14 @@ impl AnswerColumns {
         }
         csv.end_row();
     }
+}
+
+/// The label of option `id` among `choices`, if the question has options and this is one.
+fn label_of<'a>(choices: Option<&'a [(String, String)]>, id: &str) -> Option<&'a str> {
+    choices?
+        .iter()
+        .find(|(option, _)| option == id)
+        .map(|(_, label)| label.as_str())
 }
 
 /// A buffer that formats whole numbers without allocating.
