@@ -11,7 +11,7 @@ use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::Message;
 use canvass_protocol::rounds::{CreateRound, GenerateCodes, GeneratedCodes, RoundInfo};
 use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyVersion};
-use canvass_protocol::sync::{Manifest, Receipt, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use canvass_protocol::sync::{FieldCoverage, Manifest, Receipt, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use canvass_protocol::{msg, t, ErrorBody, ErrorCode, ErrorDetail};
 
 /// The longest piece of an unexpected answer quoted back to the user.
@@ -390,6 +390,16 @@ impl ApiClient {
             manifest: Box::new(manifest),
             etag,
         })
+    }
+
+    /// `GET /api/v1/sync/coverage`: the villages of the officer's area with their answer counts
+    /// on the server, per survey of the manifest.
+    pub fn fetch_coverage(&self) -> Result<FieldCoverage, ClientError> {
+        let request = self
+            .http
+            .get(self.url("/api/v1/sync/coverage"))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        Self::parse(self.send(request)?)
     }
 
     /// `POST /api/v1/sync/batches` with exactly `body`; the receipt of a stored (201) or

@@ -7,6 +7,7 @@ pub mod attention;
 pub mod catalog;
 pub mod collect;
 pub mod command_line;
+pub mod coverage;
 pub mod credentials;
 pub mod dates;
 pub mod error;

@@ -110,6 +110,21 @@ fn field(command: Command, lang: Lang) -> Result<u8, CliError> {
         Command::Pull => {
             let (client, _) = session::signed_in(&CredentialStore::from_env()?, lang)?;
             println!("{}", sync::pull(&mut store, &client)?.render(lang));
+            // where to go next; a server without coverage leaves the pull done all the same
+            match sync::pull_coverage(&mut store, &client) {
+                Ok(coverage) => {
+                    let manifest = store.manifest()?.map(|c| c.manifest);
+                    let text =
+                        canvass_cli::coverage::render_fewest(&coverage, manifest.as_ref(), lang);
+                    if !text.is_empty() {
+                        println!("\n{text}");
+                    }
+                }
+                Err(e) => eprintln!(
+                    "{}",
+                    t!(lang, "cli-coverage-unavailable", reason = e.render(lang))
+                ),
+            }
             Ok(EXIT_OK)
         }
         Command::Collect {

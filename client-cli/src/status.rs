@@ -1,13 +1,17 @@
 //! `canvass status`: what is queued, what is in a batch waiting for the server's answer, what
 //! was sent (counts kept after the answers are deleted), and what the server refused and why,
-//! per instrument.
+//! per instrument; then the villages of the officer's area with the server's counts at the last
+//! pull beside the officer's own answers not sent yet.
+
+use std::collections::HashMap;
 
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::tr;
-use canvass_protocol::sync::Manifest;
+use canvass_protocol::sync::{FieldCoverage, Manifest};
 use canvass_protocol::t;
 
 use crate::catalog::{describe_item, instrument_label};
+use crate::coverage::{queued_by_village, render_with_queue};
 use crate::dates::format_moment;
 use crate::error::CliError;
 use crate::explain::explain_item;
@@ -27,6 +31,10 @@ pub struct Status {
     /// The batches left by an interrupted push: id and items of each.
     pub pending: Vec<(String, usize)>,
     pub attention: Vec<StoredItem>,
+    /// The field coverage of the last pull and when it was fetched.
+    pub coverage: Option<(FieldCoverage, i64)>,
+    /// The officer's answers not yet acknowledged, per survey and village.
+    pub queued_by_village: HashMap<(i64, i64), u64>,
 }
 
 impl Status {
@@ -64,6 +72,7 @@ impl Status {
         }
         if self.counts.is_empty() {
             out.push(tr(lang, "cli-status-nothing"));
+            self.render_coverage(&mut out, lang);
             return out.join("\n");
         }
         let heading = |id: &str| (tr(lang, id), Align::Right);
@@ -118,7 +127,32 @@ impl Status {
                 out.push(render_attention(item, manifest, lang));
             }
         }
+        self.render_coverage(&mut out, lang);
         out.join("\n")
+    }
+
+    /// The villages of the officer's area: the server's counts at the last pull beside the
+    /// officer's own answers not sent yet.
+    fn render_coverage(&self, out: &mut Vec<String>, lang: Lang) {
+        let Some((coverage, fetched_at)) = &self.coverage else {
+            return;
+        };
+        let text = render_with_queue(
+            coverage,
+            &self.queued_by_village,
+            self.manifest.as_ref(),
+            lang,
+        );
+        if text.is_empty() {
+            return;
+        }
+        out.push(String::new());
+        out.push(t!(
+            lang,
+            "cli-coverage-as-of",
+            fetched = format_moment(*fetched_at)
+        ));
+        out.push(text);
     }
 }
 
@@ -133,6 +167,14 @@ pub fn status(store: &LocalStore) -> Result<Status, CliError> {
         counts: store.counts()?,
         pending: store.pending_batches()?,
         attention: store.items_in(ItemState::Attention)?,
+        coverage: store.coverage()?,
+        queued_by_village: queued_by_village(
+            store
+                .items_in(ItemState::Queued)?
+                .iter()
+                .chain(&store.items_in(ItemState::Batched)?)
+                .chain(&store.items_in(ItemState::Attention)?),
+        ),
     })
 }
 

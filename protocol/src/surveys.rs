@@ -329,6 +329,58 @@ pub struct Comment {
     pub text: String,
 }
 
+/// Field coverage of a survey: every village and community respondents may name, grouped by
+/// the township (or other unit) above it, with its answer count, those with none included.
+/// Counts are under the survey's disclosure control for everyone but the organisers, the same
+/// cells hidden as on the results page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyCoverage {
+    pub survey_id: i64,
+    pub title: Localized,
+    /// Whether the counts are exact (organisers and admins).
+    pub exact: bool,
+    pub min_group_size: u32,
+    /// The areas in the caller's scope, in tree order.
+    pub areas: Vec<CoverageArea>,
+    /// Answers that named no village.
+    pub not_stated: Figure,
+}
+
+/// The villages of one township (or other parent unit) and how many answers each has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CoverageArea {
+    pub unit_id: i64,
+    pub name: String,
+    /// The area's answers: shown only when every village's count is shown (so nothing hidden
+    /// can be worked out from it).
+    pub responses: Figure,
+    /// How many of its villages have no answer yet.
+    pub without_answers: u32,
+    pub villages: Vec<VillageCoverage>,
+}
+
+/// One village's answer count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VillageCoverage {
+    pub unit_id: i64,
+    pub name: String,
+    pub responses: Figure,
+}
+
+impl VillageCoverage {
+    /// A key that orders villages from fewest answers to most: none first, then the hidden
+    /// counts (hidden mostly because they are small), then the shown counts.
+    #[must_use]
+    pub fn fewest_first(&self) -> (u8, u64) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        match self.responses.value {
+            Some(v) if v <= 0.0 => (0, 0),
+            Some(v) => (1, v as u64),
+            None => (1, 0),
+        }
+    }
+}
+
 /// A place in the ranking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RankedTarget {

@@ -53,6 +53,22 @@ pub struct ManifestSurvey {
     pub villages: Vec<PublicTarget>,
 }
 
+/// `GET /api/v1/sync/coverage`: for each survey of the manifest, the villages in the officer's
+/// scope with their answer counts on the server, under disclosure control. Fetched on every
+/// pull beside the (cacheable) manifest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldCoverage {
+    pub surveys: Vec<SurveyFieldCoverage>,
+}
+
+/// One survey's villages in the officer's scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyFieldCoverage {
+    pub survey_id: i64,
+    pub min_group_size: u32,
+    pub villages: Vec<crate::surveys::VillageCoverage>,
+}
+
 /// One published version of a survey's form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ManifestVersion {

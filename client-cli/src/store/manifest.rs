@@ -1,6 +1,6 @@
 //! The cached manifest: one record, replaced by every pull that brings a new one.
 
-use canvass_protocol::sync::Manifest;
+use canvass_protocol::sync::{FieldCoverage, Manifest};
 use rusqlite::{params, OptionalExtension};
 
 use super::{LocalStore, StoreError};
@@ -67,5 +67,30 @@ impl LocalStore {
             .execute("UPDATE manifest SET checked_at = ?1 WHERE id = 1", [now])
             .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// The field coverage of the last pull and when it was fetched, if any.
+    pub fn coverage(&self) -> Result<Option<(FieldCoverage, i64)>, StoreError> {
+        let (Some(body), Some(at)) = (self.meta("coverage")?, self.meta("coverage_at")?) else {
+            return Ok(None);
+        };
+        let coverage = serde_json::from_str(&body)
+            .map_err(|e| self.damaged(format!("the cached coverage: {e}")))?;
+        Ok(Some((coverage, at.parse().unwrap_or(0))))
+    }
+
+    /// Replaces the cached field coverage.
+    pub fn save_coverage(&mut self, coverage: &FieldCoverage, now: i64) -> Result<(), StoreError> {
+        let body = serde_json::to_string(coverage).expect("coverage serialises");
+        let (tx, err) = self.begin()?;
+        for (key, value) in [("coverage", body), ("coverage_at", now.to_string())] {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)
     }
 }

@@ -11,7 +11,7 @@ impl LocalStore {
         self.meta("server")
     }
 
-    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(super) fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
@@ -56,7 +56,8 @@ impl LocalStore {
                 }
                 tx.execute_batch(
                     "DELETE FROM items; DELETE FROM batches; DELETE FROM counts; \
-                     DELETE FROM manifest; DELETE FROM imports;",
+                     DELETE FROM manifest; DELETE FROM imports; \
+                     DELETE FROM meta WHERE key IN ('coverage', 'coverage_at');",
                 )
                 .map_err(&err)?;
             }

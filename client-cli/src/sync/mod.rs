@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::{tr, Message};
-use canvass_protocol::sync::{Manifest, Receipt, MAX_BATCH_BYTES, MAX_BATCH_ITEMS};
+use canvass_protocol::sync::{FieldCoverage, Manifest, Receipt, MAX_BATCH_BYTES, MAX_BATCH_ITEMS};
 use canvass_protocol::{msg, t, ErrorCode, ErrorDetail};
 use rand::Rng;
 
@@ -180,6 +180,17 @@ pub fn pull(store: &mut LocalStore, client: &ApiClient) -> Result<PullOutcome, C
             Ok(PullOutcome::Updated(manifest))
         }
     }
+}
+
+/// Fetches the field coverage (the villages of the officer's area and their answer counts on
+/// the server) and caches it for `canvass status`.
+pub fn pull_coverage(
+    store: &mut LocalStore,
+    client: &ApiClient,
+) -> Result<FieldCoverage, CliError> {
+    let coverage = client.fetch_coverage()?;
+    store.save_coverage(&coverage, now_secs())?;
+    Ok(coverage)
 }
 
 // --- retries --------------------------------------------------------------------------------

@@ -555,3 +555,14 @@ cli-help-survey-export-xlsform-output = The file to write [default: survey-ID.xl
 cli-survey-xlsform-written = Wrote version { $version } of survey { $id } to { $path }.
 cli-survey-xlsform-export-failed = The form could not be written as a workbook: { $reason }
 cli-survey-xlsform-problems = The XLSForm workbook cannot be used; nothing was sent.
+
+# Field coverage after a pull and in `canvass status`.
+cli-coverage-fewest = { $survey }: { $none } of { $villages } villages and communities in your area have no answer sheet yet. Fewest first:
+cli-coverage-status = { $survey }:
+cli-coverage-as-of = Answer sheets per village in your area (the server's count at the last pull, { $fetched }; yours not sent yet beside it):
+cli-coverage-col-village = VILLAGE
+cli-coverage-col-answers = ANSWERS
+cli-coverage-col-server = ON SERVER
+cli-coverage-col-queued = YOURS, NOT SENT
+cli-coverage-hidden = hidden (few)
+cli-coverage-unavailable = The forms were pulled, but not the counts per village: { $reason }

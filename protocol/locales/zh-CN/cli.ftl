@@ -464,3 +464,14 @@ cli-help-survey-export-xlsform-output = 写入的文件 [默认：survey-ID.xlsx
 cli-survey-xlsform-written = 已把问卷 { $id } 的第 { $version } 版写入 { $path }。
 cli-survey-xlsform-export-failed = 无法把问卷写成表格：{ $reason }
 cli-survey-xlsform-problems = 这个 XLSForm 表格不能使用，没有发送任何内容。
+
+# 拉取后和 `canvass status` 中的走访覆盖情况。
+cli-coverage-fewest = { $survey }：您辖区内 { $villages } 个村（社区）中，{ $none } 个尚无答卷。答卷最少的：
+cli-coverage-status = { $survey }：
+cli-coverage-as-of = 辖区内各村（社区）的答卷（服务器数为上次拉取时 { $fetched } 的数字，旁边是您尚未上传的）：
+cli-coverage-col-village = 村（社区）
+cli-coverage-col-answers = 答卷
+cli-coverage-col-server = 服务器
+cli-coverage-col-queued = 您未上传
+cli-coverage-hidden = 不公开（份数少）
+cli-coverage-unavailable = 已拉取表单，但未能取得各村答卷数：{ $reason }

@@ -650,6 +650,23 @@ pub fn counts(conn: &mut DbConnection, survey_id: i64) -> Result<Vec<CountRow>, 
         .load(conn)?)
 }
 
+/// A survey's answer counts by respondent village (0: not stated), summed over targets, days
+/// and channels.
+pub fn village_counts(
+    conn: &mut DbConnection,
+    survey_id: i64,
+) -> Result<std::collections::BTreeMap<i64, u64>, StoreError> {
+    let rows: Vec<(i64, i64)> = survey_counts::table
+        .filter(survey_counts::survey_id.eq(survey_id))
+        .select((survey_counts::respondent_unit_id, survey_counts::count))
+        .load(conn)?;
+    let mut out = std::collections::BTreeMap::new();
+    for (village, count) in rows {
+        *out.entry(village).or_insert(0u64) += u64::try_from(count).unwrap_or(0);
+    }
+    Ok(out)
+}
+
 /// The comments on one target, in an order unrelated to arrival (by random id).
 pub fn comments(
     conn: &mut DbConnection,

@@ -13,8 +13,8 @@ use canvass_protocol::accounts::Role;
 use canvass_protocol::calendar::not_in_future;
 use canvass_protocol::surveys::SubmitResponse;
 use canvass_protocol::sync::{
-    valid_batch_id, valid_day, Batch, BatchItem, Manifest, ManifestSurvey, ManifestVersion,
-    Receipt, MAX_BATCH_ITEMS, PROTOCOL_VERSION,
+    valid_batch_id, valid_day, Batch, BatchItem, FieldCoverage, Manifest, ManifestSurvey,
+    ManifestVersion, Receipt, MAX_BATCH_ITEMS, PROTOCOL_VERSION,
 };
 use canvass_protocol::{msg, ErrorCode};
 use rand::seq::SliceRandom;
@@ -69,12 +69,7 @@ pub fn manifest(
     let mut owners = HashMap::new();
     let mut unit_ids: BTreeSet<i64> = BTreeSet::new();
     let mut out_surveys = Vec::new();
-    for row in survey_store::list(conn, None)? {
-        if !surveys::accepting(&row, now)
-            || !in_field_scope(caller, &owning_unit(conn, row.unit_id, &mut owners)?)
-        {
-            continue;
-        }
+    for row in field_surveys(conn, caller, now, &mut owners)? {
         let survey = surveys::to_api(conn, &row, base_url)?;
         let versions = survey_store::versions(conn, row.id)?
             .into_iter()
@@ -123,6 +118,41 @@ pub fn manifest(
         units: unit_rows.iter().map(units::UnitRow::to_api).collect(),
         officials,
     })
+}
+
+/// The surveys accepting answers whose owner is in the caller's field scope.
+fn field_surveys(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    now: i64,
+    owners: &mut HashMap<i64, units::UnitRow>,
+) -> Result<Vec<SurveyRow>, Error> {
+    let mut out = Vec::new();
+    for row in survey_store::list(conn, None)? {
+        if surveys::accepting(&row, now)
+            && in_field_scope(caller, &owning_unit(conn, row.unit_id, owners)?)
+        {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// For each survey of the caller's manifest, the villages in the caller's scope with their
+/// answer counts on the server (under disclosure control), fewest first: where the officer
+/// should go next.
+pub fn coverage(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    now: i64,
+) -> Result<FieldCoverage, Error> {
+    caller.require(syncs(caller.role()), Action::CollectInTheField)?;
+    let mut owners = HashMap::new();
+    let surveys = field_surveys(conn, caller, now, &mut owners)?
+        .iter()
+        .map(|row| surveys::coverage::field_coverage(conn, caller, row))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(FieldCoverage { surveys })
 }
 
 /// One item, checked and ready to store.

@@ -4,8 +4,8 @@
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use canvass_protocol::surveys::{
-    CreateSurvey, PublicForm, SubmitResponse, Submitted, Survey, SurveyResults, SurveyVersion,
-    UpdateSurvey,
+    CreateSurvey, PublicForm, SubmitResponse, Submitted, Survey, SurveyCoverage, SurveyResults,
+    SurveyVersion, UpdateSurvey,
 };
 use canvass_protocol::ErrorBody;
 
@@ -227,6 +227,29 @@ pub async fn survey_results(
     Ok(web::Json(
         state
             .db(move |conn| surveys::results(conn, &caller, id, rule))
+            .await?,
+    ))
+}
+
+/// Field coverage: every village and community respondents may name, grouped by the unit
+/// above it, with its answer count, those with none included. Under the survey's disclosure
+/// control for leaders (the same cells hidden as in the results); exact for organisers.
+#[utoipa::path(
+    tag = "surveys",
+    params(("id" = i64, Path, description = "Survey id")),
+    responses((status = 200, body = SurveyCoverage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+#[get("/surveys/{id}/coverage")]
+pub async fn survey_coverage(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<SurveyCoverage>, ApiError> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db(move |conn| surveys::coverage(conn, &caller, id))
             .await?,
     ))
 }

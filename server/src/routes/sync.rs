@@ -9,7 +9,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, FromRequest, HttpRequest, HttpResponse};
 use canvass_protocol::i18n::Arg;
 use canvass_protocol::sync::{
-    Batch, Manifest, Receipt, MAX_BATCH_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    Batch, FieldCoverage, Manifest, Receipt, MAX_BATCH_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use canvass_protocol::{msg, ErrorBody, ErrorCode};
 use sha2::{Digest, Sha256};
@@ -121,6 +121,33 @@ pub async fn manifest(
     } else {
         response.content_type("application/json").body(body)
     })
+}
+
+/// For each survey of the caller's manifest, the villages in the caller's scope with their
+/// answer counts on the server, fewest first, under disclosure control: where to collect next.
+/// Not cached: counts change with every answer.
+#[utoipa::path(
+    tag = "sync",
+    params(("Canvass-Protocol" = u32, Header, description = "Sync protocol version: 1")),
+    responses(
+        (status = 200, body = FieldCoverage),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 426, description = "protocol_unsupported: upgrade the client", body = ErrorBody)
+    ),
+    security(("bearer" = []))
+)]
+#[get("/sync/coverage")]
+pub async fn coverage(
+    state: web::Data<AppState>,
+    _: Protocol,
+    caller: Caller,
+) -> Result<web::Json<FieldCoverage>, ApiError> {
+    Ok(web::Json(
+        state
+            .db(move |conn| sync::coverage(conn, &caller, now()))
+            .await?,
+    ))
 }
 
 /// Uploads a batch of field items, stored exactly once: 201 with a receipt; the same id and

@@ -55,6 +55,7 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(export::round_xlsx)
         .service(organiser::survey_status)
         .service(organiser::survey_preview)
+        .service(dashboard::coverage::coverage_page)
         .service(dashboard::survey_page)
         .service(organiser::round_status)
         .service(organiser::round_slips)

@@ -8,6 +8,7 @@ mod auth;
 mod binary;
 mod browser;
 mod console;
+mod coverage;
 mod dashboard;
 mod errors;
 mod exports;

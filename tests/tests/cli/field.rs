@@ -671,3 +671,87 @@ fn a_question_mark_is_help_at_every_prompt() {
     assert!(run.stdout.contains("Type y and Enter"), "{run:#?}");
     assert!(run.stdout.contains("Item 1 was kept."), "{run:#?}");
 }
+
+#[test]
+fn pull_names_the_villages_with_fewest_answers_and_status_adds_the_officers_own_queue() {
+    let app = TestApp::spawn_with(|s| s.submissions_per_minute = 0);
+    let f = field(&app);
+    let admin = app.admin_token();
+    app.create_unit(&admin, "西村", "village", Some(f.township));
+    let east = app.create_unit(&admin, "北村", "village", Some(f.township));
+    let survey = open_survey(&app, &f, &f.departments);
+    let (_, body) = app.call(
+        "GET",
+        &format!("/api/v1/surveys/{survey}"),
+        Some(&f.organiser),
+        None,
+    );
+    let slug = body["public_url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    for _ in 0..6 {
+        let (status, answer) = app.call(
+            "POST",
+            &format!("/api/v1/public/surveys/{slug}/responses"),
+            None,
+            Some(&json!({
+                "version": 1, "target_unit_id": f.departments[0], "respondent_unit_id": east,
+                "answers": {"visit_purpose": "enquiry", "overall": "satisfied", "attitude": "satisfied",
+                            "efficiency": "satisfied", "score": 9}
+            })),
+        );
+        assert_eq!(status, 201, "{answer}");
+    }
+
+    let pull = f.cli.run(&["pull"], None);
+    pull.expect_code(0);
+    assert!(
+        pull.stdout
+            .contains("2 of 3 villages and communities in your area have no answer sheet yet"),
+        "{pull:#?}"
+    );
+    let lines: Vec<&str> = pull.stdout.lines().collect();
+    let heading = lines
+        .iter()
+        .position(|l| l.contains("Fewest first"))
+        .expect("the fewest villages");
+    assert!(lines[heading + 1].contains("VILLAGE"), "{pull:#?}");
+    assert!(
+        lines[heading + 4].contains("北村") && lines[heading + 4].trim_end().ends_with('6'),
+        "the village with answers last: {pull:#?}"
+    );
+
+    // one answer for 西村 collected offline, not sent yet
+    let run = f.cli.run(
+        &[
+            "collect",
+            &survey.to_string(),
+            "--target",
+            "县人社局",
+            "--village",
+            "西村",
+            "--lang",
+            "en",
+        ],
+        Some("3\n1\n1\n1\n\n\n\n"),
+    );
+    run.expect_code(0);
+    let status = f.cli.run(&["status"], None);
+    status.expect_code(0);
+    assert!(status.stdout.contains("YOURS, NOT SENT"), "{status:#?}");
+    let row = status
+        .stdout
+        .lines()
+        .find(|l| l.contains("西村"))
+        .expect("西村 in the status");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells, ["西村", "0", "1"], "{status:#?}");
+
+    let zh = f.cli.run_in("zh_CN.UTF-8", &["status"], None);
+    zh.expect_code(0);
+    assert!(zh.stdout.contains("您未上传"), "{zh:#?}");
+}

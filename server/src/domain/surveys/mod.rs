@@ -3,6 +3,7 @@
 //! accept and their results.
 
 pub mod answers;
+pub mod coverage;
 pub mod results;
 
 use canvass_protocol::accounts::Role;
@@ -16,6 +17,7 @@ use canvass_protocol::{msg, ErrorCode};
 
 pub use answers::{check_accepting, record, record_into, Checked, FormCache, Refused, Rejection};
 pub use answers::{Stored, SurveyContext};
+pub use coverage::coverage;
 pub use results::results;
 
 use super::auth::{Action, Caller};

@@ -24,12 +24,17 @@ use crate::domain::auth::Caller;
 use crate::domain::error::Error;
 
 #[allow(clippy::cast_precision_loss)] // counts stay far below 2^53
-fn as_f64(n: u64) -> f64 {
+pub(super) fn as_f64(n: u64) -> f64 {
     n as f64
 }
 
 /// Builds a figure: `value` resting on `n`, hidden for reason `hidden` unless `exact`.
-fn figure(value: Option<f64>, n: u64, hidden: Option<SuppressionReason>, exact: bool) -> Figure {
+pub(super) fn figure(
+    value: Option<f64>,
+    n: u64,
+    hidden: Option<SuppressionReason>,
+    exact: bool,
+) -> Figure {
     match (hidden, exact) {
         (Some(reason), false) => Figure {
             value: None,
@@ -44,7 +49,7 @@ fn figure(value: Option<f64>, n: u64, hidden: Option<SuppressionReason>, exact: 
     }
 }
 
-fn reason(d: &Disclosure) -> Option<SuppressionReason> {
+pub(super) fn reason(d: &Disclosure) -> Option<SuppressionReason> {
     match d {
         Disclosure::Shown { .. } => None,
         Disclosure::Suppressed { reason } => Some(*reason),

@@ -8,6 +8,7 @@
 //! of the domain's results ([`overview::page`], [`survey::page`], [`round::page`],
 //! [`turnout::page`]) that tests call without HTTP.
 
+pub mod coverage;
 pub mod overview;
 pub mod round;
 pub mod survey;

@@ -51,6 +51,8 @@ pub struct SurveyPage {
     /// The rectification rule in words.
     pub rectify_rule: String,
     pub villages: Vec<(String, Fig)>,
+    /// Every village, those with no answer included (the coverage page).
+    pub coverage: Link,
     /// The weekly trend as a chart, when the survey ran two weeks or more.
     pub week_chart: Option<String>,
     pub weeks: Vec<(String, Fig)>,
@@ -426,6 +428,10 @@ pub fn page(
         exports,
         manage: None,
         toc,
+        coverage: Link {
+            label: i18n::tr(lang, "coverage-link"),
+            href: link(&format!("/dashboard/surveys/{}/coverage", r.survey_id)),
+        },
         summary,
         total: Fig::new(lang, &r.total_responses, Fmt::Count),
         score_chart,
