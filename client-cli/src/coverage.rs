@@ -4,7 +4,7 @@
 //! Counts come from the server under the survey's disclosure control; a hidden count is said
 //! to be hidden, never guessed.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::tr;
@@ -22,8 +22,8 @@ pub const FEWEST_SHOWN: usize = 5;
 #[must_use]
 pub fn queued_by_village<'a>(
     items: impl IntoIterator<Item = &'a StoredItem>,
-) -> HashMap<(i64, i64), u64> {
-    let mut out = HashMap::new();
+) -> BTreeMap<(i64, i64), u64> {
+    let mut out = BTreeMap::new();
     for item in items {
         if let BatchItem::SurveyResponse(r) = &item.item {
             if let Some(village) = r.respondent_unit_id {
@@ -96,7 +96,7 @@ pub fn render_fewest(coverage: &FieldCoverage, manifest: Option<&Manifest>, lang
 #[must_use]
 pub fn render_with_queue(
     coverage: &FieldCoverage,
-    queued: &HashMap<(i64, i64), u64>,
+    queued: &BTreeMap<(i64, i64), u64>,
     manifest: Option<&Manifest>,
     lang: Lang,
 ) -> String {
@@ -170,7 +170,13 @@ mod tests {
                 survey_id: 3,
                 min_group_size: 5,
                 villages: (0..8)
-                    .map(|i| village(10 + i, &format!("village {i}"), Some(10 + i as u64)))
+                    .map(|i: u8| {
+                        village(
+                            10 + i64::from(i),
+                            &format!("village {i}"),
+                            Some(10 + u64::from(i)),
+                        )
+                    })
                     .chain([village(30, "Empty", Some(0)), village(31, "Few", None)])
                     .collect(),
             }],
@@ -198,7 +204,7 @@ mod tests {
 
     #[test]
     fn status_adds_the_officers_own_queue_per_village() {
-        let queued = HashMap::from([((3, 30), 4), ((3, 12), 1), ((9, 30), 7)]);
+        let queued = BTreeMap::from([((3, 30), 4), ((3, 12), 1), ((9, 30), 7)]);
         let text = render_with_queue(&coverage(), &queued, None, Lang::En);
         let empty = text.lines().find(|l| l.contains("Empty")).unwrap();
         assert!(empty.trim_end().ends_with('4'), "{text}");

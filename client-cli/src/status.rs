@@ -3,7 +3,7 @@
 //! per instrument; then the villages of the officer's area with the server's counts at the last
 //! pull beside the officer's own answers not sent yet.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::tr;
@@ -34,7 +34,7 @@ pub struct Status {
     /// The field coverage of the last pull and when it was fetched.
     pub coverage: Option<(FieldCoverage, i64)>,
     /// The officer's answers not yet acknowledged, per survey and village.
-    pub queued_by_village: HashMap<(i64, i64), u64>,
+    pub queued_by_village: BTreeMap<(i64, i64), u64>,
 }
 
 impl Status {

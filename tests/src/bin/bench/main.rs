@@ -337,6 +337,10 @@ fn stored(
             format!("/api/v1/surveys/{}/results", setup.seeded_survey),
         ),
         (
+            "survey coverage",
+            format!("/api/v1/surveys/{}/coverage", setup.seeded_survey),
+        ),
+        (
             "round results",
             format!("/api/v1/rounds/{}/results", setup.seeded_round.0),
         ),
