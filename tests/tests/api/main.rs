@@ -11,6 +11,7 @@ mod console;
 mod dashboard;
 mod errors;
 mod exports;
+mod field_app;
 mod integrity;
 mod linking;
 mod openapi;
