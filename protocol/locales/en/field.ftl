@@ -91,3 +91,25 @@ field-item-sheet-exists = This station's sheet was entered already: an organiser
 field-item-counts = The sheet's numbers do not add up: check the paper sheet.
 field-item-answers = The answers do not fit the form on the server: update the surveys and collect again.
 field-item-other = The server refused this item:
+
+## Paper tally sheets
+
+field-rounds-heading = Tally sheets of appraisal rounds
+field-sheet-heading = Tally sheet
+field-sheet-note = Type the counts as the counters wrote them on the paper sheet; a blank box counts 0.
+field-sheet-station = Polling station
+field-sheet-group = Elector group
+field-sheet-ballots = Ballots
+field-sheet-issued = Issued
+field-sheet-returned = Returned
+field-sheet-valid = Valid
+field-sheet-invalid = Invalid
+field-sheet-abstentions = Abstentions
+field-sheet-save = Save the sheet
+field-sheet-saved = Tally sheet saved on this phone.
+field-sheet-void = More ballots were returned than issued: the vote at this station is void and must be held again.
+field-sheet-resume = Continue the unfinished tally sheet
+field-sheet-station-missing = Name the polling station.
+field-sheet-count-invalid = { $what }: enter a whole number from 0 to { $max }.
+field-sheet-valid-invalid = Valid { $valid } + invalid { $invalid } should equal returned { $returned }.
+field-sheet-subject-sum = { $name }: the grades and abstentions add up to { $sum }, but there are { $valid } valid ballots.

@@ -90,3 +90,25 @@ field-item-sheet-exists = 该会场的计票单已录入:由组织部门更正�
 field-item-counts = 计票单的数字对不上:请核对纸质计票单。
 field-item-answers = 回答与服务器上的问卷不符:请更新问卷后重新采集。
 field-item-other = 服务器拒收了这一份:
+
+## 纸质计票单
+
+field-rounds-heading = 民主测评计票单
+field-sheet-heading = 计票单
+field-sheet-note = 按计票人在纸质计票单上填写的数字录入;空格按0计。
+field-sheet-station = 投票点
+field-sheet-group = 测评人类别
+field-sheet-ballots = 票数
+field-sheet-issued = 发出
+field-sheet-returned = 收回
+field-sheet-valid = 有效
+field-sheet-invalid = 废票
+field-sheet-abstentions = 弃权
+field-sheet-save = 保存计票单
+field-sheet-saved = 计票单已保存在本机。
+field-sheet-void = 收回票数多于发出票数:该投票点的投票作废,须重新投票。
+field-sheet-resume = 继续未完成的计票单
+field-sheet-station-missing = 请填写投票点名称。
+field-sheet-count-invalid = { $what }:请填写0到{ $max }之间的整数。
+field-sheet-valid-invalid = 有效票{ $valid }张加废票{ $invalid }张应等于收回票{ $returned }张。
+field-sheet-subject-sum = { $name }:各等次票数加弃权票共{ $sum }张,而有效票是{ $valid }张,两者应相等。

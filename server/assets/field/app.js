@@ -215,6 +215,11 @@ async function home(message) {
         el('button', { type: 'button', class: 'survey', 'data-survey': String(s.survey.id), onclick: () => collect(s) }, local(s.survey.title)))))
       : el('p', {}, t('field-no-surveys')),
     el('button', { type: 'button', id: 'pull', class: 'secondary', onclick: () => pull(false) }, t('field-pull')));
+  const rounds = cached ? cached.manifest.rounds.filter((r) => r.status === 'open' || r.status === 'closed') : [];
+  const sheets = rounds.length ? el('section', { id: 'rounds', class: 'card' },
+    el('h2', {}, t('field-rounds-heading')),
+    el('ul', { class: 'plain' }, rounds.map((r) => el('li', {},
+      el('button', { type: 'button', class: 'survey', 'data-round': String(r.id), onclick: () => tally(r) }, `${r.period} ${r.series_name}`))))) : null;
   const aside = refused.length ? el('section', { id: 'refused', class: 'card' },
     el('h2', {}, t('field-refused-heading', { count: refused.length })),
     el('ul', { class: 'plain' }, refused.map((e) => el('li', { class: 'refused-item' },
@@ -223,14 +228,19 @@ async function home(message) {
       el('button', { type: 'button', class: 'secondary requeue', onclick: async () => { e.state = 'queued'; delete e.problems; await store.putItem(e); home(); } }, t('field-refused-retry')),
       el('button', { type: 'button', class: 'secondary discard', onclick: async () => { if (window.confirm(t('field-refused-discard-confirm'))) { await store.deleteItem(e.id); home(); } } }, t('field-refused-discard')))))) : null;
   show(
-    message ? el('p', { class: 'summary', id: 'message', role: 'status' }, message) : null,
+    message ? el('p', { class: 'status', id: 'message', role: 'status' }, message) : null,
     el('p', { class: 'note', id: 'who' }, t('field-signed-in-as', { name: session.account.username || '' })),
-    queue, list, aside,
+    queue, list, sheets, aside,
     el('button', { type: 'button', id: 'signout', class: 'link', onclick: signOut }, t('field-signout')));
   const draft = await store.get('draft');
   if (draft && Object.keys(draft.answers).length) {
     const s = surveys.find((x) => x.survey.id === draft.survey_id);
     if (s) root.insertBefore(el('p', {}, el('button', { type: 'button', id: 'resume', onclick: () => collect(s, draft) }, t('field-resume'))), queue);
+  }
+  const sheetDraft = await store.get('sheet_draft');
+  if (sheetDraft && Object.values(sheetDraft.values).some((v) => v && v !== sheetDraft.values.elector_group)) {
+    const r = rounds.find((x) => x.id === sheetDraft.round_id);
+    if (r) root.insertBefore(el('p', {}, el('button', { type: 'button', id: 'resume-sheet', onclick: () => tally(r, sheetDraft) }, t('field-sheet-resume'))), queue);
   }
 }
 
@@ -356,7 +366,7 @@ async function collect(s, resumed) {
     form.append(fs);
   });
   const summary = el('p', { class: 'summary err', id: 'collect-error', role: 'alert', hidden: true });
-  const saved = el('p', { class: 'summary', id: 'saved', role: 'status', hidden: true });
+  const saved = el('p', { class: 'status', id: 'saved', role: 'status', hidden: true });
   form.append(summary, el('button', { type: 'submit', id: 'finish' }, t('field-finish')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -404,6 +414,141 @@ async function collect(s, resumed) {
   });
   show(el('p', {}, el('button', { type: 'button', class: 'link', id: 'back', onclick: () => home() }, t('field-back'))),
     el('h2', {}, local(def.title)), saved, form);
+  await save();
+}
+
+// --- paper tally sheets ---------------------------------------------------------------------
+
+const OFFICIAL_GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent'];
+const TEAM_GRADES = ['good', 'fairly_good', 'average', 'poor'];
+const MAX_STATION_BALLOTS = 100000;
+const gradeName = (g) => t(`round-grade-${g.replace(/_/g, '-')}`);
+
+/** The subjects of a round's sheet: its officials in ballot order, then the team. */
+function subjects(def) {
+  const list = def.officials.map((o) => ({ ref: { official: o.official_id }, name: o.name, grades: OFFICIAL_GRADES, dimensions: def.dimensions || [] }));
+  if (def.team) list.push({ ref: 'team', name: def.team.name, grades: TEAM_GRADES, dimensions: [] });
+  return list;
+}
+
+/** The sheet as typed, with every count a whole number (blank counts 0), and its problems in
+ *  the officer's words: the same sums the server checks (docs/rounds.md). */
+function readSheet(def, form) {
+  const problems = [];
+  const count = (name, label) => {
+    const text = (form.elements[name]?.value || '').trim();
+    if (!text) return 0;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0 || n > MAX_STATION_BALLOTS) {
+      problems.push([name, t('field-sheet-count-invalid', { what: label, max: MAX_STATION_BALLOTS })]);
+      return 0;
+    }
+    return n;
+  };
+  const station = form.elements.station.value.trim();
+  if (!station) problems.push(['station', t('field-sheet-station-missing')]);
+  const sheet = {
+    station,
+    elector_group: form.elements.elector_group.value,
+    issued: count('issued', t('field-sheet-issued')),
+    returned: count('returned', t('field-sheet-returned')),
+    valid: count('valid', t('field-sheet-valid')),
+    invalid: count('invalid', t('field-sheet-invalid')),
+    subjects: [],
+  };
+  if (sheet.valid + sheet.invalid !== sheet.returned) {
+    problems.push(['valid', t('field-sheet-valid-invalid', { valid: sheet.valid, invalid: sheet.invalid, returned: sheet.returned })]);
+  }
+  subjects(def).forEach((subject, i) => {
+    const tallyOf = (prefix, name) => {
+      const counts = {};
+      let sum = 0;
+      for (const g of subject.grades) {
+        const n = count(`${prefix}-${g}`, `${name} ${gradeName(g)}`);
+        if (n) counts[g] = n;
+        sum += n;
+      }
+      const abstentions = count(`${prefix}-abstentions`, `${name} ${t('field-sheet-abstentions')}`);
+      if (sum + abstentions !== sheet.valid) {
+        problems.push([prefix, t('field-sheet-subject-sum', { name, sum: sum + abstentions, valid: sheet.valid })]);
+      }
+      return { counts, abstentions };
+    };
+    const entry = { subject: subject.ref, ...tallyOf(`s${i}`, subject.name) };
+    if (subject.dimensions.length) {
+      entry.dimensions = {};
+      for (const d of subject.dimensions) {
+        entry.dimensions[d] = tallyOf(`s${i}-${d}`, `${subject.name} · ${t(`round-dimension-${d}`)}`);
+      }
+    }
+    sheet.subjects.push(entry);
+  });
+  return { sheet, problems };
+}
+
+async function tally(round, resumed) {
+  const def = round.definition;
+  const draft = resumed || { round_id: round.id, values: {} };
+  const form = el('form', { id: 'sheet', novalidate: true });
+  const save = async () => {
+    draft.values = Object.fromEntries([...form.elements].filter((e) => e.name).map((e) => [e.name, e.value]));
+    // every number typed is on the phone before anything else happens
+    await store.set('sheet_draft', draft);
+  };
+  const number = (name, label) => el('label', {}, label,
+    el('input', { type: 'text', inputmode: 'numeric', name, value: draft.values[name] ?? '', oninput: save }));
+  form.append(
+    el('label', {}, t('field-sheet-station'), el('input', { type: 'text', name: 'station', maxlength: 100, value: draft.values.station ?? '', oninput: save })),
+    el('p', { class: 'err', id: 'e-station' }),
+    el('label', {}, t('field-sheet-group'), el('select', { name: 'elector_group', onchange: save },
+      def.elector_groups.map((g) => el('option', { value: g.id, selected: draft.values.elector_group === g.id }, g.label)))),
+    el('fieldset', { class: 'nums', id: 'f-ballots' }, el('legend', {}, t('field-sheet-ballots')),
+      number('issued', t('field-sheet-issued')), number('returned', t('field-sheet-returned')),
+      number('valid', t('field-sheet-valid')), number('invalid', t('field-sheet-invalid'))),
+    el('p', { class: 'err', id: 'e-valid' }));
+  subjects(def).forEach((subject, i) => {
+    const rows = [[`s${i}`, subject.name]].concat(subject.dimensions.map((d) => [`s${i}-${d}`, `${subject.name} · ${t(`round-dimension-${d}`)}`]));
+    for (const [prefix, name] of rows) {
+      form.append(
+        el('fieldset', { class: 'nums', id: `f-${prefix}` }, el('legend', {}, name),
+          subject.grades.map((g) => number(`${prefix}-${g}`, gradeName(g))),
+          number(`${prefix}-abstentions`, t('field-sheet-abstentions'))),
+        el('p', { class: 'err', id: `e-${prefix}` }));
+    }
+  });
+  const summary = el('p', { class: 'summary err', id: 'sheet-error', role: 'alert', hidden: true });
+  form.append(summary, el('button', { type: 'submit', id: 'save-sheet' }, t('field-sheet-save')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    await save();
+    for (const p of form.querySelectorAll('p.err')) p.textContent = '';
+    const { sheet, problems } = readSheet(def, form);
+    if (problems.length) {
+      for (const [field, text] of problems) {
+        const p = document.getElementById(`e-${field}`) || summary;
+        if (p !== summary && !p.textContent) p.textContent = text;
+      }
+      summary.textContent = t('field-collect-problems', { count: problems.length });
+      summary.hidden = false;
+      return;
+    }
+    await store.tx(['items', 'kv'], 'readwrite', (s) => {
+      s.items.put({
+        id: randomHex(),
+        created_at: Date.now(),
+        kind: 'tally_sheet',
+        state: 'queued',
+        summary: `${t('field-sheet-heading')} · ${sheet.station} · ${round.period} ${round.series_name}`,
+        item: { kind: 'tally_sheet', round_id: round.id, sheet },
+      });
+      s.kv.delete('sheet_draft');
+    });
+    const message = sheet.returned > sheet.issued ? `${t('field-sheet-saved')} ${t('field-sheet-void')}` : t('field-sheet-saved');
+    await home(message);
+  });
+  show(el('p', {}, el('button', { type: 'button', class: 'link', id: 'back', onclick: () => home() }, t('field-back'))),
+    el('h2', {}, `${t('field-sheet-heading')}: ${round.period} ${round.series_name}`),
+    el('p', { class: 'note' }, t('field-sheet-note')), form);
   await save();
 }
 

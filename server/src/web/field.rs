@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 use super::page::{message_page, render_html, Words};
 use super::page_lang;
 
-/// The catalogue areas the app's script reads: its own words and the answer checks' messages.
-pub const WORD_PREFIXES: &[&str] = &["field-", "form-answer-"];
+/// The catalogue messages the app's script reads: its own words, the answer checks' messages,
+/// and the names of grades and dimensions on tally sheets.
+pub const WORD_PREFIXES: &[&str] = &["field-", "form-answer-", "round-grade-", "round-dimension-"];
 
 /// What the shell may load: its own scripts, style, manifest and worker, and the API of the
 /// same origin; nothing from elsewhere.
