@@ -294,6 +294,12 @@ impl Browser {
         )
     }
 
+    /// Accepts the open `alert`/`confirm` dialog; false when none is open.
+    pub fn accept_alert(&self) -> bool {
+        let v = self.cmd("POST", "alert/accept", &json!({}));
+        v.get("error").is_none()
+    }
+
     /// Runs an asynchronous script in the page (its last argument is the callback to call with
     /// the result) and returns its result.
     pub fn script_async(&self, script: &str, args: &[Value]) -> Value {

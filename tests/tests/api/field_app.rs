@@ -90,6 +90,7 @@ fn enter_sheet(browser: &Browser) {
     browser.type_into("input[name=s2-good]", "27");
     browser.click("#save-sheet");
     browser.wait_for_text("#e-s0", "26");
+    assert!(fits(browser), "the sheet fits a 360 px phone");
     browser.screenshot("field-app-sheet");
     browser.type_into("input[name=s0-abstentions]", "2");
     browser.click("#save-sheet");
@@ -128,6 +129,14 @@ fn queued(browser: &Browser) -> usize {
         )
         .as_u64()
         .map_or(usize::MAX, |n| usize::try_from(n).unwrap())
+}
+
+/// Whether the page needs no sideways scrolling.
+fn fits(browser: &Browser) -> bool {
+    browser.script(
+        "return document.documentElement.scrollWidth <= window.innerWidth",
+        &[],
+    ) == true
 }
 
 fn open_app(browser: &Browser, app: &TestApp) {
@@ -177,14 +186,7 @@ fn browser_field_app_collects_offline_survives_restarts_and_pushes_every_answer_
     open_app(&browser, &app);
     browser.screenshot("field-app-1-sign-in");
     sign_in(&browser);
-    assert_eq!(
-        browser.script(
-            "return document.documentElement.scrollWidth <= window.innerWidth",
-            &[]
-        ),
-        true,
-        "no sideways scrolling on a 360 px phone"
-    );
+    assert!(fits(&browser), "no sideways scrolling on a 360 px phone");
     browser.wait_until("the survey list", |b| {
         b.count(&format!("button.survey[data-survey='{survey}']")) > 0
     });
@@ -208,6 +210,7 @@ fn browser_field_app_collects_offline_survives_restarts_and_pushes_every_answer_
     browser.type_into("input[name=trips]", "99");
     browser.click("#finish");
     browser.wait_for_text("#e-attitude", &tr(Lang::ZhCn, "form-answer-required"));
+    assert!(fits(&browser), "the questions fit a 360 px phone");
     let range = browser.text("#e-trips");
     assert!(range.contains('1') && range.contains("20"), "{range}");
     browser.screenshot("field-app-3-problems");
@@ -327,10 +330,22 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
     );
     browser.screenshot("field-app-refused");
     assert_eq!(stored_responses(&app), 0);
-    // signing out keeps them; discarding removes one
+    // the reasons in English too
+    browser.click("#lang");
+    browser.wait_for_text("#refused", "The survey was closed");
+    // discarding removes one, after the officer confirms
+    browser.click(".refused-item .discard");
+    accept_alert(&browser);
+    browser.wait_until("one item left", |b| b.count(".refused-item") == 1);
+    // signing out keeps the other
     browser.click("#signout");
     browser.wait_until("the sign-in screen", |b| b.count("#signin") > 0);
-    assert!(browser.text("#kept").contains('2'));
+    assert!(browser.text("#kept").contains('1'));
+}
+
+/// Accepts the confirmation dialog the page shows.
+fn accept_alert(browser: &Browser) {
+    browser.wait_until("the confirmation", Browser::accept_alert);
 }
 
 #[test]
