@@ -1,12 +1,15 @@
-//! The answer-check conformance corpus (`tests/conformance/answers.json`) run against
-//! `validate_answers`. The field app's browser test runs the same file against its script, so
-//! the checks on the phone and on the server cannot drift apart.
+//! The conformance corpora run against `protocol`: answer sets (`tests/conformance/answers.json`)
+//! against `validate_answers`, tally sheets (`tests/conformance/tally_sheets.json`) against
+//! `check_tally`. The field app's browser test runs the same files against its script, so the
+//! checks on the phone and on the server cannot drift apart.
 
 use canvass_protocol::forms::{validate_answers, AnswerSet, FormDefinition};
+use canvass_protocol::rounds::{check_tally, Round, RoundDefinition, TallySheet};
 use serde_json::Value;
 
-/// The corpus, shared with the browser test (tests/tests/api/field_app.rs).
+/// The corpora, shared with the browser test (tests/tests/api/field_app.rs).
 const CORPUS: &str = include_str!("conformance/answers.json");
+const SHEETS: &str = include_str!("conformance/tally_sheets.json");
 
 /// JSON values equal as the wire reads them: numbers by value (`2` and `2.0` alike).
 fn same(a: &Value, b: &Value) -> bool {
@@ -66,5 +69,42 @@ fn every_case_of_the_conformance_corpus_gets_its_expected_problems() {
                 assert_eq!(got, expected, "{name}");
             }
         }
+    }
+}
+
+#[test]
+fn every_tally_sheet_of_the_conformance_corpus_gets_its_expected_problems() {
+    let corpus: Value = serde_json::from_str(SHEETS).expect("the corpus is JSON");
+    let cases = corpus["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 8, "a corpus worth the name");
+    for case in cases {
+        let name = case["name"].as_str().expect("a name");
+        let definition: RoundDefinition = serde_json::from_value(
+            corpus["rounds"][case["round"].as_str().expect("a round")].clone(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: the round does not parse: {e}"));
+        let round = Round::new(definition)
+            .unwrap_or_else(|e| panic!("{name}: the round is invalid: {e:?}"));
+        let sheet: TallySheet = serde_json::from_value(case["sheet"].clone())
+            .unwrap_or_else(|e| panic!("{name}: the sheet does not parse: {e}"));
+        let expected: Vec<(String, String)> = case["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .map(|p| {
+                (
+                    p["field"].as_str().unwrap().to_string(),
+                    p["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let got: Vec<(String, String)> = match check_tally(&round, &sheet) {
+            Ok(_) => vec![],
+            Err(problems) => problems
+                .iter()
+                .map(|p| (p.field.clone(), p.code.as_str().to_string()))
+                .collect(),
+        };
+        assert_eq!(got, expected, "{name}");
     }
 }

@@ -113,3 +113,4 @@ field-sheet-station-missing = Name the polling station.
 field-sheet-count-invalid = { $what }: enter a whole number from 0 to { $max }.
 field-sheet-valid-invalid = Valid { $valid } + invalid { $invalid } should equal returned { $returned }.
 field-sheet-subject-sum = { $name }: the grades and abstentions add up to { $sum }, but there are { $valid } valid ballots.
+field-sheet-quota = More "{ $grade }" marks than the rule allows (at most { $max } per ballot): check the paper sheet.

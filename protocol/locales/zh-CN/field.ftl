@@ -112,3 +112,4 @@ field-sheet-station-missing = 请填写投票点名称。
 field-sheet-count-invalid = { $what }:请填写0到{ $max }之间的整数。
 field-sheet-valid-invalid = 有效票{ $valid }张加废票{ $invalid }张应等于收回票{ $returned }张。
 field-sheet-subject-sum = { $name }:各等次票数加弃权票共{ $sum }张,而有效票是{ $valid }张,两者应相等。
+field-sheet-quota = “{ $grade }”票数超过规定(每张票最多{ $max }个):请核对纸质计票单。

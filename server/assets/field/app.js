@@ -4,7 +4,9 @@
 // the page in `data-words`.
 
 import { open } from './store.js';
-import { validateAnswers, shownQuestions } from './forms.js';
+import {
+  validateAnswers, shownQuestions, checkSheet, MAX_STATION_BALLOTS, OFFICIAL_GRADES, TEAM_GRADES,
+} from './forms.js';
 
 const PROTOCOL = '1';
 const BATCH_ITEMS = 100;
@@ -419,9 +421,6 @@ async function collect(s, resumed) {
 
 // --- paper tally sheets ---------------------------------------------------------------------
 
-const OFFICIAL_GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent'];
-const TEAM_GRADES = ['good', 'fairly_good', 'average', 'poor'];
-const MAX_STATION_BALLOTS = 100000;
 const gradeName = (g) => t(`round-grade-${g.replace(/_/g, '-')}`);
 
 /** The subjects of a round's sheet: its officials in ballot order, then the team. */
@@ -432,7 +431,8 @@ function subjects(def) {
 }
 
 /** The sheet as typed, with every count a whole number (blank counts 0), and its problems in
- *  the officer's words: the same sums the server checks (docs/rounds.md). */
+ *  the officer's words: what cannot be a count, then the server's own checks (`checkSheet`,
+ *  held to `check_tally` by the conformance corpus), each under the row it is about. */
 function readSheet(def, form) {
   const problems = [];
   const count = (name, label) => {
@@ -445,10 +445,8 @@ function readSheet(def, form) {
     }
     return n;
   };
-  const station = form.elements.station.value.trim();
-  if (!station) problems.push(['station', t('field-sheet-station-missing')]);
   const sheet = {
-    station,
+    station: form.elements.station.value.trim(),
     elector_group: form.elements.elector_group.value,
     issued: count('issued', t('field-sheet-issued')),
     returned: count('returned', t('field-sheet-returned')),
@@ -456,23 +454,15 @@ function readSheet(def, form) {
     invalid: count('invalid', t('field-sheet-invalid')),
     subjects: [],
   };
-  if (sheet.valid + sheet.invalid !== sheet.returned) {
-    problems.push(['valid', t('field-sheet-valid-invalid', { valid: sheet.valid, invalid: sheet.invalid, returned: sheet.returned })]);
-  }
-  subjects(def).forEach((subject, i) => {
+  const list = subjects(def);
+  list.forEach((subject, i) => {
     const tallyOf = (prefix, name) => {
       const counts = {};
-      let sum = 0;
       for (const g of subject.grades) {
         const n = count(`${prefix}-${g}`, `${name} ${gradeName(g)}`);
         if (n) counts[g] = n;
-        sum += n;
       }
-      const abstentions = count(`${prefix}-abstentions`, `${name} ${t('field-sheet-abstentions')}`);
-      if (sum + abstentions !== sheet.valid) {
-        problems.push([prefix, t('field-sheet-subject-sum', { name, sum: sum + abstentions, valid: sheet.valid })]);
-      }
-      return { counts, abstentions };
+      return { counts, abstentions: count(`${prefix}-abstentions`, `${name} ${t('field-sheet-abstentions')}`) };
     };
     const entry = { subject: subject.ref, ...tallyOf(`s${i}`, subject.name) };
     if (subject.dimensions.length) {
@@ -483,6 +473,23 @@ function readSheet(def, form) {
     }
     sheet.subjects.push(entry);
   });
+  if (problems.length) return { sheet, problems };
+  for (const p of checkSheet(def, sheet)) {
+    const row = /^subjects\[(\d+)\](?:\.dimensions\.(\w+))?$/.exec(p.field);
+    if (p.code === 'tally_valid_invalid_mismatch') {
+      problems.push(['valid', t('field-sheet-valid-invalid', { valid: sheet.valid, invalid: sheet.invalid, returned: sheet.returned })]);
+    } else if (p.code === 'tally_subject_sum_mismatch' && row) {
+      const subject = list[Number(row[1])];
+      const name = row[2] ? `${subject.name} · ${t(`round-dimension-${row[2]}`)}` : subject.name;
+      problems.push([row[2] ? `s${row[1]}-${row[2]}` : `s${row[1]}`, t('field-sheet-subject-sum', { name, ...p.args })]);
+    } else if (p.field === 'station') {
+      problems.push(['station', t('field-sheet-station-missing')]);
+    } else if (p.code === 'tally_exceeds_validity_rule') {
+      problems.push(['quota', t('field-sheet-quota', { grade: gradeName(p.args.grade), max: p.args.max })]);
+    } else {
+      problems.push([p.field, `${explain(p.code)} ${p.code}`]);
+    }
+  }
   return { sheet, problems };
 }
 
@@ -517,7 +524,7 @@ async function tally(round, resumed) {
     }
   });
   const summary = el('p', { class: 'summary err', id: 'sheet-error', role: 'alert', hidden: true });
-  form.append(summary, el('button', { type: 'submit', id: 'save-sheet' }, t('field-sheet-save')));
+  form.append(el('p', { class: 'err', id: 'e-quota' }), summary, el('button', { type: 'submit', id: 'save-sheet' }, t('field-sheet-save')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     await save();

@@ -49,6 +49,16 @@ export function normaliseText(raw) {
   return kept.slice(start, end).join('');
 }
 
+/** Text without surrounding white space, as Rust's `str::trim`. */
+function trimWhite(text) {
+  const chars = [...text];
+  let start = 0;
+  let end = chars.length;
+  while (start < end && WHITE.test(chars[start])) start += 1;
+  while (end > start && WHITE.test(chars[end - 1])) end -= 1;
+  return chars.slice(start, end).join('');
+}
+
 function echo(sent) {
   const chars = [...sent];
   return chars.length > MAX_ECHO_CHARS ? `${chars.slice(0, MAX_ECHO_CHARS).join('')}…` : sent;
@@ -230,4 +240,82 @@ export function shownQuestions(def, answers, builtin) {
   return evaluate(def, answers, false, builtin)
     .filter((e) => e.visibility !== 'hidden')
     .map((e) => e.question);
+}
+
+// --- tally sheets: a port of `check_tally` in protocol/src/rounds/tally.rs -------------------
+
+/** The most ballots one polling station counts (`MAX_STATION_BALLOTS`). */
+export const MAX_STATION_BALLOTS = 100000;
+const MAX_STATION_CHARS = 200;
+// Grade and Dimension in declaration order, the order of the server's maps
+const GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent', 'good', 'fairly_good', 'average', 'poor'];
+const DIMENSIONS = ['integrity', 'ability', 'diligence', 'performance', 'honesty'];
+/** The grades of an official's and of the team's scale. */
+export const OFFICIAL_GRADES = GRADES.slice(0, 4);
+export const TEAM_GRADES = GRADES.slice(4);
+
+const ordered = (keys, order) => [...keys].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+
+/**
+ * Checks a tally sheet (the wire `TallySheet`: counts as whole numbers) against its round's
+ * definition. Returns every problem `{ field, code, args }` in the server's order; `args`
+ * carries `sum` and `valid` for `tally_subject_sum_mismatch`. A consistent sheet with more
+ * ballots returned than issued has no problem: its station is void.
+ */
+export function checkSheet(def, sheet) {
+  const errors = [];
+  const push = (field, code, args = {}) => errors.push({ field, code, args });
+  const station = sheet.station || '';
+  if (station.includes('\u0000')) push('station', 'unstorable_text');
+  else {
+    const chars = [...trimWhite(station)].length;
+    if (chars === 0 || chars > MAX_STATION_CHARS) push('station', 'invalid_value');
+  }
+  if (!def.elector_groups.some((g) => g.id === sheet.elector_group)) push('elector_group', 'unknown_elector_group');
+  for (const f of ['issued', 'returned', 'valid', 'invalid']) {
+    if (sheet[f] > MAX_STATION_BALLOTS) push(f, 'invalid_value');
+  }
+  if (sheet.valid + sheet.invalid !== sheet.returned) push('valid', 'tally_valid_invalid_mismatch');
+  const key = (s) => (s === 'team' ? 'team' : `official:${s && s.official}`);
+  const known = new Map(def.officials.map((o) => [`official:${o.official_id}`, 'official']));
+  if (def.team) known.set('team', 'team');
+  const check = (counts, abstentions, scale, field) => {
+    if (abstentions > MAX_STATION_BALLOTS) push(`${field}.abstentions`, 'invalid_value');
+    let sum = abstentions;
+    for (const g of ordered(Object.keys(counts), GRADES)) {
+      const n = counts[g];
+      if (n > MAX_STATION_BALLOTS) push(`${field}.counts.${g}`, 'invalid_value');
+      if (scale.includes(g)) sum += n;
+      else push(`${field}.counts.${g}`, 'grade_not_on_scale');
+    }
+    if (sum !== sheet.valid) push(field, 'tally_subject_sum_mismatch', { sum, valid: sheet.valid });
+  };
+  const seen = new Set();
+  sheet.subjects.forEach((entry, i) => {
+    const field = `subjects[${i}]`;
+    const k = key(entry.subject);
+    const kind = known.get(k);
+    if (!kind) {
+      push(`${field}.subject`, 'unknown_subject');
+      return;
+    }
+    if (seen.has(k)) push(`${field}.subject`, 'duplicate_subject');
+    seen.add(k);
+    const scale = kind === 'team' ? TEAM_GRADES : OFFICIAL_GRADES;
+    check(entry.counts || {}, entry.abstentions, scale, field);
+    const expected = kind === 'team' ? [] : (def.dimensions || []);
+    const dims = entry.dimensions || {};
+    for (const d of ordered(Object.keys(dims), DIMENSIONS)) {
+      if (expected.includes(d)) check(dims[d].counts || {}, dims[d].abstentions, scale, `${field}.dimensions.${d}`);
+      else push(`${field}.dimensions.${d}`, 'dimension_not_in_round');
+    }
+    for (const d of expected) if (!(d in dims)) push(`${field}.dimensions`, 'tally_dimension_missing');
+  });
+  for (const k of known.keys()) if (!seen.has(k)) push('subjects', 'tally_subject_missing');
+  for (const rule of def.validity_rules || []) {
+    const marked = sheet.subjects.reduce((n, s) => n + ((s.counts || {})[rule.grade] || 0), 0);
+    const allowed = rule.max * sheet.valid;
+    if (marked > allowed) push('subjects', 'tally_exceeds_validity_rule', { grade: rule.grade, max: rule.max });
+  }
+  return errors;
 }

@@ -12,8 +12,9 @@ use serde_json::{json, Value};
 /// Answer sets collected offline in the browser test.
 const ANSWERS: usize = 50;
 
-/// The conformance corpus the Rust tests of `protocol` run too.
+/// The conformance corpora the Rust tests of `protocol` run too.
 const CORPUS: &str = include_str!("../../../protocol/tests/conformance/answers.json");
+const SHEETS: &str = include_str!("../../../protocol/tests/conformance/tally_sheets.json");
 
 fn get(app: &TestApp, path: &str) -> reqwest::blocking::Response {
     app.client.get(app.url(path)).send().expect("a GET")
@@ -375,5 +376,21 @@ fn browser_field_app_checks_agree_with_the_conformance_corpus() {
         if let Some(valid) = case.get("valid") {
             assert_eq!(&got["valid"], valid, "{name}");
         }
+    }
+
+    let sheets: Value = serde_json::from_str(SHEETS).unwrap();
+    let got = browser.script_async(
+        "const [corpus, done] = arguments;
+         import('/field/forms.js').then((m) => {
+           done(corpus.cases.map((c) => m.checkSheet(corpus.rounds[c.round], c.sheet)
+             .map((e) => ({ field: e.field, code: e.code }))));
+         }, (e) => done(String(e)));",
+        std::slice::from_ref(&sheets),
+    );
+    let got = got.as_array().unwrap_or_else(|| panic!("{got}"));
+    let cases = sheets["cases"].as_array().unwrap();
+    assert_eq!(got.len(), cases.len());
+    for (case, got) in cases.iter().zip(got) {
+        assert_eq!(got, &case["problems"], "{}", case["name"]);
     }
 }
