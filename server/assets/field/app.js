@@ -232,7 +232,7 @@ async function home(message) {
   show(
     message ? el('p', { class: 'status', id: 'message', role: 'status' }, message) : null,
     el('p', { class: 'note', id: 'who' }, t('field-signed-in-as', { name: session.account.username || '' })),
-    queue, list, sheets, aside,
+    queue, aside, list, sheets,
     el('button', { type: 'button', id: 'signout', class: 'link', onclick: signOut }, t('field-signout')));
   const draft = await store.get('draft');
   if (draft && Object.keys(draft.answers).length) {

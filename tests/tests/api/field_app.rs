@@ -196,6 +196,14 @@ fn browser_field_app_collects_offline_survives_restarts_and_pushes_every_answer_
         b.script("return !!navigator.serviceWorker.controller", &[]) == true
     });
     browser.screenshot("field-app-2-home");
+    // storage the browser may evict is said so
+    let persisted = browser.script_async(
+        "const done = arguments[0]; navigator.storage.persisted().then(done);",
+        &[],
+    );
+    if persisted == false {
+        assert_eq!(browser.count("#storage-warning"), 1);
+    }
 
     browser.set_offline(true);
     open_app(&browser, &app);
@@ -313,6 +321,41 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
     for n in 0..2 {
         collect_one(&browser, &county.departments, n);
     }
+    // an item the phone's checks never let through, written straight into its store: the
+    // server refuses it as it would from the command-line client
+    let bad = json!({
+        "kind": "survey_response", "survey_id": survey, "version": 1,
+        "target_unit_id": county.departments[0], "respondent_unit_id": null,
+        "channel": "field", "collected_on": "2026-11-20",
+        "answers": {"visit_purpose": "shopping", "overall": "satisfied",
+                    "attitude": "satisfied", "efficiency": "satisfied"}
+    });
+    let put = browser.script_async(
+        "const [item, done] = arguments;
+         const r = indexedDB.open('canvass-field');
+         r.onsuccess = () => {
+           const t = r.result.transaction('items', 'readwrite');
+           t.objectStore('items').put({ id: 'ffffffffffffffffffffffffffffffff', created_at: Date.now(),
+             kind: 'survey_response', state: 'queued', summary: 'injected', item });
+           t.oncomplete = () => done(true);
+         };",
+        std::slice::from_ref(&bad),
+    );
+    assert_eq!(put, true);
+    open_app(&browser, &app);
+    assert_eq!(queued(&browser), 3);
+    browser.click("#push");
+    // the bad item is set aside, the two others go out under a new id and are stored
+    browser.wait_until("the refused item", |b| b.count(".refused-item") == 1);
+    assert_eq!(queued(&browser), 0);
+    assert_eq!(stored_responses(&app), 2);
+    let reason = browser.text("#refused");
+    assert!(
+        reason.contains(&tr(Lang::ZhCn, "field-item-answers")) && reason.contains("shopping"),
+        "{reason}"
+    );
+
+    // answers collected after the survey closed, from the surveys kept on the phone
     let (status, body) = app.call(
         "POST",
         &format!("/api/v1/surveys/{survey}/close"),
@@ -320,28 +363,33 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
         None,
     );
     assert_eq!(status, 200, "{body}");
+    browser.click(&format!("button.survey[data-survey='{survey}']"));
+    for n in 0..2 {
+        collect_one(&browser, &county.departments, n);
+    }
     open_app(&browser, &app);
     browser.click("#push");
-    browser.wait_until("the refused items", |b| b.count(".refused-item") == 2);
+    browser.wait_until("the refused items", |b| b.count(".refused-item") == 3);
     assert_eq!(queued(&browser), 0);
     let reason = browser.text("#refused");
     assert!(
         reason.contains(&tr(Lang::ZhCn, "field-item-closed")),
         "{reason}"
     );
+    let _ = browser.script("document.getElementById('refused').scrollIntoView()", &[]);
     browser.screenshot("field-app-refused");
-    assert_eq!(stored_responses(&app), 0);
+    assert_eq!(stored_responses(&app), 2);
     // the reasons in English too
     browser.click("#lang");
     browser.wait_for_text("#refused", "The survey was closed");
     // discarding removes one, after the officer confirms
     browser.click(".refused-item .discard");
     accept_alert(&browser);
-    browser.wait_until("one item left", |b| b.count(".refused-item") == 1);
-    // signing out keeps the other
+    browser.wait_until("two items left", |b| b.count(".refused-item") == 2);
+    // signing out keeps the others
     browser.click("#signout");
     browser.wait_until("the sign-in screen", |b| b.count("#signin") > 0);
-    assert!(browser.text("#kept").contains('1'));
+    assert!(browser.text("#kept").contains('2'));
 }
 
 /// Accepts the confirmation dialog the page shows.
