@@ -46,6 +46,7 @@ pub const FILES: &[(&str, &str, &str)] = catalogue_files![
     "print",
     "export",
     "coverage",
+    "field",
 ];
 
 struct Catalogue {
@@ -124,6 +125,25 @@ pub fn tr_static(lang: Lang, id: &'static str) -> &'static str {
     let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
     kept.entry((lang.as_str(), id))
         .or_insert_with(|| Box::leak(tr(lang, id).into_boxed_str()))
+}
+
+/// Every message whose id starts with one of `prefixes`, in `lang`, with each variable left
+/// as the placeholder `{name}`: the words a script in the browser fills in itself (the field
+/// app). Ids in catalogue order of [`inventory`].
+#[must_use]
+pub fn templates(lang: Lang, prefixes: &[&str]) -> BTreeMap<String, String> {
+    inventory(lang)
+        .into_iter()
+        .filter(|(id, _)| prefixes.iter().any(|p| id.starts_with(p)))
+        .map(|(id, vars)| {
+            let mut args = FluentArgs::with_capacity(vars.len());
+            for var in &vars {
+                args.set(var.clone(), FluentValue::from(format!("{{{var}}}")));
+            }
+            let text = format(lang, &id, Some(&args));
+            (id, text)
+        })
+        .collect()
 }
 
 /// Whether the catalogue has message `id` (in Simplified Chinese, which every id must have).
@@ -424,6 +444,18 @@ mod tests {
         for (id, vars) in &zh {
             assert_eq!(vars, &en[id], "message {id} uses other variables in en");
         }
+    }
+
+    #[test]
+    fn templates_leave_their_variables_as_placeholders() {
+        let words = templates(Lang::En, &["form-answer-"]);
+        assert_eq!(
+            words["form-answer-too-many"], "Choose at most {max}.",
+            "{words:?}"
+        );
+        assert!(words.keys().all(|id| id.starts_with("form-answer-")));
+        let zh = templates(Lang::ZhCn, &["form-answer-"]);
+        assert_eq!(zh.len(), words.len());
     }
 
     #[test]

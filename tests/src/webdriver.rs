@@ -26,6 +26,10 @@ pub struct Browser {
     base: String,
     session: String,
     http: reqwest::blocking::Client,
+    /// The browser's profile (its storage: IndexedDB, the service worker's caches), kept when
+    /// the browser is restarted.
+    profile: PathBuf,
+    viewport: (u32, u32),
 }
 
 /// A phone-sized viewport (CSS pixels).
@@ -39,7 +43,22 @@ impl Browser {
     /// # Panics
     /// When chromium or chromedriver is missing or does not start.
     #[must_use]
-    pub fn start((width, height): (u32, u32)) -> Self {
+    pub fn start(viewport: (u32, u32)) -> Self {
+        let profile = tempfile::tempdir().expect("a profile directory").keep();
+        Self::start_in(viewport, profile)
+    }
+
+    /// Closes the browser and starts it again on the same profile: what a phone keeps across
+    /// a restart (IndexedDB, the service worker and its caches) is still there.
+    #[must_use]
+    pub fn restart(self) -> Self {
+        let viewport = self.viewport;
+        let profile = self.profile.clone();
+        drop(self);
+        Self::start_in(viewport, profile)
+    }
+
+    fn start_in((width, height): (u32, u32), profile: PathBuf) -> Self {
         let chromium = tool("CANVASS_CHROMIUM", "/usr/bin/chromium");
         let chromedriver = tool("CANVASS_CHROMEDRIVER", "/usr/bin/chromedriver");
         let port = TcpListener::bind("127.0.0.1:0")
@@ -75,7 +94,6 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        let profile = tempfile::tempdir().expect("a profile directory").keep();
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -108,6 +126,8 @@ impl Browser {
             base,
             session,
             http,
+            profile,
+            viewport: (width, height),
         };
         browser.set_viewport(width, height);
         // element lookups wait for the element to appear (a page that is still loading after a
@@ -272,6 +292,43 @@ impl Browser {
             "execute/sync",
             &json!({"script": script, "args": args}),
         )
+    }
+
+    /// Accepts the open `alert`/`confirm` dialog; false when none is open.
+    pub fn accept_alert(&self) -> bool {
+        let v = self.cmd("POST", "alert/accept", &json!({}));
+        v.get("error").is_none()
+    }
+
+    /// Runs an asynchronous script in the page (its last argument is the callback to call with
+    /// the result) and returns its result.
+    pub fn script_async(&self, script: &str, args: &[Value]) -> Value {
+        let _ = self.cmd("POST", "timeouts", &json!({"script": 60_000}));
+        self.cmd(
+            "POST",
+            "execute/async",
+            &json!({"script": script, "args": args}),
+        )
+    }
+
+    /// Runs a Chrome DevTools Protocol command in the page through chromedriver.
+    pub fn cdp(&self, cmd: &str, params: &Value) -> Value {
+        self.cmd(
+            "POST",
+            "goog/cdp/execute",
+            &json!({"cmd": cmd, "params": params}),
+        )
+    }
+
+    /// Cuts the page off the network, or gives it back (DevTools
+    /// `Network.emulateNetworkConditions`).
+    pub fn set_offline(&self, offline: bool) {
+        let _ = self.cdp("Network.enable", &json!({}));
+        let v = self.cdp(
+            "Network.emulateNetworkConditions",
+            &json!({"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        );
+        assert!(v.get("error").is_none(), "network emulation failed: {v}");
     }
 
     /// Saves a PNG screenshot as `test-output/<name>.png` in the workspace and returns its path.

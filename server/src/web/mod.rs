@@ -1,12 +1,14 @@
-//! Server-rendered pages: the public survey form, the ballot page, and the dashboards of
-//! leaders and organisers (sign-in, results, exports, organiser pages). Plain HTML that works without JavaScript on a 360 px screen, in Simplified
-//! Chinese by default and English on request.
+//! Server-rendered pages: the public survey form, the ballot page, the field officers' offline
+//! app (`/field`), and the dashboards of leaders and organisers (sign-in, results, exports,
+//! organiser pages). Plain HTML that works without JavaScript on a 360 px screen (the field app
+//! alone is a script, by its nature), in Simplified Chinese by default and English on request.
 
 pub mod ballot;
 pub mod charts;
 pub mod console;
 pub mod dashboard;
 pub mod export;
+pub mod field;
 pub mod frame;
 pub mod multipart;
 pub mod organiser;
@@ -87,5 +89,8 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(console::officials::import_preview)
         .service(console::officials::import_confirm)
         .service(console::officials::show_official)
-        .service(console::officials::change_official);
+        .service(console::officials::change_official)
+        // the field officers' offline app
+        .service(field::shell)
+        .service(field::asset);
 }

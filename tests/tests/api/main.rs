@@ -12,6 +12,7 @@ mod coverage;
 mod dashboard;
 mod errors;
 mod exports;
+mod field_app;
 mod integrity;
 mod linking;
 mod openapi;
