@@ -342,7 +342,8 @@ fn error_on_form(e: Error, rows: &[usize]) -> Error {
 
 /// A new group's id: `g1`, `g2`, ... the first not taken.
 fn new_group_id(taken: &BTreeSet<String>) -> String {
-    (1..)
+    // one of the first `taken.len() + 1` is free
+    (1..=taken.len() + 1)
         .map(|n| format!("g{n}"))
         .find(|id| !taken.contains(id))
         .unwrap_or_default()
