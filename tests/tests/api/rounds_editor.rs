@@ -129,6 +129,13 @@ fn a_clerk_sets_up_a_round_from_the_form_and_lands_on_its_page() {
         "{}",
         page.text
     );
+    assert!(page.text.contains("已保存测评草稿"), "it says what it did");
+    assert!(page
+        .text
+        .contains(&format!("href=\"/dashboard/rounds/{id}/edit\"")));
+    assert!(page
+        .text
+        .contains(&format!("href=\"/dashboard/rounds/{id}/ballot\"")));
 
     let (status, round) = c
         .app
@@ -425,6 +432,10 @@ fn a_draft_is_changed_with_the_same_form_and_an_open_round_is_not() {
     let saved = post(&clerk, &edit, &form);
     assert_eq!(saved.status, 303, "{}", saved.text);
     assert_eq!(round_id(&saved.location), id);
+    assert!(clerk
+        .get(&saved.location)
+        .text
+        .contains("已保存对测评草稿的修改"));
     let (_, round) = c
         .app
         .call("GET", &format!("/api/v1/rounds/{id}"), Some(&c.admin), None);
@@ -484,6 +495,8 @@ fn a_draft_is_changed_with_the_same_form_and_an_open_round_is_not() {
         !list.text.contains(&edit),
         "no change offered for an open round"
     );
+    let page = clerk.get(&format!("/dashboard/rounds/{id}"));
+    assert!(!page.text.contains(&edit), "nor on its page");
     assert_eq!(
         clerk.get(&format!("/dashboard/rounds/{id}/ballot")).status,
         200
@@ -550,7 +563,11 @@ fn browser_a_clerk_on_a_phone_sets_up_a_round_from_the_roster() {
     assert_eq!(list.len(), 1);
     let id = list[0]["id"].as_i64().unwrap();
     assert_eq!(list[0]["definition"]["elector_groups"][0]["weight"], 0.4);
-    browser.goto(&c.app.url(&format!("/dashboard/rounds/{id}/ballot")));
+    assert!(
+        browser.text("main").contains("已保存测评草稿"),
+        "it says what it did"
+    );
+    browser.click(&format!("#setup a[href='/dashboard/rounds/{id}/ballot']"));
     browser.wait_for_text("main", "预览");
     assert_eq!(browser.script(fits, &[]), true, "the preview fits 360 px");
     browser.screenshot("rounds-editor-4-ballot-preview");

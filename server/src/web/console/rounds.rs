@@ -537,7 +537,7 @@ pub async fn create_round(
         .await;
     match created {
         Ok(info) => Ok(see_other(
-            &session.link(&format!("/dashboard/rounds/{}", info.id)),
+            &session.link(&format!("/dashboard/rounds/{}?done=created", info.id)),
         )),
         Err(e) if e.field().is_some() || !e.problems().is_empty() => {
             let choices = choices(&state, &session).await?;
@@ -631,7 +631,7 @@ pub async fn update_round(
         .await;
     match saved {
         Ok(info) => Ok(see_other(
-            &session.link(&format!("/dashboard/rounds/{}", info.id)),
+            &session.link(&format!("/dashboard/rounds/{}?done=saved", info.id)),
         )),
         Err(e) if e.field().is_some() || !e.problems().is_empty() => {
             let (info, choices) = editable(&state, &session, id).await?;
