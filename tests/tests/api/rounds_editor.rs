@@ -113,6 +113,17 @@ fn a_clerk_sets_up_a_round_from_the_form_and_lands_on_its_page() {
         overview.text.contains("href=\"/dashboard/rounds\""),
         "the console's navigation links the rounds"
     );
+    assert!(
+        overview.text.contains("href=\"/dashboard/rounds/new\""),
+        "the overview offers a new round"
+    );
+    let leader = Clerk::sign_in(&c.app, "leader.county", PASSWORD)
+        .0
+        .get("/dashboard");
+    assert!(
+        !leader.text.contains("/dashboard/rounds/new"),
+        "not to a leader"
+    );
     let form = clerk.get("/dashboard/rounds/new");
     assert_eq!(form.status, 200, "{}", form.text);
     for name in ["周建军", "王芳", "赵六", "东山镇党政领导班子", "文件规定"] {

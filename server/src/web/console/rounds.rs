@@ -35,6 +35,13 @@ impl ConsoleNav {
         self.officials
             .replacen("/dashboard/officials", "/dashboard/rounds", 1)
     }
+
+    /// The link of the rounds editor's form for a new round.
+    #[must_use]
+    pub fn new_round(&self) -> String {
+        self.officials
+            .replacen("/dashboard/officials", "/dashboard/rounds/new", 1)
+    }
 }
 
 /// One option of a select, radio or checkbox list.
