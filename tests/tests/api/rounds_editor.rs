@@ -381,6 +381,14 @@ fn an_organiser_cannot_set_up_or_change_a_round_outside_their_township() {
         200
     );
 
+    // a forged form, without the session's CSRF token, changes nothing
+    let form = good_form(&c, &r);
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let forged = county_clerk.post_without_token("/dashboard/rounds/new", &fields);
+    assert_eq!(forged.status, 403, "{}", forged.text);
+    let forged = county_clerk.post_without_token(&format!("/dashboard/rounds/{id}/edit"), &fields);
+    assert_eq!(forged.status, 403);
+
     // a leader sets nothing up
     let (leader, _) = Clerk::sign_in(&c.app, "leader.county", PASSWORD);
     assert_eq!(leader.get("/dashboard/rounds/new").status, 403);
