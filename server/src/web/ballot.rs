@@ -80,6 +80,23 @@ pub struct BallotPage {
     /// The problems of a refused cast, in the page's language.
     pub problems: Vec<String>,
     pub subjects: Vec<SubjectView>,
+    /// Set when the page previews the ballot for those who set the round up: no code, no
+    /// vote.
+    pub preview: Option<Preview>,
+}
+
+/// What a preview of the ballot adds: the way back, and the ballot of each elector group.
+pub struct Preview {
+    pub back: String,
+    pub groups: Vec<Link>,
+}
+
+/// A link of the preview: the ballot of one elector group.
+pub struct Link {
+    pub label: String,
+    pub href: String,
+    /// Whether it is the ballot shown.
+    pub current: bool,
 }
 
 /// One subject on the ballot.
@@ -236,6 +253,18 @@ pub fn ballot_page(
         refused: i18n::tr(lang, "page-ballot-refused"),
         problems: sent.problems.clone(),
         subjects,
+        preview: None,
+    }
+}
+
+/// The ballot of `round` as the electors of the group labelled `group_label` will see it,
+/// previewed by those who set the round up: the same page, with no code and no way to vote.
+#[must_use]
+pub fn preview_page(lang: Lang, round: &Round, group_label: &str, preview: Preview) -> BallotPage {
+    BallotPage {
+        action: String::new(),
+        preview: Some(preview),
+        ..ballot_page(lang, round, "", "", group_label, &Sent::default())
     }
 }
 

@@ -48,6 +48,14 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(session::login)
         .service(session::logout)
         .service(dashboard::overview_page)
+        // the rounds editor, before the round's page so that `/dashboard/rounds/new` is not
+        // read as a round's id
+        .service(console::rounds::rounds_page)
+        .service(console::rounds::new_form)
+        .service(console::rounds::create_round)
+        .service(console::rounds::edit_form)
+        .service(console::rounds::update_round)
+        .service(console::rounds::ballot_preview)
         .service(organiser::new_page)
         .service(organiser::new_submit)
         .service(export::survey_csv)

@@ -19,6 +19,7 @@ mod openapi;
 mod openapi_responses;
 mod print;
 mod rounds;
+mod rounds_editor;
 mod survey_form;
 mod surveys;
 mod sync;

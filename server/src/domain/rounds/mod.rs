@@ -3,6 +3,7 @@
 //! published. Officials and results are in the submodules; ballot codes and tally sheets have
 //! modules of their own.
 
+pub mod editor;
 pub mod officials;
 pub mod results;
 
@@ -77,7 +78,7 @@ pub(crate) fn subject_name(definition: &RoundDefinition, subject: SubjectRef) ->
 
 /// The label of the part of a definition a field names: an official's name, the team's name, an
 /// elector group's or a flag rule's label.
-fn definition_label(definition: &RoundDefinition, field: &str) -> Option<Arg> {
+pub(super) fn definition_label(definition: &RoundDefinition, field: &str) -> Option<Arg> {
     if let Some(i) = index_in(field, "officials") {
         return definition.officials.get(i).map(|o| Arg::from(&o.name));
     }

@@ -1,11 +1,12 @@
 //! The organiser's console: the pages a county organisation department's clerk sets the
-//! county up with (units, accounts, officials and one's own password), inside the signed-in
+//! county up with (units, accounts, officials, appraisal rounds and one's own password), inside the signed-in
 //! frame. What every console page shares lives here: reading a posted form or an uploaded
 //! file, errors beside their fields, the preview of an uploaded spreadsheet with every bad row
 //! and cell marked, and the confirmation of a destructive action.
 
 pub mod accounts;
 pub mod officials;
+pub mod rounds;
 pub mod units;
 
 use std::collections::HashMap;
@@ -74,6 +75,17 @@ impl Posted {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| String::from_utf8_lossy(v).trim().to_owned())
+    }
+
+    /// The texts of every field `name` (a list of ticked checkboxes), trimmed, in the order
+    /// sent.
+    #[must_use]
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| String::from_utf8_lossy(v).trim().to_owned())
+            .collect()
     }
 
     /// The text of field `name`, empty when absent.

@@ -361,6 +361,8 @@ pub async fn round_page(
         let mut manage = String::new();
         round_actions(&mut manage, &session, &report.round);
         p.manage = Some(manage);
+        p.notice = round::editor_notice(lang, req.query_string());
+        p.setup = round::setup_links(lang, &report.round, &|path| session.link(path));
     }
     Ok(render(
         StatusCode::OK,

@@ -5,7 +5,9 @@
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n;
 use canvass_protocol::msg;
-use canvass_protocol::rounds::{Grade, RoundReport, SubjectRef, SubjectResult};
+use canvass_protocol::rounds::{
+    Grade, RoundInfo, RoundReport, RoundStatus, SubjectRef, SubjectResult,
+};
 
 use super::overview::FlagItem;
 use super::turnout::{group_label, turnout, Turnout};
@@ -33,6 +35,11 @@ pub struct RoundPage {
     pub exports: Vec<Link>,
     /// The organiser's management block (HTML of `web::organiser`).
     pub manage: Option<String>,
+    /// What the rounds editor just did, for those who set the round up; empty otherwise.
+    pub notice: String,
+    /// The rounds editor's links for those who set the round up (change a draft, preview the
+    /// ballot); empty otherwise.
+    pub setup: Vec<Link>,
     /// The officials, best first, then those nobody graded.
     pub officials: Vec<OfficialLine>,
     /// The team's grade, when the round grades the team.
@@ -74,6 +81,40 @@ pub struct SubjectBlock {
     pub weighted: Vec<String>,
     /// The previous round's standing, in words.
     pub previous: Option<String>,
+}
+
+/// The rounds editor's links of round `info` (`web::console::rounds`): change it while it is
+/// a draft, and preview its ballot.
+#[must_use]
+pub fn setup_links(lang: Lang, info: &RoundInfo, link: &dyn Fn(&str) -> String) -> Vec<Link> {
+    let id = info.id;
+    let mut links = Vec::new();
+    if info.status == RoundStatus::Draft {
+        links.push(Link {
+            label: i18n::tr(lang, "console-round-edit-draft"),
+            href: link(&format!("/dashboard/rounds/{id}/edit")),
+        });
+    }
+    links.push(Link {
+        label: i18n::tr(lang, "console-round-preview-link"),
+        href: link(&format!("/dashboard/rounds/{id}/ballot")),
+    });
+    links
+}
+
+/// What the rounds editor did, as its redirect's `done=` says (`created`, `saved`), in words;
+/// empty for anything else.
+#[must_use]
+pub fn editor_notice(lang: Lang, query: &str) -> String {
+    let done = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("done="))
+        .unwrap_or_default();
+    match done {
+        "created" => i18n::tr(lang, "console-round-created"),
+        "saved" => i18n::tr(lang, "console-round-saved"),
+        _ => String::new(),
+    }
 }
 
 /// The colour of a grade: best green to worst red.
@@ -291,6 +332,8 @@ pub fn page(lang: Lang, r: &RoundReport, link: &dyn Fn(&str) -> String) -> Round
         exact: r.exact,
         exports,
         manage: None,
+        notice: String::new(),
+        setup: Vec::new(),
         officials,
         team,
         hidden_groups: r
@@ -321,5 +364,18 @@ pub fn page(lang: Lang, r: &RoundReport, link: &dyn Fn(&str) -> String) -> Round
             .map(|(si, s)| subject(lang, r, si, s))
             .collect(),
         turnout: turnout(lang, r),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_editor_says_what_it_did_and_nothing_else_is_said() {
+        assert!(editor_notice(Lang::ZhCn, "done=created").contains("草稿"));
+        assert!(editor_notice(Lang::En, "lang=en&done=saved").contains("saved"));
+        assert_eq!(editor_notice(Lang::En, "done=<script>"), "");
+        assert_eq!(editor_notice(Lang::En, ""), "");
     }
 }
