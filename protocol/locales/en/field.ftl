@@ -79,6 +79,7 @@ field-refused-heading = Needs attention ({ $count })
 field-refused-retry = Send again
 field-refused-discard = Discard
 field-refused-discard-confirm = Discard this item for good?
+field-refused-fix = Fix the answers
 field-item-closed = The survey was closed: the answers can no longer be counted; discard them.
 field-item-not-open = The survey is not open yet: send again once it opens.
 field-item-version = The form changed on the server: update the surveys, then collect again and discard this one.

@@ -78,6 +78,7 @@ field-refused-heading = 待处理({ $count })
 field-refused-retry = 重新发送
 field-refused-discard = 删除
 field-refused-discard-confirm = 确定永久删除这一份吗?
+field-refused-fix = 修改回答
 field-item-closed = 问卷已结束:这些回答无法再计入,请删除。
 field-item-not-open = 问卷尚未开始:开始后请重新发送。
 field-item-version = 服务器上的问卷已更改:请更新问卷后重新采集,并删除这一份。

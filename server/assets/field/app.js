@@ -227,6 +227,7 @@ async function home(message) {
     el('ul', { class: 'plain' }, refused.map((e) => el('li', { class: 'refused-item' },
       el('p', {}, e.summary),
       (e.problems || []).map((p) => el('p', { class: 'err' }, `${explain(p.code)} ${p.message || ''}`)),
+      fixable(e, surveys) ? el('button', { type: 'button', class: 'secondary fix', onclick: () => fix(e, surveys) }, t('field-refused-fix')) : null,
       el('button', { type: 'button', class: 'secondary requeue', onclick: async () => { e.state = 'queued'; delete e.problems; await store.putItem(e); home(); } }, t('field-refused-retry')),
       el('button', { type: 'button', class: 'secondary discard', onclick: async () => { if (window.confirm(t('field-refused-discard-confirm'))) { await store.deleteItem(e.id); home(); } } }, t('field-refused-discard')))))) : null;
   show(
@@ -244,6 +245,32 @@ async function home(message) {
     const r = rounds.find((x) => x.id === sheetDraft.round_id);
     if (r) root.insertBefore(el('p', {}, el('button', { type: 'button', id: 'resume-sheet', onclick: () => tally(r, sheetDraft) }, t('field-sheet-resume'))), queue);
   }
+}
+
+/** Whether a set-aside item can be opened again for the officer to fix: an answer set of a
+ *  survey still on the phone. */
+function fixable(e, surveys) {
+  return e.kind === 'survey_response' && surveys.some((s) => s.survey.id === e.item.survey_id);
+}
+
+/** Opens a set-aside answer set again as the draft being collected; the draft replaces the
+ *  item in one transaction, so it is never in both places nor in none. */
+async function fix(e, surveys) {
+  const s = surveys.find((x) => x.survey.id === e.item.survey_id);
+  const draft = {
+    survey_id: e.item.survey_id,
+    version: e.item.version,
+    target: e.item.target_unit_id,
+    village: e.item.respondent_unit_id,
+    channel: e.item.channel,
+    collected_on: e.item.collected_on,
+    answers: e.item.answers,
+  };
+  await store.tx(['items', 'kv'], 'readwrite', (st) => {
+    st.kv.put(draft, 'draft');
+    st.items.delete(e.id);
+  });
+  await collect(s, draft);
 }
 
 async function signOut() {
@@ -403,7 +430,7 @@ async function collect(s, resumed) {
         target_unit_id: draft.target,
         respondent_unit_id: draft.village,
         channel: draft.channel,
-        collected_on: today(),
+        collected_on: draft.collected_on || today(),
         answers: checked.answers,
       },
     };
