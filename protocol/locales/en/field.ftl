@@ -58,6 +58,7 @@ field-pull-done = { $surveys } survey(s) ready to collect offline.
 field-pull-unchanged = The surveys are up to date.
 field-pull-offline = No network: the surveys already on this phone can still be collected.
 field-resume = Continue the unfinished answers
+field-draft-discard-confirm = Unfinished answers of another form are on this phone. Drop them and start this one?
 
 ## Collecting
 

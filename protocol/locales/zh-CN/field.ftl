@@ -57,6 +57,7 @@ field-pull-done = { $surveys } 份问卷可离线采集。
 field-pull-unchanged = 问卷已是最新。
 field-pull-offline = 没有网络:本机已有的问卷仍可采集。
 field-resume = 继续未完成的回答
+field-draft-discard-confirm = 本机还有另一份未完成的回答。放弃它并开始这一份吗?
 
 ## 采集
 

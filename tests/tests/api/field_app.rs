@@ -230,6 +230,19 @@ fn browser_field_app_collects_offline_survives_restarts_and_pushes_every_answer_
     browser.wait_until("the first answer to be saved", |b| {
         b.script("return !document.getElementById('saved').hidden", &[]) == true
     });
+    // a respondent half done when the page goes away: the answers come back
+    browser.click(&format!(
+        "input[name=_target][value='{}']",
+        county.departments[1]
+    ));
+    browser.click("input[name=visit_purpose][value=other]");
+    open_app(&browser, &app);
+    browser.click(&format!("button.survey[data-survey='{survey}']"));
+    assert_eq!(
+        browser.property("input[name=visit_purpose][value=other]", "checked"),
+        true,
+        "the unfinished answers are kept"
+    );
     for n in 1..ANSWERS {
         collect_one(&browser, &county.departments, n);
     }
