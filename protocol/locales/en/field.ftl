@@ -58,6 +58,7 @@ field-pull-done = { $surveys } survey(s) ready to collect offline.
 field-pull-unchanged = The surveys are up to date.
 field-pull-offline = No network: the surveys already on this phone can still be collected.
 field-resume = Continue the unfinished answers
+field-draft-discard-confirm = Unfinished answers of another form are on this phone. Drop them and start this one?
 
 ## Collecting
 
@@ -79,6 +80,7 @@ field-refused-heading = Needs attention ({ $count })
 field-refused-retry = Send again
 field-refused-discard = Discard
 field-refused-discard-confirm = Discard this item for good?
+field-refused-fix = Fix the answers
 field-item-closed = The survey was closed: the answers can no longer be counted; discard them.
 field-item-not-open = The survey is not open yet: send again once it opens.
 field-item-version = The form changed on the server: update the surveys, then collect again and discard this one.

@@ -57,6 +57,7 @@ field-pull-done = { $surveys } 份问卷可离线采集。
 field-pull-unchanged = 问卷已是最新。
 field-pull-offline = 没有网络:本机已有的问卷仍可采集。
 field-resume = 继续未完成的回答
+field-draft-discard-confirm = 本机还有另一份未完成的回答。放弃它并开始这一份吗?
 
 ## 采集
 
@@ -78,6 +79,7 @@ field-refused-heading = 待处理({ $count })
 field-refused-retry = 重新发送
 field-refused-discard = 删除
 field-refused-discard-confirm = 确定永久删除这一份吗?
+field-refused-fix = 修改回答
 field-item-closed = 问卷已结束:这些回答无法再计入,请删除。
 field-item-not-open = 问卷尚未开始:开始后请重新发送。
 field-item-version = 服务器上的问卷已更改:请更新问卷后重新采集,并删除这一份。

@@ -214,19 +214,20 @@ async function home(message) {
     cached ? el('p', { class: 'note' }, t('field-pulled-at', { at: new Date(cached.pulled_at).toLocaleString(lang) })) : null,
     surveys.length
       ? el('ul', { class: 'plain' }, surveys.map((s) => el('li', {},
-        el('button', { type: 'button', class: 'survey', 'data-survey': String(s.survey.id), onclick: () => collect(s) }, local(s.survey.title)))))
+        el('button', { type: 'button', class: 'survey', 'data-survey': String(s.survey.id), onclick: () => startCollect(s) }, local(s.survey.title)))))
       : el('p', {}, t('field-no-surveys')),
     el('button', { type: 'button', id: 'pull', class: 'secondary', onclick: () => pull(false) }, t('field-pull')));
   const rounds = cached ? cached.manifest.rounds.filter((r) => r.status === 'open' || r.status === 'closed') : [];
   const sheets = rounds.length ? el('section', { id: 'rounds', class: 'card' },
     el('h2', {}, t('field-rounds-heading')),
     el('ul', { class: 'plain' }, rounds.map((r) => el('li', {},
-      el('button', { type: 'button', class: 'survey', 'data-round': String(r.id), onclick: () => tally(r) }, `${r.period} ${r.series_name}`))))) : null;
+      el('button', { type: 'button', class: 'survey', 'data-round': String(r.id), onclick: () => startTally(r) }, `${r.period} ${r.series_name}`))))) : null;
   const aside = refused.length ? el('section', { id: 'refused', class: 'card' },
     el('h2', {}, t('field-refused-heading', { count: refused.length })),
     el('ul', { class: 'plain' }, refused.map((e) => el('li', { class: 'refused-item' },
       el('p', {}, e.summary),
       (e.problems || []).map((p) => el('p', { class: 'err' }, `${explain(p.code)} ${p.message || ''}`)),
+      fixable(e, surveys) ? el('button', { type: 'button', class: 'secondary fix', onclick: () => fix(e, surveys) }, t('field-refused-fix')) : null,
       el('button', { type: 'button', class: 'secondary requeue', onclick: async () => { e.state = 'queued'; delete e.problems; await store.putItem(e); home(); } }, t('field-refused-retry')),
       el('button', { type: 'button', class: 'secondary discard', onclick: async () => { if (window.confirm(t('field-refused-discard-confirm'))) { await store.deleteItem(e.id); home(); } } }, t('field-refused-discard')))))) : null;
   show(
@@ -234,16 +235,70 @@ async function home(message) {
     el('p', { class: 'note', id: 'who' }, t('field-signed-in-as', { name: session.account.username || '' })),
     queue, aside, list, sheets,
     el('button', { type: 'button', id: 'signout', class: 'link', onclick: signOut }, t('field-signout')));
-  const draft = await store.get('draft');
-  if (draft && Object.keys(draft.answers).length) {
+  const draft = await unfinished('draft');
+  if (draft) {
     const s = surveys.find((x) => x.survey.id === draft.survey_id);
     if (s) root.insertBefore(el('p', {}, el('button', { type: 'button', id: 'resume', onclick: () => collect(s, draft) }, t('field-resume'))), queue);
   }
-  const sheetDraft = await store.get('sheet_draft');
-  if (sheetDraft && Object.values(sheetDraft.values).some((v) => v && v !== sheetDraft.values.elector_group)) {
+  const sheetDraft = await unfinished('sheet_draft');
+  if (sheetDraft) {
     const r = rounds.find((x) => x.id === sheetDraft.round_id);
     if (r) root.insertBefore(el('p', {}, el('button', { type: 'button', id: 'resume-sheet', onclick: () => tally(r, sheetDraft) }, t('field-sheet-resume'))), queue);
   }
+}
+
+/** Whether an unfinished draft (`draft` or `sheet_draft`) holds anything typed. */
+async function unfinished(key) {
+  const d = await store.get(key);
+  if (!d) return null;
+  const typed = key === 'draft'
+    ? Object.keys(d.answers).length > 0
+    : Object.values(d.values).some((v) => v && v !== d.values.elector_group);
+  return typed ? d : null;
+}
+
+/** Starts a respondent of survey `s`: the unfinished one of the same survey goes on; one of
+ *  another survey is only dropped when the officer says so. */
+async function startCollect(s) {
+  const d = await unfinished('draft');
+  if (d && d.survey_id === s.survey.id) return collect(s, d);
+  if (d && !window.confirm(t('field-draft-discard-confirm'))) return null;
+  return collect(s);
+}
+
+/** Starts a tally sheet of round `r`, under the same rule as [startCollect]. */
+async function startTally(r) {
+  const d = await unfinished('sheet_draft');
+  if (d && d.round_id === r.id) return tally(r, d);
+  if (d && !window.confirm(t('field-draft-discard-confirm'))) return null;
+  return tally(r);
+}
+
+/** Whether a set-aside item can be opened again for the officer to fix: an answer set of a
+ *  survey still on the phone. */
+function fixable(e, surveys) {
+  return e.kind === 'survey_response' && surveys.some((s) => s.survey.id === e.item.survey_id);
+}
+
+/** Opens a set-aside answer set again as the draft being collected; the draft replaces the
+ *  item in one transaction, so it is never in both places nor in none. */
+async function fix(e, surveys) {
+  if (await unfinished('draft') && !window.confirm(t('field-draft-discard-confirm'))) return;
+  const s = surveys.find((x) => x.survey.id === e.item.survey_id);
+  const draft = {
+    survey_id: e.item.survey_id,
+    version: e.item.version,
+    target: e.item.target_unit_id,
+    village: e.item.respondent_unit_id,
+    channel: e.item.channel,
+    collected_on: e.item.collected_on,
+    answers: e.item.answers,
+  };
+  await store.tx(['items', 'kv'], 'readwrite', (st) => {
+    st.kv.put(draft, 'draft');
+    st.items.delete(e.id);
+  });
+  await collect(s, draft);
 }
 
 async function signOut() {
@@ -403,7 +458,7 @@ async function collect(s, resumed) {
         target_unit_id: draft.target,
         respondent_unit_id: draft.village,
         channel: draft.channel,
-        collected_on: today(),
+        collected_on: draft.collected_on || today(),
         answers: checked.answers,
       },
     };

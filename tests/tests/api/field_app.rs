@@ -230,6 +230,19 @@ fn browser_field_app_collects_offline_survives_restarts_and_pushes_every_answer_
     browser.wait_until("the first answer to be saved", |b| {
         b.script("return !document.getElementById('saved').hidden", &[]) == true
     });
+    // a respondent half done when the page goes away: the answers come back
+    browser.click(&format!(
+        "input[name=_target][value='{}']",
+        county.departments[1]
+    ));
+    browser.click("input[name=visit_purpose][value=other]");
+    open_app(&browser, &app);
+    browser.click(&format!("button.survey[data-survey='{survey}']"));
+    assert_eq!(
+        browser.property("input[name=visit_purpose][value=other]", "checked"),
+        true,
+        "the unfinished answers are kept"
+    );
     for n in 1..ANSWERS {
         collect_one(&browser, &county.departments, n);
     }
@@ -354,6 +367,25 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
         reason.contains(&tr(Lang::ZhCn, "field-item-answers")) && reason.contains("shopping"),
         "{reason}"
     );
+    // the officer fixes it: it opens again with what was right kept, and goes out
+    browser.click(".refused-item .fix");
+    browser.wait_until("the answers again", |b| b.count("#collect") > 0);
+    assert_eq!(
+        browser.property("input[name=overall][value=satisfied]", "checked"),
+        true
+    );
+    browser.click("input[name=visit_purpose][value=enquiry]");
+    browser.click("#finish");
+    browser.wait_until("the fixed answer to be saved", |b| {
+        b.script("return !document.getElementById('saved').hidden", &[]) == true
+    });
+    browser.click("#back");
+    assert_eq!(queued(&browser), 1);
+    assert_eq!(browser.count(".refused-item"), 0);
+    browser.click("#push");
+    browser.wait_until("the fixed answer to be stored", |_| {
+        stored_responses(&app) == 3
+    });
 
     // answers collected after the survey closed, from the surveys kept on the phone
     let (status, body) = app.call(
@@ -369,7 +401,7 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
     }
     open_app(&browser, &app);
     browser.click("#push");
-    browser.wait_until("the refused items", |b| b.count(".refused-item") == 3);
+    browser.wait_until("the refused items", |b| b.count(".refused-item") == 2);
     assert_eq!(queued(&browser), 0);
     let reason = browser.text("#refused");
     assert!(
@@ -378,18 +410,18 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
     );
     let _ = browser.script("document.getElementById('refused').scrollIntoView()", &[]);
     browser.screenshot("field-app-refused");
-    assert_eq!(stored_responses(&app), 2);
+    assert_eq!(stored_responses(&app), 3);
     // the reasons in English too
     browser.click("#lang");
     browser.wait_for_text("#refused", "The survey was closed");
     // discarding removes one, after the officer confirms
     browser.click(".refused-item .discard");
     accept_alert(&browser);
-    browser.wait_until("two items left", |b| b.count(".refused-item") == 2);
-    // signing out keeps the others
+    browser.wait_until("one item left", |b| b.count(".refused-item") == 1);
+    // signing out keeps the other
     browser.click("#signout");
     browser.wait_until("the sign-in screen", |b| b.count("#signin") > 0);
-    assert!(browser.text("#kept").contains('2'));
+    assert!(browser.text("#kept").contains('1'));
 }
 
 /// Accepts the confirmation dialog the page shows.
