@@ -563,6 +563,23 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         none,
         None,
     );
+    let coverage = "/api/v1/surveys/{id}/coverage";
+    k.call(
+        "get",
+        coverage,
+        &format!("{this_survey}/coverage"),
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "get",
+        coverage,
+        "/api/v1/surveys/999999/coverage",
+        Some(&org),
+        none,
+        None,
+    );
 
     // officials and rounds
     let officials = "/api/v1/officials";
@@ -787,6 +804,23 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         None,
     );
     k.call("get", manifest, manifest, Some(&device_token), none, None);
+    let field_coverage = "/api/v1/sync/coverage";
+    k.call(
+        "get",
+        field_coverage,
+        field_coverage,
+        Some(&device_token),
+        &protocol,
+        None,
+    );
+    k.call(
+        "get",
+        field_coverage,
+        field_coverage,
+        Some(&device_token),
+        none,
+        None,
+    );
     let batches = "/api/v1/sync/batches";
     let item = json!({
         "kind": "survey_response", "survey_id": survey_id, "version": 1,
