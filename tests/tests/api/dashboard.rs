@@ -1004,6 +1004,47 @@ mod browser_dashboard {
 
     #[test]
     #[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+    fn browser_an_organiser_on_a_phone_closes_a_survey_only_after_confirming() {
+        let s = scene();
+        let status = || {
+            s.app
+                .call(
+                    "GET",
+                    &format!("/api/v1/surveys/{}", s.east_survey),
+                    Some(&s.organiser),
+                    None,
+                )
+                .1["status"]
+                .clone()
+        };
+        let browser = Browser::start(PHONE);
+        browser.goto(&s.app.url("/dashboard"));
+        browser.wait_for_text("h1", "登录");
+        browser.type_into("#username", "organiser");
+        browser.type_into("#password", "organiser-password");
+        browser.click("button[type=submit]");
+        browser.wait_for_text("h1", "看板总览");
+        browser.goto(&s.app.url(&format!("/dashboard/surveys/{}", s.east_survey)));
+        browser.wait_for_text("h1", "东山镇村务服务满意度测评");
+        browser.click("button[value=close]");
+        browser.wait_for_text("h1", "结束“东山镇村务服务满意度测评”?");
+        assert!(browser.source().contains("公开链接将不再接收答卷"));
+        browser.screenshot("organiser-phone-confirm-close");
+        // cancel: back on the survey's page, nothing changed
+        browser.click("div.dash p a");
+        browser.wait_for_text("h1", "东山镇村务服务满意度测评");
+        assert_eq!(status(), "open");
+        // confirm: closed, and the page offers to open it again
+        browser.click("button[value=close]");
+        browser.wait_for_text("h1", "结束“东山镇村务服务满意度测评”?");
+        browser.click("#confirm");
+        browser.wait_for_text("h1", "东山镇村务服务满意度测评");
+        assert_eq!(status(), "closed");
+        assert_eq!(browser.count("button[value=open]"), 1);
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
     fn a_leader_uses_the_dashboards_on_a_phone() {
         signs_in_opens_every_page_and_shows_the_apis_figures(PHONE, "dashboard-phone");
     }
