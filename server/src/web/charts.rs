@@ -155,6 +155,26 @@ fn head(id: &str, height: f64, title: &str, desc: &[String]) -> Head {
     }
 }
 
+/// Lays `rows` out one under another, each label above its bar (`draw` gives a shown row's
+/// bar; a hidden one keeps its reason); answers the rows and the height they take.
+fn bar_rows<V, T>(rows: &[Row<'_, V>], draw: impl Fn(&V) -> T) -> (Vec<BarRow<T>>, f64) {
+    let mut y = 0.0;
+    let drawn = rows
+        .iter()
+        .map(|row| {
+            let (label_y, top) = (y + 15.0, y + LABEL);
+            y = top + BAR + 6.0;
+            BarRow {
+                label: row.label.clone(),
+                label_y,
+                top,
+                bar: row.value.as_ref().map(&draw).map_err(|r| (*r).to_string()),
+            }
+        })
+        .collect();
+    (drawn, y)
+}
+
 /// Horizontal 100 % stacked bars, one per row, its label above it, with a legend below.
 #[must_use]
 pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -> StackedBars {
@@ -185,40 +205,25 @@ pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -
             Err(reason) => format!("{}: {reason}", r.label),
         })
         .collect();
-    let mut y = 0.0;
-    let mut drawn = Vec::with_capacity(rows.len());
-    for row in rows {
-        let top = y + LABEL;
-        let bar = match &row.value {
-            Ok(segments) => {
-                let mut x = 0.0;
-                let mut parts = Vec::with_capacity(segments.len());
-                for s in segments {
-                    let w = (s.share.clamp(0.0, 1.0) * WIDTH).max(0.0);
-                    if w > 0.0 {
-                        parts.push(Part {
-                            x,
-                            width: w,
-                            colour: s.colour.to_string(),
-                            label: s.label.to_string(),
-                            percent: s.share * 100.0,
-                            inside: w > 40.0,
-                        });
-                    }
-                    x += w;
-                }
-                Ok(parts)
+    let (drawn, y) = bar_rows(rows, |segments| {
+        let mut x = 0.0;
+        let mut parts = Vec::with_capacity(segments.len());
+        for s in segments {
+            let w = (s.share.clamp(0.0, 1.0) * WIDTH).max(0.0);
+            if w > 0.0 {
+                parts.push(Part {
+                    x,
+                    width: w,
+                    colour: s.colour.to_string(),
+                    label: s.label.to_string(),
+                    percent: s.share * 100.0,
+                    inside: w > 40.0,
+                });
             }
-            Err(reason) => Err((*reason).to_string()),
-        };
-        drawn.push(BarRow {
-            label: row.label.clone(),
-            label_y: y + 15.0,
-            top,
-            bar,
-        });
-        y = top + BAR + 6.0;
-    }
+            x += w;
+        }
+        parts
+    });
     let legend = legend
         .iter()
         .enumerate()
@@ -248,29 +253,14 @@ pub fn value_bars(id: &str, title: &str, max: f64, rows: &[Row<'_, (f64, String)
             Err(reason) => format!("{}: {reason}", r.label),
         })
         .collect();
-    let mut y = 0.0;
-    let mut drawn = Vec::with_capacity(rows.len());
-    for row in rows {
-        let top = y + LABEL;
-        let bar = match &row.value {
-            Ok((value, text)) => Ok(ValueBar {
-                width: if max > 0.0 {
-                    (value / max).clamp(0.0, 1.0) * (WIDTH - 60.0)
-                } else {
-                    0.0
-                },
-                text: text.clone(),
-            }),
-            Err(reason) => Err((*reason).to_string()),
-        };
-        drawn.push(BarRow {
-            label: row.label.clone(),
-            label_y: y + 15.0,
-            top,
-            bar,
-        });
-        y = top + BAR + 6.0;
-    }
+    let (drawn, _) = bar_rows(rows, |(value, text)| ValueBar {
+        width: if max > 0.0 {
+            (value / max).clamp(0.0, 1.0) * (WIDTH - 60.0)
+        } else {
+            0.0
+        },
+        text: text.clone(),
+    });
     ValueBars {
         head: head(id, height, title, &desc),
         rows: drawn,

@@ -249,15 +249,14 @@ pub fn round_confirmation(lang: Lang, info: &RoundInfo, action: &str) -> Option<
     })
 }
 
-/// The confirmation page of a lifecycle step: posts `action` again to `to` with `confirm=yes`,
-/// or goes back to `back`.
+/// The confirmation page of a lifecycle step of the instrument at `page`: posts `action` again
+/// to its status address with `confirm=yes`, or goes back to the page.
 fn confirm_page(
     session: &Session,
     req: &HttpRequest,
     c: Confirmation,
-    to: String,
+    page: &str,
     action: &str,
-    back: String,
 ) -> HttpResponse {
     render(
         StatusCode::OK,
@@ -266,17 +265,34 @@ fn confirm_page(
             nav: Nav::new(session, req),
             heading: c.heading,
             what: c.what,
-            action: to,
+            action: session.link(&format!("{page}/status")),
             fields: vec![("action".into(), action.into())],
             button: c.button,
-            cancel: back,
+            cancel: session.link(page),
         },
     )
 }
 
-/// Whether a posted lifecycle step carries its confirmation.
-fn confirmed(body: &[u8]) -> bool {
-    form_value(body, "confirm").as_deref() == Some("yes")
+/// What a management block's status form posted, checked: the instrument's id, the step's
+/// name, and whether the step carries its confirmation. Refuses a post without the session's
+/// CSRF token, and one to be confirmed from an account that does not manage instruments.
+fn posted_step(
+    session: &Session,
+    req: &HttpRequest,
+    id: &str,
+    body: &[u8],
+) -> Result<(i64, String, bool), WebError> {
+    session.check_csrf(req, form_value(body, CSRF_FIELD).as_deref())?;
+    let id = path_id(session.lang, id)?;
+    let confirmed = form_value(body, "confirm").as_deref() == Some("yes");
+    if !confirmed {
+        require_manager(session)?;
+    }
+    Ok((
+        id,
+        form_value(body, "action").unwrap_or_default(),
+        confirmed,
+    ))
 }
 
 fn require_manager(session: &Session) -> Result<(), WebError> {
@@ -302,42 +318,30 @@ pub async fn survey_status(
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
     let lang = session.lang;
-    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
-    let id = path_id(lang, &id)?;
-    let action = form_value(&body, "action").unwrap_or_default();
+    let (id, action, confirmed) = posted_step(&session, &req, &id, &body)?;
     let step = match action.as_str() {
         "publish" => Step::Publish,
         "open" => Step::Open,
         "close" => Step::Close,
         _ => return Err(page_error(lang)(unknown_action("publish, open, close"))),
     };
-    let caller = session.caller.clone();
-    let base = state.public_url.clone();
-    if !confirmed(&body) {
-        require_manager(&session)?;
+    let (caller, base) = (session.caller.clone(), state.public_url.clone());
+    let page = format!("/dashboard/surveys/{id}");
+    if !confirmed {
         let (caller, base) = (caller.clone(), base.clone());
         let survey = state
             .db(move |conn| surveys::get(conn, &caller, id, &base))
             .await
             .map_err(page_error(lang))?;
         if let Some(c) = survey_confirmation(lang, &survey, &action) {
-            return Ok(confirm_page(
-                &session,
-                &req,
-                c,
-                session.link(&format!("/dashboard/surveys/{id}/status")),
-                &action,
-                session.link(&format!("/dashboard/surveys/{id}")),
-            ));
+            return Ok(confirm_page(&session, &req, c, &page, &action));
         }
     }
     state
         .db(move |conn| surveys::take_step(conn, &caller, id, step, &base))
         .await
         .map_err(page_error(lang))?;
-    Ok(see_other(
-        &session.link(&format!("/dashboard/surveys/{id}")),
-    ))
+    Ok(see_other(&session.link(&page)))
 }
 
 /// The survey's latest version (the draft, if there is one) as a respondent would see it;
@@ -374,40 +378,30 @@ pub async fn round_status(
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
     let lang = session.lang;
-    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
-    let id = path_id(lang, &id)?;
-    let action = form_value(&body, "action").unwrap_or_default();
+    let (id, action, confirmed) = posted_step(&session, &req, &id, &body)?;
     let to = match action.as_str() {
         "open" => RoundStatus::Open,
         "close" => RoundStatus::Closed,
         "publish" => RoundStatus::Published,
         _ => return Err(page_error(lang)(unknown_action("open, close, publish"))),
     };
-    let caller = session.caller.clone();
-    let base = state.public_url.clone();
-    if !confirmed(&body) {
-        require_manager(&session)?;
+    let (caller, base) = (session.caller.clone(), state.public_url.clone());
+    let page = format!("/dashboard/rounds/{id}");
+    if !confirmed {
         let (caller, base) = (caller.clone(), base.clone());
         let info = state
             .db(move |conn| rounds::get(conn, &caller, id, &base))
             .await
             .map_err(page_error(lang))?;
         if let Some(c) = round_confirmation(lang, &info, &action) {
-            return Ok(confirm_page(
-                &session,
-                &req,
-                c,
-                session.link(&format!("/dashboard/rounds/{id}/status")),
-                &action,
-                session.link(&format!("/dashboard/rounds/{id}")),
-            ));
+            return Ok(confirm_page(&session, &req, c, &page, &action));
         }
     }
     state
         .db(move |conn| rounds::transition(conn, &caller, id, to, &base))
         .await
         .map_err(page_error(lang))?;
-    Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}"))))
+    Ok(see_other(&session.link(&page)))
 }
 
 /// Generates codes of one elector group and answers with the printable slips.

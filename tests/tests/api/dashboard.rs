@@ -35,6 +35,11 @@ impl Page {
             .unwrap_or("")
             .to_string()
     }
+
+    /// The id at the end of the address a redirect leads to (`/dashboard/surveys/7` → 7).
+    pub fn location_id(&self) -> i64 {
+        self.location().rsplit('/').next().unwrap().parse().unwrap()
+    }
 }
 
 impl Web {
@@ -236,6 +241,19 @@ fn target(results: &Value, unit: i64) -> &Value {
         .iter()
         .find(|t| t["unit_id"] == unit)
         .unwrap()
+}
+
+/// The east survey's status as the API reports it to the organiser.
+fn east_status(s: &Scene) -> Value {
+    s.app
+        .call(
+            "GET",
+            &format!("/api/v1/surveys/{}", s.east_survey),
+            Some(&s.organiser),
+            None,
+        )
+        .1["status"]
+        .clone()
 }
 
 #[test]
@@ -514,17 +532,7 @@ fn a_form_post_without_the_csrf_token_is_refused() {
     let s = scene();
     let web = Web::signed_in(&s.app, "organiser", "organiser-password");
     let path = format!("/dashboard/surveys/{}/status", s.east_survey);
-    let status = |s: &Scene| {
-        s.app
-            .call(
-                "GET",
-                &format!("/api/v1/surveys/{}", s.east_survey),
-                Some(&s.organiser),
-                None,
-            )
-            .1["status"]
-            .clone()
-    };
+    let status = east_status;
     let missing = web.post(&path, &[("action", "close")]);
     assert_eq!(missing.status, 403);
     assert!(missing.text().contains("请求被拒绝"));
@@ -573,17 +581,7 @@ fn a_status_button_asks_for_a_confirmation_that_says_what_will_happen() {
         "<form class=\"inline\" method=\"post\" action=\"/dashboard/surveys/{id}/status\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button type=\"submit\" name=\"action\" value=\"close\">结束测评</button></form>"
     )), "{page}");
     assert!(page.contains(&format!("href=\"/dashboard/surveys/{id}/print\"")));
-    let status = || {
-        s.app
-            .call(
-                "GET",
-                &format!("/api/v1/surveys/{id}"),
-                Some(&s.organiser),
-                None,
-            )
-            .1["status"]
-            .clone()
-    };
+    let status = || east_status(&s);
     let path = format!("/dashboard/surveys/{id}/status");
     let asked = web.post(&path, &[("action", "close"), ("csrf", &csrf)]);
     assert_eq!(asked.status, 200, "{}", asked.text());
@@ -655,35 +653,12 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
     let web = Web::signed_in(&s.app, "organiser", "organiser-password");
     let csrf = web.csrf();
     let upload = |fields: Vec<(&str, String)>, file: Option<&str>| {
-        let boundary = "canvass-test-boundary";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        if let Some(file) = file {
-            body.extend(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"definition.json\"\r\nContent-Type: application/json\r\n\r\n{file}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        body.extend(format!("--{boundary}--\r\n").as_bytes());
-        let response = web
-            .client
-            .post(format!("{}/dashboard/new", web.base))
-            .header(COOKIE, web.cookie.clone().unwrap())
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body)
-            .send()
-            .unwrap();
-        Web::finish(response)
+        upload_file(
+            &web,
+            "",
+            &fields,
+            file.map(|f| ("definition.json", f.as_bytes())),
+        )
     };
     assert_eq!(web.get("/dashboard/new").status, 200);
     // a broken definition comes back with the problem named
@@ -708,8 +683,7 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
         Some(WINDOW_FORM),
     );
     assert_eq!(created.status, 303, "{}", created.text());
-    let location = created.location();
-    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let id = created.location_id();
     let preview = web.get(&format!("/dashboard/surveys/{id}/preview"));
     assert_eq!(preview.status, 200);
     let preview = preview.text();
@@ -788,13 +762,7 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
         None,
     );
     assert_eq!(created.status, 303, "{}", created.text());
-    let round: i64 = created
-        .location()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let round: i64 = created.location_id();
     let act = |action: &str| {
         let page = web.post(
             &format!("/dashboard/rounds/{round}/status"),
@@ -922,7 +890,7 @@ mod browser_dashboard {
     use canvass_tests::webdriver::{Browser, DESKTOP, PHONE};
     use serde_json::Value;
 
-    use super::{scene, target, LEADER_PASSWORD};
+    use super::{east_status, scene, target, LEADER_PASSWORD};
 
     fn signs_in_opens_every_page_and_shows_the_apis_figures(viewport: (u32, u32), name: &str) {
         let s = scene();
@@ -1006,17 +974,7 @@ mod browser_dashboard {
     #[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
     fn browser_an_organiser_on_a_phone_closes_a_survey_only_after_confirming() {
         let s = scene();
-        let status = || {
-            s.app
-                .call(
-                    "GET",
-                    &format!("/api/v1/surveys/{}", s.east_survey),
-                    Some(&s.organiser),
-                    None,
-                )
-                .1["status"]
-                .clone()
-        };
+        let status = || east_status(&s);
         let browser = Browser::start(PHONE);
         browser.goto(&s.app.url("/dashboard"));
         browser.wait_for_text("h1", "登录");
@@ -1448,13 +1406,7 @@ fn an_xlsform_workbook_uploaded_on_the_page_becomes_a_draft_survey_or_every_prob
     let good = canvass_protocol::sheets::samples::xlsform_workbook(3);
     let created = upload_file(&web, "", &fields("survey"), Some(("form.xlsx", &good)));
     assert_eq!(created.status, 303, "{}", created.text());
-    let id: i64 = created
-        .location()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = created.location_id();
     let (status, survey) = s.app.call(
         "GET",
         &format!("/api/v1/surveys/{id}"),
