@@ -132,3 +132,50 @@ dashboard-anomaly-identical = { $station }: all { $ballots } ballots are identic
 dashboard-export-no-table = there is no table { $table }: the tables are numbered 0 to { $last }
 dashboard-export-all-tables = all tables
 dashboard-export-answer-sheets = answer sheets
+
+## The organiser's pages: the management block, the upload form, the preview, confirmations
+dashboard-manage = Manage
+dashboard-manage-public-link = Public link
+dashboard-manage-preview = Preview as a respondent
+dashboard-manage-survey-publish = Publish the draft
+dashboard-manage-survey-close = Close
+dashboard-manage-survey-open = Open again
+dashboard-manage-ballot-page = Ballot page
+dashboard-manage-round-open = Open voting
+dashboard-manage-round-close = Close voting
+dashboard-manage-round-reopen = Open again
+dashboard-manage-round-publish = Publish the results
+dashboard-manage-slips = Generate and print ballot codes
+dashboard-manage-slips-group = Elector group
+dashboard-manage-slips-count = How many
+dashboard-manage-slips-hint = The codes are shown this once: print them, cut the slips apart, shuffle and hand them out.
+dashboard-manage-slips-submit = Generate the slips
+dashboard-manage-sheet = Enter a paper tally sheet
+dashboard-upload-heading = Upload a definition
+dashboard-upload-hint = Choose a definition file (JSON, as in docs/forms.md and docs/rounds.md, or a survey as an XLSForm workbook, .xlsx, as in docs/forms.md) or paste its contents. The new instrument is a draft: preview it, then publish.
+dashboard-upload-kind = Kind
+dashboard-upload-kind-survey = Satisfaction survey
+dashboard-upload-kind-round = Democratic appraisal round
+dashboard-upload-file = Definition file
+dashboard-upload-text = Or paste the definition
+dashboard-upload-unit = Owning unit
+dashboard-upload-targets = Units rated (surveys)
+dashboard-upload-submit = Upload as a draft
+dashboard-preview-banner = Preview (version { $version }): nothing can be sent from this page.
+dashboard-confirm-survey-publish-heading = Publish the draft of “{ $survey }”?
+dashboard-confirm-survey-publish-what = Version { $version } becomes the questionnaire respondents answer at the public link; a survey not yet open opens to answers. Answers already received stay as they are.
+dashboard-confirm-survey-close-heading = Close “{ $survey }”?
+dashboard-confirm-survey-close-what = The public link takes no more answers. You can open the survey again later.
+dashboard-confirm-survey-open-heading = Open “{ $survey }” again?
+dashboard-confirm-survey-open-what = The public link takes answers again.
+dashboard-confirm-round-open-heading = Open voting in “{ $round }”?
+dashboard-confirm-round-open-what = Ballot codes can vote and paper tally sheets can be entered until voting is closed.
+dashboard-confirm-round-close-heading = Close voting in “{ $round }”?
+dashboard-confirm-round-close-what = No ballot code can vote any more and the order of the stored ballots is shuffled. You can open voting again later.
+dashboard-confirm-round-publish-heading = Publish the results of “{ $round }”?
+dashboard-confirm-round-publish-what = The leaders entitled to see this round see its results. Voting cannot be opened again.
+dashboard-upload-xlsform-round = A round cannot be read from an XLSForm workbook: upload its definition as JSON.
+dashboard-upload-xlsform-problems = The XLSForm workbook cannot be used; nothing was created. { $count ->
+        [one] 1 problem:
+       *[other] { $count } problems:
+    }

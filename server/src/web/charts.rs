@@ -2,6 +2,9 @@
 //! phone, each with a title and a text description for screen readers (the figures are also
 //! in the table beside every chart). A hidden figure is drawn as a grey, hatched-free gap with
 //! its reason written out, never as a bar.
+//!
+//! The geometry is computed here as plain data ([`StackedBars`], [`ValueBars`], [`Columns`]);
+//! `templates/charts/*.html` draw it, included by the page templates with the chart as `chart`.
 
 #![allow(
     clippy::cast_precision_loss,
@@ -9,20 +12,16 @@
     reason = "chart geometry: small row counts as floats, and x, y, w, h as in SVG"
 )]
 
-use std::fmt::Write;
-
-use super::page::esc;
-
 /// Width of the drawing in user units; the SVG scales to its container.
-const WIDTH: f64 = 360.0;
+pub const WIDTH: f64 = 360.0;
 /// Height of one bar.
-const BAR: f64 = 20.0;
+pub const BAR: f64 = 20.0;
 /// Height of a label line above a bar.
 const LABEL: f64 = 19.0;
 /// Size of a label, in user units: about 14 px on a 360 px phone.
-const TEXT: u32 = 15;
+pub const TEXT: u32 = 15;
 /// Size of a value, a legend or an axis label: about 12 px on a 360 px phone.
-const SMALL: u32 = 13;
+pub const SMALL: u32 = 13;
 /// Legend entries per line.
 const LEGEND_COLUMNS: usize = 2;
 
@@ -48,23 +47,137 @@ pub struct Row<'a, T> {
     pub value: Result<T, &'a str>,
 }
 
-fn open(b: &mut String, height: f64, title: &str, desc: &str, id: &str) {
-    let _ = write!(
-        b,
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        esc(title),
-        esc(desc)
-    );
+/// What every chart has: its id (for the title's and description's ids), its height in user
+/// units, its title and the text description of every figure drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    pub id: String,
+    pub height: f64,
+    pub title: String,
+    pub desc: String,
+}
+
+/// A row of a bar chart: its label's baseline, the top of its bar, and the bar or the reason
+/// it is hidden (drawn as a grey band with the reason written in it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarRow<T> {
+    pub label: String,
+    pub label_y: f64,
+    pub top: f64,
+    pub bar: Result<T, String>,
+}
+
+/// A drawn segment of a stacked bar; its share is written inside when it is wide enough.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub x: f64,
+    pub width: f64,
+    pub colour: String,
+    pub label: String,
+    /// The share in percent.
+    pub percent: f64,
+    /// Whether the share is written inside the segment.
+    pub inside: bool,
+}
+
+/// An entry of a legend: its swatch at (`x`, `y`), its words to the right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegendItem {
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
+    pub colour: String,
+}
+
+/// Horizontal 100 % stacked bars (`templates/charts/stacked_bars.html`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StackedBars {
+    pub head: Head,
+    pub rows: Vec<BarRow<Vec<Part>>>,
+    pub legend: Vec<LegendItem>,
+}
+
+/// A bar of a value chart: its width and its value written at its end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueBar {
+    pub width: f64,
+    pub text: String,
+}
+
+/// Horizontal bars of values (`templates/charts/value_bars.html`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueBars {
+    pub head: Head,
+    pub rows: Vec<BarRow<ValueBar>>,
+}
+
+/// A column over time: its left edge, and its value and top or the reason it is hidden.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub label: String,
+    pub x: f64,
+    /// The column's centre, where its value and axis label are written.
+    pub centre: f64,
+    pub bar: Result<ColumnBar, String>,
+    /// The axis label under the column (the day without its year), on every few columns.
+    pub axis: Option<String>,
+}
+
+/// A drawn column: its value, top and height.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnBar {
+    pub value: f64,
+    pub top: f64,
+    pub height: f64,
+}
+
+/// Vertical columns over time (`templates/charts/columns.html`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    pub head: Head,
+    /// The baseline's height from the top.
+    pub plot: f64,
+    /// The columns' width.
+    pub width: f64,
+    pub columns: Vec<Column>,
 }
 
 fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
+fn head(id: &str, height: f64, title: &str, desc: &[String]) -> Head {
+    Head {
+        id: id.to_string(),
+        height,
+        title: title.to_string(),
+        desc: desc.join("; "),
+    }
+}
+
+/// Lays `rows` out one under another, each label above its bar (`draw` gives a shown row's
+/// bar; a hidden one keeps its reason); answers the rows and the height they take.
+fn bar_rows<V, T>(rows: &[Row<'_, V>], draw: impl Fn(&V) -> T) -> (Vec<BarRow<T>>, f64) {
+    let mut y = 0.0;
+    let drawn = rows
+        .iter()
+        .map(|row| {
+            let (label_y, top) = (y + 15.0, y + LABEL);
+            y = top + BAR + 6.0;
+            BarRow {
+                label: row.label.clone(),
+                label_y,
+                top,
+                bar: row.value.as_ref().map(&draw).map_err(|r| (*r).to_string()),
+            }
+        })
+        .collect();
+    (drawn, y)
+}
+
 /// Horizontal 100 % stacked bars, one per row, its label above it, with a legend below.
 #[must_use]
-pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -> String {
+pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -> StackedBars {
     let legend: Vec<(&str, &str)> = rows
         .iter()
         .filter_map(|r| r.value.as_ref().ok())
@@ -92,75 +205,46 @@ pub fn stacked_bars(id: &str, title: &str, rows: &[Row<'_, Vec<Segment<'_>>>]) -
             Err(reason) => format!("{}: {reason}", r.label),
         })
         .collect();
-    let mut b = String::with_capacity(512 + rows.len() * 400);
-    open(&mut b, height, title, &desc.join("; "), id);
-    let mut y = 0.0;
-    for row in rows {
-        let _ = write!(
-            b,
-            "<text x=\"0\" y=\"{:.1}\" font-size=\"{TEXT}\">{}</text>",
-            y + 15.0,
-            esc(&row.label)
-        );
-        let top = y + LABEL;
-        match &row.value {
-            Ok(segments) => {
-                let mut x = 0.0;
-                for s in segments {
-                    let w = (s.share.clamp(0.0, 1.0) * WIDTH).max(0.0);
-                    if w > 0.0 {
-                        let _ = write!(
-                            b,
-                            "<rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{w:.1}\" height=\"{BAR}\" fill=\"{}\"><title>{} {}</title></rect>",
-                            s.colour,
-                            esc(s.label),
-                            percent(s.share)
-                        );
-                        if w > 40.0 {
-                            let _ = write!(
-                                b,
-                                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\" fill=\"#fff\">{:.0}%</text>",
-                                x + 3.0,
-                                top + 15.0,
-                                s.share * 100.0
-                            );
-                        }
-                    }
-                    x += w;
-                }
+    let (drawn, y) = bar_rows(rows, |segments| {
+        let mut x = 0.0;
+        let mut parts = Vec::with_capacity(segments.len());
+        for s in segments {
+            let w = (s.share.clamp(0.0, 1.0) * WIDTH).max(0.0);
+            if w > 0.0 {
+                parts.push(Part {
+                    x,
+                    width: w,
+                    colour: s.colour.to_string(),
+                    label: s.label.to_string(),
+                    percent: s.share * 100.0,
+                    inside: w > 40.0,
+                });
             }
-            Err(reason) => {
-                let _ = write!(
-                    b,
-                    "<rect x=\"0\" y=\"{top:.1}\" width=\"{WIDTH}\" height=\"{BAR}\" fill=\"#eceef2\"/>\
-                     <text x=\"4\" y=\"{:.1}\" font-size=\"{SMALL}\" fill=\"#555\">{}</text>",
-                    top + 15.0,
-                    esc(reason)
-                );
-            }
+            x += w;
         }
-        y = top + BAR + 6.0;
+        parts
+    });
+    let legend = legend
+        .iter()
+        .enumerate()
+        .map(|(i, (label, colour))| LegendItem {
+            x: (i % LEGEND_COLUMNS) as f64 * (WIDTH / LEGEND_COLUMNS as f64),
+            y: y + (i / LEGEND_COLUMNS) as f64 * 20.0,
+            label: (*label).to_string(),
+            colour: (*colour).to_string(),
+        })
+        .collect();
+    StackedBars {
+        head: head(id, height, title, &desc),
+        rows: drawn,
+        legend,
     }
-    for (i, (label, colour)) in legend.iter().enumerate() {
-        let x = (i % LEGEND_COLUMNS) as f64 * (WIDTH / LEGEND_COLUMNS as f64);
-        let ly = y + (i / LEGEND_COLUMNS) as f64 * 20.0;
-        let _ = write!(
-            b,
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\">{}</text>",
-            ly + 3.0,
-            x + 16.0,
-            ly + 14.0,
-            esc(label)
-        );
-    }
-    b.push_str("</svg>");
-    b
 }
 
 /// Horizontal bars of values between 0 and `max`, each with its label above and its value
 /// written at its end.
 #[must_use]
-pub fn value_bars(id: &str, title: &str, max: f64, rows: &[Row<'_, (f64, String)>]) -> String {
+pub fn value_bars(id: &str, title: &str, max: f64, rows: &[Row<'_, (f64, String)>]) -> ValueBars {
     let height = rows.len() as f64 * (LABEL + BAR + 6.0) + 2.0;
     let desc: Vec<String> = rows
         .iter()
@@ -169,52 +253,23 @@ pub fn value_bars(id: &str, title: &str, max: f64, rows: &[Row<'_, (f64, String)
             Err(reason) => format!("{}: {reason}", r.label),
         })
         .collect();
-    let mut b = String::with_capacity(512 + rows.len() * 300);
-    open(&mut b, height, title, &desc.join("; "), id);
-    let mut y = 0.0;
-    for row in rows {
-        let _ = write!(
-            b,
-            "<text x=\"0\" y=\"{:.1}\" font-size=\"{TEXT}\">{}</text>",
-            y + 15.0,
-            esc(&row.label)
-        );
-        let top = y + LABEL;
-        match &row.value {
-            Ok((value, text)) => {
-                let w = if max > 0.0 {
-                    (value / max).clamp(0.0, 1.0) * (WIDTH - 60.0)
-                } else {
-                    0.0
-                };
-                let _ = write!(
-                    b,
-                    "<rect x=\"0\" y=\"{top:.1}\" width=\"{w:.1}\" height=\"{BAR}\" fill=\"#0b5cad\"/>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\">{}</text>",
-                    w + 4.0,
-                    top + 15.0,
-                    esc(text)
-                );
-            }
-            Err(reason) => {
-                let _ = write!(
-                    b,
-                    "<rect x=\"0\" y=\"{top:.1}\" width=\"{WIDTH}\" height=\"{BAR}\" fill=\"#eceef2\"/>\
-                     <text x=\"4\" y=\"{:.1}\" font-size=\"{SMALL}\" fill=\"#555\">{}</text>",
-                    top + 15.0,
-                    esc(reason)
-                );
-            }
-        }
-        y = top + BAR + 6.0;
+    let (drawn, _) = bar_rows(rows, |(value, text)| ValueBar {
+        width: if max > 0.0 {
+            (value / max).clamp(0.0, 1.0) * (WIDTH - 60.0)
+        } else {
+            0.0
+        },
+        text: text.clone(),
+    });
+    ValueBars {
+        head: head(id, height, title, &desc),
+        rows: drawn,
     }
-    b.push_str("</svg>");
-    b
 }
 
 /// Vertical columns over time (one per week), hidden weeks drawn as a grey stub marked `×`.
 #[must_use]
-pub fn columns(id: &str, title: &str, rows: &[Row<'_, f64>]) -> String {
+pub fn columns(id: &str, title: &str, rows: &[Row<'_, f64>]) -> Columns {
     let height = 156.0;
     let plot = 110.0;
     let max = rows
@@ -230,62 +285,67 @@ pub fn columns(id: &str, title: &str, rows: &[Row<'_, f64>]) -> String {
             Err(reason) => format!("{}: {reason}", r.label),
         })
         .collect();
-    let mut b = String::with_capacity(512 + rows.len() * 300);
-    open(&mut b, height, title, &desc.join("; "), id);
-    let _ = write!(
-        b,
-        "<line x1=\"0\" y1=\"{plot}\" x2=\"{WIDTH}\" y2=\"{plot}\" stroke=\"#999\" stroke-width=\"1\"/>"
-    );
     let every = (rows.len() / 6).max(1);
-    for (i, row) in rows.iter().enumerate() {
-        let x = i as f64 * slot + (slot - w) / 2.0;
-        match &row.value {
-            Ok(v) => {
-                let h = if max > 0.0 {
-                    v / max * (plot - 16.0)
-                } else {
-                    0.0
-                };
-                let _ = write!(
-                    b,
-                    "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"#0b5cad\"><title>{} {v:.0}</title></rect>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\" text-anchor=\"middle\">{v:.0}</text>",
-                    plot - h,
-                    esc(&row.label),
-                    x + w / 2.0,
-                    plot - h - 3.0
-                );
+    let columns = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let x = i as f64 * slot + (slot - w) / 2.0;
+            Column {
+                label: row.label.clone(),
+                x,
+                centre: x + w / 2.0,
+                bar: match &row.value {
+                    Ok(v) => {
+                        let h = if max > 0.0 {
+                            v / max * (plot - 16.0)
+                        } else {
+                            0.0
+                        };
+                        Ok(ColumnBar {
+                            value: *v,
+                            top: plot - h,
+                            height: h,
+                        })
+                    }
+                    Err(reason) => Err((*reason).to_string()),
+                },
+                axis: (i % every == 0)
+                    .then(|| row.label.get(5..).unwrap_or(&row.label).to_string()),
             }
-            Err(reason) => {
-                let _ = write!(
-                    b,
-                    "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"6\" fill=\"#eceef2\"><title>{} {}</title></rect>\
-                     <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\" text-anchor=\"middle\" fill=\"#555\">×</text>",
-                    plot - 6.0,
-                    esc(&row.label),
-                    esc(reason),
-                    x + w / 2.0,
-                    plot - 9.0
-                );
-            }
-        }
-        if i % every == 0 {
-            let _ = write!(
-                b,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"{SMALL}\" text-anchor=\"middle\">{}</text>",
-                x + w / 2.0,
-                plot + 17.0,
-                esc(row.label.get(5..).unwrap_or(&row.label))
-            );
-        }
+        })
+        .collect();
+    Columns {
+        head: head(id, height, title, &desc),
+        plot,
+        width: w,
+        columns,
     }
-    b.push_str("</svg>");
-    b
 }
 
 #[cfg(test)]
 mod tests {
+    use askama::Template;
+
     use super::*;
+
+    #[derive(Template)]
+    #[template(source = "{% include \"charts/value_bars.html\" %}", ext = "html")]
+    struct DrawValueBars {
+        chart: ValueBars,
+    }
+
+    #[derive(Template)]
+    #[template(source = "{% include \"charts/stacked_bars.html\" %}", ext = "html")]
+    struct DrawStackedBars {
+        chart: StackedBars,
+    }
+
+    #[derive(Template)]
+    #[template(source = "{% include \"charts/columns.html\" %}", ext = "html")]
+    struct DrawColumns {
+        chart: Columns,
+    }
 
     #[test]
     fn a_hidden_row_draws_no_bar_and_says_why() {
@@ -299,9 +359,11 @@ mod tests {
                 value: Err("hidden"),
             },
         ];
-        let svg = value_bars("x", "Scores", 100.0, &rows);
+        let chart = value_bars("x", "Scores", 100.0, &rows);
+        assert!(chart.rows[0].bar.is_ok() && chart.rows[1].bar.is_err());
+        let svg = DrawValueBars { chart }.render().unwrap();
         assert!(svg.contains("role=\"img\"") && svg.contains("<title id=\"x-t\">Scores</title>"));
-        assert!(svg.contains("&lt;B&gt;: hidden"));
+        assert!(svg.contains("&#60;B&#62;: hidden"), "escaped: {svg}");
         assert_eq!(svg.matches("fill=\"#0b5cad\"").count(), 1);
     }
 
@@ -322,8 +384,47 @@ mod tests {
                 },
             ]),
         }];
-        let svg = stacked_bars("s", "Grades", &rows);
+        let chart = stacked_bars("s", "Grades", &rows);
+        assert_eq!(chart.head.desc, "王: 优秀 50.0%, 称职 50.0%");
+        let Ok(parts) = &chart.rows[0].bar else {
+            panic!("the row is drawn")
+        };
+        assert_eq!((parts[1].x, parts[1].width), (180.0, 180.0));
+        assert_eq!(chart.legend.len(), 2);
+        let svg = DrawStackedBars { chart }.render().unwrap();
         assert!(svg.contains("王: 优秀 50.0%, 称职 50.0%"));
-        assert!(svg.contains("x=\"180.0\""));
+        assert!(svg.contains("<rect x=\"180.0\" y=\"19.0\" width=\"180.0\" height=\"20\" fill=\"#7cc47f\"><title>称职 50.0%</title></rect>"), "{svg}");
+        assert!(svg.contains("fill=\"#fff\">50%</text>"));
+    }
+
+    #[test]
+    fn a_hidden_week_is_a_stub_marked_with_a_cross_and_every_label_is_under_its_column() {
+        let rows = [
+            Row {
+                label: "2026-11-30".into(),
+                value: Ok(8.0),
+            },
+            Row {
+                label: "2026-12-07".into(),
+                value: Err("hidden: fewer than 5"),
+            },
+        ];
+        let chart = columns("weeks", "Weeks", &rows);
+        assert_eq!(chart.columns[0].axis.as_deref(), Some("11-30"));
+        let Ok(bar) = &chart.columns[0].bar else {
+            panic!("the first week is drawn")
+        };
+        assert!(
+            (bar.height - 94.0).abs() < 1e-9,
+            "the tallest column fills the plot"
+        );
+        let svg = DrawColumns { chart }.render().unwrap();
+        assert!(
+            svg.starts_with("<svg class=\"chart\" viewBox=\"0 0 360 156\""),
+            "{svg}"
+        );
+        assert!(svg.contains("<line x1=\"0\" y1=\"110\" x2=\"360\" y2=\"110\""));
+        assert!(svg.contains("<title>2026-12-07 hidden: fewer than 5</title>"));
+        assert!(svg.contains(">×</text>") && svg.ends_with("</svg>"));
     }
 }

@@ -17,12 +17,11 @@ use canvass_protocol::{calendar, i18n, msg, ErrorCode};
 use futures_util::stream;
 use rust_xlsxwriter::{Format, Workbook};
 
-use super::dashboard::flag_numbers;
 use super::dashboard::round::ROUND_TABLES;
 use super::dashboard::survey::SURVEY_TABLES;
-use super::frame::{grade_label, path_id, reason_text, value_text, Fmt};
+use super::dashboard::{flag_numbers, reason_words};
+use super::frame::{grade_label, path_id, value_text, Fmt};
 use super::session::{page_error, Session, WebError};
-use super::t;
 use crate::domain::error::{Error, Kind};
 use crate::domain::exports::csv::Csv;
 use crate::domain::{exports, rounds, surveys};
@@ -66,8 +65,8 @@ impl std::fmt::Debug for Fmt {
 fn cell(lang: Lang, figure: &Figure, fmt: Fmt) -> Cell {
     match (figure.value, &figure.hidden) {
         (Some(v), None) => Cell::Number(v, fmt),
-        (Some(v), Some(reason)) => Cell::Exact(v, fmt, reason_text(lang, reason)),
-        (None, Some(reason)) => Cell::Hidden(reason_text(lang, reason)),
+        (Some(v), Some(reason)) => Cell::Exact(v, fmt, reason_words(lang, reason).1),
+        (None, Some(reason)) => Cell::Hidden(reason_words(lang, reason).1),
         (None, None) => Cell::Text(String::new()),
     }
 }
@@ -81,8 +80,9 @@ fn count(n: u64) -> Cell {
     Cell::Number(n as f64, Fmt::Count)
 }
 
-fn columns(names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| (*s).to_string()).collect()
+/// Column titles: the catalogue's words of `ids` in `lang`.
+fn columns(lang: Lang, ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|id| i18n::tr(lang, id)).collect()
 }
 
 /// The results tables of a survey: summary (汇总表), per question, per village, per week and
@@ -91,13 +91,16 @@ fn columns(names: &[&str]) -> Vec<String> {
 pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
     let mut summary = Table {
         name: i18n::tr(lang, SURVEY_TABLES[0]),
-        columns: columns(&[
-            t(lang, "单位", "Unit"),
-            t(lang, "答卷", "Responses"),
-            t(lang, "满意率", "Satisfaction rate"),
-            t(lang, "综合得分", "Composite score"),
-            t(lang, "排名", "Rank"),
-        ]),
+        columns: columns(
+            lang,
+            &[
+                "export-unit",
+                "export-responses",
+                "export-satisfaction-rate",
+                "export-composite-score",
+                "export-rank",
+            ],
+        ),
         rows: Vec::new(),
     };
     for target in &r.targets {
@@ -112,7 +115,7 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
         ]);
     }
     summary.rows.push(vec![
-        text(t(lang, "合计", "Total")),
+        text(i18n::tr(lang, "export-total")),
         cell(lang, &r.total_responses, Fmt::Count),
         text(""),
         text(""),
@@ -120,13 +123,16 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
     ]);
     let mut questions = Table {
         name: i18n::tr(lang, SURVEY_TABLES[1]),
-        columns: columns(&[
-            t(lang, "单位", "Unit"),
-            t(lang, "问题", "Question"),
-            t(lang, "选项", "Option"),
-            t(lang, "人数", "Count"),
-            t(lang, "占比", "Share"),
-        ]),
+        columns: columns(
+            lang,
+            &[
+                "export-unit",
+                "export-question",
+                "export-option",
+                "export-count",
+                "export-share",
+            ],
+        ),
         rows: Vec::new(),
     };
     for target in &r.targets {
@@ -142,12 +148,16 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
             }
             let figures = [
                 (
-                    t(lang, "满意率", "satisfaction rate"),
+                    i18n::tr(lang, "export-figure-satisfaction-rate"),
                     &q.satisfaction_rate,
                     Fmt::Percent,
                 ),
-                (t(lang, "得分", "score"), &q.composite_score, Fmt::Score),
-                (t(lang, "平均", "mean"), &q.mean, Fmt::Score),
+                (
+                    i18n::tr(lang, "export-figure-score"),
+                    &q.composite_score,
+                    Fmt::Score,
+                ),
+                (i18n::tr(lang, "export-figure-mean"), &q.mean, Fmt::Score),
             ];
             for (label, figure, fmt) in figures {
                 if let Some(figure) = figure {
@@ -164,12 +174,12 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
     }
     let mut villages = Table {
         name: i18n::tr(lang, SURVEY_TABLES[2]),
-        columns: columns(&[t(lang, "村(社区)", "Village"), t(lang, "答卷", "Responses")]),
+        columns: columns(lang, &["export-village", "export-responses"]),
         rows: Vec::new(),
     };
     for v in &r.villages {
         let name = if v.unit_id.is_none() {
-            t(lang, "未填写", "not stated").to_string()
+            i18n::tr(lang, "export-village-not-stated")
         } else {
             v.name.clone()
         };
@@ -179,7 +189,7 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
     }
     let mut weeks = Table {
         name: i18n::tr(lang, SURVEY_TABLES[3]),
-        columns: columns(&[t(lang, "周一", "Week of"), t(lang, "答卷", "Responses")]),
+        columns: columns(lang, &["export-week-of", "export-responses"]),
         rows: Vec::new(),
     };
     for w in &r.weeks {
@@ -189,11 +199,7 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
     }
     let mut comments = Table {
         name: i18n::tr(lang, SURVEY_TABLES[4]),
-        columns: columns(&[
-            t(lang, "单位", "Unit"),
-            t(lang, "问题", "Question"),
-            t(lang, "意见", "Comment"),
-        ]),
+        columns: columns(lang, &["export-unit", "export-question", "export-comment"]),
         rows: Vec::new(),
     };
     for target in &r.targets {
@@ -202,7 +208,7 @@ pub fn survey_tables(lang: Lang, r: &SurveyResults) -> Vec<Table> {
                 comments.rows.push(vec![
                     text(&target.name),
                     text(""),
-                    Cell::Hidden(reason_text(lang, reason)),
+                    Cell::Hidden(reason_words(lang, reason).1),
                 ]);
             }
         }
@@ -243,22 +249,17 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
         if grades.is_empty() {
             continue;
         }
-        let mut names = vec![
-            t(lang, "对象", "Subject").to_string(),
-            t(lang, "职务", "Position").to_string(),
-            t(lang, "类别", "Group").to_string(),
-        ];
+        let mut names = columns(lang, &["export-subject", "export-position", "export-group"]);
         names.extend(grades.iter().map(|g| grade_label(lang, *g).to_string()));
-        names.extend(
-            [
-                t(lang, "弃权", "Abstained"),
-                t(lang, "得分", "Score"),
-                t(lang, "等次", "Grade"),
-                t(lang, "排名", "Rank"),
-            ]
-            .iter()
-            .map(|s| (*s).to_string()),
-        );
+        names.extend(columns(
+            lang,
+            &[
+                "export-abstained",
+                "export-score",
+                "export-grade",
+                "export-rank",
+            ],
+        ));
         let mut table = Table {
             name: i18n::tr(
                 lang,
@@ -297,17 +298,21 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
                 row.extend(
                     grades
                         .iter()
-                        .map(|_| Cell::Hidden(reason_text(lang, &h.reason))),
+                        .map(|_| Cell::Hidden(reason_words(lang, &h.reason).1)),
                 );
                 row.extend([
-                    Cell::Hidden(reason_text(lang, &h.reason)),
+                    Cell::Hidden(reason_words(lang, &h.reason).1),
                     text(""),
                     text(""),
                     text(""),
                 ]);
                 table.rows.push(row);
             }
-            let mut pooled = vec![text(&s.name), text(&position), text(t(lang, "合计", "All"))];
+            let mut pooled = vec![
+                text(&s.name),
+                text(&position),
+                text(i18n::tr(lang, "export-group-all")),
+            ];
             pooled.extend(
                 grades
                     .iter()
@@ -323,7 +328,7 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
             let mut weighted = vec![
                 text(&s.name),
                 text(&position),
-                text(t(lang, "加权", "Weighted")),
+                text(i18n::tr(lang, "export-group-weighted")),
             ];
             weighted.extend(grades.iter().map(|grade| {
                 Cell::Number(
@@ -345,15 +350,18 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
     }
     let mut turnout = Table {
         name: i18n::tr(lang, ROUND_TABLES[2]),
-        columns: columns(&[
-            t(lang, "类别", "Group"),
-            t(lang, "测评码发出", "Codes issued"),
-            t(lang, "测评码已用", "Codes used"),
-            t(lang, "纸质票发出", "Paper issued"),
-            t(lang, "纸质票收回", "Paper returned"),
-            t(lang, "有效票", "Valid"),
-            t(lang, "废票", "Invalid"),
-        ]),
+        columns: columns(
+            lang,
+            &[
+                "export-group",
+                "export-codes-issued",
+                "export-codes-used",
+                "export-paper-issued",
+                "export-paper-returned",
+                "export-valid",
+                "export-invalid",
+            ],
+        ),
         rows: Vec::new(),
     };
     for g in &r.turnout.groups {
@@ -362,7 +370,7 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
             .iter()
             .find(|h| h.elector_group == g.elector_group)
         {
-            let reason = reason_text(lang, &h.reason);
+            let reason = reason_words(lang, &h.reason).1;
             let mut row = vec![text(&g.label)];
             row.extend((0..6).map(|_| Cell::Hidden(reason.clone())));
             turnout.rows.push(row);
@@ -386,11 +394,7 @@ pub fn round_tables(lang: Lang, r: &RoundReport) -> Vec<Table> {
     tables.push(turnout);
     let mut flags = Table {
         name: i18n::tr(lang, ROUND_TABLES[3]),
-        columns: columns(&[
-            t(lang, "对象", "Subject"),
-            t(lang, "警示", "Flag"),
-            t(lang, "依据", "Numbers"),
-        ]),
+        columns: columns(lang, &["export-subject", "export-flag", "export-numbers"]),
         rows: Vec::new(),
     };
     for flag in &r.flags {
@@ -413,7 +417,7 @@ fn cell_text(lang: Lang, c: &Cell) -> (String, Option<String>) {
         Cell::Hidden(reason) => (reason.clone(), None),
         Cell::Exact(v, fmt, reason) => (
             value_text(*v, *fmt),
-            Some(format!("{}{reason}", t(lang, "领导看到:", "leaders see: "))),
+            Some(msg!("dashboard-leaders-see", reason = reason.as_str()).render(lang)),
         ),
     }
 }
@@ -424,7 +428,7 @@ fn csv_lines(lang: Lang, table: &Table, exact: bool) -> Vec<String> {
     let mut lines = Vec::with_capacity(table.rows.len() + 1);
     let mut header = table.columns.clone();
     if exact {
-        header.push(t(lang, "说明", "Note").to_string());
+        header.push(i18n::tr(lang, "export-note"));
     }
     let mut first = Csv::file();
     first.row(header);
@@ -589,7 +593,8 @@ fn xlsx(
                             Fmt::Score => &exact_score,
                         };
                         sheet.write_number_with_format(r, c, *v, format)?;
-                        let note = format!("{}{reason}", t(lang, "领导看到:", "leaders see: "));
+                        let note =
+                            msg!("dashboard-leaders-see", reason = reason.as_str()).render(lang);
                         if !notes.contains(&note) {
                             notes.push(note);
                         }
@@ -602,21 +607,13 @@ fn xlsx(
             }
         }
         if any_note {
-            sheet.write_string_with_format(2, note_col, t(lang, "说明", "Note"), &bold)?;
+            sheet.write_string_with_format(2, note_col, i18n::tr(lang, "export-note"), &bold)?;
             sheet.set_column_width(note_col, 30)?;
         }
         let note = if for_organiser {
-            t(
-                lang,
-                "隐藏的格子写明隐藏原因;标黄的精确数字领导看不到。",
-                "A hidden cell says why it is hidden; exact figures shaded yellow are hidden from leaders.",
-            )
+            i18n::tr(lang, "export-xlsx-note-exact")
         } else {
-            t(
-                lang,
-                "隐藏的格子写明隐藏原因。",
-                "A hidden cell says why it is hidden.",
-            )
+            i18n::tr(lang, "export-xlsx-note")
         };
         sheet.write_string(1, 0, note)?;
     }

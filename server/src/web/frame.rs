@@ -1,21 +1,14 @@
-//! The frame of every dashboard page (navigation, language switch, sign-out) and what the
-//! dashboard pages and exports share to show figures: how a value is written, why a figure is
-//! hidden, grade and role labels, and reading an id from the path.
+//! The frame of every dashboard page (navigation, language switch, sign-out;
+//! `templates/dashboard/frame.html`) and what the dashboard pages and exports share to show
+//! figures: how a value is written, grade and role labels, and reading an id from the path.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpRequest;
 use canvass_protocol::accounts::Role;
 use canvass_protocol::forms::Lang;
-use canvass_protocol::rounds::Grade;
-use canvass_protocol::stats::SuppressionReason;
-use canvass_protocol::surveys::Figure;
-
-use askama::Template;
 use canvass_protocol::i18n;
+use canvass_protocol::rounds::Grade;
 
-use super::page::{esc, render, Words};
 use super::session::{Session, WebError};
-use super::t;
 use crate::domain::error::{Error, Thing};
 
 /// How a figure is written.
@@ -33,78 +26,6 @@ pub fn value_text(value: f64, fmt: Fmt) -> String {
         Fmt::Count => format!("{value:.0}"),
         Fmt::Percent => format!("{:.1}%", value * 100.0),
         Fmt::Score => format!("{value:.2}"),
-    }
-}
-
-/// Why a figure is hidden, in words (never the hidden count).
-#[must_use]
-pub fn reason_text(lang: Lang, reason: &SuppressionReason) -> String {
-    match (lang, reason) {
-        (Lang::ZhCn, SuppressionReason::BelowThreshold { threshold, .. }) => {
-            format!("隐藏:不足{threshold}人")
-        }
-        (Lang::En, SuppressionReason::BelowThreshold { threshold, .. }) => {
-            format!("hidden: fewer than {threshold}")
-        }
-        (Lang::ZhCn, SuppressionReason::Complementary) => "隐藏:防止推算出其他隐藏数".into(),
-        (Lang::En, SuppressionReason::Complementary) => {
-            "hidden: so another hidden figure cannot be worked out".into()
-        }
-        (Lang::ZhCn, SuppressionReason::Withheld) => {
-            "隐藏:人数不足,或可据此推算出人数不足的数".into()
-        }
-        (Lang::En, SuppressionReason::Withheld) => {
-            "hidden: too few answers, or it would reveal a figure that has too few".into()
-        }
-    }
-}
-
-/// Why a figure is hidden, in a word or two, for a table cell that must fit a phone's width;
-/// the full words are the cell's title and the page's legend ([`hidden_legend`]).
-#[must_use]
-pub fn reason_short(lang: Lang, reason: &SuppressionReason) -> String {
-    match (lang, reason) {
-        (Lang::ZhCn, SuppressionReason::BelowThreshold { threshold, .. }) => {
-            format!("隐藏:不足{threshold}人")
-        }
-        (Lang::En, SuppressionReason::BelowThreshold { threshold, .. }) => {
-            format!("hidden: under {threshold}")
-        }
-        (Lang::ZhCn, SuppressionReason::Complementary) => "隐藏:防推算".into(),
-        (Lang::En, SuppressionReason::Complementary) => "hidden: complement".into(),
-        (Lang::ZhCn, SuppressionReason::Withheld) => "隐藏*".into(),
-        (Lang::En, SuppressionReason::Withheld) => "hidden*".into(),
-    }
-}
-
-/// The legend of the short "hidden*" cells, said once per page.
-#[must_use]
-pub fn hidden_legend(lang: Lang) -> String {
-    format!(
-        "<p class=\"note\">* {}</p>",
-        esc(&reason_text(lang, &SuppressionReason::Withheld))
-    )
-}
-
-/// A figure as table-cell content: the value, or the reason it is hidden; an organiser's
-/// exact figure that others do not see carries that reason too.
-#[must_use]
-pub fn figure_html(lang: Lang, figure: &Figure, fmt: Fmt) -> String {
-    match (figure.value, &figure.hidden) {
-        (Some(v), None) => value_text(v, fmt),
-        (None, None) => "—".into(),
-        (None, Some(reason)) => format!(
-            "<span class=\"hid\" title=\"{}\">{}</span>",
-            esc(&reason_text(lang, reason)),
-            esc(&reason_short(lang, reason))
-        ),
-        (Some(v), Some(reason)) => format!(
-            "{} <small class=\"hid\" title=\"{}\">({}{})</small>",
-            value_text(v, fmt),
-            esc(&reason_text(lang, reason)),
-            t(lang, "领导看到:", "leaders see: "),
-            esc(&reason_short(lang, reason))
-        ),
     }
 }
 
@@ -203,42 +124,6 @@ impl Nav {
             password: session.link("/dashboard/password"),
         }
     }
-}
-
-/// A dashboard page whose body is still built in code (`templates/dashboard/wrapped.html`).
-#[derive(Template)]
-#[template(path = "dashboard/wrapped.html")]
-struct Wrapped<'a> {
-    w: Words,
-    nav: Nav,
-    title: &'a str,
-    body: &'a str,
-}
-
-/// A whole dashboard page: the navigation (overview, language, sign-out) and `body`.
-#[must_use]
-pub fn frame(session: &Session, req: &HttpRequest, title: &str, body: &str) -> HttpResponse {
-    frame_with_status(session, req, StatusCode::OK, title, body)
-}
-
-/// [`frame`] with another status.
-#[must_use]
-pub fn frame_with_status(
-    session: &Session,
-    req: &HttpRequest,
-    status: StatusCode,
-    title: &str,
-    body: &str,
-) -> HttpResponse {
-    render(
-        status,
-        &Wrapped {
-            w: Words::new(session.lang),
-            nav: Nav::new(session, req),
-            title,
-            body,
-        },
-    )
 }
 
 /// Parses an id from the path: anything else is a 404 page.

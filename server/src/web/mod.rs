@@ -33,15 +33,6 @@ pub fn page_lang(req: &HttpRequest) -> Lang {
     from_query.unwrap_or_else(|| crate::http::request::accept_language(req))
 }
 
-/// Picks the text for `lang` from a Chinese and an English literal.
-#[must_use]
-pub const fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    }
-}
-
 /// Registers the dashboards: sign-in and sign-out, the pages, the organiser pages and exports.
 pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(session::show_login)

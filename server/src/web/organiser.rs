@@ -4,22 +4,22 @@
 //! functions as the JSON API (so the same checks and scope apply) and every form carries the
 //! session's CSRF token.
 
-use std::fmt::Write;
-
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
 use canvass_protocol::forms::{FormDefinition, Lang};
-use canvass_protocol::msg;
-use canvass_protocol::rounds::{
-    CreateRound, GenerateCodes, RoundDefinition, RoundInfo, RoundStatus,
-};
+use canvass_protocol::i18n;
+use canvass_protocol::rounds::{CreateRound, GenerateCodes, RoundInfo, RoundStatus};
+use canvass_protocol::sheets::has_errors;
+use canvass_protocol::sheets::xlsform::import_xlsform;
 use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyStatus};
 use canvass_protocol::units::{Unit, UnitKind};
+use canvass_protocol::{msg, ErrorCode};
 
-use super::frame::{frame, frame_with_status, manages, path_id};
-use super::page::esc;
+use super::console::ConfirmPage;
+use super::frame::{manages, path_id, Nav};
+use super::page::{render, Words};
 use super::session::{error_text, form_value, page_error, Session, WebError, CSRF_FIELD};
-use super::t;
 use crate::domain::auth::Action;
 use crate::domain::error::{Error, Kind};
 use crate::domain::surveys::{self, Step};
@@ -33,126 +33,266 @@ fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// The management block of a survey page: its links and the lifecycle buttons.
-pub fn survey_actions(b: &mut String, session: &Session, survey: &Survey) {
-    let lang = session.lang;
-    let id = survey.id;
-    let _ = write!(
-        b,
-        "<h2>{}</h2><p>{}: <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></p>\
-         <form class=\"inline\" method=\"post\" action=\"{}\">{}",
-        t(lang, "管理", "Manage"),
-        t(lang, "公开链接", "Public link"),
-        esc(&survey.public_url),
-        esc(&survey.public_url),
-        esc(&session.link(&format!("/dashboard/surveys/{id}/preview"))),
-        t(lang, "按群众所见预览", "Preview as a respondent"),
-        esc(&session.link(&format!("/dashboard/surveys/{id}/status"))),
-        session.csrf_field(),
-    );
-    if survey.draft_version.is_some() {
-        let _ = write!(
-            b,
-            "<button type=\"submit\" name=\"action\" value=\"publish\">{}</button>",
-            t(lang, "发布新版本", "Publish the draft")
-        );
-    }
-    match survey.status {
-        SurveyStatus::Open => {
-            let _ = write!(
-                b,
-                "<button type=\"submit\" name=\"action\" value=\"close\">{}</button>",
-                t(lang, "结束测评", "Close")
-            );
-        }
-        SurveyStatus::Closed => {
-            let _ = write!(
-                b,
-                "<button type=\"submit\" name=\"action\" value=\"open\">{}</button>",
-                t(lang, "重新开放", "Open again")
-            );
-        }
-        SurveyStatus::Draft => {}
-    }
-    b.push_str("</form>");
-    b.push_str(&super::print::survey_links(session, survey.id));
+/// A lifecycle button of a management block: the `action` it posts and its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusButton {
+    pub action: &'static str,
+    pub label: String,
 }
 
-/// The management block of a round page: lifecycle buttons, slips, tally sheets, turnout.
-pub fn round_actions(b: &mut String, session: &Session, info: &RoundInfo) {
-    let lang = session.lang;
-    let id = info.id;
-    let _ = write!(
-        b,
-        "<h2>{}</h2><p>{}: <a href=\"{}\">{}</a></p>\
-         <form class=\"inline\" method=\"post\" action=\"{}\">{}",
-        t(lang, "管理", "Manage"),
-        t(lang, "投票页面", "Ballot page"),
-        esc(&info.ballot_url),
-        esc(&info.ballot_url),
-        esc(&session.link(&format!("/dashboard/rounds/{id}/status"))),
-        session.csrf_field(),
-    );
-    let buttons: &[(&str, &str, &str)] = match info.status {
-        RoundStatus::Draft => &[("open", "开始投票", "Open voting")],
-        RoundStatus::Open => &[("close", "结束投票", "Close voting")],
+/// The management block of a survey page (`templates/organiser/survey_manage.html`, included
+/// by `templates/dashboard/survey.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyManage {
+    /// The survey's public link.
+    pub public_url: String,
+    /// The preview as a respondent sees it.
+    pub preview: String,
+    /// Where the lifecycle buttons post.
+    pub status: String,
+    /// The lifecycle steps the survey can take now.
+    pub buttons: Vec<StatusButton>,
+    /// The printables: (label, address).
+    pub print_links: Vec<(String, String)>,
+}
+
+/// The lifecycle steps `survey` can take now, as buttons: publish its draft, if it has one;
+/// close it when open, open it again when closed.
+#[must_use]
+pub fn survey_buttons(lang: Lang, survey: &Survey) -> Vec<StatusButton> {
+    let mut buttons = Vec::new();
+    if survey.draft_version.is_some() {
+        buttons.push(("publish", "dashboard-manage-survey-publish"));
+    }
+    match survey.status {
+        SurveyStatus::Open => buttons.push(("close", "dashboard-manage-survey-close")),
+        SurveyStatus::Closed => buttons.push(("open", "dashboard-manage-survey-open")),
+        SurveyStatus::Draft => {}
+    }
+    buttons
+        .into_iter()
+        .map(|(action, label)| StatusButton {
+            action,
+            label: i18n::tr(lang, label),
+        })
+        .collect()
+}
+
+/// The management block of `survey`'s page: its links and the lifecycle buttons.
+#[must_use]
+pub fn survey_manage(lang: Lang, survey: &Survey, link: &dyn Fn(&str) -> String) -> SurveyManage {
+    let id = survey.id;
+    SurveyManage {
+        public_url: survey.public_url.clone(),
+        preview: link(&format!("/dashboard/surveys/{id}/preview")),
+        status: link(&format!("/dashboard/surveys/{id}/status")),
+        buttons: survey_buttons(lang, survey),
+        print_links: super::print::survey_links(lang, id, link),
+    }
+}
+
+/// The form that generates ballot-code slips for one elector group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipsForm {
+    /// Where it posts.
+    pub action: String,
+    /// The elector groups: (id, label).
+    pub groups: Vec<(String, String)>,
+    /// Most codes one request may ask for.
+    pub max: u32,
+}
+
+/// The management block of a round page (`templates/organiser/round_manage.html`, included by
+/// `templates/dashboard/round.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundManage {
+    /// The ballot page electors open.
+    pub ballot_url: String,
+    /// Where the lifecycle buttons post.
+    pub status: String,
+    /// The lifecycle steps the round can take now.
+    pub buttons: Vec<StatusButton>,
+    /// Generating slips, while the round is a draft or open.
+    pub slips: Option<SlipsForm>,
+    /// Entering a paper tally sheet and the live turnout, while the round is open or closed.
+    pub running: Option<RunningLinks>,
+    /// The printables: (label, address).
+    pub print_links: Vec<(String, String)>,
+}
+
+/// The links of a round that is being voted on or counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunningLinks {
+    pub sheet: String,
+    pub turnout: String,
+}
+
+/// The lifecycle steps a round in `status` can take, as buttons: open a draft, close an open
+/// round, open a closed one again or publish its results.
+#[must_use]
+pub fn round_buttons(lang: Lang, status: RoundStatus) -> Vec<StatusButton> {
+    let buttons: &[(&'static str, &str)] = match status {
+        RoundStatus::Draft => &[("open", "dashboard-manage-round-open")],
+        RoundStatus::Open => &[("close", "dashboard-manage-round-close")],
         RoundStatus::Closed => &[
-            ("open", "重新开始投票", "Open again"),
-            ("publish", "公布结果", "Publish the results"),
+            ("open", "dashboard-manage-round-reopen"),
+            ("publish", "dashboard-manage-round-publish"),
         ],
         RoundStatus::Published => &[],
     };
-    for (action, zh, en) in buttons {
-        let _ = write!(
-            b,
-            "<button type=\"submit\" name=\"action\" value=\"{action}\">{}</button>",
-            t(lang, zh, en)
-        );
+    buttons
+        .iter()
+        .map(|(action, label)| StatusButton {
+            action,
+            label: i18n::tr(lang, label),
+        })
+        .collect()
+}
+
+/// The management block of a round's page: lifecycle buttons, slips, tally sheets, turnout
+/// and the printables.
+#[must_use]
+pub fn round_manage(lang: Lang, info: &RoundInfo, link: &dyn Fn(&str) -> String) -> RoundManage {
+    let id = info.id;
+    RoundManage {
+        ballot_url: info.ballot_url.clone(),
+        status: link(&format!("/dashboard/rounds/{id}/status")),
+        buttons: round_buttons(lang, info.status),
+        slips: matches!(info.status, RoundStatus::Draft | RoundStatus::Open).then(|| SlipsForm {
+            action: link(&format!("/dashboard/rounds/{id}/slips")),
+            groups: info
+                .definition
+                .elector_groups
+                .iter()
+                .map(|g| (g.id.clone(), g.label.clone()))
+                .collect(),
+            max: ballot_codes::MAX_CODES_PER_REQUEST,
+        }),
+        running: matches!(info.status, RoundStatus::Open | RoundStatus::Closed).then(|| {
+            RunningLinks {
+                sheet: link(&format!("/dashboard/rounds/{id}/sheet")),
+                turnout: link(&format!("/dashboard/rounds/{id}/turnout")),
+            }
+        }),
+        print_links: super::print::round_links(lang, info, link),
     }
-    b.push_str("</form>");
-    if matches!(info.status, RoundStatus::Draft | RoundStatus::Open) {
-        let _ = write!(
-            b,
-            "<form method=\"post\" action=\"{}\">{}<fieldset><legend>{}</legend>\
-             <p><label for=\"group\">{}</label><select id=\"group\" name=\"elector_group\">",
-            esc(&session.link(&format!("/dashboard/rounds/{id}/slips"))),
-            session.csrf_field(),
-            t(lang, "生成并打印测评码", "Generate and print ballot codes"),
-            t(lang, "投票人类别", "Elector group"),
-        );
-        for g in &info.definition.elector_groups {
-            let _ = write!(
-                b,
-                "<option value=\"{}\">{}</option>",
-                esc(&g.id),
-                esc(&g.label)
-            );
-        }
-        let _ = write!(
-            b,
-            "</select></p><p><label for=\"count\">{}</label><input type=\"number\" id=\"count\" name=\"count\" min=\"1\" max=\"{}\" value=\"10\"></p>\
-             <p class=\"hint\">{}</p><button type=\"submit\">{}</button></fieldset></form>",
-            t(lang, "张数", "How many"),
-            ballot_codes::MAX_CODES_PER_REQUEST,
-            t(
-                lang,
-                "测评码只显示这一次:请直接打印,裁开后打乱发放。",
-                "The codes are shown this once: print them, cut the slips apart, shuffle and hand them out."
+}
+
+/// What a confirmation page says before a lifecycle step is taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub heading: String,
+    /// What will happen, in words.
+    pub what: String,
+    /// The confirm button's words (the step's own button).
+    pub button: String,
+}
+
+/// The confirmation of `action` on `survey`, when the survey offers that step now; `None`
+/// otherwise (the step is then left to the domain, which says why it cannot be taken).
+#[must_use]
+pub fn survey_confirmation(lang: Lang, survey: &Survey, action: &str) -> Option<Confirmation> {
+    let button = survey_buttons(lang, survey)
+        .into_iter()
+        .find(|b| b.action == action)?;
+    let title = survey.title.get(lang);
+    let (heading, what) = match action {
+        "publish" => (
+            msg!("dashboard-confirm-survey-publish-heading", survey = title),
+            msg!(
+                "dashboard-confirm-survey-publish-what",
+                version = survey.draft_version.unwrap_or_default()
             ),
-            t(lang, "生成测评码", "Generate the slips"),
-        );
+        ),
+        "close" => (
+            msg!("dashboard-confirm-survey-close-heading", survey = title),
+            msg!("dashboard-confirm-survey-close-what"),
+        ),
+        _ => (
+            msg!("dashboard-confirm-survey-open-heading", survey = title),
+            msg!("dashboard-confirm-survey-open-what"),
+        ),
+    };
+    Some(Confirmation {
+        heading: heading.render(lang),
+        what: what.render(lang),
+        button: button.label,
+    })
+}
+
+/// The confirmation of `action` on the round `info`, when the round offers that step now;
+/// `None` otherwise.
+#[must_use]
+pub fn round_confirmation(lang: Lang, info: &RoundInfo, action: &str) -> Option<Confirmation> {
+    let button = round_buttons(lang, info.status)
+        .into_iter()
+        .find(|b| b.action == action)?;
+    let round = format!("{} {}", info.series_name, info.period);
+    let (heading, what) = match action {
+        "open" => (
+            msg!("dashboard-confirm-round-open-heading", round = round),
+            "dashboard-confirm-round-open-what",
+        ),
+        "close" => (
+            msg!("dashboard-confirm-round-close-heading", round = round),
+            "dashboard-confirm-round-close-what",
+        ),
+        _ => (
+            msg!("dashboard-confirm-round-publish-heading", round = round),
+            "dashboard-confirm-round-publish-what",
+        ),
+    };
+    Some(Confirmation {
+        heading: heading.render(lang),
+        what: i18n::tr(lang, what),
+        button: button.label,
+    })
+}
+
+/// The confirmation page of a lifecycle step of the instrument at `page`: posts `action` again
+/// to its status address with `confirm=yes`, or goes back to the page.
+fn confirm_page(
+    session: &Session,
+    req: &HttpRequest,
+    c: Confirmation,
+    page: &str,
+    action: &str,
+) -> HttpResponse {
+    render(
+        StatusCode::OK,
+        &ConfirmPage {
+            w: Words::new(session.lang),
+            nav: Nav::new(session, req),
+            heading: c.heading,
+            what: c.what,
+            action: session.link(&format!("{page}/status")),
+            fields: vec![("action".into(), action.into())],
+            button: c.button,
+            cancel: session.link(page),
+        },
+    )
+}
+
+/// What a management block's status form posted, checked: the instrument's id, the step's
+/// name, and whether the step carries its confirmation. Refuses a post without the session's
+/// CSRF token, and one to be confirmed from an account that does not manage instruments.
+fn posted_step(
+    session: &Session,
+    req: &HttpRequest,
+    id: &str,
+    body: &[u8],
+) -> Result<(i64, String, bool), WebError> {
+    session.check_csrf(req, form_value(body, CSRF_FIELD).as_deref())?;
+    let id = path_id(session.lang, id)?;
+    let confirmed = form_value(body, "confirm").as_deref() == Some("yes");
+    if !confirmed {
+        require_manager(session)?;
     }
-    if matches!(info.status, RoundStatus::Open | RoundStatus::Closed) {
-        let _ = write!(
-            b,
-            "<p><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></p>",
-            esc(&session.link(&format!("/dashboard/rounds/{id}/sheet"))),
-            t(lang, "录入纸质计票单", "Enter a paper tally sheet"),
-            esc(&session.link(&format!("/dashboard/rounds/{id}/turnout"))),
-            t(lang, "实时投票情况", "Live turnout"),
-        );
-    }
-    b.push_str(&super::print::round_links(session, info));
+    Ok((
+        id,
+        form_value(body, "action").unwrap_or_default(),
+        confirmed,
+    ))
 }
 
 fn require_manager(session: &Session) -> Result<(), WebError> {
@@ -167,7 +307,8 @@ fn unknown_action(known: &str) -> Error {
     Error::invalid("action", msg!("error-form-action", known = known))
 }
 
-/// Publishes, opens or closes a survey.
+/// Publishes, opens or closes a survey, once the organiser has confirmed what that does (a
+/// post without `confirm=yes` answers with the confirmation page).
 #[post("/dashboard/surveys/{id}/status")]
 pub async fn survey_status(
     state: web::Data<AppState>,
@@ -177,23 +318,30 @@ pub async fn survey_status(
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
     let lang = session.lang;
-    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
-    let id = path_id(lang, &id)?;
-    let step = match form_value(&body, "action").as_deref() {
-        Some("publish") => Step::Publish,
-        Some("open") => Step::Open,
-        Some("close") => Step::Close,
+    let (id, action, confirmed) = posted_step(&session, &req, &id, &body)?;
+    let step = match action.as_str() {
+        "publish" => Step::Publish,
+        "open" => Step::Open,
+        "close" => Step::Close,
         _ => return Err(page_error(lang)(unknown_action("publish, open, close"))),
     };
-    let caller = session.caller.clone();
-    let base = state.public_url.clone();
+    let (caller, base) = (session.caller.clone(), state.public_url.clone());
+    let page = format!("/dashboard/surveys/{id}");
+    if !confirmed {
+        let (caller, base) = (caller.clone(), base.clone());
+        let survey = state
+            .db(move |conn| surveys::get(conn, &caller, id, &base))
+            .await
+            .map_err(page_error(lang))?;
+        if let Some(c) = survey_confirmation(lang, &survey, &action) {
+            return Ok(confirm_page(&session, &req, c, &page, &action));
+        }
+    }
     state
         .db(move |conn| surveys::take_step(conn, &caller, id, step, &base))
         .await
         .map_err(page_error(lang))?;
-    Ok(see_other(
-        &session.link(&format!("/dashboard/surveys/{id}")),
-    ))
+    Ok(see_other(&session.link(&page)))
 }
 
 /// The survey's latest version (the draft, if there is one) as a respondent would see it;
@@ -212,20 +360,15 @@ pub async fn survey_preview(
         .db(move |conn| surveys::preview(conn, &caller, id))
         .await
         .map_err(page_error(lang))?;
-    let banner = match lang {
-        Lang::ZhCn => format!("预览(第{}版):此页面不能提交答卷。", form.version),
-        Lang::En => format!(
-            "Preview (version {}): nothing can be sent from this page.",
-            form.version
-        ),
-    };
+    let banner = msg!("dashboard-preview-banner", version = form.version).render(lang);
     Ok(super::page::html_response(
         StatusCode::OK,
         super::survey_form::preview(lang, &form, &banner),
     ))
 }
 
-/// Opens, closes or publishes a round.
+/// Opens, closes or publishes a round, once the organiser has confirmed what that does (a post
+/// without `confirm=yes` answers with the confirmation page).
 #[post("/dashboard/rounds/{id}/status")]
 pub async fn round_status(
     state: web::Data<AppState>,
@@ -235,21 +378,30 @@ pub async fn round_status(
     body: web::Bytes,
 ) -> Result<HttpResponse, WebError> {
     let lang = session.lang;
-    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
-    let id = path_id(lang, &id)?;
-    let to = match form_value(&body, "action").as_deref() {
-        Some("open") => RoundStatus::Open,
-        Some("close") => RoundStatus::Closed,
-        Some("publish") => RoundStatus::Published,
+    let (id, action, confirmed) = posted_step(&session, &req, &id, &body)?;
+    let to = match action.as_str() {
+        "open" => RoundStatus::Open,
+        "close" => RoundStatus::Closed,
+        "publish" => RoundStatus::Published,
         _ => return Err(page_error(lang)(unknown_action("open, close, publish"))),
     };
-    let caller = session.caller.clone();
-    let base = state.public_url.clone();
+    let (caller, base) = (session.caller.clone(), state.public_url.clone());
+    let page = format!("/dashboard/rounds/{id}");
+    if !confirmed {
+        let (caller, base) = (caller.clone(), base.clone());
+        let info = state
+            .db(move |conn| rounds::get(conn, &caller, id, &base))
+            .await
+            .map_err(page_error(lang))?;
+        if let Some(c) = round_confirmation(lang, &info, &action) {
+            return Ok(confirm_page(&session, &req, c, &page, &action));
+        }
+    }
     state
         .db(move |conn| rounds::transition(conn, &caller, id, to, &base))
         .await
         .map_err(page_error(lang))?;
-    Ok(see_other(&session.link(&format!("/dashboard/rounds/{id}"))))
+    Ok(see_other(&session.link(&page)))
 }
 
 /// Generates codes of one elector group and answers with the printable slips.
@@ -312,86 +464,92 @@ async fn unit_choices(
     Ok((owners, targets))
 }
 
-fn upload_form(
-    session: &Session,
+/// A unit offered by the upload form: its id, name and whether it is chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitChoice {
+    pub id: i64,
+    pub name: String,
+    pub chosen: bool,
+}
+
+/// The upload form's data (`templates/organiser/new.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadPage {
+    /// Where the form posts.
+    pub action: String,
+    /// Why the definition sent was refused, in the reader's language: every problem of a JSON
+    /// definition, or the heading of [`problems`](Self::problems).
+    pub error: Option<String>,
+    /// Every problem of an XLSForm workbook, each with its sheet, row and column.
+    pub problems: Vec<String>,
+    /// Whether a round (rather than a survey) is chosen.
+    pub round: bool,
+    /// The definition as pasted (or as sent in the file), kept after a refusal.
+    pub text: String,
+    /// Units that may own the instrument.
+    pub owners: Vec<UnitChoice>,
+    /// Units a survey may rate.
+    pub targets: Vec<UnitChoice>,
+}
+
+/// The upload form with what was `kept` from the last attempt and its `error`.
+fn upload_page(
     (owners, targets): &(Vec<Unit>, Vec<Unit>),
     kept: &Upload,
-    error: Option<&str>,
-) -> String {
-    let lang = session.lang;
-    let mut b = String::with_capacity(8192);
-    let _ = write!(
-        b,
-        "<h1>{}</h1><p class=\"hint\">{}</p>",
-        t(lang, "上传测评定义", "Upload a definition"),
-        t(
-            lang,
-            "选择定义文件(JSON,格式见 docs/forms.md 和 docs/rounds.md),或粘贴其内容。新建的测评是草稿:预览后再发布。",
-            "Choose a definition file (JSON, as in docs/forms.md and docs/rounds.md) or paste its contents. The new instrument is a draft: preview it, then publish."
-        ),
-    );
-    if let Some(e) = error {
-        let _ = write!(b, "<p class=\"summary err\" role=\"alert\">{}</p>", esc(e));
+    error: Option<String>,
+    link: &dyn Fn(&str) -> String,
+) -> UploadPage {
+    UploadPage {
+        action: link("/dashboard/new"),
+        error,
+        problems: Vec::new(),
+        round: kept.kind == "round",
+        text: kept.text.clone(),
+        owners: owners
+            .iter()
+            .map(|u| UnitChoice {
+                id: u.id,
+                name: u.name.clone(),
+                chosen: kept.unit_id == Some(u.id),
+            })
+            .collect(),
+        targets: targets
+            .iter()
+            .map(|u| UnitChoice {
+                id: u.id,
+                name: u.name.clone(),
+                chosen: kept.targets.contains(&u.id),
+            })
+            .collect(),
     }
-    let checked = |yes: bool| if yes { " checked" } else { "" };
-    let _ = write!(
-        b,
-        "<form method=\"post\" action=\"{}\" enctype=\"multipart/form-data\">{}\
-         <fieldset><legend>{}</legend>\
-         <label class=\"opt\"><input type=\"radio\" name=\"kind\" value=\"survey\"{}>{}</label>\
-         <label class=\"opt\"><input type=\"radio\" name=\"kind\" value=\"round\"{}>{}</label></fieldset>\
-         <p><label for=\"file\">{}</label><input type=\"file\" id=\"file\" name=\"file\" accept=\".json,application/json\"></p>\
-         <p><label for=\"text\">{}</label><textarea id=\"text\" name=\"text\">{}</textarea></p>\
-         <p><label for=\"unit_id\">{}</label><select id=\"unit_id\" name=\"unit_id\">",
-        esc(&session.link("/dashboard/new")),
-        session.csrf_field(),
-        t(lang, "类型", "Kind"),
-        checked(kept.kind != "round"),
-        t(lang, "满意度测评", "Satisfaction survey"),
-        checked(kept.kind == "round"),
-        t(lang, "民主测评", "Democratic appraisal round"),
-        t(lang, "定义文件", "Definition file"),
-        t(lang, "或粘贴定义", "Or paste the definition"),
-        esc(&kept.text),
-        t(lang, "所属单位", "Owning unit"),
-    );
-    for u in owners {
-        let selected = if kept.unit_id == Some(u.id) {
-            " selected"
-        } else {
-            ""
-        };
-        let _ = write!(
-            b,
-            "<option value=\"{}\"{selected}>{}</option>",
-            u.id,
-            esc(&u.name)
-        );
-    }
-    let _ = write!(
-        b,
-        "</select></p><fieldset><legend>{}</legend>",
-        t(lang, "测评对象(满意度测评)", "Units rated (surveys)")
-    );
-    for u in targets {
-        let _ = write!(
-            b,
-            "<label class=\"opt\"><input type=\"checkbox\" name=\"targets\" value=\"{}\"{}>{}</label>",
-            u.id,
-            checked(kept.targets.contains(&u.id)),
-            esc(&u.name)
-        );
-    }
-    let _ = write!(
-        b,
-        "</fieldset><button type=\"submit\">{}</button></form>",
-        t(lang, "上传为草稿", "Upload as a draft")
-    );
-    b
+}
+
+#[derive(Template)]
+#[template(path = "organiser/new.html")]
+struct UploadTemplate {
+    w: Words,
+    nav: Nav,
+    p: UploadPage,
+}
+
+fn upload_response(
+    session: &Session,
+    req: &HttpRequest,
+    status: StatusCode,
+    p: UploadPage,
+) -> HttpResponse {
+    render(
+        status,
+        &UploadTemplate {
+            w: Words::new(session.lang),
+            nav: Nav::new(session, req),
+            p,
+        },
+    )
 }
 
 /// What the upload form sent.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Upload {
     csrf: Option<String>,
     kind: String,
@@ -414,13 +572,8 @@ pub async fn new_page(
         unit_id: session.caller.account.unit_id,
         ..Upload::default()
     };
-    let html = upload_form(&session, &choices, &kept, None);
-    Ok(frame(
-        &session,
-        &req,
-        t(session.lang, "上传测评定义", "Upload a definition"),
-        &html,
-    ))
+    let p = upload_page(&choices, &kept, None, &|path| session.link(path));
+    Ok(upload_response(&session, &req, StatusCode::OK, p))
 }
 
 /// Creates a draft survey or round from an uploaded (or pasted) definition and goes to its
@@ -442,63 +595,111 @@ pub async fn new_submit(
     let upload = read_upload(&content_type, &body).unwrap_or_default();
     session.check_csrf(&req, upload.csrf.as_deref())?;
     require_manager(&session)?;
-    let definition: Vec<u8> = if upload.file.iter().any(|b| !b.is_ascii_whitespace()) {
+    let sent: Vec<u8> = if upload.file.iter().any(|b| !b.is_ascii_whitespace()) {
         upload.file.clone()
     } else {
         upload.text.clone().into_bytes()
     };
+    let workbook = is_workbook(&sent);
+    let round = upload.kind == "round";
+    // an XLSForm workbook is read before anything is stored; each of its problems is listed
+    // with its sheet, row and column
+    let mut problems = Vec::new();
+    let read: Result<Definition, Error> = if !workbook {
+        Ok(Definition::Json(sent))
+    } else if round {
+        Err(Error::new(
+            Kind::Invalid,
+            ErrorCode::InvalidValue,
+            msg!("dashboard-upload-xlsform-round"),
+        ))
+    } else {
+        let import = web::block(move || import_xlsform(&sent))
+            .await
+            .map_err(|e| WebError::from_error(lang, &Error::internal(&e)))?;
+        match import.form {
+            Some(form) if !has_errors(&import.problems) => Ok(Definition::Form(Box::new(form))),
+            _ => {
+                problems = import.problems.iter().map(|p| p.render(lang)).collect();
+                Err(Error::new(
+                    Kind::Invalid,
+                    ErrorCode::InvalidValue,
+                    msg!("dashboard-upload-xlsform-problems", count = problems.len()),
+                ))
+            }
+        }
+    };
     let caller = session.caller.clone();
-    let kind = upload.kind.clone();
     let (unit_id, targets) = (upload.unit_id, upload.targets.clone());
     let base = state.public_url.clone();
-    let outcome = state
-        .db(move |conn| {
-            if kind == "round" {
-                let definition: RoundDefinition = parse_json(&definition)?;
-                let body = CreateRound {
-                    definition,
-                    unit_id,
-                };
-                let info = rounds::create(conn, &caller, &body, &base)?;
-                Ok(format!("/dashboard/rounds/{}", info.id))
-            } else {
-                let definition: FormDefinition = parse_json(&definition)?;
-                let body = CreateSurvey {
-                    definition,
-                    targets,
-                    unit_id,
-                    min_group_size: None,
-                    opens_at: None,
-                    closes_at: None,
-                };
-                let survey = surveys::create(conn, &caller, &body, &base)?;
-                Ok(format!("/dashboard/surveys/{}", survey.id))
-            }
-        })
-        .await;
+    let outcome = match read {
+        Err(e) => Err(e),
+        Ok(definition) => {
+            state
+                .db(move |conn| {
+                    let definition = match definition {
+                        Definition::Json(json) if round => {
+                            let body = CreateRound {
+                                definition: parse_json(&json)?,
+                                unit_id,
+                            };
+                            let info = rounds::create(conn, &caller, &body, &base)?;
+                            return Ok(format!("/dashboard/rounds/{}", info.id));
+                        }
+                        Definition::Json(json) => parse_json(&json)?,
+                        Definition::Form(form) => *form,
+                    };
+                    let body = CreateSurvey {
+                        definition,
+                        targets,
+                        unit_id,
+                        min_group_size: None,
+                        opens_at: None,
+                        closes_at: None,
+                    };
+                    let survey = surveys::create(conn, &caller, &body, &base)?;
+                    Ok(format!("/dashboard/surveys/{}", survey.id))
+                })
+                .await
+        }
+    };
     match outcome {
         Ok(location) => Ok(see_other(&session.link(&location))),
         Err(e) if shown_on_the_form(&e) => {
             let choices = unit_choices(&state, &session).await?;
             let kept = Upload {
-                text: if upload.text.is_empty() {
+                // what was typed, or the file when it is text; never a workbook's bytes
+                text: if upload.text.is_empty() && !workbook {
                     String::from_utf8_lossy(&upload.file).into_owned()
                 } else {
                     upload.text.clone()
                 },
                 ..upload
             };
-            let html = upload_form(&session, &choices, &kept, Some(&error_text(lang, &e)));
-            Ok(frame_with_status(
+            let mut p = upload_page(&choices, &kept, Some(error_text(lang, &e)), &|path| {
+                session.link(path)
+            });
+            p.problems = problems;
+            Ok(upload_response(
                 &session,
                 &req,
                 crate::http::error::status(e.kind()),
-                t(lang, "上传测评定义", "Upload a definition"),
-                &html,
+                p,
             ))
         }
         Err(e) => Err(WebError::from_error(lang, &e)),
     }
+}
+
+/// A definition as sent: JSON text, or a survey's form read from an XLSForm workbook.
+enum Definition {
+    Json(Vec<u8>),
+    Form(Box<FormDefinition>),
+}
+
+/// Whether `bytes` are a workbook (an `.xlsx` file is a zip archive) rather than JSON text.
+fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
 }
 
 fn read_upload(content_type: &str, body: &[u8]) -> Option<Upload> {
@@ -523,4 +724,203 @@ fn read_upload(content_type: &str, body: &[u8]) -> Option<Upload> {
         }
     }
     Some(upload)
+}
+
+#[cfg(test)]
+mod tests {
+    use canvass_protocol::forms::Lang;
+    use canvass_protocol::rounds::{RoundInfo, RoundStatus};
+    use canvass_protocol::surveys::{Survey, SurveyStatus};
+    use canvass_protocol::units::{Unit, UnitKind};
+    use serde_json::json;
+
+    use super::*;
+
+    fn survey(status: SurveyStatus, draft: Option<i32>) -> Survey {
+        let mut survey: Survey = serde_json::from_value(json!({
+            "id": 7,
+            "title": {"zh-CN": "东山镇村务服务满意度测评", "en": "Dongshan village services"},
+            "status": "open",
+            "accepting": true,
+            "unit_id": 2,
+            "targets": [],
+            "current_version": 1,
+            "draft_version": null,
+            "min_group_size": 5,
+            "comment_min_group_size": 10,
+            "opens_at": null,
+            "closes_at": null,
+            "public_url": "https://example.org/s/abc",
+            "created_at": 0
+        }))
+        .expect("a survey");
+        survey.status = status;
+        survey.draft_version = draft;
+        survey
+    }
+
+    fn round(status: RoundStatus) -> RoundInfo {
+        let mut info: RoundInfo = serde_json::from_value(json!({
+            "id": 3,
+            "unit_id": 2,
+            "series_id": "dongshan-annual",
+            "series_name": "东山镇领导班子年度民主测评",
+            "period": "2026",
+            "status": "draft",
+            "ballot_url": "https://example.org/b/xyz",
+            "min_group_size": 5,
+            "definition": {
+                "period": "2026",
+                "series": {"id": "dongshan-annual", "name": "东山镇领导班子年度民主测评"},
+                "officials": [{"official_id": 1, "name": "王建国", "position": "党委书记"}],
+                "elector_groups": [
+                    {"id": "cadres", "label": "干部", "weight": 1.0},
+                    {"id": "a&b", "label": "群众代表", "weight": 1.0}
+                ]
+            },
+            "created_at": 0
+        }))
+        .expect("a round");
+        info.status = status;
+        info
+    }
+
+    fn link(path: &str) -> String {
+        format!("{path}?lang=en")
+    }
+
+    fn actions(buttons: &[StatusButton]) -> Vec<&str> {
+        buttons.iter().map(|b| b.action).collect()
+    }
+
+    #[test]
+    fn a_survey_offers_the_steps_it_can_take_now() {
+        let zh = Lang::ZhCn;
+        assert!(survey_buttons(zh, &survey(SurveyStatus::Draft, None)).is_empty());
+        assert_eq!(
+            actions(&survey_buttons(zh, &survey(SurveyStatus::Draft, Some(1)))),
+            ["publish"]
+        );
+        let open = survey_buttons(zh, &survey(SurveyStatus::Open, Some(2)));
+        assert_eq!(actions(&open), ["publish", "close"]);
+        assert_eq!(open[1].label, "结束测评");
+        assert_eq!(
+            survey_buttons(Lang::En, &survey(SurveyStatus::Closed, None))[0].label,
+            "Open again"
+        );
+    }
+
+    #[test]
+    fn the_survey_management_block_links_the_preview_status_and_printables() {
+        let m = survey_manage(Lang::En, &survey(SurveyStatus::Open, None), &link);
+        assert_eq!(m.public_url, "https://example.org/s/abc");
+        assert_eq!(m.preview, "/dashboard/surveys/7/preview?lang=en");
+        assert_eq!(m.status, "/dashboard/surveys/7/status?lang=en");
+        assert_eq!(actions(&m.buttons), ["close"]);
+        assert_eq!(
+            m.print_links,
+            [(
+                "Paper questionnaire".to_string(),
+                "/dashboard/surveys/7/print?lang=en".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_round_offers_slips_while_voting_can_start_and_sheets_while_it_is_counted() {
+        let draft = round_manage(Lang::ZhCn, &round(RoundStatus::Draft), &link);
+        assert_eq!(actions(&draft.buttons), ["open"]);
+        let slips = draft.slips.expect("slips before voting");
+        assert_eq!(slips.action, "/dashboard/rounds/3/slips?lang=en");
+        assert_eq!(slips.groups[0], ("cadres".into(), "干部".into()));
+        assert_eq!(slips.max, ballot_codes::MAX_CODES_PER_REQUEST);
+        assert!(draft.running.is_none());
+        let open = round_manage(Lang::ZhCn, &round(RoundStatus::Open), &link);
+        assert_eq!(actions(&open.buttons), ["close"]);
+        assert!(open.slips.is_some());
+        assert_eq!(
+            open.running.expect("sheets while open").turnout,
+            "/dashboard/rounds/3/turnout?lang=en"
+        );
+        let closed = round_manage(Lang::ZhCn, &round(RoundStatus::Closed), &link);
+        assert_eq!(actions(&closed.buttons), ["open", "publish"]);
+        assert_eq!(closed.buttons[0].label, "重新开始投票");
+        assert!(closed.slips.is_none() && closed.running.is_some());
+        let published = round_manage(Lang::ZhCn, &round(RoundStatus::Published), &link);
+        assert!(published.buttons.is_empty() && published.running.is_none());
+        // a ballot paper per group (its id escaped in the address) and the tally sheet
+        assert_eq!(published.print_links.len(), 3);
+        assert!(published.print_links[1].1.contains("group=a%26b"));
+    }
+
+    #[test]
+    fn a_confirmation_names_the_instrument_and_what_the_step_does() {
+        let c = survey_confirmation(Lang::ZhCn, &survey(SurveyStatus::Draft, Some(2)), "publish")
+            .expect("a draft can be published");
+        assert_eq!(c.heading, "发布“东山镇村务服务满意度测评”的新版本?");
+        assert!(c.what.starts_with("第2版"), "{}", c.what);
+        assert_eq!(c.button, "发布新版本");
+        let c = survey_confirmation(Lang::En, &survey(SurveyStatus::Open, None), "close")
+            .expect("an open survey can be closed");
+        assert_eq!(c.heading, "Close “Dongshan village services”?");
+        // a step the survey does not offer now gets no confirmation: the domain says why not
+        assert!(survey_confirmation(Lang::En, &survey(SurveyStatus::Open, None), "open").is_none());
+        assert!(
+            survey_confirmation(Lang::En, &survey(SurveyStatus::Open, None), "publish").is_none()
+        );
+        let c = round_confirmation(Lang::En, &round(RoundStatus::Closed), "publish")
+            .expect("a closed round can be published");
+        assert_eq!(
+            c.heading,
+            "Publish the results of “东山镇领导班子年度民主测评 2026”?"
+        );
+        assert!(c.what.contains("cannot be opened again"));
+        assert_eq!(c.button, "Publish the results");
+        assert_eq!(
+            round_confirmation(Lang::ZhCn, &round(RoundStatus::Closed), "open")
+                .expect("a closed round can open again")
+                .button,
+            "重新开始投票"
+        );
+        assert!(round_confirmation(Lang::ZhCn, &round(RoundStatus::Open), "publish").is_none());
+    }
+
+    #[test]
+    fn the_upload_form_keeps_what_was_sent() {
+        let unit = |id: i64, name: &str, kind: UnitKind| -> Unit {
+            let mut u: Unit = serde_json::from_value(json!({
+                "id": id, "name": name, "kind": "township", "parent_id": null,
+                "window_unit": false, "path": [id]
+            }))
+            .expect("a unit");
+            u.kind = kind;
+            u
+        };
+        let choices = (
+            vec![
+                unit(1, "清河县", UnitKind::County),
+                unit(2, "东山镇", UnitKind::Township),
+            ],
+            vec![unit(2, "东山镇", UnitKind::Township)],
+        );
+        let kept = Upload {
+            kind: "round".into(),
+            text: "{\"period\": \"2026\"}".into(),
+            unit_id: Some(2),
+            targets: vec![2],
+            ..Upload::default()
+        };
+        let p = upload_page(&choices, &kept, Some("title: missing".into()), &link);
+        assert_eq!(p.action, "/dashboard/new?lang=en");
+        assert!(p.round);
+        assert_eq!(p.text, kept.text);
+        assert_eq!(p.error.as_deref(), Some("title: missing"));
+        assert_eq!(
+            p.owners.iter().map(|u| u.chosen).collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert!(p.targets[0].chosen);
+        let fresh = upload_page(&choices, &Upload::default(), None, &link);
+        assert!(!fresh.round && fresh.owners.iter().all(|u| !u.chosen));
+    }
 }

@@ -1,30 +1,13 @@
 //! What every page shares: the words of its language ([`Words`]), rendering a template to an
 //! answer, and the page skeleton (`templates/base.html`). Templates escape what they show;
-//! [`esc`] remains for the pages still built in code.
+//! nothing is escaped by hand.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 use canvass_protocol::i18n::{self, Lang, Message};
 
-/// Escapes text for HTML content and attribute values.
-#[must_use]
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// What every page template has to speak the reader's language: `{{ w.t("page-id") }}` for a
+/// What every page template has to speak the reader's language: `{{ w.t("page-…") }}` for a
 /// word of the catalogue, `{{ w.m(message) }}` for a [`Message`] the domain made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Words {
@@ -56,25 +39,6 @@ impl Words {
     pub const fn tag(&self) -> &'static str {
         self.lang.as_str()
     }
-}
-
-/// A page whose body is still built in code; see `templates/wrapped.html`.
-#[derive(Template)]
-#[template(path = "wrapped.html")]
-struct Wrapped<'a> {
-    w: Words,
-    title: &'a str,
-    body: &'a str,
-}
-
-/// A whole page: `title` in the head, `body` (HTML built in code) inside `<main>`.
-#[must_use]
-pub fn page(lang: Lang, title: &str, body: &str) -> String {
-    render_html(&Wrapped {
-        w: Words::new(lang),
-        title,
-        body,
-    })
 }
 
 /// A template rendered to HTML. Rendering writes to a `String`, which cannot fail, and the
@@ -137,17 +101,4 @@ pub fn refused_page(req: &HttpRequest, error: &crate::domain::error::Error) -> H
         &w.t("page-refused-heading"),
         &w.m(error.message()),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::esc;
-
-    #[test]
-    fn markup_is_escaped() {
-        assert_eq!(
-            esc("<script>\"a\"&'b'"),
-            "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;"
-        );
-    }
 }

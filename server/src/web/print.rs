@@ -11,9 +11,9 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use askama::Template;
 use base64::Engine as _;
 use canvass_protocol::forms::{ConditionValue, FormDefinition, Lang, Question, QuestionKind};
-use canvass_protocol::msg;
 use canvass_protocol::rounds::{ElectorGroup, Round, RoundInfo, Scale, ValidityRule};
 use canvass_protocol::surveys::PublicForm;
+use canvass_protocol::{i18n, msg};
 use sha2::{Digest, Sha256};
 
 use super::frame::path_id;
@@ -415,20 +415,15 @@ pub fn questionnaire_paper(lang: Lang, form: &PublicForm) -> QuestionnairePaper 
     }
 }
 
-/// The links to an instrument's printables, shown on its dashboard page.
-#[derive(Debug, Template)]
-#[template(path = "print/links.html")]
-pub struct Links {
-    pub w: Words,
-    /// (label, address).
-    pub links: Vec<(String, String)>,
-}
-
-/// The links to a round's printables: a ballot paper per elector group and the blank tally
-/// sheet.
+/// The links to a round's printables, shown in its management block
+/// (`templates/print/links.html`): a ballot paper per elector group and the blank tally sheet,
+/// as (label, address).
 #[must_use]
-pub fn round_links(session: &Session, info: &RoundInfo) -> String {
-    let w = Words::new(session.lang);
+pub fn round_links(
+    lang: Lang,
+    info: &RoundInfo,
+    link: &dyn Fn(&str) -> String,
+) -> Vec<(String, String)> {
     let id = info.id;
     let mut links: Vec<(String, String)> = info
         .definition
@@ -437,29 +432,31 @@ pub fn round_links(session: &Session, info: &RoundInfo) -> String {
         .map(|g| {
             let group = form_urlencoded::byte_serialize(g.id.as_bytes()).collect::<String>();
             (
-                format!("{} ({})", w.t("print-ballot-title"), g.label),
-                session.link(&format!(
+                format!("{} ({})", i18n::tr(lang, "print-ballot-title"), g.label),
+                link(&format!(
                     "/dashboard/rounds/{id}/print/ballot?group={group}"
                 )),
             )
         })
         .collect();
     links.push((
-        w.t("print-tally-title"),
-        session.link(&format!("/dashboard/rounds/{id}/print/tally")),
+        i18n::tr(lang, "print-tally-title"),
+        link(&format!("/dashboard/rounds/{id}/print/tally")),
     ));
-    render_html(&Links { w, links })
+    links
 }
 
-/// The link to a survey's paper questionnaire.
+/// The link to a survey's paper questionnaire, as (label, address).
 #[must_use]
-pub fn survey_links(session: &Session, survey_id: i64) -> String {
-    let w = Words::new(session.lang);
-    let links = vec![(
-        w.t("print-questionnaire-title"),
-        session.link(&format!("/dashboard/surveys/{survey_id}/print")),
-    )];
-    render_html(&Links { w, links })
+pub fn survey_links(
+    lang: Lang,
+    survey_id: i64,
+    link: &dyn Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    vec![(
+        i18n::tr(lang, "print-questionnaire-title"),
+        link(&format!("/dashboard/surveys/{survey_id}/print")),
+    )]
 }
 
 /// The value of `name` in the request's query.

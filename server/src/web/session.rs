@@ -23,7 +23,7 @@ use sha2::Sha256;
 use askama::Template;
 use canvass_protocol::i18n;
 
-use super::page::{render, render_html, Words};
+use super::page::{render, Words};
 use super::page_lang;
 use crate::domain::auth::{self, Attempt, Caller};
 use crate::domain::error::{Error, Kind};
@@ -51,16 +51,6 @@ pub struct Session {
 }
 
 impl Session {
-    /// The hidden CSRF field to put in every POST form still built in code (a template
-    /// writes `session.csrf` into its own field).
-    #[must_use]
-    pub fn csrf_field(&self) -> String {
-        render_html(&CsrfField {
-            name: CSRF_FIELD,
-            token: &self.csrf,
-        })
-    }
-
     /// Refuses (403 page) a form post whose CSRF token is missing or wrong, or that another
     /// site sent.
     pub fn check_csrf(&self, req: &HttpRequest, sent: Option<&str>) -> Result<(), WebError> {
@@ -374,14 +364,6 @@ struct Refused<'a> {
     message: &'a str,
 }
 
-/// The hidden CSRF field (`templates/session/csrf.html`).
-#[derive(Template)]
-#[template(path = "session/csrf.html")]
-struct CsrfField<'a> {
-    name: &'a str,
-    token: &'a str,
-}
-
 /// The sign-in page (`templates/session/login.html`).
 #[derive(Template, Debug)]
 #[template(path = "session/login.html")]
@@ -537,6 +519,7 @@ pub async fn logout(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::page::render_html;
 
     #[test]
     fn csrf_tokens_differ_per_session_and_per_secret() {

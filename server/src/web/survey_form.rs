@@ -13,7 +13,7 @@ use canvass_protocol::forms::{
     validate_answers, AnswerSet, ConditionValue, FormDefinition, Lang, Question, QuestionKind,
     Scale,
 };
-use canvass_protocol::i18n::{self, Message};
+use canvass_protocol::i18n;
 use canvass_protocol::surveys::{PublicForm, SubmitResponse};
 use canvass_protocol::{msg, ErrorCode};
 
@@ -401,13 +401,9 @@ fn error_page(lang: Lang, e: &Error) -> HttpResponse {
             w: Words::new(lang),
             heading: i18n::tr(lang, heading),
             message: i18n::tr(lang, message),
-            code: Some(t(lang, msg!("page-form-code", code = e.code().as_str()))),
+            code: Some(msg!("page-form-code", code = e.code().as_str()).render(lang)),
         },
     )
-}
-
-fn t(lang: Lang, message: Message) -> String {
-    message.render(lang)
 }
 
 /// The form as a respondent sees it, for the organiser's preview: `banner` on top, and no form
@@ -479,15 +475,12 @@ pub fn form_page(lang: Lang, form: &PublicForm, filled: &Filled, key: Option<Str
         fields.push(question_view(lang, def, index, question, filled));
     }
     let summary = (!filled.errors.is_empty())
-        .then(|| t(lang, msg!("page-form-summary", count = filled.errors.len())));
+        .then(|| msg!("page-form-summary", count = filled.errors.len()).render(lang));
     FormPage {
         w: Words::new(lang),
         title: def.title.get(lang).to_string(),
         description: def.description.as_ref().map(|d| d.get(lang).to_string()),
-        anonymity: t(
-            lang,
-            msg!("page-form-anonymous", size = form.min_group_size),
-        ),
+        anonymity: msg!("page-form-anonymous", size = form.min_group_size).render(lang),
         other_lang_href: format!("?lang={}", other.as_str()),
         other_lang: other.as_str(),
         other_lang_name: i18n::tr_static(other, "common-language-name"),
@@ -517,18 +510,18 @@ fn condition_hint(lang: Lang, def: &FormDefinition, question: &Question) -> Opti
                 ConditionValue::Option(id) => option_label(lang, def, controlling, id.as_str()),
                 ConditionValue::Number(n) => n.to_string(),
             };
-            t(lang, msg!("page-form-condition-value", value = value))
+            msg!("page-form-condition-value", value = value).render(lang)
         })
         .collect();
     let values = values.join(&i18n::tr(lang, "page-form-condition-or"));
-    Some(t(
-        lang,
+    Some(
         msg!(
             "page-form-condition",
             values = values,
             position = position + 1
-        ),
-    ))
+        )
+        .render(lang),
+    )
 }
 
 fn scale_of<'a>(def: &'a FormDefinition, question: &Question) -> Option<&'a Scale> {

@@ -35,6 +35,11 @@ impl Page {
             .unwrap_or("")
             .to_string()
     }
+
+    /// The id at the end of the address a redirect leads to (`/dashboard/surveys/7` → 7).
+    pub fn location_id(&self) -> i64 {
+        self.location().rsplit('/').next().unwrap().parse().unwrap()
+    }
 }
 
 impl Web {
@@ -236,6 +241,19 @@ fn target(results: &Value, unit: i64) -> &Value {
         .iter()
         .find(|t| t["unit_id"] == unit)
         .unwrap()
+}
+
+/// The east survey's status as the API reports it to the organiser.
+fn east_status(s: &Scene) -> Value {
+    s.app
+        .call(
+            "GET",
+            &format!("/api/v1/surveys/{}", s.east_survey),
+            Some(&s.organiser),
+            None,
+        )
+        .1["status"]
+        .clone()
 }
 
 #[test]
@@ -514,17 +532,7 @@ fn a_form_post_without_the_csrf_token_is_refused() {
     let s = scene();
     let web = Web::signed_in(&s.app, "organiser", "organiser-password");
     let path = format!("/dashboard/surveys/{}/status", s.east_survey);
-    let status = |s: &Scene| {
-        s.app
-            .call(
-                "GET",
-                &format!("/api/v1/surveys/{}", s.east_survey),
-                Some(&s.organiser),
-                None,
-            )
-            .1["status"]
-            .clone()
-    };
+    let status = east_status;
     let missing = web.post(&path, &[("action", "close")]);
     assert_eq!(missing.status, 403);
     assert!(missing.text().contains("请求被拒绝"));
@@ -551,12 +559,91 @@ fn a_form_post_without_the_csrf_token_is_refused() {
     );
     assert_eq!(cross.status, 403);
     assert_eq!(status(&s), "open");
-    let ok = web.post(&path, &[("action", "close"), ("csrf", &csrf)]);
+    let ok = web.post(
+        &path,
+        &[("action", "close"), ("csrf", &csrf), ("confirm", "yes")],
+    );
     assert_eq!(ok.status, 303, "{}", ok.text());
     assert_eq!(status(&s), "closed");
     // sign-out without the token does nothing
     assert_eq!(web.post("/dashboard/logout", &[]).status, 403);
     assert_eq!(web.get("/dashboard").status, 200);
+}
+
+#[test]
+fn a_status_button_asks_for_a_confirmation_that_says_what_will_happen() {
+    let s = scene();
+    let web = Web::signed_in(&s.app, "organiser", "organiser-password");
+    let csrf = web.csrf();
+    let id = s.east_survey;
+    let page = web.get(&format!("/dashboard/surveys/{id}")).text();
+    assert!(page.contains(&format!(
+        "<form class=\"inline\" method=\"post\" action=\"/dashboard/surveys/{id}/status\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button type=\"submit\" name=\"action\" value=\"close\">结束测评</button></form>"
+    )), "{page}");
+    assert!(page.contains(&format!("href=\"/dashboard/surveys/{id}/print\"")));
+    let status = || east_status(&s);
+    let path = format!("/dashboard/surveys/{id}/status");
+    let asked = web.post(&path, &[("action", "close"), ("csrf", &csrf)]);
+    assert_eq!(asked.status, 200, "{}", asked.text());
+    let asked = asked.text();
+    assert!(
+        asked.contains("<h1>结束“东山镇村务服务满意度测评”?</h1>"),
+        "{asked}"
+    );
+    assert!(asked.contains("公开链接将不再接收答卷。以后可以重新开放。"));
+    assert!(asked.contains(&format!("<form method=\"post\" action=\"{path}\">")));
+    assert!(asked.contains("<input type=\"hidden\" name=\"action\" value=\"close\"><button type=\"submit\" id=\"confirm\">结束测评</button>"));
+    assert!(asked.contains(&format!(
+        "<a href=\"/dashboard/surveys/{id}\">取消,返回</a>"
+    )));
+    assert_eq!(status(), "open", "nothing happens before the confirmation");
+    // in English when the page is
+    let english = web
+        .post(
+            &format!("{path}?lang=en"),
+            &[("action", "close"), ("csrf", &csrf)],
+        )
+        .text();
+    assert!(
+        english.contains("Close “东山镇村务服务满意度测评”?"),
+        "{english}"
+    );
+    assert!(english.contains("The public link takes no more answers."));
+    // a leader is refused outright, confirmed or not
+    let leader = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
+    let leader_csrf = leader.csrf();
+    for confirm in ["no", "yes"] {
+        let refused = leader.post(
+            &path,
+            &[
+                ("action", "close"),
+                ("csrf", &leader_csrf),
+                ("confirm", confirm),
+            ],
+        );
+        assert_eq!(refused.status, 403, "{}", refused.text());
+    }
+    // an unknown step is refused as before, without a confirmation page
+    assert_eq!(
+        web.post(&path, &[("action", "delete"), ("csrf", &csrf)])
+            .status,
+        422
+    );
+    assert_eq!(status(), "open");
+    let done = web.post(
+        &path,
+        &[("action", "close"), ("csrf", &csrf), ("confirm", "yes")],
+    );
+    assert_eq!(done.status, 303);
+    assert_eq!(status(), "closed");
+    // a closed survey offers to open it again, and that asks too
+    let page = web.get(&format!("/dashboard/surveys/{id}")).text();
+    assert!(page.contains("value=\"open\">重新开放</button>"), "{page}");
+    let asked = web
+        .post(&path, &[("action", "open"), ("csrf", &csrf)])
+        .text();
+    assert!(asked.contains("公开链接将重新接收答卷。"), "{asked}");
+    assert_eq!(status(), "closed");
 }
 
 #[test]
@@ -566,35 +653,12 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
     let web = Web::signed_in(&s.app, "organiser", "organiser-password");
     let csrf = web.csrf();
     let upload = |fields: Vec<(&str, String)>, file: Option<&str>| {
-        let boundary = "canvass-test-boundary";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        if let Some(file) = file {
-            body.extend(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"definition.json\"\r\nContent-Type: application/json\r\n\r\n{file}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        body.extend(format!("--{boundary}--\r\n").as_bytes());
-        let response = web
-            .client
-            .post(format!("{}/dashboard/new", web.base))
-            .header(COOKIE, web.cookie.clone().unwrap())
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body)
-            .send()
-            .unwrap();
-        Web::finish(response)
+        upload_file(
+            &web,
+            "",
+            &fields,
+            file.map(|f| ("definition.json", f.as_bytes())),
+        )
     };
     assert_eq!(web.get("/dashboard/new").status, 200);
     // a broken definition comes back with the problem named
@@ -619,8 +683,7 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
         Some(WINDOW_FORM),
     );
     assert_eq!(created.status, 303, "{}", created.text());
-    let location = created.location();
-    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let id = created.location_id();
     let preview = web.get(&format!("/dashboard/surveys/{id}/preview"));
     assert_eq!(preview.status, 200);
     let preview = preview.text();
@@ -629,9 +692,40 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
         !preview.contains("<form"),
         "nothing can be sent from a preview"
     );
-    let publish = web.post(
+    // the survey's page offers to publish the draft; the button asks for a confirmation first
+    let page = web.get(&format!("/dashboard/surveys/{id}")).text();
+    assert!(
+        page.contains(
+            "<button type=\"submit\" name=\"action\" value=\"publish\">发布新版本</button>"
+        ),
+        "{page}"
+    );
+    let asked = web.post(
         &format!("/dashboard/surveys/{id}/status"),
         &[("action", "publish"), ("csrf", &csrf)],
+    );
+    assert_eq!(asked.status, 200, "{}", asked.text());
+    let asked = asked.text();
+    assert!(
+        asked.contains("第1版将成为群众在公开链接上填写的问卷"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains("name=\"confirm\" value=\"yes\"") && asked.contains("value=\"publish\"")
+    );
+    let (_, survey) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}"),
+        Some(&s.organiser),
+        None,
+    );
+    assert_eq!(
+        survey["status"], "draft",
+        "nothing happens before the confirmation"
+    );
+    let publish = web.post(
+        &format!("/dashboard/surveys/{id}/status"),
+        &[("action", "publish"), ("csrf", &csrf), ("confirm", "yes")],
     );
     assert_eq!(publish.status, 303);
     let (_, survey) = s.app.call(
@@ -668,17 +762,11 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
         None,
     );
     assert_eq!(created.status, 303, "{}", created.text());
-    let round: i64 = created
-        .location()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let round: i64 = created.location_id();
     let act = |action: &str| {
         let page = web.post(
             &format!("/dashboard/rounds/{round}/status"),
-            &[("action", action), ("csrf", &csrf)],
+            &[("action", action), ("csrf", &csrf), ("confirm", "yes")],
         );
         assert_eq!(page.status, 303, "{action}: {}", page.text());
     };
@@ -724,6 +812,29 @@ fn organisers_upload_preview_and_publish_a_survey_and_run_a_round_from_the_pages
     fields[6] = ("invalid", "1");
     let entered = web.post(&format!("/dashboard/rounds/{round}/sheet"), &fields);
     assert_eq!(entered.status, 303, "{}", entered.text());
+    // closing asks first, in the reader's language, and names the round
+    let asked = web.post(
+        &format!("/dashboard/rounds/{round}/status?lang=en"),
+        &[("action", "close"), ("csrf", &csrf)],
+    );
+    assert_eq!(asked.status, 200, "{}", asked.text());
+    let asked = asked.text();
+    assert!(
+        asked.contains("Close voting in “东山镇领导班子年度民主测评 2026”?")
+            && asked.contains("No ballot code can vote any more"),
+        "{asked}"
+    );
+    assert!(asked.contains(">Close voting</button>"), "{asked}");
+    let (_, info) = s.app.call(
+        "GET",
+        &format!("/api/v1/rounds/{round}"),
+        Some(&s.organiser),
+        None,
+    );
+    assert_eq!(
+        info["status"], "open",
+        "nothing happens before the confirmation"
+    );
     act("close");
 
     let leader = Web::signed_in(&s.app, "east", LEADER_PASSWORD);
@@ -779,7 +890,7 @@ mod browser_dashboard {
     use canvass_tests::webdriver::{Browser, DESKTOP, PHONE};
     use serde_json::Value;
 
-    use super::{scene, target, LEADER_PASSWORD};
+    use super::{east_status, scene, target, LEADER_PASSWORD};
 
     fn signs_in_opens_every_page_and_shows_the_apis_figures(viewport: (u32, u32), name: &str) {
         let s = scene();
@@ -857,6 +968,37 @@ mod browser_dashboard {
         browser.wait_for_text("h1", "登录");
         browser.goto(&s.app.url("/dashboard"));
         browser.wait_for_text("h1", "登录");
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+    fn browser_an_organiser_on_a_phone_closes_a_survey_only_after_confirming() {
+        let s = scene();
+        let status = || east_status(&s);
+        let browser = Browser::start(PHONE);
+        browser.goto(&s.app.url("/dashboard"));
+        browser.wait_for_text("h1", "登录");
+        browser.type_into("#username", "organiser");
+        browser.type_into("#password", "organiser-password");
+        browser.click("button[type=submit]");
+        browser.wait_for_text("h1", "看板总览");
+        browser.goto(&s.app.url(&format!("/dashboard/surveys/{}", s.east_survey)));
+        browser.wait_for_text("h1", "东山镇村务服务满意度测评");
+        browser.click("button[value=close]");
+        browser.wait_for_text("h1", "结束“东山镇村务服务满意度测评”?");
+        assert!(browser.source().contains("公开链接将不再接收答卷"));
+        browser.screenshot("organiser-phone-confirm-close");
+        // cancel: back on the survey's page, nothing changed
+        browser.click("div.dash p a");
+        browser.wait_for_text("h1", "东山镇村务服务满意度测评");
+        assert_eq!(status(), "open");
+        // confirm: closed, and the page offers to open it again
+        browser.click("button[value=close]");
+        browser.wait_for_text("h1", "结束“东山镇村务服务满意度测评”?");
+        browser.click("#confirm");
+        browser.wait_for_text("h1", "东山镇村务服务满意度测评");
+        assert_eq!(status(), "closed");
+        assert_eq!(browser.count("button[value=open]"), 1);
     }
 
     #[test]
@@ -1136,4 +1278,144 @@ fn exports_are_named_by_title_and_day_every_table_is_linked_and_an_unknown_table
             .body,
     );
     assert!(sheets.contains("标黄的精确数字领导看不到"));
+}
+
+/// Posts the upload form of `/dashboard/new` as a browser does (multipart), with `file` as
+/// the chosen file.
+fn upload_file(
+    web: &Web,
+    query: &str,
+    fields: &[(&str, String)],
+    file: Option<(&str, &[u8])>,
+) -> Page {
+    let boundary = "canvass-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((filename, bytes)) = file {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let response = web
+        .client
+        .post(format!("{}/dashboard/new{query}", web.base))
+        .header(COOKIE, web.cookie.clone().unwrap())
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .unwrap();
+    Web::finish(response)
+}
+
+#[test]
+fn an_xlsform_workbook_uploaded_on_the_page_becomes_a_draft_survey_or_every_problem_is_listed() {
+    let s = scene();
+    let web = Web::signed_in(&s.app, "organiser", "organiser-password");
+    let csrf = web.csrf();
+    let form = web.get("/dashboard/new").text();
+    assert!(
+        form.contains(".xlsx"),
+        "the file input takes workbooks: {form}"
+    );
+    let fields = |kind: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", kind.to_string()),
+            ("unit_id", s.east.to_string()),
+            ("targets", s.east_targets[0].to_string()),
+        ]
+    };
+    // a workbook with an unknown question type and no settings sheet: nothing is created and
+    // every problem is listed with its sheet, row and column, in the reader's language
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("survey").unwrap();
+    for (r, row) in [
+        ["type", "name", "label"],
+        ["integer", "age", "年龄"],
+        ["colour", "favourite", "喜欢的颜色"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, cell) in row.iter().enumerate() {
+            sheet
+                .write_string(u32::try_from(r).unwrap(), u16::try_from(c).unwrap(), *cell)
+                .unwrap();
+        }
+    }
+    let bad = book.save_to_buffer().unwrap();
+    let (_, before) = s
+        .app
+        .call("GET", "/api/v1/surveys", Some(&s.organiser), None);
+    let refused = upload_file(&web, "", &fields("survey"), Some(("form.xlsx", &bad)));
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let html = refused.text();
+    assert!(
+        html.contains("XLSForm 工作簿无法使用,未创建任何测评。"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<li>工作表“survey”第 3 行 A 列(type):无法识别题型“colour”。请检查拼写。</li>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("“settings”"),
+        "the missing sheet is named: {html}"
+    );
+    assert!(
+        !html.contains("PK\u{3}\u{4}"),
+        "the workbook is not put back into the page"
+    );
+    let english = upload_file(
+        &web,
+        "?lang=en",
+        &fields("survey"),
+        Some(("form.xlsx", &bad)),
+    );
+    assert_eq!(english.status, 422);
+    let english = english.text();
+    assert!(
+        english.contains("<li>sheet “survey”, row 3, column A (type): The question type “colour” is not recognised. Check its spelling.</li>"),
+        "{english}"
+    );
+    let (_, after) = s
+        .app
+        .call("GET", "/api/v1/surveys", Some(&s.organiser), None);
+    assert_eq!(before, after, "nothing was created");
+    // a round cannot come from a workbook
+    let round = upload_file(&web, "", &fields("round"), Some(("form.xlsx", &bad)));
+    assert_eq!(round.status, 422);
+    assert!(round.text().contains("民主测评不能从 XLSForm 工作簿读取"));
+    // a good workbook becomes a draft survey with its questions
+    let good = canvass_protocol::sheets::samples::xlsform_workbook(3);
+    let created = upload_file(&web, "", &fields("survey"), Some(("form.xlsx", &good)));
+    assert_eq!(created.status, 303, "{}", created.text());
+    let id: i64 = created.location_id();
+    let (status, survey) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}"),
+        Some(&s.organiser),
+        None,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(survey["status"], "draft");
+    assert_eq!(survey["draft_version"], 1);
+    let preview = web.get(&format!("/dashboard/surveys/{id}/preview"));
+    assert_eq!(preview.status, 200);
 }

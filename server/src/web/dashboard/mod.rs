@@ -25,7 +25,7 @@ use canvass_protocol::stats::SuppressionReason;
 use canvass_protocol::surveys::{Figure, SurveyStatus};
 
 use super::frame::{grade_label, manages, path_id, value_text, Fmt, Nav};
-use super::organiser::{round_actions, survey_actions};
+use super::organiser::{round_manage, survey_manage};
 use super::page::{render, Words};
 use super::session::{page_error, Session, WebError};
 use crate::domain::auth::Action;
@@ -323,10 +323,7 @@ pub async fn survey_page(
     let manager = manages(&session);
     let mut p = survey::page(lang, manager, &results, &|path| session.link(path));
     if manager {
-        // the management block is the organiser pages' own (web::organiser)
-        let mut manage = String::new();
-        survey_actions(&mut manage, &session, &survey);
-        p.manage = Some(manage);
+        p.manage = Some(survey_manage(lang, &survey, &|path| session.link(path)));
     }
     Ok(render(
         StatusCode::OK,
@@ -358,9 +355,9 @@ pub async fn round_page(
         .map_err(page_error(lang))?;
     let mut p = round::page(lang, &report, &|path| session.link(path));
     if manages(&session) {
-        let mut manage = String::new();
-        round_actions(&mut manage, &session, &report.round);
-        p.manage = Some(manage);
+        p.manage = Some(round_manage(lang, &report.round, &|path| {
+            session.link(path)
+        }));
         p.notice = round::editor_notice(lang, req.query_string());
         p.setup = round::setup_links(lang, &report.round, &|path| session.link(path));
     }

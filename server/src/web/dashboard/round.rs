@@ -25,7 +25,7 @@ pub const ROUND_TABLES: [&str; 4] = [
 ];
 
 /// The round page's data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RoundPage {
     pub title: String,
     pub status: String,
@@ -33,8 +33,8 @@ pub struct RoundPage {
     pub hiding_rule: String,
     pub exact: bool,
     pub exports: Vec<Link>,
-    /// The organiser's management block (HTML of `web::organiser`).
-    pub manage: Option<String>,
+    /// The organiser's management block (`web::organiser`).
+    pub manage: Option<crate::web::organiser::RoundManage>,
     /// What the rounds editor just did, for those who set the round up; empty otherwise.
     pub notice: String,
     /// The rounds editor's links for those who set the round up (change a draft, preview the
@@ -66,13 +66,13 @@ pub struct OfficialLine {
 }
 
 /// A subject's details.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubjectBlock {
     pub anchor: String,
     pub heading: String,
     /// Grade, score, rank and abstentions, in words.
     pub headline: String,
-    pub chart: String,
+    pub chart: charts::StackedBars,
     /// The grades' names, the table's columns.
     pub grades: Vec<String>,
     /// Per group: its name, the count per grade and abstentions.

@@ -24,7 +24,7 @@ pub const SURVEY_TABLES: [&str; 5] = [
 ];
 
 /// The survey page's data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SurveyPage {
     pub title: String,
     /// Status and version, in words.
@@ -37,14 +37,14 @@ pub struct SurveyPage {
     pub any_hidden: bool,
     /// Each results table as CSV, then the workbook, then (organisers) every answer.
     pub exports: Vec<Link>,
-    /// The organiser's management block (HTML of `web::organiser`).
-    pub manage: Option<String>,
+    /// The organiser's management block (`web::organiser`).
+    pub manage: Option<crate::web::organiser::SurveyManage>,
     /// The sections of the page.
     pub toc: Vec<Link>,
     pub summary: Vec<SummaryRow>,
     pub total: Fig,
-    /// The composite scores as a chart (inline SVG).
-    pub score_chart: String,
+    /// The composite scores as a chart.
+    pub score_chart: charts::ValueBars,
     pub ranking: Vec<Place>,
     pub top: Vec<Place>,
     pub rectify: Vec<Place>,
@@ -54,13 +54,13 @@ pub struct SurveyPage {
     /// Every village, those with no answer included (the coverage page).
     pub coverage: Link,
     /// The weekly trend as a chart, when the survey ran two weeks or more.
-    pub week_chart: Option<String>,
+    pub week_chart: Option<charts::Columns>,
     pub weeks: Vec<(String, Fig)>,
     pub targets: Vec<TargetSection>,
 }
 
 /// One unit in the summary table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
     pub name: String,
     /// The anchor of its section.
@@ -72,7 +72,7 @@ pub struct SummaryRow {
 }
 
 /// A place in a ranking list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Place {
     pub rank: u32,
     pub name: String,
@@ -84,7 +84,7 @@ pub struct Place {
 }
 
 /// A unit's section.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TargetSection {
     pub anchor: String,
     pub name: String,
@@ -97,7 +97,7 @@ pub struct TargetSection {
 }
 
 /// One question's figures.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuestionBlock {
     pub label: String,
     /// Answer sheets that answered it.
@@ -106,13 +106,13 @@ pub struct QuestionBlock {
     pub score: Option<Fig>,
     pub mean: Option<Fig>,
     /// The distribution as a chart, when one is drawn.
-    pub chart: Option<String>,
+    pub chart: Option<charts::StackedBars>,
     /// Per option: label, answer sheets, share.
     pub options: Vec<(String, Fig, Fig)>,
 }
 
 /// A unit's comments, or why none are shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommentsBlock {
     /// Why they are not shown (to leaders), or a note to the organiser that leaders do not
     /// see them.
