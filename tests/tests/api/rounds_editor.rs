@@ -552,7 +552,7 @@ fn browser_a_clerk_on_a_phone_sets_up_a_round_from_the_roster() {
     browser.type_into("#group_label_1", "群众代表");
     browser.type_into("#quota", "1");
     browser.screenshot("rounds-editor-1-form");
-    browser.click("#round-editor button[type=submit]");
+    browser.click("#editor button[type=submit]");
     browser.wait_for_text("main", "权重必须是大于0的数");
     assert_eq!(browser.count("#group-0.has-err"), 1);
     assert_eq!(
@@ -565,7 +565,7 @@ fn browser_a_clerk_on_a_phone_sets_up_a_round_from_the_roster() {
     // what was typed is still there: fix the weight only
     browser.script("document.getElementById('group_weight_0').value = ''", &[]);
     browser.type_into("#group_weight_0", "0.4");
-    browser.click("#round-editor button[type=submit]");
+    browser.click("#editor button[type=submit]");
     browser.wait_until("the round's page", |b| {
         let url = b.url();
         url.contains("/dashboard/rounds/") && !url.ends_with("/new")
