@@ -45,6 +45,7 @@ pub const FILES: &[(&str, &str, &str)] = catalogue_files![
     "console",
     "print",
     "export",
+    "audit",
 ];
 
 struct Catalogue {

@@ -86,5 +86,7 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(console::officials::import_preview)
         .service(console::officials::import_confirm)
         .service(console::officials::show_official)
-        .service(console::officials::change_official);
+        .service(console::officials::change_official)
+        .service(console::audit::audit_page)
+        .service(console::audit::audit_csv);
 }
