@@ -47,6 +47,7 @@ pub const FILES: &[(&str, &str, &str)] = catalogue_files![
     "export",
     "coverage",
     "field",
+    "audit",
 ];
 
 struct Catalogue {

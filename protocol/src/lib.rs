@@ -5,6 +5,7 @@
 //! so the field client validates answers with exactly the code the server runs.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod error;

@@ -19,6 +19,7 @@
 
 use std::borrow::Borrow;
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 
 use canvass_protocol::rounds::CastRequest;
@@ -61,6 +62,30 @@ pub struct GroupCommit {
     queue: mpsc::Sender<Job>,
     /// Published forms, shared with the writer thread, which fills it.
     forms: Arc<FormCache>,
+    /// What was stored since the process started, shared with the writer thread.
+    stats: Arc<CommitStats>,
+}
+
+/// What the group commit has stored since the process started (for `/metrics`).
+#[derive(Debug, Default)]
+pub struct CommitStats {
+    answers: AtomicU64,
+    ballots: AtomicU64,
+    groups: AtomicU64,
+    items: AtomicU64,
+}
+
+/// A reading of [`CommitStats`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct CommitCounts {
+    /// Public answer sets acknowledged as stored.
+    pub answers: u64,
+    /// Ballots acknowledged as stored.
+    pub ballots: u64,
+    /// Groups (transactions) written.
+    pub groups: u64,
+    /// Submissions those groups held.
+    pub items: u64,
 }
 
 impl GroupCommit {
@@ -74,11 +99,28 @@ impl GroupCommit {
         let (queue, jobs) = mpsc::channel();
         let forms = Arc::new(FormCache::default());
         let shared = forms.clone();
+        let stats = Arc::new(CommitStats::default());
+        let counted = stats.clone();
         std::thread::Builder::new()
             .name("canvass-commit".into())
-            .spawn(move || write_groups(&writer, &pepper, &shared, &jobs))
+            .spawn(move || write_groups(&writer, &pepper, &shared, &counted, &jobs))
             .expect("start the group-commit thread");
-        Self { queue, forms }
+        Self {
+            queue,
+            forms,
+            stats,
+        }
+    }
+
+    /// What was stored since the process started.
+    #[must_use]
+    pub fn stats(&self) -> CommitCounts {
+        CommitCounts {
+            answers: self.stats.answers.load(Ordering::Relaxed),
+            ballots: self.stats.ballots.load(Ordering::Relaxed),
+            groups: self.stats.groups.load(Ordering::Relaxed),
+            items: self.stats.items.load(Ordering::Relaxed),
+        }
     }
 
     /// Checks and stores one public answer set; returns once it is committed (or refused),
@@ -103,7 +145,11 @@ impl GroupCommit {
             }),
             reply: Reply::Answers(reply),
         })?;
-        answer.await.map_err(|e| Error::internal(&e))?
+        let stored = answer.await.map_err(|e| Error::internal(&e))?;
+        if stored.is_ok() {
+            self.stats.answers.fetch_add(1, Ordering::Relaxed);
+        }
+        stored
     }
 
     /// Checks a code and a ballot, redeems the code and stores the ballot; returns once it is
@@ -114,7 +160,11 @@ impl GroupCommit {
             submission: Submission::Ballot(BallotCast { slug, request }),
             reply: Reply::Ballot(reply),
         })?;
-        answer.await.map_err(|e| Error::internal(&e))?
+        let cast = answer.await.map_err(|e| Error::internal(&e))?;
+        if cast.is_ok() {
+            self.stats.ballots.fetch_add(1, Ordering::Relaxed);
+        }
+        cast
     }
 
     fn send(&self, job: Job) -> Result<(), Error> {
@@ -127,7 +177,13 @@ impl GroupCommit {
 /// The writer loop: waits for a submission, takes whatever else is queued, stores the group,
 /// and hands it to the sync thread, which answers it once its commit is on the disk. The writer
 /// meanwhile stores the next group.
-fn write_groups(writer: &Writer, pepper: &str, forms: &Arc<FormCache>, jobs: &mpsc::Receiver<Job>) {
+fn write_groups(
+    writer: &Writer,
+    pepper: &str,
+    forms: &Arc<FormCache>,
+    stats: &CommitStats,
+    jobs: &mpsc::Receiver<Job>,
+) {
     let (stored, to_sync) = mpsc::channel();
     // without a thread of its own, each group is synced and answered here
     let sync = std::thread::Builder::new()
@@ -146,6 +202,10 @@ fn write_groups(writer: &Writer, pepper: &str, forms: &Arc<FormCache>, jobs: &mp
                 Err(_) => break,
             }
         }
+        stats.groups.fetch_add(1, Ordering::Relaxed);
+        stats
+            .items
+            .fetch_add(u64::try_from(group.len()).unwrap_or(0), Ordering::Relaxed);
         let done = match writer
             .with_connection(|conn| submissions::store_group(conn, pepper, forms, &group))
         {

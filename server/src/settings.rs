@@ -113,6 +113,10 @@ pub struct Settings {
     /// its place (besides the bottom three of seven or more units, or else the lowest one);
     /// from 0 to 100.
     pub rectification_below_score: f64,
+    /// A bearer token (at least 16 characters) that lets `/metrics` be read from any address;
+    /// without it `/metrics` answers only requests from the loopback address that did not come
+    /// through a proxy.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Settings {
@@ -140,6 +144,7 @@ impl Default for Settings {
             request_body_timeout_ms: 60_000,
             max_connections_per_address: 256,
             rectification_below_score: canvass_protocol::stats::DEFAULT_RECTIFY_BELOW_SCORE,
+            metrics_token: None,
         }
     }
 }
@@ -363,6 +368,15 @@ impl Settings {
                 true,
                 "must be from 0 to 100".into(),
             ));
+        }
+        if let Some(token) = &self.metrics_token {
+            if token.expose().chars().count() < 16 {
+                return Err(layers.invalid(
+                    "metrics_token",
+                    false,
+                    "must have at least 16 characters".into(),
+                ));
+            }
         }
         if let Some(secret) = &self.jwt_secret {
             if secret.expose().len() < 32 {

@@ -102,13 +102,16 @@ impl Application {
             commit,
             writer,
             checkpoints,
+            metrics: crate::http::metrics::Metrics::default(),
         });
         let app_state = state.clone();
+        let metrics_state = state.clone();
         let body_timeout = Duration::from_millis(state.settings.request_body_timeout_ms);
         let head_timeout = Duration::from_millis(state.settings.request_head_timeout_ms);
         let connections =
             crate::http::limits::ConnectionCap::new(state.settings.max_connections_per_address);
         let mut server = HttpServer::new(move || {
+            let metrics_state = metrics_state.clone();
             App::new()
                 .app_data(app_state.clone())
                 .wrap_fn(move |mut req, srv| {
@@ -145,14 +148,25 @@ impl Application {
                         .add(("Referrer-Policy", "no-referrer"))
                         .add(("X-Frame-Options", "DENY")),
                 )
-                .wrap_fn(|req, srv| {
+                .wrap_fn(move |req, srv| {
                     // Method, path (never the query string) and status only: no client address,
                     // so the log cannot be matched against answers.
                     let started = Instant::now();
+                    let counted = metrics_state.clone();
                     let method = req.method().clone();
                     let path = req.path().to_string();
                     srv.call(req).map(move |res| {
                         if let Ok(res) = &res {
+                            // counted by the route's pattern, never by the path a client sent
+                            counted.metrics.request(
+                                method.as_str(),
+                                res.request()
+                                    .match_pattern()
+                                    .as_deref()
+                                    .unwrap_or("unmatched"),
+                                res.status().as_u16(),
+                                started.elapsed(),
+                            );
                             tracing::info!(
                                 %method,
                                 %path,
@@ -177,6 +191,7 @@ impl Application {
                 )
                 .openapi_service(routes::openapi_resource)
                 .into_app()
+                .service(crate::http::metrics::metrics)
                 .service(crate::web::survey_form::show_form)
                 .service(crate::web::survey_form::submit_form)
                 .service(crate::web::survey_form::thanks)

@@ -140,6 +140,8 @@ error-action-read-tally-sheets = read tally sheets
 error-action-read-round-results = read appraisal results
 error-action-collect-in-the-field = collect or upload answers in the field
 error-action-manage-instruments = manage surveys and appraisal rounds
+error-action-read-audit-log = read the audit log
+error-metrics-refused = The metrics are served only to the server itself (loopback, not through a proxy) or with the metrics token.
 
 ## Sign-in and accounts
 

@@ -138,6 +138,8 @@ error-action-read-tally-sheets = 查看计票单
 error-action-read-round-results = 查看测评结果
 error-action-collect-in-the-field = 实地收集或上传答卷
 error-action-manage-instruments = 管理问卷和民主测评
+error-action-read-audit-log = 查看操作日志
+error-metrics-refused = 运行指标只提供给本机(回环地址且未经代理)或持有指标令牌的请求。
 
 ## 登录和账号
 

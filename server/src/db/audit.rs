@@ -104,6 +104,90 @@ pub fn append(conn: &mut DbConnection, entry: &NewEntry<'_>, now: i64) -> Result
     })
 }
 
+/// Which entries a reader asks for; every condition that is set must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only entries of accounts whose unit lies in the subtree with this path; `None`: every
+    /// entry, the server's own and unknown names' included.
+    pub scope: Option<String>,
+    /// Only this action (`round.open`).
+    pub action: Option<String>,
+    /// Only this account name.
+    pub actor: Option<String>,
+    /// Only entries at or after this moment (seconds since the epoch).
+    pub from: Option<i64>,
+    /// Only entries before this moment.
+    pub until: Option<i64>,
+}
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+fn filtered(filter: &Filter) -> audit_log::BoxedQuery<'static, Backend> {
+    use super::schema::{accounts, units};
+    let mut query = audit_log::table.into_boxed();
+    if let Some(path) = &filter.scope {
+        query = query.filter(
+            audit_log::actor_id.eq_any(
+                accounts::table
+                    .inner_join(units::table)
+                    .filter(units::path.like(format!("{path}%")))
+                    .select(accounts::id.nullable()),
+            ),
+        );
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_log::action.eq(action.clone()));
+    }
+    if let Some(actor) = &filter.actor {
+        query = query.filter(audit_log::actor.eq(actor.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_log::at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_log::at.lt(until));
+    }
+    query
+}
+
+/// How many entries `filter` picks.
+pub fn count(conn: &mut DbConnection, filter: &Filter) -> Result<i64, StoreError> {
+    Ok(filtered(filter).count().get_result(conn)?)
+}
+
+/// Up to `limit` entries that `filter` picks, newest first, after skipping `offset`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<EntryRow>, StoreError> {
+    Ok(filtered(filter)
+        .order(audit_log::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(EntryRow::as_select())
+        .load(conn)?)
+}
+
+/// The latest entry's number and hash (the chain's head), `None` for an empty log. Read as
+/// stored, not verified: [`verify`] says whether the chain up to it holds.
+pub fn head(conn: &mut DbConnection) -> Result<Option<(i64, String)>, StoreError> {
+    let last = audit_log::table
+        .select(diesel::dsl::max(audit_log::id))
+        .get_result::<Option<i64>>(conn)?;
+    match last {
+        Some(id) => Ok(Some((
+            id,
+            audit_log::table
+                .find(id)
+                .select(audit_log::hash)
+                .get_result::<String>(conn)?,
+        ))),
+        None => Ok(None),
+    }
+}
+
 /// What a check of the chain found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {

@@ -438,6 +438,11 @@ pub struct SqliteWriters;
 
 static SQLITE_WRITERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Write transactions of this process that found another one writing and waited (`/metrics`).
+static WAITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// How long they waited in all, in microseconds.
+static WAITED_MICROS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 thread_local! {
     /// Whether this thread holds the turn: a write transaction nested in another one (a
     /// savepoint) must not wait for itself.
@@ -456,11 +461,35 @@ impl SqliteWriters {
             return WriterTurn { guard: None };
         }
         // a writer that panicked left nothing half-written (its transaction rolled back)
-        let guard = SQLITE_WRITERS
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = match SQLITE_WRITERS.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                let started = std::time::Instant::now();
+                let guard = SQLITE_WRITERS
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let waited = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+                WAITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                WAITED_MICROS.fetch_add(waited, std::sync::atomic::Ordering::Relaxed);
+                guard
+            }
+        };
         HOLDS_TURN.with(|h| h.set(true));
         WriterTurn { guard: Some(guard) }
+    }
+}
+
+impl SqliteWriters {
+    /// How many write transactions of this process waited for their turn since it started,
+    /// and for how long in all, in microseconds (none on PostgreSQL, where the database orders
+    /// the writers).
+    #[must_use]
+    pub fn waited() -> (u64, u64) {
+        (
+            WAITS.load(std::sync::atomic::Ordering::Relaxed),
+            WAITED_MICROS.load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 }
 

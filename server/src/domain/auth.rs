@@ -287,6 +287,7 @@ pub enum Action {
     ReadRoundResults,
     CollectInTheField,
     ManageInstruments,
+    ReadAuditLog,
 }
 
 impl Action {
@@ -311,6 +312,7 @@ impl Action {
             Action::ReadRoundResults => msg!("error-action-read-round-results"),
             Action::CollectInTheField => msg!("error-action-collect-in-the-field"),
             Action::ManageInstruments => msg!("error-action-manage-instruments"),
+            Action::ReadAuditLog => msg!("error-action-read-audit-log"),
         }
     }
 }

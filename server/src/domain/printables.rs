@@ -9,7 +9,7 @@ use canvass_protocol::surveys::PublicForm;
 
 use super::auth::Caller;
 use super::error::{Error, Field};
-use super::{rounds, surveys};
+use super::{audit, rounds, surveys};
 use crate::db::DbConnection;
 
 /// The elector group `wanted` of `round`: the only group when none is named and the round has
@@ -53,7 +53,15 @@ pub fn ballot_paper(
 ) -> Result<(RoundInfo, Round, ElectorGroup), Error> {
     let (info, round) = rounds::managed(conn, caller, round_id, base_url)?;
     match elector_group(&round, group, false)? {
-        Some(group) => Ok((info, round, group)),
+        Some(group) => {
+            audit::record(
+                conn,
+                caller,
+                "round.print_ballot",
+                &format!("round:{}/group:{}", info.id, group.id),
+            )?;
+            Ok((info, round, group))
+        }
         None => Err(Error::internal(&"an elector group was required")),
     }
 }
@@ -69,6 +77,11 @@ pub fn tally_form(
 ) -> Result<(RoundInfo, Round, Option<ElectorGroup>), Error> {
     let (info, round) = rounds::managed(conn, caller, round_id, base_url)?;
     let group = elector_group(&round, group, true)?;
+    let object = match &group {
+        Some(g) => format!("round:{}/group:{}", info.id, g.id),
+        None => format!("round:{}", info.id),
+    };
+    audit::record(conn, caller, "round.print_tally_sheet", &object)?;
     Ok((info, round, group))
 }
 
@@ -79,5 +92,12 @@ pub fn questionnaire(
     caller: &Caller,
     survey_id: i64,
 ) -> Result<PublicForm, Error> {
-    surveys::preview(conn, caller, survey_id)
+    let form = surveys::preview(conn, caller, survey_id)?;
+    audit::record(
+        conn,
+        caller,
+        "survey.print_questionnaire",
+        &format!("survey:{survey_id}"),
+    )?;
+    Ok(form)
 }

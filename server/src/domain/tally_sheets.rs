@@ -123,7 +123,13 @@ pub fn set_expected(
     }
     let expected = i32::try_from(expected.min(MAX_EXPECTED_STATIONS)).unwrap_or(i32::MAX);
     crate::db::write_transaction(conn, |conn| {
-        crate::db::round_stations::set_expected(conn, row.id, expected)
+        crate::db::round_stations::set_expected(conn, row.id, expected)?;
+        crate::domain::audit::record(
+            conn,
+            caller,
+            "round.set_stations",
+            &format!("round:{}/stations:{expected}", row.id),
+        )
     })?;
     Ok(())
 }

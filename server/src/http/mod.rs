@@ -6,6 +6,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod limits;
+pub mod metrics;
 pub mod ratelimit;
 pub mod request;
 pub mod state;

@@ -36,6 +36,8 @@ pub struct AppState {
     pub writer: crate::db::Writer,
     /// SQLite's write-ahead log checkpoints, off the request path (none on PostgreSQL).
     pub checkpoints: Option<crate::db::Checkpointer>,
+    /// What `/metrics` shows.
+    pub metrics: crate::http::metrics::Metrics,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 //! registered through `utoipa-actix-web`, so the document lists exactly the routes served.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod rounds;
@@ -36,6 +37,7 @@ use crate::http::ApiError;
         (name = "rounds", description = "Democratic appraisal: officials, rounds, ballot codes, tally sheets, results"),
         (name = "sync", description = "Field sync: the offline client's manifest and batches stored exactly once"),
         (name = "public", description = "What respondents use, without signing in"),
+        (name = "audit", description = "The audit log of organisers' and administrators' actions"),
         (name = "health", description = "Liveness and database reachability"),
     )
 )]
@@ -113,7 +115,8 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(rounds::enter_sheet)
         .service(rounds::correct_sheet)
         .service(rounds::list_sheets)
-        .service(rounds::round_results);
+        .service(rounds::round_results)
+        .service(audit::list_audit);
 }
 
 /// Answer for any path no route matches.

@@ -184,6 +184,7 @@ pub async fn upload_batch(
     let receipt = state
         .db(move |conn| sync::store_batch(conn, &writer, &caller, &batch, &hash, now()))
         .await?;
+    state.metrics.batch(receipt.duplicate);
     let status = if receipt.duplicate {
         StatusCode::OK
     } else {

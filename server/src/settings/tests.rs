@@ -83,6 +83,7 @@ fn every_variable_of_every_setting_is_read() {
             ("CANVASS_SUBMISSIONS_PER_MINUTE", "0"),
             ("CANVASS_BALLOT_MIX_INTERVAL_MS", "500"),
             ("CANVASS_RECTIFICATION_BELOW_SCORE", "55.5"),
+            ("CANVASS_METRICS_TOKEN", "a-metrics-token-0123"),
         ]),
     )
     .unwrap();
@@ -111,7 +112,11 @@ fn every_variable_of_every_setting_is_read() {
     assert_eq!(s.submissions_per_minute, 0);
     assert_eq!(s.ballot_mix_interval_ms, 500);
     assert!((s.rectification_below_score - 55.5).abs() < f64::EPSILON);
-    assert_eq!(setting_names().len(), 22, "a new setting needs a line here");
+    assert_eq!(
+        s.metrics_token.as_ref().unwrap().expose(),
+        "a-metrics-token-0123"
+    );
+    assert_eq!(setting_names().len(), 23, "a new setting needs a line here");
 }
 
 #[test]
@@ -317,4 +322,15 @@ fn the_configuration_page_lists_every_setting_with_its_variable() {
         let row = format!("| `{key}` | `{}` |", env_var(key));
         assert!(page.contains(&row), "docs/configuration.md lacks {row}");
     }
+}
+
+#[test]
+fn a_short_metrics_token_is_refused() {
+    let e = Settings::load(None, env(&[("CANVASS_METRICS_TOKEN", "short")])).unwrap_err();
+    assert!(e.to_string().contains("CANVASS_METRICS_TOKEN"), "{e}");
+    assert!(e.to_string().contains("at least 16 characters"), "{e}");
+    assert!(
+        !e.to_string().contains("short"),
+        "a secret is never shown: {e}"
+    );
 }

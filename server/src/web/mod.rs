@@ -91,5 +91,7 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(console::officials::change_official)
         // the field officers' offline app
         .service(field::shell)
-        .service(field::asset);
+        .service(field::asset)
+        .service(console::audit::audit_page)
+        .service(console::audit::audit_csv);
 }

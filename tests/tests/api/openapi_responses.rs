@@ -792,6 +792,26 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         None,
     );
 
+    // the audit log
+    let audit = "/api/v1/audit";
+    k.call("get", audit, audit, Some(&org), none, None);
+    k.call(
+        "get",
+        audit,
+        "/api/v1/audit?from=2026-13-01",
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "get",
+        audit,
+        "/api/v1/audit?colour=red",
+        Some(&org),
+        none,
+        None,
+    );
+
     // field sync
     let protocol = [("Canvass-Protocol", "1")];
     let manifest = "/api/v1/sync/manifest";

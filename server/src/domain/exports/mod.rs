@@ -42,6 +42,36 @@ pub struct AnswerColumns {
     channels: [String; 3],
 }
 
+/// Records that `caller` exported the results of survey `survey_id` (a table or the
+/// workbook); call it once the results were read, so the caller's access is known.
+pub fn survey_results_exported(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    survey_id: i64,
+) -> Result<(), Error> {
+    super::audit::record(
+        conn,
+        caller,
+        "survey.export_results",
+        &format!("survey:{survey_id}"),
+    )
+}
+
+/// Records that `caller` exported the results of round `round_id` (a table or the workbook);
+/// call it once the report was read, so the caller's access is known.
+pub fn round_results_exported(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    round_id: i64,
+) -> Result<(), Error> {
+    super::audit::record(
+        conn,
+        caller,
+        "round.export_results",
+        &format!("round:{round_id}"),
+    )
+}
+
 /// The columns of the answer export of survey `survey_id` in `lang`, once the caller is known
 /// to manage it.
 pub fn answer_columns(

@@ -5,6 +5,7 @@
 //! and cell marked, and the confirmation of a destructive action.
 
 pub mod accounts;
+pub mod audit;
 pub mod officials;
 pub mod rounds;
 pub mod units;

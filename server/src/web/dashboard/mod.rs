@@ -28,6 +28,7 @@ use super::frame::{grade_label, manages, path_id, value_text, Fmt, Nav};
 use super::organiser::{round_manage, survey_manage};
 use super::page::{render, Words};
 use super::session::{page_error, Session, WebError};
+use crate::domain::audit::{self, ChainHead};
 use crate::domain::auth::Action;
 use crate::domain::{rounds, surveys};
 use crate::http::AppState;
@@ -247,6 +248,8 @@ struct SurveyTemplate {
     w: Words,
     nav: Nav,
     p: survey::SurveyPage,
+    /// The audit log's head when the page was made (`templates/chain_head.html`).
+    chain_head: ChainHead,
 }
 
 #[derive(Template)]
@@ -255,6 +258,7 @@ struct RoundTemplate {
     w: Words,
     nav: Nav,
     p: round::RoundPage,
+    chain_head: ChainHead,
 }
 
 #[derive(Template)]
@@ -313,10 +317,14 @@ pub async fn survey_page(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     let rule = state.settings.rectification();
-    let (results, survey) = state
+    let (results, survey, chain_head) = state
         .db(move |conn| {
             let results = surveys::results(conn, &caller, id, rule)?;
-            Ok((results, surveys::get(conn, &caller, id, &base)?))
+            Ok((
+                results,
+                surveys::get(conn, &caller, id, &base)?,
+                audit::chain_head(conn)?,
+            ))
         })
         .await
         .map_err(page_error(lang))?;
@@ -331,6 +339,7 @@ pub async fn survey_page(
             w: Words::new(lang),
             nav: Nav::new(&session, &req),
             p,
+            chain_head,
         },
     ))
 }
@@ -349,8 +358,13 @@ pub async fn round_page(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     // organisers see the round page (to run it) even before anything is counted
-    let report: RoundReport = state
-        .db(move |conn| rounds::report(conn, &caller, id, &base))
+    let (report, chain_head): (RoundReport, ChainHead) = state
+        .db(move |conn| {
+            Ok((
+                rounds::report(conn, &caller, id, &base)?,
+                audit::chain_head(conn)?,
+            ))
+        })
         .await
         .map_err(page_error(lang))?;
     let mut p = round::page(lang, &report, &|path| session.link(path));
@@ -367,6 +381,7 @@ pub async fn round_page(
             w: Words::new(lang),
             nav: Nav::new(&session, &req),
             p,
+            chain_head,
         },
     ))
 }

@@ -11,10 +11,11 @@
 //! cargo build --release --workspace --bins && target/release/bench [--quick] [--postgres URL] [--only LIST]
 //! ```
 //!
-//! `--only submissions,ballots,sync,results,export,raw,imports` runs only those scenarios (the
+//! `--only submissions,ballots,sync,results,export,raw,imports,audit` runs only those scenarios (the
 //! fixed-body ceiling always runs with a server scenario: the other rates are read against it).
 //! `imports` times the spreadsheet imports in-process (a 5,000-row roster, a 200-question
-//! XLSForm) and needs no server: `--only imports` starts none.
+//! XLSForm) and `audit` checks a chain of 10,000 audit entries, both in-process: `--only
+//! imports,audit` starts no server.
 
 mod field;
 mod output;
@@ -113,13 +114,18 @@ fn main() -> Result<()> {
     };
     if only
         .as_ref()
-        .is_some_and(|o| o.iter().all(|n| n == "imports"))
+        .is_some_and(|o| o.iter().all(|n| n == "imports" || n == "audit"))
     {
         let mut table = Table::default();
-        imports(&mut table);
+        if runs("imports") {
+            imports(&mut table);
+        }
+        if runs("audit") {
+            audit(&mut table)?;
+        }
         println!();
         println!(
-            "canvass bench: imports, {} CPU core(s), {}",
+            "canvass bench: in-process scenarios, {} CPU core(s), {}",
             std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
             cpu_model()
         );
@@ -224,6 +230,9 @@ fn main() -> Result<()> {
     if runs("imports") {
         imports(&mut table);
     }
+    if runs("audit") {
+        audit(&mut table)?;
+    }
     if runs("raw") {
         let raw = raw_sqlite_inserts(&setup, sizes.raw_rows, work.path())?;
         table.row(
@@ -253,7 +262,7 @@ fn main() -> Result<()> {
 }
 
 /// The scenarios `--only` may name.
-const SCENARIOS: [&str; 7] = [
+const SCENARIOS: [&str; 8] = [
     "submissions",
     "ballots",
     "sync",
@@ -261,7 +270,57 @@ const SCENARIOS: [&str; 7] = [
     "export",
     "raw",
     "imports",
+    "audit",
 ];
+
+/// Entries of the audit-log scenario.
+const AUDIT_ENTRIES: i64 = 10_000;
+
+/// The audit log's check (`canvass-server audit verify`, the console's audit page), in-process:
+/// [`AUDIT_ENTRIES`] entries appended through the storage code to a fresh database of the
+/// run's backend, then the whole chain read and checked, median of 7.
+fn audit(table: &mut Table) -> Result<()> {
+    use canvass_server::db::{self, audit as log};
+    let database = TestDb::new();
+    let (pool, _) = db::open(database.url(), 1)?;
+    let mut conn = pool.get()?;
+    let started = Instant::now();
+    db::write_transaction(&mut conn, |conn| {
+        for n in 0..AUDIT_ENTRIES {
+            let entry = log::NewEntry {
+                actor_id: Some(2),
+                actor: "organiser",
+                action: "tally_sheet.enter",
+                object: &format!("round:{}/station:{}", n % 7 + 1, n % 40),
+            };
+            log::append(conn, &entry, 1_796_000_000 + n)?;
+        }
+        Ok::<_, db::StoreError>(())
+    })?;
+    let appended = started.elapsed();
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let started = Instant::now();
+        let verification = log::verify(&mut conn)?;
+        times.push(started.elapsed());
+        if verification.first_broken.is_some()
+            || verification.entries != u64::try_from(AUDIT_ENTRIES)?
+        {
+            bail!("the audit chain does not hold: {verification:?}");
+        }
+    }
+    times.sort();
+    table.row(
+        &format!("audit log: verify {AUDIT_ENTRIES} entries (read and hash the chain)"),
+        &format!("{:.1} ms (median of 7)", times[3].as_secs_f64() * 1000.0),
+        &format!(
+            "slowest {:.1} ms; appending them took {:.1} s",
+            times[6].as_secs_f64() * 1000.0,
+            appended.as_secs_f64()
+        ),
+    );
+    Ok(())
+}
 
 /// The spreadsheet imports of the organiser's console, in-process: the pure functions the
 /// server's pages and the CLI call, on the same sample files as the timing example.
