@@ -660,6 +660,25 @@ async fn round_report(
         .map_err(page_error(session.lang))
 }
 
+/// What a results export was of, for the audit log.
+#[derive(Clone, Copy)]
+enum Exported {
+    Survey(i64),
+    Round(i64),
+}
+
+/// Records a results export in the audit log, once it is known to be answered.
+async fn log_export(state: &AppState, session: &Session, what: Exported) -> Result<(), WebError> {
+    let caller = session.caller.clone();
+    state
+        .db(move |conn| match what {
+            Exported::Survey(id) => exports::survey_results_exported(conn, &caller, id),
+            Exported::Round(id) => exports::round_results_exported(conn, &caller, id),
+        })
+        .await
+        .map_err(page_error(session.lang))
+}
+
 /// One results table of a survey as CSV (`?table=0` summary, 1 questions, 2 villages, 3 weeks,
 /// 4 comments); another `table` answers 404 (422 when not a number) with the API's JSON error.
 #[get("/dashboard/surveys/{id}/export.csv")]
@@ -677,6 +696,7 @@ pub async fn survey_csv(
         Ok(index) => index,
         Err(e) => return Ok(json_answer(&e, lang)),
     };
+    log_export(&state, &session, Exported::Survey(id)).await?;
     let table = &tables[index];
     Ok(stream_lines(
         csv_lines(lang, table, results.exact),
@@ -708,6 +728,7 @@ pub async fn survey_xlsx(
         .await
         .map_err(|e| xlsx_error(lang, &e))?
         .map_err(|e| xlsx_error(lang, &e))?;
+    log_export(&state, &session, Exported::Survey(id)).await?;
     Ok(xlsx_response(
         bytes,
         download_name(
@@ -738,6 +759,7 @@ pub async fn round_csv(
         Ok(index) => index,
         Err(e) => return Ok(json_answer(&e, lang)),
     };
+    log_export(&state, &session, Exported::Round(id)).await?;
     let table = &tables[index];
     Ok(stream_lines(
         csv_lines(lang, table, report.exact),
@@ -769,6 +791,7 @@ pub async fn round_xlsx(
         .await
         .map_err(|e| xlsx_error(lang, &e))?
         .map_err(|e| xlsx_error(lang, &e))?;
+    log_export(&state, &session, Exported::Round(id)).await?;
     Ok(xlsx_response(
         bytes,
         download_name(

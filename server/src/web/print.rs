@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use super::frame::path_id;
 use super::page::{render_html, Words};
 use super::session::{page_error, Session, WebError};
+use crate::domain::audit::{self, ChainHead};
 use crate::domain::printables;
 use crate::http::AppState;
 
@@ -162,6 +163,11 @@ pub struct TallyPaper {
     pub officials: Vec<PrintedSubject>,
     pub team: Option<(String, Vec<String>)>,
     pub rules: Vec<String>,
+    /// The audit log's head when the sheet was printed, so that the signed sheet can be
+    /// matched to the log (`templates/chain_head.html`). Ballot papers and questionnaires carry
+    /// nothing of the kind: two printings would differ, and a paper must not tell one ballot or
+    /// respondent from another.
+    pub chain_head: Option<ChainHead>,
 }
 
 /// The tally sheet's data.
@@ -190,6 +196,7 @@ pub fn tally_paper(
             .as_ref()
             .map(|t| (t.name.clone(), grade_labels(Scale::Team, lang))),
         rules: rules(round, lang),
+        chain_head: None,
     }
 }
 
@@ -501,11 +508,16 @@ pub async fn tally(
     let group = query_value(&req, "group");
     let caller = session.caller.clone();
     let base = state.public_url.clone();
-    let (info, round, group) = state
-        .db(move |conn| printables::tally_form(conn, &caller, id, group.as_deref(), &base))
+    let (info, round, group, head) = state
+        .db(move |conn| {
+            let (info, round, group) =
+                printables::tally_form(conn, &caller, id, group.as_deref(), &base)?;
+            Ok((info, round, group, audit::chain_head(conn)?))
+        })
         .await
         .map_err(page_error(lang))?;
-    let page = tally_paper(lang, &round_title(&info), &round, group.as_ref());
+    let mut page = tally_paper(lang, &round_title(&info), &round, group.as_ref());
+    page.chain_head = Some(head);
     Ok(response(StatusCode::OK, render_html(&page)))
 }
 

@@ -300,6 +300,54 @@ fn printing_the_paper_kit_and_setting_stations_are_recorded_and_results_carry_th
         page.contains(&format!("Audit log: entry {entries}, head {head}")),
         "{page}"
     );
+
+    // the blank tally sheet carries the head as it was once its printing was recorded; the
+    // ballot paper and the questionnaire carry nothing that differs between two printings
+    let tally = clerk
+        .get(&format!(
+            "/dashboard/rounds/{}/print/tally?lang=en",
+            round.id
+        ))
+        .text;
+    let (_, log) = audit_json(&app, &c.organiser, "");
+    let head = log["chain"]["head_short"].as_str().unwrap();
+    let entries = log["chain"]["entries"].as_u64().unwrap();
+    assert!(
+        tally.contains(&format!("Audit log: entry {entries}, head {head}")),
+        "{tally}"
+    );
+    let ballot = clerk
+        .get(&format!(
+            "/dashboard/rounds/{}/print/ballot?group=cadres&lang=en",
+            round.id
+        ))
+        .text;
+    assert!(!ballot.contains("Audit log"), "{ballot}");
+
+    // results exports are recorded once answered; a table that does not exist is not
+    for (path, status) in [
+        (
+            format!("/dashboard/surveys/{survey}/export.csv?table=0"),
+            200,
+        ),
+        (
+            format!("/dashboard/surveys/{survey}/export.csv?table=9"),
+            404,
+        ),
+        (format!("/dashboard/rounds/{}/export.xlsx", round.id), 200),
+    ] {
+        assert_eq!(clerk.get(&path).status, status, "{path}");
+    }
+    let (_, log) = audit_json(&app, &c.organiser, "");
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    let count = |a: &str| actions.iter().filter(|x| **x == a).count();
+    assert_eq!(count("survey.export_results"), 1, "{actions:?}");
+    assert_eq!(count("round.export_results"), 1, "{actions:?}");
 }
 
 #[test]
