@@ -15,6 +15,7 @@ mod integrity;
 mod linking;
 mod openapi;
 mod openapi_responses;
+mod posters;
 mod print;
 mod rounds;
 mod survey_form;
