@@ -11,6 +11,7 @@ mod console;
 mod dashboard;
 mod errors;
 mod exports;
+mod imports;
 mod integrity;
 mod linking;
 mod openapi;
