@@ -10,6 +10,7 @@ use canvass_protocol::auth::{Health, LoginRequest, LoginResponse};
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::Message;
 use canvass_protocol::rounds::{CreateRound, GenerateCodes, GeneratedCodes, RoundInfo};
+use canvass_protocol::sheets::ImportReport;
 use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyVersion};
 use canvass_protocol::sync::{FieldCoverage, Manifest, Receipt, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use canvass_protocol::{msg, t, ErrorBody, ErrorCode, ErrorDetail};
@@ -367,6 +368,33 @@ impl ApiClient {
         })
     }
 
+    /// `POST /api/v1/units/import` or `/officials/import` with the file's bytes: with
+    /// `dry_run`, the preview; without, the import (all or nothing). A file the server refused
+    /// for its problems (422 with the report) comes back as its report, `stored` false.
+    pub fn import_sheet(
+        &self,
+        kind: SheetKind,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<ImportReport, ClientError> {
+        let query = if dry_run { "?dry_run=true" } else { "" };
+        let path = format!("/api/v1/{}/import{query}", kind.as_str());
+        let request = self
+            .http
+            .post(self.url(&path))
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes.to_vec());
+        let response = self.send(request)?;
+        if response.status() != reqwest::StatusCode::UNPROCESSABLE_ENTITY {
+            return Self::parse(response);
+        }
+        let text = response.text().unwrap_or_default();
+        match serde_json::from_str::<ImportReport>(&text) {
+            Ok(report) => Ok(report),
+            Err(_) => Err(Self::error_of(422, None, &text)),
+        }
+    }
+
     /// `GET /api/v1/sync/manifest`, with `If-None-Match` when a tag is known.
     pub fn fetch_manifest(&self, etag: Option<&str>) -> Result<ManifestFetch, ClientError> {
         let mut request = self
@@ -464,7 +492,11 @@ impl ApiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
         let text = response.text().unwrap_or_default();
-        match serde_json::from_str::<ErrorBody>(&text) {
+        Self::error_of(status, retry_after, &text)
+    }
+
+    fn error_of(status: u16, retry_after: Option<u64>, text: &str) -> ClientError {
+        match serde_json::from_str::<ErrorBody>(text) {
             Ok(body) => ClientError::Api {
                 status,
                 code: body.error.code,
@@ -475,8 +507,26 @@ impl ApiClient {
             },
             Err(_) => ClientError::Unexpected {
                 status,
-                body: quote(&text),
+                body: quote(text),
             },
+        }
+    }
+}
+
+/// What a spreadsheet import carries: a unit list or a roster of officials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetKind {
+    Units,
+    Officials,
+}
+
+impl SheetKind {
+    /// The collection in the route's path.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SheetKind::Units => "units",
+            SheetKind::Officials => "officials",
         }
     }
 }

@@ -45,6 +45,10 @@ pub enum Command {
     Survey(SurveyCommand),
     #[command(subcommand)]
     Round(RoundCommand),
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    #[command(subcommand)]
+    Official(OfficialCommand),
     Pull,
     Collect {
         survey: String,
@@ -114,6 +118,26 @@ pub enum RoundCommand {
         count: u32,
         #[arg(long, value_name = "FILE.html")]
         slips: Option<PathBuf>,
+    },
+}
+
+/// `canvass unit ...`
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// `canvass official ...`
+#[derive(Debug, Subcommand)]
+pub enum OfficialCommand {
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        yes: bool,
     },
 }
 

@@ -18,6 +18,7 @@ pub mod interview;
 pub mod prompt;
 pub mod rounds;
 pub mod session;
+pub mod sheet_import;
 pub mod status;
 pub mod store;
 pub mod survey_file;

@@ -4,7 +4,9 @@
 
 use std::process::ExitCode;
 
-use canvass_cli::command_line::{Command, RoundCommand, SurveyCommand};
+use canvass_cli::command_line::{
+    Command, OfficialCommand, RoundCommand, SurveyCommand, UnitCommand,
+};
 use canvass_cli::dates::{parse_moment, DayBound};
 use canvass_cli::session::{self, default_device_name, read_password_line};
 use canvass_cli::survey_file::SurveyOptions;
@@ -93,6 +95,12 @@ fn run(command: Command, lang: Lang) -> Result<u8, CliError> {
         }
         Command::Survey(command) => survey(command, lang),
         Command::Round(command) => round(command, lang),
+        Command::Unit(UnitCommand::Import { file, yes }) => {
+            sheet_import(canvass_cli::api::SheetKind::Units, &file, yes, lang)
+        }
+        Command::Official(OfficialCommand::Import { file, yes }) => {
+            sheet_import(canvass_cli::api::SheetKind::Officials, &file, yes, lang)
+        }
         command => field(command, lang),
     }
 }
@@ -258,8 +266,55 @@ fn field(command: Command, lang: Lang) -> Result<u8, CliError> {
         | Command::Logout
         | Command::Whoami
         | Command::Survey(_)
-        | Command::Round(_) => {
+        | Command::Round(_)
+        | Command::Unit(_)
+        | Command::Official(_) => {
             unreachable!("handled in run")
+        }
+    }
+}
+
+/// `canvass unit import` and `canvass official import`: the preview, then the import once the
+/// file is clean and confirmed.
+fn sheet_import(
+    kind: canvass_cli::api::SheetKind,
+    file: &std::path::Path,
+    yes: bool,
+    lang: Lang,
+) -> Result<u8, CliError> {
+    use canvass_cli::prompt::Prompter;
+    use canvass_cli::sheet_import::{import, Imported};
+    let store = CredentialStore::from_env()?;
+    let stdin = std::io::stdin();
+    let mut prompter = Prompter::new(stdin.lock(), std::io::stdout(), lang);
+    let path = file.display().to_string();
+    match import(&store, kind, file, yes, &mut prompter)? {
+        Imported::Stored(report) => {
+            println!(
+                "{}",
+                t!(
+                    lang,
+                    "cli-sheet-done",
+                    path = path.as_str(),
+                    created = report.created,
+                    updated = report.updated,
+                    unchanged = report.unchanged
+                )
+            );
+            Ok(EXIT_OK)
+        }
+        Imported::Refused(report) => {
+            let why = if report.rows.is_empty() && report.problems.is_empty() {
+                t!(lang, "cli-sheet-empty", path = path.as_str())
+            } else {
+                t!(lang, "cli-sheet-refused", path = path.as_str())
+            };
+            eprintln!("canvass: {why}");
+            Ok(EXIT_FAILURE)
+        }
+        Imported::Declined => {
+            println!("{}", t!(lang, "cli-sheet-declined"));
+            Ok(EXIT_FAILURE)
         }
     }
 }

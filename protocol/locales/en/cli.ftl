@@ -566,3 +566,28 @@ cli-coverage-col-server = ON SERVER
 cli-coverage-col-queued = YOURS, NOT SENT
 cli-coverage-hidden = hidden (few)
 cli-coverage-unavailable = The forms were pulled, but not the counts per village: { $reason }
+
+## canvass unit import, canvass official import
+
+cli-sheet-row = Row
+cli-sheet-name = Name
+cli-sheet-action = What happens
+cli-sheet-action-create = add
+cli-sheet-action-update = change
+cli-sheet-action-unchanged = unchanged
+cli-sheet-warning = { $problem } (a warning: the rest imports as shown)
+cli-sheet-preview = { $path }: { $created } to add, { $updated } to change, { $unchanged } unchanged.
+cli-sheet-ask = Import: add { $created }, change { $updated }? [y/N]
+cli-sheet-ask-help = Type y to import every row as shown above, in one go; anything else imports nothing. `--yes` skips this question.
+cli-sheet-refused = Nothing was imported: fix the problems listed in { $path } and run the command again.
+cli-sheet-empty = Nothing was imported: { $path } has no rows to import.
+cli-sheet-declined = Nothing was imported.
+cli-sheet-done = Imported { $path }: { $created } added, { $updated } changed, { $unchanged } unchanged.
+cli-help-unit = Manage the unit tree (organisers).
+cli-help-unit-import = Import a unit list from FILE (XLSX or CSV: 名称, 类型, 上级单位, 窗口单位; docs/imports.md). The server checks it first and the preview shows every bad row and cell; the file is imported, all or nothing, only when it has no error and you confirm.
+cli-help-unit-import-file = The unit list (.xlsx or .csv).
+cli-help-unit-import-yes = Import a clean file without asking.
+cli-help-official = Manage the roster of officials (organisers).
+cli-help-official-import = Import a roster of officials (干部名册) from FILE (XLSX or CSV: 姓名, 职务, 单位, 班子, 排序; docs/imports.md). The server checks it first and the preview shows every bad row and cell; the file is imported, all or nothing, only when it has no error and you confirm. An official already on the roster (same name and unit) is updated.
+cli-help-official-import-file = The roster (.xlsx or .csv).
+cli-help-official-import-yes = Import a clean file without asking.

@@ -67,7 +67,21 @@ print-slip-qr = QR code of the ballot page
 print-slip-kind = one-time ballot code
 print-slip-promise = Scan the QR code or open the address below and enter this code to vote. The code works once and is not tied to you: nobody, the system's administrators included, can know how you voted.
 
+## Survey posters
+
+print-posters-title = Survey posters
+print-poster-kicker = Public satisfaction survey
+print-poster-invitation = How satisfied are you with the service of { $unit }? Scan the QR code with your phone, or open the address below in a browser, and tell us. It takes a few minutes.
+print-poster-qr = QR code of the survey page of { $unit }
+print-poster-address = Address:
+print-poster-anonymous-heading = Your answers are anonymous
+print-poster-anonymous-no-name = You are not asked for your name, phone number or anything else about yourself, and you do not sign in.
+print-poster-anonymous-nothing-kept = Your answers are stored without your phone's address, your device or the exact time: nobody, the system's administrators included, can tell what you answered.
+print-poster-anonymous-groups = Results are only shown for groups of at least { $min } answers, so no one's answers can be picked out.
+print-error-posters-draft = This survey is still a draft and its links do not work yet: publish it, then print its posters.
+
 ## Links to the printables
 
 print-links = Print (A4)
 print-questionnaire-title = Paper questionnaire
+print-posters-link = Survey posters (one per unit rated)

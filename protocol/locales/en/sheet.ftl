@@ -114,3 +114,7 @@ sheet-kind-not-allowed = A { $kind } cannot stand under a { $parent }. The tree 
 sheet-kind-needs-parent = A { $kind } needs a parent unit; only a county has none.
 sheet-unit-exists-other-kind = This unit already exists, as a { $kind }.
 sheet-name-has-slash = A unit name cannot contain “/” or “>”: they separate a unit from the units above it, as in “东山镇/新村”.
+sheet-import-refused = Nothing was stored: the file has { $count ->
+        [one] 1 problem
+       *[other] { $count } problems
+    }, each listed with its row and cell.

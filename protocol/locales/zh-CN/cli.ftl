@@ -475,3 +475,28 @@ cli-coverage-col-server = 服务器
 cli-coverage-col-queued = 您未上传
 cli-coverage-hidden = 不公开（份数少）
 cli-coverage-unavailable = 已拉取表单，但未能取得各村答卷数：{ $reason }
+
+## canvass unit import, canvass official import
+
+cli-sheet-row = 行
+cli-sheet-name = 名称
+cli-sheet-action = 操作
+cli-sheet-action-create = 新增
+cli-sheet-action-update = 更新
+cli-sheet-action-unchanged = 不变
+cli-sheet-warning = { $problem }(提示:其余内容照常导入)
+cli-sheet-preview = { $path }:新增 { $created } 个,更新 { $updated } 个,不变 { $unchanged } 个。
+cli-sheet-ask = 确认导入:新增 { $created } 个,更新 { $updated } 个?[y/N]
+cli-sheet-ask-help = 输入 y 按上面所列一次性导入全部行;输入其他内容则不导入。使用 `--yes` 可跳过此问题。
+cli-sheet-refused = 未导入任何内容:请改正 { $path } 中列出的问题后重新运行此命令。
+cli-sheet-empty = 未导入任何内容:{ $path } 中没有可导入的行。
+cli-sheet-declined = 未导入任何内容。
+cli-sheet-done = 已导入 { $path }:新增 { $created } 个,更新 { $updated } 个,不变 { $unchanged } 个。
+cli-help-unit = 管理单位树(组织人员)。
+cli-help-unit-import = 从 FILE 导入单位名单(XLSX 或 CSV:名称、类型、上级单位、窗口单位;见 docs/imports.md)。服务器先检查文件,预览列出每个有问题的行和单元格;只有文件没有错误且您确认后才会导入,要么全部导入,要么都不导入。
+cli-help-unit-import-file = 单位名单(.xlsx 或 .csv)。
+cli-help-unit-import-yes = 文件没有问题时直接导入,不再询问。
+cli-help-official = 管理干部名册(组织人员)。
+cli-help-official-import = 从 FILE 导入干部名册(XLSX 或 CSV:姓名、职务、单位、班子、排序;见 docs/imports.md)。服务器先检查文件,预览列出每个有问题的行和单元格;只有文件没有错误且您确认后才会导入,要么全部导入,要么都不导入。名册中已有的干部(姓名和单位相同)会被更新。
+cli-help-official-import-file = 干部名册(.xlsx 或 .csv)。
+cli-help-official-import-yes = 文件没有问题时直接导入,不再询问。

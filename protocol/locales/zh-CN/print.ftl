@@ -67,7 +67,21 @@ print-slip-qr = 投票页面二维码
 print-slip-kind = 一次性测评码
 print-slip-promise = 扫码或打开下方网址,输入此码投票。此码只能使用一次,与您的身份无关:任何人(包括系统管理员)都无法知道您投了什么票。
 
+## Survey posters
+
+print-posters-title = 测评海报
+print-poster-kicker = 群众满意度测评
+print-poster-invitation = 您对{ $unit }的服务满意吗?请用手机扫描二维码,或在浏览器中打开下方网址参与评价,只需几分钟。
+print-poster-qr = { $unit }测评页面二维码
+print-poster-address = 网址:
+print-poster-anonymous-heading = 匿名评价,放心作答
+print-poster-anonymous-no-name = 不需要填写姓名、电话等个人信息,也不需要登录。
+print-poster-anonymous-nothing-kept = 系统保存答卷时不记录您的手机地址、设备和具体时间:任何人(包括系统管理员)都无法知道您的回答。
+print-poster-anonymous-groups = 结果只按不少于 { $min } 份答卷的群体显示,无法从中辨认任何人的回答。
+print-error-posters-draft = 该测评仍是草稿,链接尚不能使用:请先发布,再打印海报。
+
 ## Links to the printables
 
 print-links = 打印(A4)
 print-questionnaire-title = 纸质问卷
+print-posters-link = 测评海报(每个被评单位一张)

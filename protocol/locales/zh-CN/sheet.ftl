@@ -111,3 +111,4 @@ sheet-kind-not-allowed = { $kind }不能设在{ $parent }之下。单位层级�
 sheet-kind-needs-parent = { $kind }必须填写上级单位,只有县可以没有上级。
 sheet-unit-exists-other-kind = 该单位已存在,类型为{ $kind }。
 sheet-name-has-slash = 单位名称中不能有“/”或“>”,它们用于写出上级,例如“东山镇/新村”。
+sheet-import-refused = 未导入任何内容:文件有 { $count } 个问题,已逐一列出所在的行和单元格。

@@ -7,6 +7,7 @@
 mod headers;
 pub mod lookup;
 mod problem;
+mod report;
 pub mod roster;
 pub mod samples;
 pub mod table;
@@ -21,6 +22,7 @@ pub use problem::{
     column_letter, count_message, has_errors, ColumnRef, ProblemCode, Severity, SheetProblem,
     SheetProblemDetail,
 };
+pub use report::{ImportAction, ImportReport, ImportRow};
 pub use roster::{import_roster, RosterImport, RosterRow};
 pub use table::{read_csv, read_table, read_workbook, Cell, Row, Sheet, Workbook};
 pub use unit_list::{import_unit_list, UnitListImport, UnitListRow, UnitParent};

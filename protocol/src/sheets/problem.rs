@@ -3,7 +3,9 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::forms::Lang;
 use crate::i18n::Message;
@@ -24,7 +26,7 @@ macro_rules! problem_codes {
     ($($(#[doc = $doc:expr])* $variant:ident = $wire:literal,)*) => {
         /// A stable, machine-readable code of a spreadsheet problem, serialised in snake_case.
         /// Codes are never renamed or reused for another meaning.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[non_exhaustive]
         pub enum ProblemCode {
             $($(#[doc = $doc])* #[serde(rename = $wire)] $variant,)*
@@ -157,6 +159,21 @@ pub struct SheetProblem {
     /// What is wrong.
     pub message: Message,
 }
+
+/// The schema lists the wire strings (`missing_column`), as serde writes them.
+impl PartialSchema for ProblemCode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "A stable, machine-readable code of a spreadsheet problem (docs/imports.md).",
+            ))
+            .enum_values(Some(ProblemCode::ALL.iter().map(|code| code.as_str())))
+            .into()
+    }
+}
+
+impl ToSchema for ProblemCode {}
 
 impl SheetProblem {
     /// An error for the file as a whole; place it with [`SheetProblem::in_sheet`],

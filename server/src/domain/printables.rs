@@ -1,11 +1,11 @@
 //! What the paper meeting kit prints, and who may print it: the ballot paper (测评票) of a
-//! round's elector group, the blank tally sheet (计票单) of a polling station and the paper
-//! questionnaire of a survey. Only those who manage the instrument, within their scope, print
+//! round's elector group, the blank tally sheet (计票单) of a polling station, the paper
+//! questionnaire of a survey and the posters of a survey's target units. Only those who manage the instrument, within their scope, print
 //! it; the pages themselves are built from the values returned here.
 
-use canvass_protocol::msg;
 use canvass_protocol::rounds::{ElectorGroup, Round, RoundInfo};
-use canvass_protocol::surveys::PublicForm;
+use canvass_protocol::surveys::{PublicForm, Survey};
+use canvass_protocol::{msg, ErrorCode};
 
 use super::auth::Caller;
 use super::error::{Error, Field};
@@ -100,4 +100,24 @@ pub fn questionnaire(
         &format!("survey:{survey_id}"),
     )?;
     Ok(form)
+}
+
+/// Survey `survey_id` with its target units and each one's own public link, to print a poster
+/// per target, for those who manage the survey. A survey never published is refused with
+/// `survey_not_open`: its links do not take answers yet.
+pub fn posters(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    survey_id: i64,
+    base_url: &str,
+) -> Result<Survey, Error> {
+    let row = surveys::visible_survey(conn, caller, survey_id)?;
+    surveys::check_manage(conn, caller, &row)?;
+    if row.current_version.is_none() || row.status == "draft" {
+        return Err(Error::conflict(
+            ErrorCode::SurveyNotOpen,
+            msg!("print-error-posters-draft"),
+        ));
+    }
+    surveys::to_api(conn, &row, base_url)
 }

@@ -85,6 +85,38 @@ pub fn read_json_body(
     })
 }
 
+/// Reads a file sent as the raw request body (an XLSX or CSV upload), of at most `limit` bytes.
+pub async fn read_file_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, Error> {
+    let declared_too_large = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|n| n > limit);
+    if declared_too_large {
+        return Err(too_large(limit));
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            Error::new(
+                Kind::Malformed,
+                ErrorCode::MalformedJson,
+                msg!("error-body-unreadable", detail = e.to_string()),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 fn too_large(limit: usize) -> Error {
     Error::new(
         Kind::TooLarge,

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod imports;
 pub mod rounds;
 pub mod surveys;
 pub mod sync;
@@ -79,6 +80,8 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(auth::logout)
         .service(auth::me)
         .service(auth::change_password)
+        .service(imports::import_units)
+        .service(imports::import_officials)
         .service(units::list_units)
         .service(units::create_unit)
         .service(units::get_unit)

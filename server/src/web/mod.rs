@@ -13,6 +13,7 @@ pub mod frame;
 pub mod multipart;
 pub mod organiser;
 pub mod page;
+pub mod posters;
 pub mod print;
 pub mod session;
 pub mod slips;
@@ -68,6 +69,7 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(print::ballot)
         .service(print::tally)
         .service(print::questionnaire)
+        .service(posters::survey_posters)
         .service(tally_sheets::stations_submit)
         // the organiser's console
         .service(console::units::units_page)

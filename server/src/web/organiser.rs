@@ -87,7 +87,7 @@ pub fn survey_manage(lang: Lang, survey: &Survey, link: &dyn Fn(&str) -> String)
         preview: link(&format!("/dashboard/surveys/{id}/preview")),
         status: link(&format!("/dashboard/surveys/{id}/status")),
         buttons: survey_buttons(lang, survey),
-        print_links: super::print::survey_links(lang, id, link),
+        print_links: super::print::survey_links(lang, survey, link),
     }
 }
 

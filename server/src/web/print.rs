@@ -12,7 +12,7 @@ use askama::Template;
 use base64::Engine as _;
 use canvass_protocol::forms::{ConditionValue, FormDefinition, Lang, Question, QuestionKind};
 use canvass_protocol::rounds::{ElectorGroup, Round, RoundInfo, Scale, ValidityRule};
-use canvass_protocol::surveys::PublicForm;
+use canvass_protocol::surveys::{PublicForm, Survey, SurveyStatus};
 use canvass_protocol::{i18n, msg};
 use sha2::{Digest, Sha256};
 
@@ -453,17 +453,27 @@ pub fn round_links(
     links
 }
 
-/// The link to a survey's paper questionnaire, as (label, address).
+/// The links to a survey's printables, as (label, address): the paper questionnaire, and the
+/// posters of its target units once it is published.
 #[must_use]
 pub fn survey_links(
     lang: Lang,
-    survey_id: i64,
+    survey: &Survey,
     link: &dyn Fn(&str) -> String,
 ) -> Vec<(String, String)> {
-    vec![(
+    let id = survey.id;
+    let mut links = vec![(
         i18n::tr(lang, "print-questionnaire-title"),
-        link(&format!("/dashboard/surveys/{survey_id}/print")),
-    )]
+        link(&format!("/dashboard/surveys/{id}/print")),
+    )];
+    // a draft's links do not work yet: its posters come once it is published
+    if survey.status != SurveyStatus::Draft {
+        links.push((
+            i18n::tr(lang, "print-posters-link"),
+            link(&format!("/dashboard/surveys/{id}/print/posters")),
+        ));
+    }
+    links
 }
 
 /// The value of `name` in the request's query.

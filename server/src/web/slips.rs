@@ -55,8 +55,10 @@ pub fn response_in(lang: Lang, round: &RoundInfo, group: &str, codes: &[String])
     super::print::response(StatusCode::CREATED, render(lang, round, group, codes))
 }
 
-/// One SVG path drawing the dark modules of a QR code of `url`, and its size in modules.
-fn qr_path(url: &str) -> (String, usize) {
+/// One SVG path drawing the dark modules of a QR code of `url`, and its size in modules (with
+/// the quiet zone). The slips and the survey posters draw their QR codes with it.
+#[must_use]
+pub fn qr_path(url: &str) -> (String, usize) {
     let Ok(code) = QrCode::new(url.as_bytes()) else {
         return (String::new(), 1);
     };

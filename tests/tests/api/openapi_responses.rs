@@ -266,6 +266,14 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
     );
     k.call("get", units, units, Some(&org), none, None);
     k.call("get", units, "/api/v1/units?kind=village", None, none, None);
+    // imports: a dry run answers its report (here: a file it cannot read), a refusal its code
+    for import in ["/api/v1/units/import", "/api/v1/officials/import"] {
+        let file = json!("not a spreadsheet");
+        let dry = format!("{import}?dry_run=true");
+        k.call("post", import, &dry, Some(&org), none, Some(&file));
+        k.call("post", import, import, Some(&org), none, Some(&file));
+        k.call("post", import, import, None, none, Some(&file));
+    }
     let unit_path = "/api/v1/units/{id}";
     k.call(
         "get",

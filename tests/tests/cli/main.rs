@@ -4,6 +4,7 @@
 
 mod faults;
 mod field;
+mod imports;
 mod rounds;
 mod session;
 mod support;

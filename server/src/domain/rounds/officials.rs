@@ -195,6 +195,8 @@ pub enum RosterAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterEntry {
     pub row: u32,
+    /// The official's name.
+    pub name: String,
     pub action: RosterAction,
 }
 
@@ -258,6 +260,7 @@ fn plan_roster(
         .iter()
         .map(|row| RosterEntry {
             row: row.row,
+            name: row.name.clone(),
             action: match find(&row.name, row.unit_id) {
                 None => RosterAction::Create,
                 Some(o)
