@@ -136,6 +136,15 @@ fn a_draft_survey_has_no_posters_while_its_links_do_not_work() {
     ));
     assert_eq!(en.status, 409);
     assert!(en.text().contains("publish it, then print its posters"));
+
+    // the survey pages link the posters only once the links work
+    let draft_page = web.get(&format!("/dashboard/surveys/{}", h.draft)).text();
+    assert!(!draft_page.contains("/print/posters"), "{draft_page}");
+    let open_page = web.get(&format!("/dashboard/surveys/{}", h.survey)).text();
+    assert!(
+        open_page.contains(&format!("/dashboard/surveys/{}/print/posters", h.survey)),
+        "{open_page}"
+    );
 }
 
 #[test]
