@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use canvass_protocol::calendar::week_of;
-use canvass_protocol::forms::{FormDefinition, Localized, QuestionKind, Scale};
+use canvass_protocol::forms::{FormDefinition, Lang, Localized, QuestionKind, Scale};
+use canvass_protocol::i18n::tr;
 use canvass_protocol::stats::{
     suppress_breakdown, Disclosure, Ranking, RectificationRule, SuppressionReason,
     TOP_BOTTOM_PLACES,
@@ -178,7 +179,13 @@ pub(super) fn results_of(
     let mut villages = Vec::with_capacity(village_ids.len());
     for (i, id) in village_ids.iter().enumerate() {
         let name = if *id == 0 {
-            "未填写 / not stated".to_string()
+            // the API's name for "no village named", in both languages (pages and exports
+            // use the reader's own)
+            format!(
+                "{} / {}",
+                tr(Lang::ZhCn, "dashboard-village-not-stated"),
+                tr(Lang::En, "dashboard-village-not-stated")
+            )
         } else {
             units::find(conn, *id).map_or_else(|_| format!("#{id}"), |u| u.name)
         };
