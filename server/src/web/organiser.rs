@@ -819,11 +819,20 @@ mod tests {
         assert_eq!(actions(&m.buttons), ["close"]);
         assert_eq!(
             m.print_links,
-            [(
-                "Paper questionnaire".to_string(),
-                "/dashboard/surveys/7/print?lang=en".to_string()
-            )]
+            [
+                (
+                    "Paper questionnaire".to_string(),
+                    "/dashboard/surveys/7/print?lang=en".to_string()
+                ),
+                (
+                    "Survey posters (one per unit rated)".to_string(),
+                    "/dashboard/surveys/7/print/posters?lang=en".to_string()
+                )
+            ]
         );
+        // a draft's links do not work yet: no posters
+        let draft = survey_manage(Lang::En, &survey(SurveyStatus::Draft, Some(1)), &link);
+        assert_eq!(draft.print_links.len(), 1, "{:?}", draft.print_links);
     }
 
     #[test]
