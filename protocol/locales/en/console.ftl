@@ -244,3 +244,7 @@ console-round-flags-none = No flags
 console-round-flags-none-what = Results are counted; no official is flagged.
 console-round-flags-kept = Keep this round's own rules
 console-round-flags-kept-what = This round's flag rules were set through the API; saving leaves them as they are.
+console-account-assign = Role and unit
+console-account-assign-hint = Moves the account to another role or unit of your area; it sees and does what the new role allows in the new unit's subtree from its next request.
+console-account-assign-save = Save the role and unit
+console-account-assigned = The account { $username } now has the role and unit shown.

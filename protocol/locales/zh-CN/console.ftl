@@ -244,3 +244,7 @@ console-round-flags-none = 不设预警
 console-round-flags-none-what = 只统计结果,不标出任何干部。
 console-round-flags-kept = 保留本次测评现有的规则
 console-round-flags-kept-what = 这次测评的预警规则是通过接口单独设定的,保存时不改变。
+console-account-assign = 角色和单位
+console-account-assign-hint = 将该账号调整为您辖区内的其他角色或单位;从下一次操作起,它按新角色在新单位范围内查看和操作。
+console-account-assign-save = 保存角色和单位
+console-account-assigned = 账号 { $username } 的角色和单位已按下方所示调整。

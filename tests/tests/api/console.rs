@@ -652,6 +652,79 @@ fn disabling_and_resetting_ask_first_and_stay_within_scope() {
 }
 
 #[test]
+fn an_accounts_role_and_unit_are_changed_on_its_page_within_scope() {
+    let c = county();
+    let leader = account_id(&c, "leader.county");
+    let (clerk, _) = Clerk::sign_in(&c.app, "org.county", PASSWORD);
+    let path = format!("/dashboard/accounts/{leader}");
+    let page = clerk.get(&path);
+    assert!(page.text.contains("角色和单位"), "{}", page.text);
+    assert!(
+        page.text.contains("<option value=\"leader\" selected>"),
+        "the account's own role is chosen: {}",
+        page.text
+    );
+
+    let east = c.east.to_string();
+    let moved = clerk.post(
+        &path,
+        &[
+            ("action", "assign"),
+            ("role", "officer"),
+            ("unit_id", &east),
+        ],
+    );
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert!(
+        moved.text.contains("的角色和单位已按下方所示调整"),
+        "{}",
+        moved.text
+    );
+    let (_, account) = c.app.call(
+        "GET",
+        &format!("/api/v1/accounts/{leader}"),
+        Some(&c.admin),
+        None,
+    );
+    assert_eq!(account["role"], "officer", "{account}");
+    assert_eq!(account["unit_id"], c.east, "{account}");
+
+    // a forged role or unit is refused with a code and changes nothing
+    for (role, unit) in [("emperor", east.as_str()), ("leader", "abc")] {
+        let refused = clerk.post(
+            &path,
+            &[("action", "assign"), ("role", role), ("unit_id", unit)],
+        );
+        assert_eq!(refused.status, 422, "{role} {unit}: {}", refused.text);
+    }
+    // a township's organiser cannot move an account to a unit outside its township
+    let (east_clerk, _) = Clerk::sign_in(&c.app, "org.east", PASSWORD);
+    let west = c.west.to_string();
+    let refused = east_clerk.post(
+        &path,
+        &[
+            ("action", "assign"),
+            ("role", "officer"),
+            ("unit_id", &west),
+        ],
+    );
+    assert!(
+        refused.status == 403 || refused.status == 404,
+        "{}: {}",
+        refused.status,
+        refused.text
+    );
+    let (_, account) = c.app.call(
+        "GET",
+        &format!("/api/v1/accounts/{leader}"),
+        Some(&c.admin),
+        None,
+    );
+    assert_eq!(account["role"], "officer", "unchanged: {account}");
+    assert_eq!(account["unit_id"], c.east, "unchanged: {account}");
+}
+
+#[test]
 fn a_leader_gets_403_on_the_accounts_pages() {
     let c = county();
     let (leader, _) = Clerk::sign_in(&c.app, "leader.county", PASSWORD);

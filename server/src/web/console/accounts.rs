@@ -113,6 +113,9 @@ pub struct AccountPage {
     pub secret: Option<(String, String)>,
     pub account: Row,
     pub devices: Vec<DeviceRow>,
+    /// The role and unit the account may be moved to, its own marked.
+    pub roles: Vec<Choice>,
+    pub units: Vec<Choice>,
     pub action: String,
     pub back: String,
 }
@@ -183,7 +186,6 @@ async fn list_page(
     form: NewAccount,
 ) -> Result<HttpResponse, WebError> {
     let (list, tree) = load(state, session).await?;
-    let own = session.caller.role();
     let page = AccountsPage {
         w: Words::new(session.lang),
         nav: Nav::new(session, req),
@@ -191,24 +193,8 @@ async fn list_page(
         secret,
         errors,
         accounts: list.iter().map(|a| row(session, &tree, a)).collect(),
-        roles: Role::ALL
-            .iter()
-            .filter(|r| r.rank() <= own.rank())
-            .map(|r| Choice {
-                value: r.as_str().to_owned(),
-                label: tr(session.lang, role_label(*r)),
-                selected: r.as_str() == form.role,
-            })
-            .collect(),
-        units: tree
-            .iter()
-            .filter(|u| !u.retired)
-            .map(|u| Choice {
-                value: u.id.to_string(),
-                label: unit_path(&tree, Some(u.id)),
-                selected: Some(u.id) == form.unit,
-            })
-            .collect(),
+        roles: role_choices(session, &form.role),
+        units: unit_choices(&tree, form.unit),
         form,
         action: session.link("/dashboard/accounts"),
     };
@@ -324,6 +310,32 @@ pub async fn create_account(
     }
 }
 
+/// The roles the caller may give (none above its own), `selected` marked.
+fn role_choices(session: &Session, selected: &str) -> Vec<Choice> {
+    let own = session.caller.role();
+    Role::ALL
+        .iter()
+        .filter(|r| r.rank() <= own.rank())
+        .map(|r| Choice {
+            value: r.as_str().to_owned(),
+            label: tr(session.lang, role_label(*r)),
+            selected: r.as_str() == selected,
+        })
+        .collect()
+}
+
+/// The units of the caller's tree an account may belong to (not retired), `selected` marked.
+fn unit_choices(tree: &[Unit], selected: Option<i64>) -> Vec<Choice> {
+    tree.iter()
+        .filter(|u| !u.retired)
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: unit_path(tree, Some(u.id)),
+            selected: Some(u.id) == selected,
+        })
+        .collect()
+}
+
 async fn account_page(
     state: &AppState,
     session: &Session,
@@ -353,6 +365,8 @@ async fn account_page(
         notice,
         secret,
         account: row(session, &tree, &account),
+        roles: role_choices(session, account.role.as_str()),
+        units: unit_choices(&tree, account.unit_id),
         devices: devices
             .iter()
             .map(|d| DeviceRow {
@@ -381,7 +395,8 @@ pub async fn show_account(
 }
 
 /// Changes one account: `action` = disable (asks first), enable, reset (asks first; shows the
-/// temporary password once) or revoke (`device_id`).
+/// temporary password once), revoke (`device_id`) or assign (`role` and `unit_id`: moves the
+/// account, within the caller's scope and up to the caller's own role, as the API does).
 #[post("/dashboard/accounts/{id}")]
 pub async fn change_account(
     state: web::Data<AppState>,
@@ -428,6 +443,7 @@ pub async fn change_account(
     }
     let caller = session.caller.clone();
     let device = posted.text("device_id");
+    let (role, unit_id) = (posted.text("role"), posted.id("unit_id"));
     let act = action.clone();
     let outcome: Result<(String, Option<String>), Error> = state
         .db(move |conn| match act.as_str() {
@@ -443,6 +459,20 @@ pub async fn change_account(
                 let done = accounts::reset_password(conn, &caller, id)?;
                 Ok((done.account.username, Some(done.password)))
             }
+            "assign" => {
+                let role = Role::parse(&role)
+                    .ok_or_else(|| Error::invalid("role", msg!("console-account-role-choose")))?;
+                let unit_id = unit_id.ok_or_else(|| {
+                    Error::invalid("unit_id", msg!("console-account-unit-choose"))
+                })?;
+                let body = UpdateAccount {
+                    role: Some(role),
+                    unit_id: Some(unit_id),
+                    ..UpdateAccount::default()
+                };
+                let a = accounts::update(conn, &caller, id, &body)?;
+                Ok((a.username, None))
+            }
             "revoke" => {
                 accounts::revoke_device(conn, &caller, id, &device)?;
                 Ok((device, None))
@@ -455,6 +485,7 @@ pub async fn change_account(
         "disable" => msg!("console-account-disabled", username = name.as_str()),
         "enable" => msg!("console-account-enabled", username = name.as_str()),
         "reset" => msg!("console-account-was-reset", username = name.as_str()),
+        "assign" => msg!("console-account-assigned", username = name.as_str()),
         _ => msg!("console-account-device-revoked"),
     }
     .render(lang);
