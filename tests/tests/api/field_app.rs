@@ -236,6 +236,20 @@ fn browser_field_app_collects_offline_survives_restarts_and_pushes_every_answer_
         county.departments[1]
     ));
     browser.click("input[name=visit_purpose][value=other]");
+    // the tap is written to IndexedDB before the page goes away (the app saves every change
+    // at once; the test waits for that write rather than racing it)
+    browser.wait_until("the unfinished answer to be stored", |b| {
+        b.script_async(
+            "const done = arguments[arguments.length - 1];
+             const r = indexedDB.open('canvass-field');
+             r.onsuccess = () => {
+               const g = r.result.transaction('kv').objectStore('kv').get('draft');
+               g.onsuccess = () => done(!!(g.result && g.result.answers
+                 && g.result.answers.visit_purpose === 'other'));
+             };",
+            &[],
+        ) == true
+    });
     open_app(&browser, &app);
     browser.click(&format!("button.survey[data-survey='{survey}']"));
     assert_eq!(
