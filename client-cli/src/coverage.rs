@@ -13,6 +13,7 @@ use canvass_protocol::sync::{BatchItem, FieldCoverage, Manifest, SurveyFieldCove
 use canvass_protocol::t;
 
 use crate::store::StoredItem;
+use crate::sync::indent;
 use crate::table::{Align, Table};
 
 /// How many villages a pull names per survey.
@@ -68,10 +69,7 @@ pub fn render_fewest(coverage: &FieldCoverage, manifest: Option<&Manifest>, lang
             continue;
         }
         let villages = fewest(survey);
-        let none = villages
-            .iter()
-            .filter(|v| v.responses.value.is_some_and(|n| n <= 0.0))
-            .count();
+        let none = villages.iter().filter(|v| v.has_none()).count();
         out.push(t!(
             lang,
             "cli-coverage-fewest",
@@ -86,7 +84,7 @@ pub fn render_fewest(coverage: &FieldCoverage, manifest: Option<&Manifest>, lang
         for v in villages.iter().take(FEWEST_SHOWN) {
             table.row(vec![v.name.clone(), count_text(&v.responses, lang)]);
         }
-        out.push(indent(&table.render()));
+        out.push(indent(&table.render(), "  "));
     }
     out.join("\n")
 }
@@ -126,16 +124,9 @@ pub fn render_with_queue(
                 mine.to_string(),
             ]);
         }
-        out.push(indent(&table.render()));
+        out.push(indent(&table.render(), "  "));
     }
     out.join("\n")
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

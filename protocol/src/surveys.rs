@@ -368,13 +368,19 @@ pub struct VillageCoverage {
 }
 
 impl VillageCoverage {
+    /// Whether the village has no answer at all (a zero is never hidden).
+    #[must_use]
+    pub fn has_none(&self) -> bool {
+        self.responses.value.is_some_and(|n| n <= 0.0)
+    }
+
     /// A key that orders villages from fewest answers to most: none first, then the hidden
     /// counts (hidden mostly because they are small), then the shown counts.
     #[must_use]
     pub fn fewest_first(&self) -> (u8, u64) {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         match self.responses.value {
-            Some(v) if v <= 0.0 => (0, 0),
+            _ if self.has_none() => (0, 0),
             Some(v) => (1, v as u64),
             None => (1, 0),
         }

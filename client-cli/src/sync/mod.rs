@@ -128,7 +128,7 @@ pub fn round_status(status: canvass_protocol::rounds::RoundStatus) -> Message {
 }
 
 /// `text` with every line after `prefix`.
-fn indent(text: &str, prefix: &str) -> String {
+pub(crate) fn indent(text: &str, prefix: &str) -> String {
     text.lines()
         .map(|l| format!("{prefix}{l}"))
         .collect::<Vec<_>>()

@@ -50,10 +50,6 @@ pub struct VillageRow {
     pub none: bool,
 }
 
-fn has_none(v: &VillageCoverage) -> bool {
-    v.responses.value.is_some_and(|n| n <= 0.0)
-}
-
 /// Builds the page from the domain's coverage; `link` makes a session-relative address.
 #[must_use]
 pub fn page(lang: Lang, c: &SurveyCoverage, link: &dyn Fn(&str) -> String) -> CoveragePage {
@@ -86,7 +82,7 @@ pub fn page(lang: Lang, c: &SurveyCoverage, link: &dyn Fn(&str) -> String) -> Co
                     .map(|v| VillageRow {
                         name: v.name.clone(),
                         answers: Fig::new(lang, &v.responses, Fmt::Count),
-                        none: has_none(v),
+                        none: v.has_none(),
                     })
                     .collect(),
             }
