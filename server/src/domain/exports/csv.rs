@@ -103,11 +103,22 @@ pub fn defuse(cell: &str) -> Cow<'_, str> {
 /// A number as a spreadsheet cell: whole numbers without a fraction (`3`, not `3.0`).
 #[must_use]
 pub fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
+    let mut text = String::new();
+    write_number(&mut text, value);
+    text
+}
+
+/// Writes [`number`]`(value)` into `text`, replacing what it held (no allocation once `text`
+/// has room: the answer export writes millions).
+pub fn write_number(text: &mut String, value: f64) {
+    use std::fmt::Write as _;
+    text.clear();
+    // writing into a String cannot fail
+    let _ = if value.fract() == 0.0 && value.abs() < 1e15 {
+        write!(text, "{value:.0}")
     } else {
-        value.to_string()
-    }
+        write!(text, "{value}")
+    };
 }
 
 #[cfg(test)]

@@ -4,7 +4,12 @@
 
 pub mod csv;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use canvass_protocol::forms::{FormDefinition, Lang, QuestionKind};
 use canvass_protocol::i18n::tr;
@@ -202,7 +207,6 @@ impl AnswerColumns {
     /// a multiple choice joined with `; `, an unanswered question empty. The answer's own id is
     /// not exported. Cells go straight into `csv`: a million rows are written in seconds.
     fn write_row(&self, csv: &mut Csv, row: &store::ExportRow) {
-        use serde_json::Value;
         let (_, version, target, respondent, channel, day, answers) = row;
         let mut numbers = itoa_buffer();
         let unit = |id: i64| self.units.get(&id).map_or("", String::as_str);
@@ -221,32 +225,167 @@ impl AnswerColumns {
             other => other,
         });
         csv.field(day);
-        let answers: serde_json::Map<String, Value> =
-            serde_json::from_str(answers).unwrap_or_default();
+        let answers = serde_json::from_str::<StoredAnswers<'_>>(answers)
+            .map(|a| a.0)
+            .unwrap_or_default();
         let labels = self.options.get(version);
+        let mut scratch = String::new();
         for (i, question) in self.questions.iter().enumerate() {
             let choices = labels.and_then(|l| l.get(i)).and_then(Option::as_deref);
-            let label = |option: &'_ str| -> String {
-                label_of(choices, option).unwrap_or(option).to_owned()
-            };
-            match answers.get(question) {
-                None | Some(Value::Null) => csv.field(""),
-                Some(Value::String(s)) => csv.field(label_of(choices, s).unwrap_or(s)),
-                Some(Value::Array(items)) => csv.field(
-                    &items
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(label)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-                Some(Value::Number(n)) => {
-                    csv.field(&n.as_f64().map(csv::number).unwrap_or_default());
+            // the last of a repeated key counts, as when the answer was read into a map
+            let value = answers
+                .iter()
+                .rev()
+                .find(|(id, _)| id == question)
+                .map(|(_, value)| value);
+            match value {
+                None | Some(Stored::Empty) => csv.field(""),
+                Some(Stored::Text(s)) => csv.field(label_of(choices, s).unwrap_or(s)),
+                Some(Stored::List(items)) => {
+                    scratch.clear();
+                    for (n, item) in items.iter().enumerate() {
+                        if n > 0 {
+                            scratch.push_str("; ");
+                        }
+                        scratch.push_str(label_of(choices, item).unwrap_or(item));
+                    }
+                    csv.field(&scratch);
                 }
-                Some(other) => csv.field(&other.to_string()),
+                Some(Stored::Number(n)) => {
+                    csv::write_number(&mut scratch, *n);
+                    csv.field(&scratch);
+                }
+                Some(Stored::Other(text)) => csv.field(text),
             }
         }
         csv.end_row();
+    }
+}
+
+/// One stored answer set as (question id, value) pairs in stored order, borrowed from its JSON
+/// text wherever no escape forces a copy: the export reads a million of them, and building a
+/// map of owned strings for each was most of its time.
+#[derive(Default)]
+struct StoredAnswers<'a>(Vec<(Cow<'a, str>, Stored<'a>)>);
+
+/// One stored value, as the export writes it.
+enum Stored<'a> {
+    /// `null`.
+    Empty,
+    /// A text or an option id.
+    Text(Cow<'a, str>),
+    /// A number.
+    Number(f64),
+    /// The texts of a list (option ids of a multiple choice); other items are left out.
+    List(Vec<Cow<'a, str>>),
+    /// Anything else, as JSON text.
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for StoredAnswers<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = StoredAnswers<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of answers")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some((key, value)) = map.next_entry::<Text<'de>, Stored<'de>>()? {
+                    pairs.push((key.0, value));
+                }
+                Ok(StoredAnswers(pairs))
+            }
+        }
+        deserializer.deserialize_map(Pairs)
+    }
+}
+
+/// A JSON string, borrowed where it can be.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Str;
+        impl<'de> Visitor<'de> for Str {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(Str)
+    }
+}
+
+impl<'de> Deserialize<'de> for Stored<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Any;
+        impl<'de> Visitor<'de> for Any {
+            type Value = Stored<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an answer")
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Stored::Empty)
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Stored::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Stored::Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Stored::Text(Cow::Owned(v)))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Stored::Number(v as f64))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Stored::Number(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Stored::Number(v))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Stored::Other(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Item<'de>>()? {
+                    items.extend(item.0);
+                }
+                Ok(Stored::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let value = serde_json::Value::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(Stored::Other(value.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Any)
+    }
+}
+
+/// An item of a stored list: its text if it is one.
+struct Item<'a>(Option<Cow<'a, str>>);
+
+impl<'de> Deserialize<'de> for Item<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Item(match Stored::deserialize(deserializer)? {
+            Stored::Text(text) => Some(text),
+            _ => None,
+        }))
     }
 }
 
@@ -377,6 +516,42 @@ mod tests {
         assert_eq!(
             csv.into_string(),
             "1,县政务服务中心,7,,,Web,2026-11-23,,,,\r\n"
+        );
+    }
+
+    #[test]
+    fn unusual_stored_values_are_written_as_before() {
+        let row = |answers: &str| {
+            let row = (
+                "ef".to_string(),
+                1,
+                7,
+                None,
+                "paper".to_string(),
+                "2026-11-24".to_string(),
+                answers.to_string(),
+            );
+            let mut csv = Csv::new();
+            columns(Lang::En).write_row(&mut csv, &row);
+            csv.into_string()
+        };
+        // an escaped text is copied, a repeated key's last value counts, items that are not
+        // texts are left out of a list, null is empty, other values are written as JSON
+        assert_eq!(
+            row(
+                r#"{"overall":"a","overall":"satisfied","why":["slow",3,null,"x"],
+                   "visits":2.5,"comment":"say \"hi\"\n"}"#
+            ),
+            "1,县政务服务中心,7,,,Paper,2026-11-24,Satisfied,Slow; x,2.5,\"say \"\"hi\"\"\n\"\r\n"
+        );
+        assert_eq!(
+            row(r#"{"overall":null,"why":"rude","visits":true,"comment":{"b":[1]}}"#),
+            "1,县政务服务中心,7,,,Paper,2026-11-24,,Rude,true,\"{\"\"b\"\":[1]}\"\r\n"
+        );
+        // an answer set that cannot be read is an empty row, not a failed export
+        assert_eq!(
+            row("not json"),
+            "1,县政务服务中心,7,,,Paper,2026-11-24,,,,\r\n"
         );
     }
 }
