@@ -6,6 +6,7 @@ pub mod binaries;
 pub mod database;
 pub mod fixtures;
 pub mod linking;
+pub mod proxy;
 pub mod server;
 pub mod webdriver;
 

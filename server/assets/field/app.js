@@ -21,6 +21,8 @@ const root = document.getElementById('app');
 let store;
 let lang = document.documentElement.lang in WORDS ? document.documentElement.lang : 'zh-CN';
 let pushing = false;
+/** Whether the home screen is shown (a push started by the network coming back redraws only it). */
+let onHome = false;
 let persisted = null;
 let storageLow = false;
 
@@ -49,6 +51,7 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function show(...children) {
+  onHome = false;
   root.replaceChildren(header(), ...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   window.scrollTo(0, 0);
 }
@@ -208,7 +211,7 @@ async function home(message) {
     el('p', { id: 'queue-count', 'data-count': String(waiting.length) }, t('field-queue-count', { count: waiting.length })),
     oldest ? el('p', { id: 'queue-oldest' }, t('field-queue-oldest', { age: age(oldest) })) : null,
     el('p', { id: 'last-push' }, t('field-queue-last-push', { outcome: lastPushText(last) })),
-    el('button', { type: 'button', id: 'push', disabled: pushing || !waiting.length, onclick: push }, t('field-push')));
+    el('button', { type: 'button', id: 'push', disabled: pushing || !waiting.length, onclick: () => push() }, t('field-push')));
   const list = el('section', { id: 'surveys', class: 'card' },
     el('h2', {}, t('field-surveys-heading')),
     cached ? el('p', { class: 'note' }, t('field-pulled-at', { at: new Date(cached.pulled_at).toLocaleString(lang) })) : null,
@@ -227,7 +230,7 @@ async function home(message) {
     el('ul', { class: 'plain' }, refused.map((e) => el('li', { class: 'refused-item' },
       el('p', {}, e.summary),
       (e.problems || []).map((p) => el('p', { class: 'err' }, `${explain(p.code)} ${p.message || ''}`)),
-      fixable(e, surveys) ? el('button', { type: 'button', class: 'secondary fix', onclick: () => fix(e, surveys) }, t('field-refused-fix')) : null,
+      fixable(e, surveys, rounds) ? el('button', { type: 'button', class: 'secondary fix', onclick: () => fix(e, surveys, rounds) }, t('field-refused-fix')) : null,
       el('button', { type: 'button', class: 'secondary requeue', onclick: async () => { e.state = 'queued'; delete e.problems; await store.putItem(e); home(); } }, t('field-refused-retry')),
       el('button', { type: 'button', class: 'secondary discard', onclick: async () => { if (window.confirm(t('field-refused-discard-confirm'))) { await store.deleteItem(e.id); home(); } } }, t('field-refused-discard')))))) : null;
   show(
@@ -235,6 +238,7 @@ async function home(message) {
     el('p', { class: 'note', id: 'who' }, t('field-signed-in-as', { name: session.account.username || '' })),
     queue, aside, list, sheets,
     el('button', { type: 'button', id: 'signout', class: 'link', onclick: signOut }, t('field-signout')));
+  onHome = true;
   const draft = await unfinished('draft');
   if (draft) {
     const s = surveys.find((x) => x.survey.id === draft.survey_id);
@@ -275,30 +279,43 @@ async function startTally(r) {
 }
 
 /** Whether a set-aside item can be opened again for the officer to fix: an answer set of a
- *  survey still on the phone. */
-function fixable(e, surveys) {
+ *  survey, or a tally sheet of a round, still on the phone. */
+function fixable(e, surveys, rounds) {
+  if (e.kind === 'tally_sheet') return rounds.some((r) => r.id === e.item.round_id);
   return e.kind === 'survey_response' && surveys.some((s) => s.survey.id === e.item.survey_id);
 }
 
-/** Opens a set-aside answer set again as the draft being collected; the draft replaces the
- *  item in one transaction, so it is never in both places nor in none. */
-async function fix(e, surveys) {
-  if (await unfinished('draft') && !window.confirm(t('field-draft-discard-confirm'))) return;
-  const s = surveys.find((x) => x.survey.id === e.item.survey_id);
-  const draft = {
-    survey_id: e.item.survey_id,
-    version: e.item.version,
-    target: e.item.target_unit_id,
-    village: e.item.respondent_unit_id,
-    channel: e.item.channel,
-    collected_on: e.item.collected_on,
-    answers: e.item.answers,
-  };
+/** Opens a set-aside item again as the draft being collected (an answer set) or entered (a
+ *  tally sheet); the draft replaces the item in one transaction, so it is never in both places
+ *  nor in none. */
+async function fix(e, surveys, rounds) {
+  const sheet = e.kind === 'tally_sheet';
+  const key = sheet ? 'sheet_draft' : 'draft';
+  if (await unfinished(key) && !window.confirm(t('field-draft-discard-confirm'))) return;
+  let draft;
+  if (sheet) {
+    const r = rounds.find((x) => x.id === e.item.round_id);
+    draft = { round_id: r.id, values: sheetValues(r.definition, e.item.sheet) };
+  } else {
+    draft = {
+      survey_id: e.item.survey_id,
+      version: e.item.version,
+      target: e.item.target_unit_id,
+      village: e.item.respondent_unit_id,
+      channel: e.item.channel,
+      collected_on: e.item.collected_on,
+      answers: e.item.answers,
+    };
+  }
   await store.tx(['items', 'kv'], 'readwrite', (st) => {
-    st.kv.put(draft, 'draft');
+    st.kv.put(draft, key);
     st.items.delete(e.id);
   });
-  await collect(s, draft);
+  if (sheet) {
+    await tally(rounds.find((x) => x.id === e.item.round_id), draft);
+  } else {
+    await collect(surveys.find((x) => x.survey.id === e.item.survey_id), draft);
+  }
 }
 
 async function signOut() {
@@ -485,6 +502,29 @@ function subjects(def) {
   return list;
 }
 
+/** The form's fields of a saved sheet: the inverse of [readSheet], so a sheet set aside
+ *  opens again as it was typed (a count of 0 shows blank, as it was left). */
+function sheetValues(def, sheet) {
+  const values = { station: sheet.station, elector_group: sheet.elector_group };
+  const put = (name, n) => { if (n) values[name] = String(n); };
+  for (const name of ['issued', 'returned', 'valid', 'invalid']) put(name, sheet[name]);
+  subjects(def).forEach((subject, i) => {
+    const entry = sheet.subjects.find((x) => (subject.ref === 'team'
+      ? x.subject === 'team'
+      : x.subject && x.subject.official === subject.ref.official));
+    if (!entry) return;
+    const fill = (prefix, tally) => {
+      for (const g of subject.grades) put(`${prefix}-${g}`, tally.counts[g]);
+      put(`${prefix}-abstentions`, tally.abstentions);
+    };
+    fill(`s${i}`, entry);
+    for (const d of subject.dimensions) {
+      if (entry.dimensions && entry.dimensions[d]) fill(`s${i}-${d}`, entry.dimensions[d]);
+    }
+  });
+  return values;
+}
+
 /** The sheet as typed, with every count a whole number (blank counts 0), and its problems in
  *  the officer's words: what cannot be a count, then the server's own checks (`checkSheet`,
  *  held to `check_tally` by the conformance corpus), each under the row it is about. */
@@ -642,7 +682,10 @@ async function send(session, batch) {
   return last ? { error: last, retry: true } : { offline: true };
 }
 
-async function push() {
+/** Sends the queue. `auto` when the network came back (or the app opened online with items
+ *  waiting): then the officer's screen is redrawn only if it is the home screen, so a
+ *  respondent being interviewed is never taken away. */
+async function push(auto = false) {
   if (pushing) return;
   pushing = true;
   let stored = 0;
@@ -705,7 +748,15 @@ async function push() {
   if (text) parts.push(text);
   if (!parts.length) parts.push(t('field-push-nothing'));
   await recordPush(parts.join(' '));
-  await home(parts.join(' '));
+  if (!auto || onHome) await home(parts.join(' '));
+}
+
+/** Pushes by itself when the phone is online, signed in, and has items waiting. */
+async function autoPush() {
+  if (!navigator.onLine || pushing) return;
+  if (!(await store.get('session'))) return;
+  const waiting = (await store.items()).some((e) => e.state === 'queued');
+  if (waiting || (await store.batches()).length) await push(true);
 }
 
 // --- storage --------------------------------------------------------------------------------
@@ -735,13 +786,14 @@ async function start() {
     const p = document.getElementById('network');
     if (p) p.textContent = navigator.onLine ? t('field-online') : t('field-offline');
   };
-  window.addEventListener('online', network);
+  window.addEventListener('online', () => { network(); autoPush(); });
   window.addEventListener('offline', network);
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/field/sw.js', { scope: '/field' }).catch(() => {});
   }
   await home();
   body.dataset.ready = 'true';
+  await autoPush();
 }
 
 start();

@@ -5,6 +5,9 @@
 
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::tr;
+use std::sync::atomic::Ordering;
+
+use canvass_tests::proxy::DroppingProxy;
 use canvass_tests::webdriver::{Browser, PHONE};
 use canvass_tests::{fixtures, inspect, TestApp};
 use serde_json::{json, Value};
@@ -141,7 +144,12 @@ fn fits(browser: &Browser) -> bool {
 }
 
 fn open_app(browser: &Browser, app: &TestApp) {
-    browser.goto(&app.url("/field"));
+    open_at(browser, &app.url(""));
+}
+
+/// Opens the app at `base` (the server's address, or a proxy's in front of it).
+fn open_at(browser: &Browser, base: &str) {
+    browser.goto(&format!("{base}/field"));
     browser.wait_until("the app to start", |b| {
         b.script("return document.body.dataset.ready === 'true'", &[]) == true
     });
@@ -309,9 +317,9 @@ fn browser_field_app_collects_offline_survives_restarts_and_pushes_every_answer_
     assert_eq!(stored_responses(&app), ANSWERS);
     assert_eq!(sheets(&app, &county, round.id), 1);
 
-    // back online, the app resends the same id and bytes: acknowledged as a duplicate
+    // back online, the app resends the same id and bytes by itself: acknowledged as a
+    // duplicate
     browser.set_offline(false);
-    browser.click("#push");
     browser.wait_until("the queue to empty", |b| {
         b.script(
             "const q = document.getElementById('queue-count'); return q ? Number(q.dataset.count) : -1",
@@ -369,10 +377,9 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
         std::slice::from_ref(&bad),
     );
     assert_eq!(put, true);
+    // opened online with items waiting, the app pushes them by itself: the bad item is set
+    // aside, the two others go out under a new id and are stored
     open_app(&browser, &app);
-    assert_eq!(queued(&browser), 3);
-    browser.click("#push");
-    // the bad item is set aside, the two others go out under a new id and are stored
     browser.wait_until("the refused item", |b| b.count(".refused-item") == 1);
     assert_eq!(queued(&browser), 0);
     assert_eq!(stored_responses(&app), 2);
@@ -414,7 +421,6 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
         collect_one(&browser, &county.departments, n);
     }
     open_app(&browser, &app);
-    browser.click("#push");
     browser.wait_until("the refused items", |b| b.count(".refused-item") == 2);
     assert_eq!(queued(&browser), 0);
     let reason = browser.text("#refused");
@@ -436,6 +442,124 @@ fn browser_field_app_sets_refused_answers_aside_with_the_reason() {
     browser.click("#signout");
     browser.wait_until("the sign-in screen", |b| b.count("#signin") > 0);
     assert!(browser.text("#kept").contains('1'));
+}
+
+fn stored_batches(app: &TestApp) -> usize {
+    inspect::strings(
+        app.db.url(),
+        "SELECT CAST(COUNT(*) AS TEXT) AS v FROM sync_batches",
+    )[0]
+    .as_deref()
+    .unwrap()
+    .parse()
+    .unwrap()
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+fn browser_field_app_pushes_when_the_network_returns_and_a_cut_connection_stores_once() {
+    let (app, county, survey) = county_with_survey();
+    let port: u16 = app
+        .url("")
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .expect("the server's port");
+    // the connection is cut after the server has answered the first upload: the batch is
+    // stored, the phone never hears so
+    let proxy = DroppingProxy::start(port, 1);
+    let browser = Browser::start(PHONE);
+    open_at(&browser, &proxy.address);
+    sign_in(&browser);
+    browser.set_offline(true);
+    browser.click(&format!("button.survey[data-survey='{survey}']"));
+    for n in 0..5 {
+        collect_one(&browser, &county.departments, n);
+    }
+    browser.click("#back");
+    assert_eq!(queued(&browser), 5);
+    // the network comes back: the app pushes by itself, nobody taps
+    browser.set_offline(false);
+    browser.wait_until("the queue to empty by itself", |b| {
+        b.script(
+            "const q = document.getElementById('queue-count'); return q ? Number(q.dataset.count) : -1",
+            &[],
+        ) == json!(0)
+    });
+    assert!(
+        proxy.dropped.load(Ordering::SeqCst) >= 2,
+        "the upload was cut off once and sent again"
+    );
+    assert_eq!(
+        stored_responses(&app),
+        5,
+        "every answer stored exactly once"
+    );
+    assert_eq!(stored_batches(&app), 1, "one batch, stored once");
+    let stored = tr(Lang::ZhCn, "field-push-stored");
+    let said = browser.text("#last-push");
+    assert!(
+        said.contains(stored.split('{').next().unwrap()) && said.contains('5'),
+        "{said}"
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+fn browser_field_app_opens_a_refused_tally_sheet_again_to_be_corrected() {
+    let (app, county, _) = county_with_survey();
+    let round = fixtures::open_round(&app, &county);
+    let browser = Browser::start(PHONE);
+    open_app(&browser, &app);
+    sign_in(&browser);
+    browser.wait_until("the round", |b| {
+        b.count(&format!("button.survey[data-round='{}']", round.id)) > 0
+    });
+    // a sheet whose first official's row does not add up (27 valid, 25 counted), written
+    // straight into the phone's store: the server refuses it
+    let sheet = json!({
+        "station": "第二会场", "elector_group": "cadres",
+        "issued": 30, "returned": 28, "valid": 27, "invalid": 1,
+        "subjects": [
+            {"subject": {"official": round.officials[0]}, "counts": {"excellent": 20, "competent": 5}, "abstentions": 0},
+            {"subject": {"official": round.officials[1]}, "counts": {"competent": 27}, "abstentions": 0},
+            {"subject": "team", "counts": {"good": 27}, "abstentions": 0}
+        ]
+    });
+    let item = json!({"kind": "tally_sheet", "round_id": round.id, "sheet": sheet});
+    let put = browser.script_async(
+        "const [item, done] = arguments;
+         const r = indexedDB.open('canvass-field');
+         r.onsuccess = () => {
+           const t = r.result.transaction('items', 'readwrite');
+           t.objectStore('items').put({ id: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', created_at: Date.now(),
+             kind: 'tally_sheet', state: 'queued', summary: 'sheet', item });
+           t.oncomplete = () => done(true);
+         };",
+        std::slice::from_ref(&item),
+    );
+    assert_eq!(put, true);
+    open_app(&browser, &app);
+    browser.wait_until("the refused sheet", |b| b.count(".refused-item") == 1);
+    assert_eq!(sheets(&app, &county, round.id), 0);
+    // the officer opens it: every count as it was typed, the station and group kept
+    browser.click(".refused-item .fix");
+    browser.wait_until("the sheet again", |b| b.count("#sheet") > 0);
+    assert_eq!(browser.property("input[name=station]", "value"), "第二会场");
+    assert_eq!(browser.property("input[name=s0-excellent]", "value"), "20");
+    assert_eq!(browser.property("input[name=s1-competent]", "value"), "27");
+    assert_eq!(browser.property("input[name=issued]", "value"), "30");
+    browser.click("#save-sheet");
+    browser.wait_for_text("#e-s0", "25");
+    browser.type_into("input[name=s0-abstentions]", "2");
+    browser.click("#save-sheet");
+    browser.wait_until("the home screen", |b| b.count("#queue") > 0);
+    assert_eq!(browser.count(".refused-item"), 0);
+    assert_eq!(queued(&browser), 1);
+    browser.click("#push");
+    browser.wait_until("the corrected sheet to be stored", |_| {
+        sheets(&app, &county, round.id) == 1
+    });
 }
 
 /// Accepts the confirmation dialog the page shows.
