@@ -7,11 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use canvass_protocol::stats::{suppress_breakdown, SuppressionReason};
+use canvass_protocol::stats::SuppressionReason;
 use canvass_protocol::surveys::{CoverageArea, Figure, SurveyCoverage, VillageCoverage};
 use canvass_protocol::sync::SurveyFieldCoverage;
 
-use super::results::{as_f64, figure, reason};
+use super::results::{as_f64, figure, VillageCounts};
 use super::{answers, check_read, manages_surveys, shown_definition, visible_survey};
 use crate::db::surveys::{self as store, SurveyRow};
 use crate::db::units::{self, UnitRow};
@@ -123,51 +123,4 @@ pub fn field_coverage(
         min_group_size: counted.threshold_u32(),
         villages,
     })
-}
-
-/// A survey's answer counts per village with the results page's disclosure control.
-struct VillageCounts {
-    counts: BTreeMap<i64, u64>,
-    hidden: HashMap<i64, SuppressionReason>,
-    threshold: u64,
-    exact: bool,
-}
-
-impl VillageCounts {
-    fn of(conn: &mut DbConnection, row: &SurveyRow, exact: bool) -> Result<Self, Error> {
-        let threshold = u64::try_from(row.min_group_size).unwrap_or(5);
-        let counts = store::village_counts(conn, row.id)?;
-        // the same cells, in the same order, as the results page's table of villages
-        let values: Vec<u64> = counts.values().copied().collect();
-        let breakdown = suppress_breakdown(&values, threshold);
-        let hidden = counts
-            .keys()
-            .zip(&breakdown.cells)
-            .filter_map(|(id, cell)| reason(cell).map(|r| (*id, r)))
-            .collect();
-        Ok(Self {
-            counts,
-            hidden,
-            threshold,
-            exact,
-        })
-    }
-
-    fn count_of(&self, village: i64) -> u64 {
-        self.counts.get(&village).copied().unwrap_or(0)
-    }
-
-    fn figure_of(&self, village: i64) -> Figure {
-        let n = self.count_of(village);
-        figure(
-            Some(as_f64(n)),
-            n,
-            self.hidden.get(&village).copied(),
-            self.exact,
-        )
-    }
-
-    fn threshold_u32(&self) -> u32 {
-        u32::try_from(self.threshold).unwrap_or(u32::MAX)
-    }
 }

@@ -173,12 +173,10 @@ pub(super) fn results_of(
         result.rank = ranking.rank_of(&result.unit_id);
     }
 
-    let village_ids: Vec<i64> = per_village.keys().copied().collect();
-    let village_counts: Vec<u64> = per_village.values().copied().collect();
-    let village_breakdown = suppress_breakdown(&village_counts, threshold);
-    let mut villages = Vec::with_capacity(village_ids.len());
-    for (i, id) in village_ids.iter().enumerate() {
-        let name = if *id == 0 {
+    let counted = VillageCounts::new(per_village, threshold, exact);
+    let mut villages = Vec::new();
+    for id in counted.villages() {
+        let name = if id == 0 {
             // the API's name for "no village named", in both languages (pages and exports
             // use the reader's own)
             format!(
@@ -187,17 +185,12 @@ pub(super) fn results_of(
                 tr(Lang::En, "dashboard-village-not-stated")
             )
         } else {
-            units::find(conn, *id).map_or_else(|_| format!("#{id}"), |u| u.name)
+            units::find(conn, id).map_or_else(|_| format!("#{id}"), |u| u.name)
         };
         villages.push(VillageCount {
-            unit_id: (*id != 0).then_some(*id),
+            unit_id: (id != 0).then_some(id),
             name,
-            responses: figure(
-                Some(as_f64(village_counts[i])),
-                village_counts[i],
-                reason(&village_breakdown.cells[i]),
-                exact,
-            ),
+            responses: counted.figure_of(id),
         });
     }
 
@@ -395,6 +388,68 @@ fn target_results(
             more,
         },
     })
+}
+
+/// A survey's answer counts per village (0: no village named) under its disclosure control:
+/// the one place where the cells hidden from leaders are chosen, for the results page's table
+/// of villages and for coverage alike.
+pub(super) struct VillageCounts {
+    counts: BTreeMap<i64, u64>,
+    hidden: HashMap<i64, SuppressionReason>,
+    threshold: u64,
+    exact: bool,
+}
+
+impl VillageCounts {
+    pub(super) fn of(conn: &mut DbConnection, row: &SurveyRow, exact: bool) -> Result<Self, Error> {
+        let threshold = u64::try_from(row.min_group_size).unwrap_or(5);
+        Ok(Self::new(
+            store::village_counts(conn, row.id)?,
+            threshold,
+            exact,
+        ))
+    }
+
+    /// The counts per village, with the cells a group under `threshold` hides (shown anyway,
+    /// marked, when `exact`).
+    pub(super) fn new(counts: BTreeMap<i64, u64>, threshold: u64, exact: bool) -> Self {
+        let values: Vec<u64> = counts.values().copied().collect();
+        let breakdown = suppress_breakdown(&values, threshold);
+        let hidden = counts
+            .keys()
+            .zip(&breakdown.cells)
+            .filter_map(|(id, cell)| reason(cell).map(|r| (*id, r)))
+            .collect();
+        Self {
+            counts,
+            hidden,
+            threshold,
+            exact,
+        }
+    }
+
+    /// The villages counted, in id order.
+    pub(super) fn villages(&self) -> impl Iterator<Item = i64> + '_ {
+        self.counts.keys().copied()
+    }
+
+    pub(super) fn count_of(&self, village: i64) -> u64 {
+        self.counts.get(&village).copied().unwrap_or(0)
+    }
+
+    pub(super) fn figure_of(&self, village: i64) -> Figure {
+        let n = self.count_of(village);
+        figure(
+            Some(as_f64(n)),
+            n,
+            self.hidden.get(&village).copied(),
+            self.exact,
+        )
+    }
+
+    pub(super) fn threshold_u32(&self) -> u32 {
+        u32::try_from(self.threshold).unwrap_or(u32::MAX)
+    }
 }
 
 #[cfg(test)]
