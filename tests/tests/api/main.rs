@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod bad_input;
 mod binary;
 mod browser;
 mod console;
