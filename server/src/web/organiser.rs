@@ -656,6 +656,8 @@ pub async fn new_submit(
                         min_group_size: None,
                         opens_at: None,
                         closes_at: None,
+                        series: None,
+                        period: None,
                     };
                     let survey = surveys::create(conn, &caller, &body, &base)?;
                     Ok(format!("/dashboard/surveys/{}", survey.id))

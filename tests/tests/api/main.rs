@@ -26,4 +26,5 @@ mod survey_form;
 mod surveys;
 mod sync;
 mod tally_sheets;
+mod trends;
 mod units;
