@@ -673,3 +673,181 @@ fn a_leader_follows_only_the_published_rounds_of_a_series_in_scope() {
     );
     assert_eq!(list["surveys"], json!([]));
 }
+
+// ----- pages -----
+
+fn page_path() -> String {
+    format!("/dashboard/trends/surveys/{}", urlencoding(SERIES))
+}
+
+#[test]
+fn the_trend_pages_show_a_leader_the_series_with_hidden_cells_hidden_and_link_from_the_survey() {
+    let s = scene();
+    let web = crate::dashboard::Web::signed_in(&s.app, "leader", "leader-password");
+    let list = web.get("/dashboard/trends");
+    assert_eq!(list.status, 200);
+    let html = list.text();
+    assert!(html.contains(&page_path()), "{html}");
+    assert!(html.contains("3 期"), "{html}");
+    assert!(
+        web.get("/dashboard")
+            .text()
+            .contains("href=\"/dashboard/trends\""),
+        "the navigation links the trends"
+    );
+
+    let page = web.get(&page_path());
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    for words in [
+        "最近一期: 2026年第三季度",
+        "整改单位下一期是否改进",
+        "甲局",
+        "乙局",
+        "<svg class=\"chart\"",
+        "隐藏*",
+    ] {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    // 乙局 is picked in the latest period and drawn; the follow-up says 否 for its first fall
+    assert!(html.contains("单位各期变化: 乙局"), "{html}");
+    assert!(
+        html.contains("<strong class=\"flagged\">否</strong>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(">3<") && !html.contains(">6<"),
+        "no hidden count on the page: {html}"
+    );
+    // a unit chosen from the table
+    let html = web
+        .get(&format!("{}?unit={}", page_path(), s.units[0].1))
+        .text();
+    assert!(html.contains("单位各期变化: 甲局"), "{html}");
+    assert!(html.contains("↑1"), "{html}");
+
+    let survey = web
+        .get(&format!("/dashboard/surveys/{}", s.surveys[1]))
+        .text();
+    assert!(
+        survey.contains(&format!("href=\"{}\"", page_path())),
+        "{survey}"
+    );
+
+    let english = web.get(&format!("{}?lang=en", page_path())).text();
+    assert!(
+        english.contains("Did the units picked for rectification improve?"),
+        "{english}"
+    );
+}
+
+#[test]
+fn a_trend_page_outside_the_scope_or_of_no_series_says_so_and_shows_nothing() {
+    let s = scene();
+    let east = crate::dashboard::Web::signed_in(&s.app, "east", "leader-password");
+    let page = east.get(&page_path());
+    assert_eq!(page.status, 403);
+    assert!(!page.text().contains("甲局"));
+    let organiser = crate::dashboard::Web::signed_in(&s.app, "organiser", "organiser-password");
+    for path in [
+        "/dashboard/trends/surveys/%E6%97%A0",
+        "/dashboard/trends/rounds/nothing",
+    ] {
+        let page = organiser.get(path);
+        assert_eq!(page.status, 404, "{path}");
+    }
+    let html = east.get("/dashboard/trends").text();
+    assert!(html.contains("还没有测评系列"), "{html}");
+}
+
+#[test]
+fn the_organiser_puts_a_survey_in_a_series_on_its_page() {
+    let s = scene();
+    let web = crate::dashboard::Web::signed_in(&s.app, "organiser", "organiser-password");
+    let id = s.surveys[0];
+    let html = web.get(&format!("/dashboard/surveys/{id}")).text();
+    assert!(
+        html.contains(&format!("value=\"{SERIES}\"")) && html.contains("value=\"2026年第一季度\""),
+        "{html}"
+    );
+    let csrf = web.csrf();
+    let page = web.post(
+        &format!("/dashboard/surveys/{id}/series"),
+        &[
+            ("csrf", &csrf),
+            ("series", "另一系列"),
+            ("period", "2025年度"),
+        ],
+    );
+    assert_eq!(page.status, 303, "{}", page.text());
+    let (_, survey) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}"),
+        Some(&s.organiser),
+        None,
+    );
+    assert_eq!(
+        (survey["series"].as_str(), survey["period"].as_str()),
+        (Some("另一系列"), Some("2025年度"))
+    );
+    // a bad one is refused and changes nothing; without the CSRF token nothing happens
+    let long = "长".repeat(101);
+    let page = web.post(
+        &format!("/dashboard/surveys/{id}/series"),
+        &[("csrf", &csrf), ("series", &long), ("period", "")],
+    );
+    assert_eq!(page.status, 422);
+    assert!(page.text().contains("系列名称"), "{}", page.text());
+    let page = web.post(
+        &format!("/dashboard/surveys/{id}/series"),
+        &[("series", "x")],
+    );
+    assert_eq!(page.status, 403);
+    let (_, survey) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}"),
+        Some(&s.organiser),
+        None,
+    );
+    assert_eq!(survey["series"], "另一系列");
+    let (_, entries) = s.app.call("GET", "/api/v1/audit", Some(&s.organiser), None);
+    assert!(
+        entries.to_string().contains(&format!("survey:{id}")),
+        "the change is audited: {entries}"
+    );
+}
+
+#[test]
+fn the_round_trend_page_shows_the_grades_and_flags_and_the_round_page_links_it() {
+    let r = rounds();
+    let web = crate::dashboard::Web::signed_in(&r.app, "organiser", "organiser-password");
+    let page = web.get("/dashboard/trends/rounds/qingshan-annual");
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    for words in [
+        "青山镇领导班子年度民主测评",
+        "最近一期: 2026年度",
+        "优秀",
+        "不称职",
+        "⚑ 连续两年不称职票达到20%",
+        "↑1",
+        "<svg class=\"chart\"",
+    ] {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    let round = web
+        .get(&format!("/dashboard/rounds/{}", r.rounds[0]))
+        .text();
+    assert!(
+        round.contains("href=\"/dashboard/trends/rounds/qingshan-annual\""),
+        "{round}"
+    );
+    let leader = crate::dashboard::Web::signed_in(&r.app, "leader", "leader-password");
+    let html = leader
+        .get("/dashboard/trends/rounds/qingshan-annual")
+        .text();
+    assert!(
+        html.contains("最近一期: 2025年度"),
+        "the unpublished round is left out: {html}"
+    );
+}
