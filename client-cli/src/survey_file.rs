@@ -275,8 +275,8 @@ pub fn build_from_xlsform(
             min_group_size: options.min_group_size,
             opens_at: options.opens_at,
             closes_at: options.closes_at,
-            series: None,
-            period: None,
+            series: import.series,
+            period: import.period,
         },
         import.problems,
     ))

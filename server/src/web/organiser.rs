@@ -654,7 +654,11 @@ pub async fn new_submit(
             .await
             .map_err(|e| WebError::from_error(lang, &Error::internal(&e)))?;
         match import.form {
-            Some(form) if !has_errors(&import.problems) => Ok(Definition::Form(Box::new(form))),
+            Some(form) if !has_errors(&import.problems) => Ok(Definition::Form(
+                Box::new(form),
+                import.series.clone(),
+                import.period.clone(),
+            )),
             _ => {
                 problems = import.problems.iter().map(|p| p.render(lang)).collect();
                 Err(Error::new(
@@ -682,9 +686,10 @@ pub async fn new_submit(
                             let info = rounds::create(conn, &caller, &body, &base)?;
                             return Ok(format!("/dashboard/rounds/{}", info.id));
                         }
-                        Definition::Json(json) => parse_json(&json)?,
-                        Definition::Form(form) => *form,
+                        Definition::Json(json) => (parse_json(&json)?, None, None),
+                        Definition::Form(form, series, period) => (*form, series, period),
                     };
+                    let (definition, series, period) = definition;
                     let body = CreateSurvey {
                         definition,
                         targets,
@@ -692,8 +697,8 @@ pub async fn new_submit(
                         min_group_size: None,
                         opens_at: None,
                         closes_at: None,
-                        series: None,
-                        period: None,
+                        series,
+                        period,
                     };
                     let survey = surveys::create(conn, &caller, &body, &base)?;
                     Ok(format!("/dashboard/surveys/{}", survey.id))
@@ -732,7 +737,8 @@ pub async fn new_submit(
 /// A definition as sent: JSON text, or a survey's form read from an XLSForm workbook.
 enum Definition {
     Json(Vec<u8>),
-    Form(Box<FormDefinition>),
+    /// A form read from an XLSForm workbook, with the series and period of its settings sheet.
+    Form(Box<FormDefinition>, Option<String>, Option<String>),
 }
 
 /// Whether `bytes` are a workbook (an `.xlsx` file is a zip archive) rather than JSON text.

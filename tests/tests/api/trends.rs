@@ -851,3 +851,57 @@ fn the_round_trend_page_shows_the_grades_and_flags_and_the_round_page_links_it()
         "the unpublished round is left out: {html}"
     );
 }
+
+#[test]
+fn an_xlsform_settings_sheet_puts_the_uploaded_survey_in_its_series() {
+    let s = scene();
+    let web = crate::dashboard::Web::signed_in(&s.app, "organiser", "organiser-password");
+    let csrf = web.csrf();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheets: [(&str, &[&[&str]]); 2] = [
+        (
+            "survey",
+            &[
+                &["type", "name", "label"],
+                &["rating", "overall", "总体评价"],
+            ],
+        ),
+        (
+            "settings",
+            &[
+                &["form_title", "series", "period"],
+                &["窗口满意度", SERIES, "2026年第四季度"],
+            ],
+        ),
+    ];
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet
+                    .write_string(u32::try_from(r).unwrap(), u16::try_from(c).unwrap(), *cell)
+                    .unwrap();
+            }
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let fields = vec![
+        ("csrf", csrf),
+        ("kind", "survey".to_string()),
+        ("targets", s.units[0].1.to_string()),
+    ];
+    let created = crate::dashboard::upload_file(&web, "", &fields, Some(("form.xlsx", &bytes)));
+    assert_eq!(created.status, 303, "{}", created.text());
+    let id = created.location_id();
+    let (_, survey) = s.app.call(
+        "GET",
+        &format!("/api/v1/surveys/{id}"),
+        Some(&s.organiser),
+        None,
+    );
+    assert_eq!(
+        (survey["series"].as_str(), survey["period"].as_str()),
+        (Some(SERIES), Some("2026年第四季度")),
+        "{survey}"
+    );
+}
