@@ -496,6 +496,8 @@ mod tests {
                     closes_at: None,
                     public_url: "http://x/s/tuvwxyz2".into(),
                     created_at: 0,
+                    series: None,
+                    period: None,
                 },
                 versions: vec![
                     ManifestVersion {

@@ -116,6 +116,10 @@ struct SurveyFile {
     opens_at: Option<Moment>,
     #[serde(default)]
     closes_at: Option<Moment>,
+    #[serde(default)]
+    series: Option<String>,
+    #[serde(default)]
+    period: Option<String>,
 }
 
 /// Reads `text` (the contents of FILE), merges `options` over it and checks the definition.
@@ -153,6 +157,8 @@ pub fn build_create_survey(
             min_group_size: None,
             opens_at: None,
             closes_at: None,
+            series: None,
+            period: None,
         };
         (file, "")
     };
@@ -211,6 +217,8 @@ pub fn build_create_survey(
         min_group_size: options.min_group_size.or(file.min_group_size),
         opens_at,
         closes_at,
+        series: file.series,
+        period: file.period,
     })
 }
 
@@ -267,6 +275,8 @@ pub fn build_from_xlsform(
             min_group_size: options.min_group_size,
             opens_at: options.opens_at,
             closes_at: options.closes_at,
+            series: import.series,
+            period: import.period,
         },
         import.problems,
     ))

@@ -18,6 +18,7 @@ pub mod stats;
 pub mod surveys;
 pub mod sync;
 pub mod text;
+pub mod trends;
 pub mod units;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

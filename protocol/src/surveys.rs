@@ -86,6 +86,13 @@ pub struct CreateSurvey {
     /// Answers accepted until (seconds since the epoch), if set.
     #[serde(default)]
     pub closes_at: Option<i64>,
+    /// The series the survey belongs to, by name (the same survey run each quarter or year),
+    /// for trends across periods; at most 100 characters.
+    #[serde(default)]
+    pub series: Option<String>,
+    /// The period the survey covers in its series (`2026年第一季度`); at most 100 characters.
+    #[serde(default)]
+    pub period: Option<String>,
 }
 
 /// Body of `PATCH /api/v1/surveys/{id}`: absent fields stay as they are.
@@ -106,6 +113,12 @@ pub struct UpdateSurvey {
     pub opens_at: Option<i64>,
     #[serde(default)]
     pub closes_at: Option<i64>,
+    /// The series, by name; an empty string takes the survey out of its series.
+    #[serde(default)]
+    pub series: Option<String>,
+    /// The period in the series; an empty string removes it.
+    #[serde(default)]
+    pub period: Option<String>,
 }
 
 /// A target unit of a survey and its own short link.
@@ -138,6 +151,12 @@ pub struct Survey {
     /// The short public link (lets the respondent pick the target when there are several).
     pub public_url: String,
     pub created_at: i64,
+    /// The series the survey belongs to (its name), for trends across periods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
+    /// The period it covers in its series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
 }
 
 /// One version of a survey's questionnaire.

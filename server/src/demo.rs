@@ -231,6 +231,8 @@ fn seed_survey(
             created_by: organiser,
             definition: DEMO_SURVEY,
             targets: &targets,
+            series: None,
+            period: None,
         },
         now,
     )?;

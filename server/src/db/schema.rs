@@ -91,6 +91,8 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> BigInt,
         updated_at -> BigInt,
+        series -> Nullable<Text>,
+        period -> Nullable<Text>,
     }
 }
 

@@ -25,6 +25,10 @@ pub struct SurveyRow {
     pub created_by: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The series the survey belongs to (its name), if any.
+    pub series: Option<String>,
+    /// The period it covers within its series (`2026年第一季度`), if any.
+    pub period: Option<String>,
 }
 
 /// A version row; `definition` is the form's JSON.
@@ -57,6 +61,8 @@ pub struct NewSurvey<'a> {
     pub definition: &'a str,
     /// (unit id, slug) per target.
     pub targets: &'a [(i64, String)],
+    pub series: Option<&'a str>,
+    pub period: Option<&'a str>,
 }
 
 /// Inserts a draft survey with its first (draft) version and its targets; returns its id.
@@ -75,6 +81,8 @@ pub fn insert(conn: &mut DbConnection, new: &NewSurvey<'_>, now: i64) -> Result<
                 surveys::created_by.eq(new.created_by),
                 surveys::created_at.eq(now),
                 surveys::updated_at.eq(now),
+                surveys::series.eq(new.series),
+                surveys::period.eq(new.period),
             ))
             .returning(surveys::id)
             .get_result(conn)?;
@@ -191,6 +199,95 @@ pub fn set_settings(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Sets the series a survey belongs to and its period in it (`None` for neither).
+pub fn set_series(
+    conn: &mut DbConnection,
+    id: i64,
+    series: Option<&str>,
+    period: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    diesel::update(surveys::table.find(id))
+        .set((
+            surveys::series.eq(series),
+            surveys::period.eq(period),
+            surveys::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The published surveys of series `series` owned by units in the subtree with root `path`
+/// (all when `None`), oldest first: the periods of the series in the order they were set up.
+pub fn in_series(
+    conn: &mut DbConnection,
+    series: &str,
+    path: Option<&str>,
+) -> Result<Vec<SurveyRow>, StoreError> {
+    let mut query = surveys::table
+        .inner_join(units::table)
+        .filter(surveys::series.eq(series))
+        .filter(surveys::current_version.is_not_null())
+        .select(SurveyRow::as_select())
+        .into_boxed();
+    if let Some(path) = path {
+        query = query.filter(units::path.like(format!("{path}%")));
+    }
+    Ok(query.order(surveys::id.asc()).load(conn)?)
+}
+
+/// The series names of the surveys owned by units in the subtree with root `path` (all when
+/// `None`), each with how many of its surveys are published.
+pub fn series_in(
+    conn: &mut DbConnection,
+    path: Option<&str>,
+) -> Result<Vec<(String, Option<i32>)>, StoreError> {
+    let mut query = surveys::table
+        .inner_join(units::table)
+        .filter(surveys::series.is_not_null())
+        .select((surveys::series.assume_not_null(), surveys::current_version))
+        .into_boxed();
+    if let Some(path) = path {
+        query = query.filter(units::path.like(format!("{path}%")));
+    }
+    Ok(query.order(surveys::id.asc()).load(conn)?)
+}
+
+/// Answer sheets per target of a survey, summed over villages, days and channels.
+pub fn target_counts(
+    conn: &mut DbConnection,
+    survey_id: i64,
+) -> Result<std::collections::HashMap<i64, u64>, StoreError> {
+    let rows: Vec<(i64, i64)> = survey_counts::table
+        .filter(survey_counts::survey_id.eq(survey_id))
+        .select((survey_counts::target_unit_id, survey_counts::count))
+        .load(conn)?;
+    let mut out = std::collections::HashMap::new();
+    for (target, count) in rows {
+        *out.entry(target).or_insert(0u64) += u64::try_from(count).unwrap_or(0);
+    }
+    Ok(out)
+}
+
+/// Tally rows of a survey's questions `questions` only: (target, question, option, count),
+/// summed over versions by the caller.
+pub fn question_tallies(
+    conn: &mut DbConnection,
+    survey_id: i64,
+    questions: &[&str],
+) -> Result<Vec<(i64, String, String, i64)>, StoreError> {
+    Ok(survey_tallies::table
+        .filter(survey_tallies::survey_id.eq(survey_id))
+        .filter(survey_tallies::question_id.eq_any(questions))
+        .select((
+            survey_tallies::target_unit_id,
+            survey_tallies::question_id,
+            survey_tallies::option_id,
+            survey_tallies::count,
+        ))
+        .load(conn)?)
 }
 
 /// Finds a survey.

@@ -185,6 +185,8 @@ pub enum Thing {
     Round,
     Official,
     Page,
+    /// A survey or round series.
+    Series,
 }
 
 impl Thing {
@@ -201,6 +203,7 @@ impl Thing {
             Thing::Round => msg!("error-no-such-round"),
             Thing::Official => msg!("error-no-such-official"),
             Thing::Page => msg!("error-no-such-page"),
+            Thing::Series => msg!("trends-error-no-such-series"),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod submissions;
 pub mod surveys;
 pub mod sync;
 pub mod tally_sheets;
+pub mod trends;
 pub mod units;
 
 pub use error::{Error, Field, Kind, Problem, Thing};

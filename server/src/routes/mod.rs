@@ -9,6 +9,7 @@ pub mod imports;
 pub mod rounds;
 pub mod surveys;
 pub mod sync;
+pub mod trends;
 pub mod units;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -38,6 +39,7 @@ use crate::http::ApiError;
         (name = "rounds", description = "Democratic appraisal: officials, rounds, ballot codes, tally sheets, results"),
         (name = "sync", description = "Field sync: the offline client's manifest and batches stored exactly once"),
         (name = "public", description = "What respondents use, without signing in"),
+        (name = "trends", description = "Trends across periods: survey series and round series"),
         (name = "audit", description = "The audit log of organisers' and administrators' actions"),
         (name = "health", description = "Liveness and database reachability"),
     )
@@ -119,6 +121,9 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(rounds::correct_sheet)
         .service(rounds::list_sheets)
         .service(rounds::round_results)
+        .service(trends::list_series)
+        .service(trends::survey_trend)
+        .service(trends::round_trend)
         .service(audit::list_audit);
 }
 

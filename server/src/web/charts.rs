@@ -142,6 +142,177 @@ pub struct Columns {
     pub columns: Vec<Column>,
 }
 
+/// One line of a line chart: its label and colour, and per period its value (`Some(Ok)`),
+/// the reason it is hidden (`Some(Err)`, marked × on the baseline) or nothing (`None`).
+pub struct LineSeries<'a> {
+    pub label: &'a str,
+    pub colour: &'a str,
+    /// Whether the line is dashed (told apart without its colour).
+    pub dashed: bool,
+    pub values: Vec<Option<Result<f64, String>>>,
+}
+
+/// A drawn line: its polylines (broken where a value is hidden or missing), its points and the
+/// marks of its hidden values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub colour: String,
+    pub dashed: bool,
+    /// Each run of consecutive shown values, as SVG `points` (`x,y x,y`).
+    pub runs: Vec<String>,
+    pub points: Vec<LinePoint>,
+    pub gaps: Vec<LinePoint>,
+}
+
+/// A point of a line (or the × of a hidden value) with what it says on hover.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinePoint {
+    pub x: f64,
+    pub y: f64,
+    pub title: String,
+}
+
+/// A label of an axis at (`x`, `y`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxisLabel {
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
+}
+
+/// Lines over periods on a scale from 0 to `max` (`templates/charts/lines.html`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lines {
+    pub head: Head,
+    /// Where the plot starts (after the value axis's labels) and its baseline's height.
+    pub left: f64,
+    pub plot: f64,
+    /// The value axis: a grid line and its label at each.
+    pub ticks: Vec<AxisLabel>,
+    /// The periods under the baseline, on every few.
+    pub axis: Vec<AxisLabel>,
+    pub lines: Vec<Line>,
+    pub legend: Vec<LegendItem>,
+}
+
+/// Lines over `periods` (their labels), each series a line on a scale from 0 to `max`; a
+/// hidden value breaks its line and is marked × on the baseline with its reason.
+#[must_use]
+pub fn lines(
+    id: &str,
+    title: &str,
+    periods: &[String],
+    max: f64,
+    series: &[LineSeries<'_>],
+) -> Lines {
+    let left = 30.0;
+    let top = 10.0;
+    let plot = 130.0;
+    let slot = (WIDTH - left) / periods.len().max(1) as f64;
+    let x_of = |i: usize| left + (i as f64 + 0.5) * slot;
+    let y_of = |v: f64| {
+        let share = if max > 0.0 {
+            (v / max).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        plot - share * (plot - top)
+    };
+    let ticks = (0..=4)
+        .map(|k| {
+            let v = max * f64::from(k) / 4.0;
+            AxisLabel {
+                x: left - 4.0,
+                y: y_of(v),
+                label: format!("{v:.0}"),
+            }
+        })
+        .collect();
+    let every = periods.len().div_ceil(4).max(1);
+    let axis = periods
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % every == 0 || *i + 1 == periods.len())
+        .map(|(i, label)| AxisLabel {
+            x: x_of(i),
+            y: plot + 17.0,
+            label: label.clone(),
+        })
+        .collect();
+    let mut desc = Vec::new();
+    let drawn = series
+        .iter()
+        .map(|s| {
+            let mut runs = Vec::new();
+            let mut run: Vec<String> = Vec::new();
+            let mut points = Vec::new();
+            let mut gaps = Vec::new();
+            let mut said = Vec::new();
+            for (i, value) in s.values.iter().enumerate() {
+                let period = periods.get(i).map_or("", String::as_str);
+                match value {
+                    Some(Ok(v)) => {
+                        let (x, y) = (x_of(i), y_of(*v));
+                        run.push(format!("{x:.1},{y:.1}"));
+                        points.push(LinePoint {
+                            x,
+                            y,
+                            title: format!("{period} {}: {v:.1}", s.label),
+                        });
+                        said.push(format!("{period} {v:.1}"));
+                        continue;
+                    }
+                    Some(Err(reason)) => {
+                        gaps.push(LinePoint {
+                            x: x_of(i),
+                            y: plot - 3.0,
+                            title: format!("{period} {}: {reason}", s.label),
+                        });
+                        said.push(format!("{period} {reason}"));
+                    }
+                    None => {}
+                }
+                if !run.is_empty() {
+                    runs.push(run.join(" "));
+                    run.clear();
+                }
+            }
+            if !run.is_empty() {
+                runs.push(run.join(" "));
+            }
+            desc.push(format!("{}: {}", s.label, said.join(", ")));
+            Line {
+                colour: s.colour.to_string(),
+                dashed: s.dashed,
+                runs,
+                points,
+                gaps,
+            }
+        })
+        .collect();
+    let legend_y = plot + 26.0;
+    let legend: Vec<LegendItem> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| LegendItem {
+            x: (i % LEGEND_COLUMNS) as f64 * (WIDTH / LEGEND_COLUMNS as f64),
+            y: legend_y + (i / LEGEND_COLUMNS) as f64 * 20.0,
+            label: s.label.to_string(),
+            colour: s.colour.to_string(),
+        })
+        .collect();
+    let height = legend_y + series.len().div_ceil(LEGEND_COLUMNS) as f64 * 20.0 + 4.0;
+    Lines {
+        head: head(id, height, title, &desc),
+        left,
+        plot,
+        ticks,
+        axis,
+        lines: drawn,
+        legend,
+    }
+}
+
 fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
@@ -345,6 +516,74 @@ mod tests {
     #[template(source = "{% include \"charts/columns.html\" %}", ext = "html")]
     struct DrawColumns {
         chart: Columns,
+    }
+
+    #[derive(Template)]
+    #[template(source = "{% include \"charts/lines.html\" %}", ext = "html")]
+    struct DrawLines {
+        chart: Lines,
+    }
+
+    #[test]
+    fn a_line_breaks_at_a_hidden_value_which_is_marked_on_the_baseline_with_its_reason() {
+        let periods: Vec<String> = ["Q1", "Q2", "Q3", "Q4"].map(String::from).to_vec();
+        let series = [
+            LineSeries {
+                label: "score",
+                colour: PALETTE[0],
+                dashed: false,
+                values: vec![
+                    Some(Ok(0.0)),
+                    Some(Ok(100.0)),
+                    Some(Err("hidden".into())),
+                    Some(Ok(50.0)),
+                ],
+            },
+            LineSeries {
+                label: "rate",
+                colour: PALETTE[5],
+                dashed: true,
+                values: vec![None, Some(Ok(40.0)), Some(Ok(60.0)), None],
+            },
+        ];
+        let chart = lines("l", "Trend", &periods, 100.0, &series);
+        let score = &chart.lines[0];
+        // x: 30 + (i + 0.5) * 82.5; y: 130 at 0, 10 at 100
+        assert_eq!(score.runs, ["71.2,130.0 153.8,10.0", "318.8,70.0"]);
+        assert_eq!(score.gaps.len(), 1);
+        assert!((score.gaps[0].x - 236.25).abs() < 1e-9);
+        assert_eq!(chart.lines[1].runs, ["153.8,82.0 236.2,58.0"]);
+        assert_eq!(chart.ticks.len(), 5);
+        assert_eq!(
+            (chart.ticks[4].label.as_str(), chart.ticks[4].y),
+            ("100", 10.0)
+        );
+        assert_eq!(chart.axis.len(), 4);
+        assert_eq!(
+            chart.head.desc,
+            "score: Q1 0.0, Q2 100.0, Q3 hidden, Q4 50.0; rate: Q2 40.0, Q3 60.0"
+        );
+        let svg = DrawLines { chart }.render().unwrap();
+        assert!(
+            svg.contains(
+                "<polyline points=\"71.2,130.0 153.8,10.0\" fill=\"none\" stroke=\"#1b7f3b\""
+            ),
+            "{svg}"
+        );
+        assert!(svg.contains("stroke-dasharray"), "{svg}");
+        assert!(
+            svg.contains("<title>Q3 score: hidden</title>") && svg.contains(">×</text>"),
+            "{svg}"
+        );
+        assert!(svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn many_periods_label_only_every_few_and_the_last() {
+        let periods: Vec<String> = (1..=20).map(|i| format!("P{i}")).collect();
+        let chart = lines("l", "t", &periods, 100.0, &[]);
+        let labels: Vec<&str> = chart.axis.iter().map(|a| a.label.as_str()).collect();
+        assert_eq!(labels, ["P1", "P6", "P11", "P16", "P20"]);
     }
 
     #[test]

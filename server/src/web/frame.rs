@@ -62,6 +62,8 @@ pub struct Nav {
     pub overview: String,
     /// The upload page's link, for those who set up instruments.
     pub upload: Option<String>,
+    /// The trends across periods.
+    pub trends: String,
     /// This page in the other language.
     pub other_lang_href: String,
     /// The other language's tag.
@@ -105,6 +107,7 @@ impl Nav {
         Self {
             overview: session.link("/dashboard"),
             upload: manages(session).then(|| session.link("/dashboard/new")),
+            trends: session.link("/dashboard/trends"),
             other_lang_href: format!("{}?lang={}", req.path(), other.as_str()),
             other_lang: other.as_str(),
             other_lang_name: i18n::tr_static(other, "common-language-name"),

@@ -40,6 +40,9 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(session::login)
         .service(session::logout)
         .service(dashboard::overview_page)
+        .service(dashboard::trends::trends_page)
+        .service(dashboard::trends::survey_trend_page)
+        .service(dashboard::trends::round_trend_page)
         // the rounds editor, before the round's page so that `/dashboard/rounds/new` is not
         // read as a round's id
         .service(console::rounds::rounds_page)
@@ -57,6 +60,7 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(export::round_xlsx)
         .service(organiser::survey_status)
         .service(organiser::survey_preview)
+        .service(organiser::survey_series)
         .service(dashboard::coverage::coverage_page)
         .service(dashboard::survey_page)
         .service(organiser::round_status)

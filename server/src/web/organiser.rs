@@ -12,7 +12,7 @@ use canvass_protocol::i18n;
 use canvass_protocol::rounds::{CreateRound, GenerateCodes, RoundInfo, RoundStatus};
 use canvass_protocol::sheets::has_errors;
 use canvass_protocol::sheets::xlsform::import_xlsform;
-use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyStatus};
+use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyStatus, UpdateSurvey};
 use canvass_protocol::units::{Unit, UnitKind};
 use canvass_protocol::{msg, ErrorCode};
 
@@ -54,6 +54,10 @@ pub struct SurveyManage {
     pub buttons: Vec<StatusButton>,
     /// The printables: (label, address).
     pub print_links: Vec<(String, String)>,
+    /// Where the series form posts, and the survey's series and period as they are.
+    pub series_action: String,
+    pub series: String,
+    pub period: String,
 }
 
 /// The lifecycle steps `survey` can take now, as buttons: publish its draft, if it has one;
@@ -88,6 +92,9 @@ pub fn survey_manage(lang: Lang, survey: &Survey, link: &dyn Fn(&str) -> String)
         status: link(&format!("/dashboard/surveys/{id}/status")),
         buttons: survey_buttons(lang, survey),
         print_links: super::print::survey_links(lang, survey, link),
+        series_action: link(&format!("/dashboard/surveys/{id}/series")),
+        series: survey.series.clone().unwrap_or_default(),
+        period: survey.period.clone().unwrap_or_default(),
     }
 }
 
@@ -342,6 +349,35 @@ pub async fn survey_status(
         .await
         .map_err(page_error(lang))?;
     Ok(see_other(&session.link(&page)))
+}
+
+/// Puts a survey in a series with its period (`series`, `period`; empty takes it out), as
+/// `PATCH /api/v1/surveys/{id}` does, then back to the survey's page.
+#[post("/dashboard/surveys/{id}/series")]
+pub async fn survey_series(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    require_manager(&session)?;
+    let id = path_id(lang, &id)?;
+    let update = UpdateSurvey {
+        series: Some(form_value(&body, "series").unwrap_or_default()),
+        period: Some(form_value(&body, "period").unwrap_or_default()),
+        ..UpdateSurvey::default()
+    };
+    let (caller, base) = (session.caller.clone(), state.public_url.clone());
+    state
+        .db(move |conn| surveys::update(conn, &caller, id, &update, &base))
+        .await
+        .map_err(page_error(lang))?;
+    Ok(see_other(
+        &session.link(&format!("/dashboard/surveys/{id}")),
+    ))
 }
 
 /// The survey's latest version (the draft, if there is one) as a respondent would see it;
@@ -618,7 +654,11 @@ pub async fn new_submit(
             .await
             .map_err(|e| WebError::from_error(lang, &Error::internal(&e)))?;
         match import.form {
-            Some(form) if !has_errors(&import.problems) => Ok(Definition::Form(Box::new(form))),
+            Some(form) if !has_errors(&import.problems) => Ok(Definition::Form(
+                Box::new(form),
+                import.series.clone(),
+                import.period.clone(),
+            )),
             _ => {
                 problems = import.problems.iter().map(|p| p.render(lang)).collect();
                 Err(Error::new(
@@ -646,9 +686,10 @@ pub async fn new_submit(
                             let info = rounds::create(conn, &caller, &body, &base)?;
                             return Ok(format!("/dashboard/rounds/{}", info.id));
                         }
-                        Definition::Json(json) => parse_json(&json)?,
-                        Definition::Form(form) => *form,
+                        Definition::Json(json) => (parse_json(&json)?, None, None),
+                        Definition::Form(form, series, period) => (*form, series, period),
                     };
+                    let (definition, series, period) = definition;
                     let body = CreateSurvey {
                         definition,
                         targets,
@@ -656,6 +697,8 @@ pub async fn new_submit(
                         min_group_size: None,
                         opens_at: None,
                         closes_at: None,
+                        series,
+                        period,
                     };
                     let survey = surveys::create(conn, &caller, &body, &base)?;
                     Ok(format!("/dashboard/surveys/{}", survey.id))
@@ -694,7 +737,8 @@ pub async fn new_submit(
 /// A definition as sent: JSON text, or a survey's form read from an XLSForm workbook.
 enum Definition {
     Json(Vec<u8>),
-    Form(Box<FormDefinition>),
+    /// A form read from an XLSForm workbook, with the series and period of its settings sheet.
+    Form(Box<FormDefinition>, Option<String>, Option<String>),
 }
 
 /// Whether `bytes` are a workbook (an `.xlsx` file is a zip archive) rather than JSON text.

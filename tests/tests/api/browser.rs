@@ -413,3 +413,40 @@ fn an_organiser_on_a_phone_imports_a_roster_after_its_preview() {
     let (_, officials) = app.call("GET", "/api/v1/officials", Some(&admin), None);
     assert_eq!(officials.as_array().unwrap().len(), 2);
 }
+
+#[test]
+#[ignore = "needs Debian's chromium and chromium-driver (installed by .ci/run); run with --include-ignored"]
+fn a_leader_on_a_phone_follows_a_survey_series_and_picks_a_unit() {
+    let s = crate::trends::scene();
+    let browser = Browser::start(PHONE);
+    browser.goto(&s.app.url("/login"));
+    browser.type_into("#username", "leader");
+    browser.type_into("#password", "leader-password");
+    browser.click("form button[type=submit]");
+    browser.wait_until("the overview", |b| b.url().ends_with("/dashboard"));
+    browser.click("nav.dash a[href='/dashboard/trends']");
+    browser.wait_for_text("main", crate::trends::SERIES);
+    browser.click("main li a");
+    browser.wait_for_text("main", "整改单位下一期是否改进");
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth";
+    assert_eq!(
+        browser.script(fits, &[]),
+        true,
+        "the trend page fits 360 px"
+    );
+    let chart_width = "return document.querySelector('svg.chart').getBoundingClientRect().width <= window.innerWidth";
+    assert_eq!(
+        browser.script(chart_width, &[]),
+        true,
+        "the chart fits 360 px"
+    );
+    browser.screenshot("trends-1-series");
+    browser.click("#latest + div table tbody tr:first-child a");
+    browser.wait_for_text("#unit", "甲局");
+    assert_eq!(browser.script(fits, &[]), true);
+    assert!(
+        browser.text("main").contains("隐藏*"),
+        "the hidden units stay hidden"
+    );
+    browser.screenshot("trends-2-unit");
+}

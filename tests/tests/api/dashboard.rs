@@ -1282,7 +1282,7 @@ fn exports_are_named_by_title_and_day_every_table_is_linked_and_an_unknown_table
 
 /// Posts the upload form of `/dashboard/new` as a browser does (multipart), with `file` as
 /// the chosen file.
-fn upload_file(
+pub(crate) fn upload_file(
     web: &Web,
     query: &str,
     fields: &[(&str, String)],

@@ -27,4 +27,5 @@ mod survey_form;
 mod surveys;
 mod sync;
 mod tally_sheets;
+mod trends;
 mod units;

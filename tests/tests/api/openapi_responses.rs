@@ -400,7 +400,10 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         surveys,
         Some(&org),
         none,
-        Some(&json!({"definition": definition, "targets": [c.departments[0]], "unit_id": c.root})),
+        Some(
+            &json!({"definition": definition, "targets": [c.departments[0]], "unit_id": c.root,
+                     "series": "窗口服务 季度", "period": "2026年第四季度"}),
+        ),
     );
     let survey_id = survey["id"].as_i64().unwrap();
     k.call(
@@ -903,6 +906,44 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         "post",
         round_publish,
         &format!("{this_round}/publish"),
+        Some(&org),
+        none,
+        None,
+    );
+    // trends: the series, a survey series (its name percent-encoded) and a round series
+    let trends = "/api/v1/trends";
+    k.call("get", trends, trends, Some(&org), none, None);
+    k.call("get", trends, trends, None, none, None);
+    let survey_trend = "/api/v1/trends/surveys/{series}";
+    k.call(
+        "get",
+        survey_trend,
+        "/api/v1/trends/surveys/%E7%AA%97%E5%8F%A3%E6%9C%8D%E5%8A%A1%20%E5%AD%A3%E5%BA%A6",
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "get",
+        survey_trend,
+        "/api/v1/trends/surveys/no-such-series",
+        Some(&org),
+        none,
+        None,
+    );
+    let round_trend = "/api/v1/trends/rounds/{series}";
+    k.call(
+        "get",
+        round_trend,
+        "/api/v1/trends/rounds/dongshan-annual",
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "get",
+        round_trend,
+        "/api/v1/trends/rounds/no-such-series",
         Some(&org),
         none,
         None,

@@ -29,6 +29,8 @@ pub(super) enum Col {
     Satisfied,
     FormTitle(Lang),
     DefaultLanguage,
+    Series,
+    Period,
 }
 
 /// The four sheets of an XLSForm as canvass reads it.
@@ -139,6 +141,8 @@ fn meaning(kind: SheetKind, header: &str, default_lang: Lang) -> Meaning {
         (SheetKind::Choices, "satisfied") => plain(Col::Satisfied),
         (SheetKind::Settings, "form_title") => localized(Col::FormTitle),
         (SheetKind::Settings, "default_language") => plain(Col::DefaultLanguage),
+        (SheetKind::Settings, "series") => plain(Col::Series),
+        (SheetKind::Settings, "period") => plain(Col::Period),
         (SheetKind::Settings, "form_id" | "version") => Meaning::Silent,
         (
             SheetKind::Settings,

@@ -204,6 +204,8 @@ pub fn import_xlsform(bytes: &[u8]) -> XlsFormImport {
         Err(problem) => XlsFormImport {
             form: None,
             problems: vec![problem],
+            series: None,
+            period: None,
         },
     }
 }
@@ -234,7 +236,12 @@ pub fn import_workbook(workbook: &Workbook) -> XlsFormImport {
     } else {
         form
     };
-    XlsFormImport { form, problems }
+    XlsFormImport {
+        form,
+        problems,
+        series: importer.series,
+        period: importer.period,
+    }
 }
 
 #[derive(Default)]
@@ -247,6 +254,9 @@ struct Importer {
     source: Source,
     /// The list names that type cells refer to, readable or not.
     referenced: Vec<String>,
+    /// The settings sheet's `series` and `period`.
+    series: Option<String>,
+    period: Option<String>,
 }
 
 impl Importer {
@@ -378,6 +388,13 @@ impl Importer {
             cells: Vec::new(),
         });
         self.source.title_row = Some(row.number);
+        let text = |col| {
+            self.settings
+                .text(&row, col)
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+        };
+        (self.series, self.period) = (text(Col::Series), text(Col::Period));
         self.localized(Which::Settings, &row, Col::FormTitle, true)
     }
 

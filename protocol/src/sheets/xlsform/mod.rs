@@ -27,6 +27,10 @@ pub struct XlsFormImport {
     pub form: Option<FormDefinition>,
     /// Every problem, in the order of the workbook's sheets, rows and columns.
     pub problems: Vec<SheetProblem>,
+    /// The survey series and period of the `settings` sheet's `series` and `period` columns
+    /// (canvass's own, for trends across periods), trimmed; `None` when absent or empty.
+    pub series: Option<String>,
+    pub period: Option<String>,
 }
 
 #[cfg(test)]

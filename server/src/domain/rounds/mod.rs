@@ -6,6 +6,7 @@
 pub mod editor;
 pub mod officials;
 pub mod results;
+pub mod trends;
 
 use canvass_protocol::accounts::Role;
 use canvass_protocol::i18n::{Arg, Message};

@@ -25,7 +25,7 @@ use crate::domain::error::{Error, Kind};
 use crate::domain::tally_sheets::{parse_sheet, sheet_records};
 
 /// Exact counts and results of a round: electronic tallies and current, non-void sheets.
-fn exact_results(
+pub(super) fn exact_results(
     conn: &mut DbConnection,
     row: &RoundRow,
 ) -> Result<(Round, RoundResults, Vec<StationAnomaly>), Error> {

@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod coverage;
 pub mod results;
+pub mod trends;
 
 use canvass_protocol::accounts::Role;
 use canvass_protocol::forms::FormDefinition;
@@ -170,7 +171,29 @@ pub fn to_api(conn: &mut DbConnection, row: &SurveyRow, base_url: &str) -> Resul
         closes_at: row.closes_at,
         public_url: format!("{base_url}/s/{}", row.slug),
         created_at: row.created_at,
+        series: row.series.clone(),
+        period: row.period.clone(),
     })
+}
+
+/// Most characters of a series' name or a period.
+pub const MAX_SERIES_TEXT: usize = 100;
+
+/// A series name or period as given: trimmed, `None` when empty; at most
+/// [`MAX_SERIES_TEXT`] characters and no control characters.
+fn checked_series_text(field: &'static str, text: Option<&str>) -> Result<Option<String>, Error> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_SERIES_TEXT || text.chars().any(char::is_control) {
+        let message = if field == "series" {
+            msg!("trends-error-series-text", max = MAX_SERIES_TEXT)
+        } else {
+            msg!("trends-error-period-text", max = MAX_SERIES_TEXT)
+        };
+        return Err(Error::invalid(field, message));
+    }
+    Ok(Some(text.to_string()))
 }
 
 fn checked_group_size(size: Option<u32>) -> Result<u32, Error> {
@@ -265,6 +288,8 @@ pub fn create(
         .map_err(|p| definition_errors(&body.definition, p))?;
     let group = checked_group_size(body.min_group_size)?;
     checked_window(body.opens_at, body.closes_at)?;
+    let series = checked_series_text("series", body.series.as_deref())?;
+    let period = checked_series_text("period", body.period.as_deref())?;
     let owner = units::owner(
         conn,
         caller,
@@ -286,6 +311,8 @@ pub fn create(
             created_by: caller.account.id,
             definition: &definition,
             targets: &targets,
+            series: series.as_deref(),
+            period: period.as_deref(),
         },
         db::now(),
     )?;
@@ -351,6 +378,17 @@ pub fn update(
             i32::try_from(group).unwrap_or(5),
             now,
         )?;
+        if body.series.is_some() || body.period.is_some() {
+            let series = match &body.series {
+                Some(given) => checked_series_text("series", Some(given))?,
+                None => row.series.clone(),
+            };
+            let period = match &body.period {
+                Some(given) => checked_series_text("period", Some(given))?,
+                None => row.period.clone(),
+            };
+            store::set_series(conn, row.id, series.as_deref(), period.as_deref(), now)?;
+        }
         crate::domain::audit::record(conn, caller, "survey.update", &format!("survey:{}", row.id))?;
         Ok(())
     })?;

@@ -57,6 +57,37 @@ pub(super) fn reason(d: &Disclosure) -> Option<SuppressionReason> {
     }
 }
 
+/// A target's rating answers pooled over its rating questions: the satisfaction rate and the
+/// composite score of the target (the same pooling for the results and for trends).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Pooled {
+    /// Rating answers with a score.
+    pub rated: u64,
+    satisfied: u64,
+    score_sum: f64,
+    has_rate: bool,
+}
+
+impl Pooled {
+    /// Adds one rating question's answers on `scale`.
+    pub fn add(&mut self, scale: &Scale, summary: &canvass_protocol::forms::RatingSummary) {
+        self.rated += summary.rated;
+        self.satisfied += summary.satisfied;
+        self.score_sum += summary.composite_score.unwrap_or(0.0) * as_f64(summary.rated);
+        self.has_rate |= scale.has_satisfaction_rate();
+    }
+
+    /// (满意 + 基本满意) / (满意 + 基本满意 + 不满意) over every rating answer.
+    pub fn rate(&self) -> Option<f64> {
+        (self.has_rate && self.rated > 0).then(|| as_f64(self.satisfied) / as_f64(self.rated))
+    }
+
+    /// The mean score of every scored rating answer.
+    pub fn score(&self) -> Option<f64> {
+        (self.rated > 0).then(|| self.score_sum / as_f64(self.rated))
+    }
+}
+
 fn below(n: u64, threshold: u64) -> Option<SuppressionReason> {
     (n < threshold).then_some(SuppressionReason::BelowThreshold { n, threshold })
 }
@@ -240,10 +271,7 @@ fn target_results(
     exact: bool,
 ) -> Result<TargetResults, Error> {
     let empty = BTreeMap::new();
-    let mut pooled_rated = 0_u64;
-    let mut pooled_satisfied = 0_u64;
-    let mut pooled_score = 0.0_f64;
-    let mut pooled_has_rate = false;
+    let mut pooled = Pooled::default();
     let mut questions = Vec::with_capacity(definition.questions.len());
     for question in &definition.questions {
         let counts = tallies
@@ -327,10 +355,7 @@ fn target_results(
         let (satisfaction_rate, composite_score) = match rating_scale {
             Some(scale) => {
                 let summary = scale.summarize(|id| counts.get(id.as_str()).copied().unwrap_or(0));
-                pooled_rated += summary.rated;
-                pooled_satisfied += summary.satisfied;
-                pooled_score += summary.composite_score.unwrap_or(0.0) * as_f64(summary.rated);
-                pooled_has_rate |= scale.has_satisfaction_rate();
+                pooled.add(scale, &summary);
                 (
                     scale
                         .has_satisfaction_rate()
@@ -356,9 +381,6 @@ fn target_results(
             composite_score,
         });
     }
-    let rate = (pooled_has_rate && pooled_rated > 0)
-        .then(|| as_f64(pooled_satisfied) / as_f64(pooled_rated));
-    let score = (pooled_rated > 0).then(|| pooled_score / as_f64(pooled_rated));
     // a suppressed target's reason is published as `withheld` (its count would show); below
     // the comment threshold only, the count is public anyway
     let comments_hidden = hidden
@@ -378,8 +400,8 @@ fn target_results(
         unit_id: target.unit_id,
         name: target.name.clone(),
         responses: figure(Some(as_f64(n)), n, hidden, exact),
-        satisfaction_rate: figure(rate, pooled_rated, hidden, exact),
-        composite_score: figure(score, pooled_rated, hidden, exact),
+        satisfaction_rate: figure(pooled.rate(), pooled.rated, hidden, exact),
+        composite_score: figure(pooled.score(), pooled.rated, hidden, exact),
         rank: None,
         questions,
         comments: Comments {

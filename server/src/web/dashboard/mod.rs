@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod overview;
 pub mod round;
 pub mod survey;
+pub mod trends;
 pub mod turnout;
 
 use actix_web::http::{header, StatusCode};
@@ -330,6 +331,10 @@ pub async fn survey_page(
         .map_err(page_error(lang))?;
     let manager = manages(&session);
     let mut p = survey::page(lang, manager, &results, &|path| session.link(path));
+    p.trend = survey.series.as_deref().map(|series| Link {
+        label: msg!("trends-link-survey", series = series).render(lang),
+        href: session.link(&trends::survey_series_href(series)),
+    });
     if manager {
         p.manage = Some(survey_manage(lang, &survey, &|path| session.link(path)));
     }

@@ -28,6 +28,8 @@ pub const ROUND_TABLES: [&str; 4] = [
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoundPage {
     pub title: String,
+    /// The trend of the round's series.
+    pub trend: Link,
     pub status: String,
     /// How small groups are hidden, exactly as applied.
     pub hiding_rule: String,
@@ -327,6 +329,10 @@ pub fn page(lang: Lang, r: &RoundReport, link: &dyn Fn(&str) -> String) -> Round
         .map(|s| line(lang, r, s));
     RoundPage {
         title: format!("{} {}", info.series_name, info.period),
+        trend: Link {
+            label: msg!("trends-link-round", series = info.series_name.as_str()).render(lang),
+            href: link(&super::trends::round_series_href(&info.series_id)),
+        },
         status: round_status_label(lang, info.status),
         hiding_rule: msg!("dashboard-round-hiding-rule", min = info.min_group_size).render(lang),
         exact: r.exact,

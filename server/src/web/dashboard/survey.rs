@@ -53,6 +53,9 @@ pub struct SurveyPage {
     pub villages: Vec<(String, Fig)>,
     /// Every village, those with no answer included (the coverage page).
     pub coverage: Link,
+    /// The trend of the survey's series, when it belongs to one (set by the page's handler,
+    /// which knows the survey).
+    pub trend: Option<Link>,
     /// The weekly trend as a chart, when the survey ran two weeks or more.
     pub week_chart: Option<charts::Columns>,
     pub weeks: Vec<(String, Fig)>,
@@ -428,6 +431,7 @@ pub fn page(
         exports,
         manage: None,
         toc,
+        trend: None,
         coverage: Link {
             label: i18n::tr(lang, "coverage-link"),
             href: link(&format!("/dashboard/surveys/{}/coverage", r.survey_id)),

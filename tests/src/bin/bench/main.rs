@@ -11,11 +11,12 @@
 //! cargo build --release --workspace --bins && target/release/bench [--quick] [--postgres URL] [--only LIST]
 //! ```
 //!
-//! `--only submissions,ballots,sync,results,export,raw,imports,audit` runs only those scenarios (the
+//! `--only submissions,ballots,sync,results,export,trends,raw,imports,audit` runs only those scenarios (the
 //! fixed-body ceiling always runs with a server scenario: the other rates are read against it).
 //! `imports` times the spreadsheet imports in-process (a 5,000-row roster, a 200-question
 //! XLSForm) and `audit` checks a chain of 10,000 audit entries, both in-process: `--only
-//! imports,audit` starts no server.
+//! imports,audit` starts no server. `trends` sets up a survey series of 20 periods rating 200
+//! units, stores 1,000,000 answers over them and reads the series' trend (JSON and page).
 
 mod field;
 mod output;
@@ -23,6 +24,7 @@ mod seeding;
 mod server;
 mod setup;
 mod traffic;
+mod trends;
 
 use std::time::Instant;
 
@@ -46,6 +48,7 @@ struct Sizes {
     seeded: usize,
     raw_rows: usize,
     results_requests: usize,
+    trend: trends::TrendSizes,
 }
 
 const FULL: Sizes = Sizes {
@@ -55,6 +58,11 @@ const FULL: Sizes = Sizes {
     seeded: 1_000_000,
     raw_rows: 60_000,
     results_requests: 50,
+    trend: trends::TrendSizes {
+        periods: 20,
+        units: 200,
+        answers: 1_000_000,
+    },
 };
 
 const QUICK: Sizes = Sizes {
@@ -64,6 +72,11 @@ const QUICK: Sizes = Sizes {
     seeded: 20_000,
     raw_rows: 3_000,
     results_requests: 10,
+    trend: trends::TrendSizes {
+        periods: 4,
+        units: 12,
+        answers: 4_000,
+    },
 };
 
 /// Clients of the ballot scenario.
@@ -227,6 +240,31 @@ fn main() -> Result<()> {
             &mut peak_rss,
         )?;
     }
+    if runs("trends") {
+        server.reset_peak();
+        let t = &sizes.trend;
+        let mut run = trends::trends(&api, database.url(), &setup, t, sizes.results_requests)?;
+        peak_rss = peak_rss.max(server.peak_kib());
+        table.row(
+            &format!(
+                "survey series trend (JSON, {:.0} KiB), {} periods x {} units, {} answers",
+                kib(run.json_bytes),
+                t.periods,
+                t.units,
+                t.answers
+            ),
+            "",
+            &run.json_latency(),
+        );
+        table.row(
+            &format!(
+                "survey series trend page, {} periods x {} units",
+                t.periods, t.units
+            ),
+            &format!("seeded in {:.1} s", run.seeding.as_secs_f64()),
+            &run.page_latency(),
+        );
+    }
     if runs("imports") {
         imports(&mut table);
     }
@@ -262,16 +300,22 @@ fn main() -> Result<()> {
 }
 
 /// The scenarios `--only` may name.
-const SCENARIOS: [&str; 8] = [
+const SCENARIOS: [&str; 9] = [
     "submissions",
     "ballots",
     "sync",
     "results",
     "export",
+    "trends",
     "raw",
     "imports",
     "audit",
 ];
+
+#[allow(clippy::cast_precision_loss)] // a page's size
+fn kib(bytes: usize) -> f64 {
+    bytes as f64 / 1024.0
+}
 
 /// Entries of the audit-log scenario.
 const AUDIT_ENTRIES: i64 = 10_000;

@@ -36,6 +36,38 @@ const YES_NO: &[&[&str]] = &[
 // ---- valid forms ---------------------------------------------------------------------------
 
 #[test]
+fn the_settings_sheet_may_put_the_survey_in_a_series_with_its_period() {
+    let bytes = workbook(&[
+        survey(&[
+            &["type", "name", "label"],
+            &["rating", "overall", "总体评价"],
+        ]),
+        (
+            "settings",
+            rows(&[
+                &["form_title", "series", "period"],
+                &["窗口满意度", " 窗口服务季度测评 ", "2026年第一季度"],
+            ]),
+        ),
+    ]);
+    let import = expect_problems(&bytes, &[]);
+    assert_eq!(import.series.as_deref(), Some("窗口服务季度测评"));
+    assert_eq!(import.period.as_deref(), Some("2026年第一季度"));
+    let without = workbook(&[
+        survey(&[
+            &["type", "name", "label"],
+            &["rating", "overall", "总体评价"],
+        ]),
+        (
+            "settings",
+            rows(&[&["form_title", "series"], &["窗口满意度", ""]]),
+        ),
+    ]);
+    let import = expect_problems(&without, &[]);
+    assert_eq!((import.series, import.period), (None, None));
+}
+
+#[test]
 fn every_supported_type_imports_into_the_form_it_means() {
     let bytes = workbook(&[
         survey(&[

@@ -1,0 +1,52 @@
+## 跨期趋势:测评系列与民主测评系列。
+
+trends-error-series-text = 系列名称:最多 { $max } 个字符,不能含控制字符。
+trends-error-period-text = 期次:最多 { $max } 个字符,不能含控制字符。
+trends-error-no-such-series = 没有这个系列。
+
+trends-title = 趋势
+trends-nav = 趋势
+trends-intro = 各单位、各干部一期比一期的变化:测评系列(同一测评每季度或每年开展)与民主测评系列。
+trends-survey-series = 满意度测评系列
+trends-round-series = 民主测评系列
+trends-no-survey-series = 还没有测评系列。组织部可在测评页面把测评归入系列。
+trends-no-round-series = 还没有您可查看结果的民主测评系列。
+trends-periods = { $count } 期
+trends-back = 全部系列
+trends-rule = 各期数据与该期结果页向您显示的一致:答卷不足 { $group } 份的单位(以及只有一个会被隐藏时,其余最小的一个)不显示任何数据,也不参加排名。
+trends-rule-exact = 精确数据。领导看到的各期数据与该期结果页一致:答卷不足 { $group } 份的单位(以及只有一个会被隐藏时,其余最小的一个)不显示任何数据;这些格已标出。
+trends-round-rule = 仅含已公布的测评;各期数据即已公布报告中的数据(按各参评人员类别加权)。
+trends-round-rule-exact = 所有已结束或已公布测评的精确数据;领导只能看到已公布的测评。
+trends-latest = 最近一期
+trends-unit = 单位各期变化
+trends-unit-chart = { $unit }:各期综合得分与满意率
+trends-score = 综合得分
+trends-rate = 满意率(%)
+trends-change = 名次变化
+trends-change-note = 名次变化:比上一期上升(↑)或下降(↓)的名次;= 名次不变;— 其中一期未排名。
+trends-period = 期次
+trends-survey = 测评
+trends-ranked = 排名单位数
+trends-periods-heading = 各期
+trends-follow-up = 整改单位下一期是否改进
+trends-improved-rule = 下一期综合得分更高即为改进。
+trends-no-follow-up = 还没有在有下一期的期次中被列为整改的单位。
+trends-from-to = 期次 → 下一期
+trends-score-before = 整改前得分
+trends-score-after = 下一期得分
+trends-rank-before-after = 名次(前 → 后)
+trends-improved = 是否改进
+trends-improved-yes = 是
+trends-improved-no = 否
+trends-improved-unknown = 无法判断(已隐藏或未测评)
+trends-official = 干部
+trends-official-chart = { $official }:各期各等次票数占比
+trends-shares-note = 占比:各等次在有效评价票中的加权占比。
+trends-flags = 预警
+trends-no-flags = 本系列未产生预警。
+trends-rounds-heading = 各次测评
+trends-link-survey = 系列趋势:{ $series }
+trends-link-round = 系列趋势:{ $series }
+trends-form-series = 所属系列
+trends-form-period = 期次
+trends-form-save = 保存系列
