@@ -48,6 +48,7 @@ pub const FILES: &[(&str, &str, &str)] = catalogue_files![
     "coverage",
     "field",
     "audit",
+    "rectification",
 ];
 
 struct Catalogue {

@@ -138,6 +138,10 @@ pub struct Survey {
     /// The short public link (lets the respondent pick the target when there are several).
     pub public_url: String,
     pub created_at: i64,
+    /// When the organiser published the results of the closed survey (the step that makes
+    /// the rectification items); `None` before.
+    #[serde(default)]
+    pub results_published_at: Option<i64>,
 }
 
 /// One version of a survey's questionnaire.

@@ -53,6 +53,19 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("survey.open", "audit-action-survey-open"),
     ("survey.close", "audit-action-survey-close"),
     (
+        "survey.publish_results",
+        "audit-action-survey-publish-results",
+    ),
+    ("rectification.create", "audit-action-rectification-create"),
+    (
+        "rectification.set_due",
+        "audit-action-rectification-set-due",
+    ),
+    ("rectification.report", "audit-action-rectification-report"),
+    ("rectification.return", "audit-action-rectification-return"),
+    ("rectification.accept", "audit-action-rectification-accept"),
+    ("rectification.export", "audit-action-rectification-export"),
+    (
         "survey.print_questionnaire",
         "audit-action-survey-print-questionnaire",
     ),

@@ -185,6 +185,8 @@ pub enum Thing {
     Round,
     Official,
     Page,
+    RectificationItem,
+    Attachment,
 }
 
 impl Thing {
@@ -201,6 +203,8 @@ impl Thing {
             Thing::Round => msg!("error-no-such-round"),
             Thing::Official => msg!("error-no-such-official"),
             Thing::Page => msg!("error-no-such-page"),
+            Thing::RectificationItem => msg!("error-no-such-rectification-item"),
+            Thing::Attachment => msg!("error-no-such-attachment"),
         }
     }
 }

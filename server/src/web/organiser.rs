@@ -23,7 +23,7 @@ use super::session::{error_text, form_value, page_error, Session, WebError, CSRF
 use crate::domain::auth::Action;
 use crate::domain::error::{Error, Kind};
 use crate::domain::surveys::{self, Step};
-use crate::domain::{ballot_codes, rounds, units};
+use crate::domain::{ballot_codes, rectification, rounds, units};
 use crate::http::extract::parse_json;
 use crate::http::AppState;
 
@@ -66,8 +66,12 @@ pub fn survey_buttons(lang: Lang, survey: &Survey) -> Vec<StatusButton> {
     }
     match survey.status {
         SurveyStatus::Open => buttons.push(("close", "dashboard-manage-survey-close")),
-        SurveyStatus::Closed => buttons.push(("open", "dashboard-manage-survey-open")),
-        SurveyStatus::Draft => {}
+        // published results are final: the survey is not opened again
+        SurveyStatus::Closed if survey.results_published_at.is_none() => {
+            buttons.push(("open", "dashboard-manage-survey-open"));
+            buttons.push(("publish_results", "rectification-publish-results"));
+        }
+        SurveyStatus::Closed | SurveyStatus::Draft => {}
     }
     buttons
         .into_iter()
@@ -208,6 +212,10 @@ pub fn survey_confirmation(lang: Lang, survey: &Survey, action: &str) -> Option<
             msg!("dashboard-confirm-survey-close-heading", survey = title),
             msg!("dashboard-confirm-survey-close-what"),
         ),
+        "publish_results" => (
+            msg!("rectification-confirm-publish-heading", survey = title),
+            msg!("rectification-confirm-publish-what"),
+        ),
         _ => (
             msg!("dashboard-confirm-survey-open-heading", survey = title),
             msg!("dashboard-confirm-survey-open-what"),
@@ -307,7 +315,7 @@ fn unknown_action(known: &str) -> Error {
     Error::invalid("action", msg!("error-form-action", known = known))
 }
 
-/// Publishes, opens or closes a survey, once the organiser has confirmed what that does (a
+/// Publishes, opens or closes a survey, or publishes its results, once the organiser has confirmed what that does (a
 /// post without `confirm=yes` answers with the confirmation page).
 #[post("/dashboard/surveys/{id}/status")]
 pub async fn survey_status(
@@ -320,10 +328,15 @@ pub async fn survey_status(
     let lang = session.lang;
     let (id, action, confirmed) = posted_step(&session, &req, &id, &body)?;
     let step = match action.as_str() {
-        "publish" => Step::Publish,
-        "open" => Step::Open,
-        "close" => Step::Close,
-        _ => return Err(page_error(lang)(unknown_action("publish, open, close"))),
+        "publish" => Some(Step::Publish),
+        "open" => Some(Step::Open),
+        "close" => Some(Step::Close),
+        "publish_results" => None,
+        _ => {
+            return Err(page_error(lang)(unknown_action(
+                "publish, open, close, publish_results",
+            )))
+        }
     };
     let (caller, base) = (session.caller.clone(), state.public_url.clone());
     let page = format!("/dashboard/surveys/{id}");
@@ -337,6 +350,17 @@ pub async fn survey_status(
             return Ok(confirm_page(&session, &req, c, &page, &action));
         }
     }
+    let Some(step) = step else {
+        // publishing the results makes the rectification items: shown next
+        let rule = state.settings.rectification();
+        state
+            .db(move |conn| rectification::publish_results(conn, &caller, id, rule))
+            .await
+            .map_err(page_error(lang))?;
+        return Ok(see_other(
+            &session.link(&format!("/dashboard/rectification?survey_id={id}")),
+        ));
+    };
     state
         .db(move |conn| surveys::take_step(conn, &caller, id, step, &base))
         .await

@@ -53,6 +53,8 @@ pub struct SurveyPage {
     pub villages: Vec<(String, Fig)>,
     /// Every village, those with no answer included (the coverage page).
     pub coverage: Link,
+    /// The rectification items found after the survey.
+    pub rectification: Link,
     /// The weekly trend as a chart, when the survey ran two weeks or more.
     pub week_chart: Option<charts::Columns>,
     pub weeks: Vec<(String, Fig)>,
@@ -428,6 +430,13 @@ pub fn page(
         exports,
         manage: None,
         toc,
+        rectification: Link {
+            label: i18n::tr(lang, "rectification-link"),
+            href: link(&format!(
+                "/dashboard/rectification?survey_id={}",
+                r.survey_id
+            )),
+        },
         coverage: Link {
             label: i18n::tr(lang, "coverage-link"),
             href: link(&format!("/dashboard/surveys/{}/coverage", r.survey_id)),
