@@ -95,6 +95,7 @@ audit-object-official = Official
 audit-object-officials = Officials
 audit-object-round = Appraisal round
 audit-object-survey = Survey
+audit-object-rectification = Rectification item
 audit-object-how-many = { $count } in all
 audit-object-number = no. { $id } (no longer exists)
 audit-detail-version = version { $value }

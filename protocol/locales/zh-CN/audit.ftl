@@ -95,6 +95,7 @@ audit-object-official = 干部
 audit-object-officials = 干部
 audit-object-round = 民主测评
 audit-object-survey = 问卷
+audit-object-rectification = 整改事项
 audit-object-how-many = 共 { $count } 个
 audit-object-number = 第 { $id } 号（已不存在）
 audit-detail-version = 第 { $value } 版

@@ -514,6 +514,11 @@ fn lookup(
                 .and_then(|v| serde_json::from_str::<FormDefinition>(&v.definition).ok())
                 .map(|d| d.title.get(lang).to_owned())
         }
+        // a rectification item, by the unit that rectifies
+        "rectification" => {
+            let item = db::rectification::find_item(conn, id)?;
+            Some(db::units::find(conn, item.unit_id)?.name)
+        }
         _ => None,
     })
 }
@@ -528,6 +533,7 @@ fn object_kind_id(kind: &str) -> Option<&'static str> {
         "officials" => "audit-object-officials",
         "round" => "audit-object-round",
         "survey" => "audit-object-survey",
+        "rectification" => "audit-object-rectification",
         _ => return None,
     })
 }

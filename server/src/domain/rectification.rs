@@ -1044,6 +1044,73 @@ pub fn results_published(conn: &mut DbConnection, survey_id: i64) -> Result<Opti
 mod tests {
     use super::*;
 
+    /// Results of three units on one rating question: 东山镇 scores 90 on 10 answers, 西山镇
+    /// 70 on 8, 南山镇 40 on 6, whose question count is hidden from leaders (a complement).
+    fn results() -> SurveyResults {
+        let figure = |value: f64, n: u32| serde_json::json!({"value": value, "n": n});
+        let target = |id: i64, name: &str, score: f64, n: u32, hidden: bool| {
+            let mut answered = figure(f64::from(n), n);
+            if hidden {
+                answered["hidden"] = serde_json::json!({"kind": "complementary"});
+            }
+            serde_json::json!({
+                "unit_id": id, "name": name, "responses": figure(f64::from(n), n),
+                "satisfaction_rate": figure(0.5, n), "composite_score": figure(score, n),
+                "rank": null,
+                "questions": [{"id": "overall", "label": {"zh-CN": "总体评价"}, "kind": "rating",
+                    "answered": answered, "options": [], "composite_score": figure(score, n)}],
+                "comments": {"items": []}
+            })
+        };
+        let mut r: SurveyResults = serde_json::from_value(serde_json::json!({
+            "survey_id": 1, "title": {"zh-CN": "测评"}, "status": "closed", "min_group_size": 5,
+            "comment_min_group_size": 10, "exact": true, "version": 1,
+            "total_responses": figure(24.0, 24),
+            "targets": [target(1, "东山镇", 90.0, 10, false), target(2, "西山镇", 70.0, 8, false),
+                        target(3, "南山镇", 40.0, 6, true)],
+            "ranking": [], "top": [], "bottom": [], "villages": []
+        }))
+        .unwrap();
+        r.targets[2].rank = Some(3);
+        r.ranking = vec![
+            canvass_protocol::surveys::RankedTarget {
+                rank: 1,
+                unit_id: 1,
+                name: "东山镇".into(),
+                composite_score: 90.0,
+                n: 10,
+                responses: 10,
+            };
+            3
+        ];
+        r
+    }
+
+    #[test]
+    fn a_finding_names_the_questions_below_the_surveys_score_and_hides_what_leaders_do_not_see() {
+        let r = results();
+        let south = survey_finding(&r, 3, true);
+        assert_eq!(south.composite_score, Some(40.0));
+        assert_eq!((south.rank, south.ranked), (Some(3), Some(3)));
+        assert_eq!(south.responses, Some(6));
+        assert_eq!(south.rectify_below_score, Some(60.0));
+        assert_eq!(south.questions.len(), 1);
+        let q = &south.questions[0];
+        assert_eq!(q.id, "overall");
+        // over every unit that shows it: (90 × 10 + 70 × 8 + 40 × 6) / 24
+        assert!(
+            (q.survey_score - 1700.0 / 24.0).abs() < 1e-9,
+            "{}",
+            q.survey_score
+        );
+        assert_eq!(q.answered, None, "a count hidden from leaders is left out");
+        // a unit above the survey's score on every question fell short nowhere
+        let east = survey_finding(&r, 1, false);
+        assert!(east.questions.is_empty());
+        assert_eq!(east.rectify_below_score, None);
+        assert_eq!(survey_finding(&r, 99, true), Finding::default());
+    }
+
     #[test]
     fn files_are_recognised_by_their_content_not_their_name() {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));

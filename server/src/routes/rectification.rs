@@ -307,7 +307,13 @@ pub async fn send_back(
         ("attachment_id" = i64, Path, description = "Attachment id")
     ),
     responses(
-        (status = 200, description = "the file, with its recognised type", content_type = "application/octet-stream"),
+        (status = 200, description = "the file, with the type its content was recognised as", content(
+            ("application/pdf"),
+            ("image/jpeg"),
+            ("image/png"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        )),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)
     ),

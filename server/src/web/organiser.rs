@@ -832,6 +832,36 @@ mod tests {
             survey_buttons(Lang::En, &survey(SurveyStatus::Closed, None))[0].label,
             "Open again"
         );
+        let closed = survey_buttons(Lang::En, &survey(SurveyStatus::Closed, None));
+        assert_eq!(actions(&closed), ["open", "publish_results"]);
+        assert_eq!(closed[1].label, "Publish the results");
+        // published results are final: neither opened again nor published twice
+        let mut published = survey(SurveyStatus::Closed, None);
+        published.results_published_at = Some(1_796_545_920);
+        assert!(survey_buttons(zh, &published).is_empty());
+    }
+
+    #[test]
+    fn publishing_the_results_is_confirmed_with_what_it_does() {
+        let c = survey_confirmation(
+            Lang::En,
+            &survey(SurveyStatus::Closed, None),
+            "publish_results",
+        )
+        .unwrap();
+        assert!(
+            c.heading.contains("Dongshan village services"),
+            "{}",
+            c.heading
+        );
+        assert!(c.what.contains("rectification ledger"), "{}", c.what);
+        assert_eq!(c.button, "Publish the results");
+        assert!(survey_confirmation(
+            Lang::En,
+            &survey(SurveyStatus::Open, None),
+            "publish_results"
+        )
+        .is_none());
     }
 
     #[test]

@@ -525,7 +525,9 @@ pub async fn ledger(
                     )
                     .render(lang),
                 );
-                if manager {
+                if manager
+                    && report.round.status == canvass_protocol::rounds::RoundStatus::Published
+                {
                     for f in &report.flags {
                         if let Some(official) = f.flagged_official {
                             let taken = items.iter().any(|i| i.official_id == Some(official))
@@ -914,4 +916,283 @@ fn ledger_xlsx(
         }
     }
     workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rectification::ItemFilterIds;
+    use canvass_protocol::rectification::{
+        AttachmentInfo, ItemEvent, LedgerCounts, RectificationItem, ShortQuestion,
+    };
+
+    fn link(path: &str) -> String {
+        format!("{path}#")
+    }
+
+    fn item(status: ItemStatus) -> RectificationItem {
+        RectificationItem {
+            id: 4,
+            unit_id: 9,
+            unit_name: "南山镇".into(),
+            survey_id: Some(2),
+            survey_title: Some(canvass_protocol::forms::Localized::new(
+                "乡镇便民服务满意度测评",
+                "Township service survey",
+            )),
+            round_id: None,
+            round_name: None,
+            official_id: None,
+            official_name: None,
+            by_rule: true,
+            finding: Finding {
+                composite_score: Some(56.0),
+                satisfaction_rate: Some(0.5),
+                rank: Some(3),
+                ranked: Some(3),
+                responses: Some(6),
+                rectify_below_score: Some(60.0),
+                questions: vec![ShortQuestion {
+                    id: "overall".into(),
+                    label: canvass_protocol::forms::Localized::new("总体评价", "Overall"),
+                    score: 0.0,
+                    survey_score: 60.0,
+                    answered: Some(6),
+                }],
+                ..Finding::default()
+            },
+            due_on: Some("2027-01-31".into()),
+            status,
+            created_at: 1_796_545_920,
+            updated_at: 1_796_545_920,
+        }
+    }
+
+    #[test]
+    fn the_ledger_lists_each_item_with_its_status_and_keeps_its_filters() {
+        let filter = LedgerFilter {
+            status: Some(ItemStatus::Overdue),
+            stored: ItemFilterIds {
+                survey_id: Some(2),
+                ..ItemFilterIds::default()
+            },
+        };
+        let p = ledger_page(
+            Lang::ZhCn,
+            &[item(ItemStatus::Overdue)],
+            &filter,
+            Some("乡镇便民服务满意度测评发现的整改事项".into()),
+            &link,
+        );
+        assert_eq!(p.rows.len(), 1);
+        let row = &p.rows[0];
+        assert_eq!(row.link.label, "南山镇");
+        assert_eq!(row.link.href, "/dashboard/rectification/4#");
+        assert_eq!(row.source, "乡镇便民服务满意度测评");
+        assert_eq!(row.finding, "综合得分 56.00，第 3 名（共 3 个单位）");
+        assert_eq!(
+            (row.status.as_str(), row.status_class),
+            ("已逾期", "overdue")
+        );
+        assert_eq!(row.due, "2027-01-31");
+        let selected: Vec<&str> = p
+            .statuses
+            .iter()
+            .filter(|s| s.2)
+            .map(|s| s.0.as_str())
+            .collect();
+        assert_eq!(selected, ["overdue"]);
+        assert_eq!(p.statuses.len(), 6, "all, then every status");
+        assert_eq!(p.kept, [("survey_id".to_string(), "2".to_string())]);
+        assert_eq!(
+            p.export.href,
+            "/dashboard/rectification/export.xlsx?status=overdue&survey_id=2#"
+        );
+        assert_eq!(p.narrowed.unwrap().1.href, "/dashboard/rectification#");
+        assert!(p.add.is_none());
+        let empty = ledger_page(Lang::En, &[], &LedgerFilter::default(), None, &link);
+        assert!(empty.rows.is_empty() && empty.narrowed.is_none());
+        assert_eq!(empty.export.href, "/dashboard/rectification/export.xlsx#");
+    }
+
+    #[test]
+    fn what_was_found_is_said_in_both_languages_with_counts_only_where_given() {
+        let f = item(ItemStatus::Open).finding;
+        assert_eq!(
+            finding_lines(Lang::En, &f),
+            [
+                "Composite score 56.00, place 3 of 3",
+                "Satisfaction rate 50.0%",
+                "6 answer sheets",
+                &crate::web::dashboard::overview::rectify_rule(Lang::En, 60.0),
+            ]
+        );
+        assert_eq!(
+            question_lines(Lang::ZhCn, &f),
+            ["总体评价：0.00（全部单位 60.00），6 人作答"]
+        );
+        let mut hidden = f.clone();
+        hidden.questions[0].answered = None;
+        hidden.responses = None;
+        assert_eq!(
+            question_lines(Lang::En, &hidden),
+            ["Overall: 0.00 (all units 60.00)"]
+        );
+        assert!(!finding_lines(Lang::En, &hidden)
+            .iter()
+            .any(|l| l.contains("answer sheets")));
+        let by_hand = Finding {
+            note: Some("窗口午间无人值守。".into()),
+            flags: vec!["基本称职和不称职票达到三分之一".into()],
+            ..Finding::default()
+        };
+        assert_eq!(
+            finding_lines(Lang::ZhCn, &by_hand),
+            ["窗口午间无人值守。", "预警：基本称职和不称职票达到三分之一"]
+        );
+    }
+
+    fn detail(status: ItemStatus) -> RectificationDetail {
+        RectificationDetail {
+            item: item(status),
+            events: vec![
+                ItemEvent {
+                    id: 1,
+                    kind: EventKind::Created,
+                    actor: "organiser".into(),
+                    at: 1_796_545_920,
+                    text: None,
+                    due_on: None,
+                    attachments: vec![],
+                },
+                ItemEvent {
+                    id: 2,
+                    kind: EventKind::DueSet,
+                    actor: "organiser".into(),
+                    at: 1_796_545_980,
+                    text: None,
+                    due_on: Some("2027-01-31".into()),
+                    attachments: vec![],
+                },
+                ItemEvent {
+                    id: 3,
+                    kind: EventKind::Reported,
+                    actor: "south".into(),
+                    at: 1_796_546_040,
+                    text: Some("已增设两个窗口。".into()),
+                    due_on: None,
+                    attachments: vec![AttachmentInfo {
+                        id: 8,
+                        file_name: "整改方案.pdf".into(),
+                        media_type: "application/pdf".into(),
+                        size: 2048,
+                    }],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn an_item_page_shows_its_history_and_only_the_forms_of_the_steps_allowed() {
+        let none = item_page(
+            Lang::ZhCn,
+            &detail(ItemStatus::Reported),
+            Allowed::default(),
+            &link,
+        );
+        assert_eq!(none.heading, "整改事项：南山镇");
+        assert_eq!(
+            (none.status.as_str(), none.status_class),
+            ("已报送，待验收", "reported")
+        );
+        assert!(
+            none.due_form.is_none() && none.report_form.is_none() && none.review_form.is_none()
+        );
+        assert_eq!(none.source.unwrap().href, "/dashboard/surveys/2#");
+        assert_eq!(none.origin, "公布结果时按整改规则确定");
+        let what: Vec<&str> = none.events.iter().map(|e| e.what.as_str()).collect();
+        assert_eq!(
+            what,
+            ["添加事项", "整改期限设为 2027-01-31", "报送整改报告"]
+        );
+        assert!(
+            none.events[2].by.starts_with("south，"),
+            "{}",
+            none.events[2].by
+        );
+        assert_eq!(none.events[2].text.as_deref(), Some("已增设两个窗口。"));
+        assert_eq!(none.events[2].files[0].label, "整改方案.pdf（2 KB）");
+        assert_eq!(
+            none.events[2].files[0].href,
+            "/dashboard/rectification/4/attachments/8#"
+        );
+        let organiser = item_page(
+            Lang::En,
+            &detail(ItemStatus::Reported),
+            Allowed {
+                set_due: true,
+                report: false,
+                review: true,
+            },
+            &link,
+        );
+        assert_eq!(
+            organiser.review_form.as_deref(),
+            Some("/dashboard/rectification/4/review#")
+        );
+        assert_eq!(organiser.due_value, "2027-01-31");
+        assert!(organiser.report_form.is_none());
+        let unit = item_page(
+            Lang::En,
+            &detail(ItemStatus::Returned),
+            Allowed {
+                report: true,
+                ..Allowed::default()
+            },
+            &link,
+        );
+        assert_eq!(
+            unit.report_form.as_deref(),
+            Some("/dashboard/rectification/4/report#")
+        );
+        assert_eq!(
+            unit.files_note,
+            "PDF, JPEG, PNG, XLSX or DOCX; at most 3 files of 5 MB each."
+        );
+    }
+
+    #[test]
+    fn the_ledger_workbook_has_a_row_per_item_in_the_readers_language() {
+        let (columns, rows) = ledger_table(Lang::ZhCn, &[item(ItemStatus::Closed)]);
+        assert_eq!(columns.len(), rows[0].len());
+        assert_eq!(columns[1], "单位");
+        assert_eq!(rows[0][0], "4");
+        assert_eq!(rows[0][1], "南山镇");
+        assert_eq!(rows[0][7], "已销号");
+        assert!(rows[0][5].contains("总体评价"));
+        let bytes = ledger_xlsx("整改台账", &columns, &rows).unwrap();
+        assert!(bytes.starts_with(b"PK"));
+    }
+
+    #[test]
+    fn the_overview_says_how_many_items_are_open_overdue_and_closed() {
+        let line = crate::web::dashboard::overview::overview_line(
+            Lang::ZhCn,
+            LedgerCounts {
+                open: 3,
+                overdue: 1,
+                reported: 1,
+                closed: 2,
+            },
+            &link,
+        );
+        assert_eq!(
+            line.words,
+            "未销号 3 项（逾期 1 项，待验收 1 项），已销号 2 项。"
+        );
+        assert_eq!(
+            line.overdue_link.href,
+            "/dashboard/rectification?status=overdue#"
+        );
+    }
 }
