@@ -54,6 +54,8 @@ pub struct SurveyManage {
     pub buttons: Vec<StatusButton>,
     /// The printables: (label, address).
     pub print_links: Vec<(String, String)>,
+    /// When the results were published, in words.
+    pub results_published: Option<String>,
 }
 
 /// The lifecycle steps `survey` can take now, as buttons: publish its draft, if it has one;
@@ -92,6 +94,13 @@ pub fn survey_manage(lang: Lang, survey: &Survey, link: &dyn Fn(&str) -> String)
         status: link(&format!("/dashboard/surveys/{id}/status")),
         buttons: survey_buttons(lang, survey),
         print_links: super::print::survey_links(lang, survey, link),
+        results_published: survey.results_published_at.map(|at| {
+            msg!(
+                "rectification-results-published",
+                when = crate::domain::audit::time_text(at)
+            )
+            .render(lang)
+        }),
     }
 }
 
@@ -862,6 +871,18 @@ mod tests {
             "publish_results"
         )
         .is_none());
+        assert!(
+            survey_manage(Lang::En, &survey(SurveyStatus::Closed, None), &link)
+                .results_published
+                .is_none()
+        );
+        let mut published = survey(SurveyStatus::Closed, None);
+        published.results_published_at = Some(1_796_545_920);
+        let m = survey_manage(Lang::En, &published, &link);
+        assert_eq!(
+            m.results_published.as_deref(),
+            Some("Results published on 2026-12-06 16:32.")
+        );
     }
 
     #[test]
