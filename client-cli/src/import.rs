@@ -498,6 +498,7 @@ mod tests {
                     created_at: 0,
                     series: None,
                     period: None,
+                    results_published_at: None,
                 },
                 versions: vec![
                     ManifestVersion {

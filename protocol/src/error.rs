@@ -138,6 +138,22 @@ error_codes! {
     /// Results are not published yet.
     ResultsNotPublished = "results_not_published",
 
+    // --- rectification (server) ---------------------------------------------------------------
+    /// Results can be published only once the survey is closed.
+    SurveyNotClosed = "survey_not_closed",
+    /// The survey's results are published already.
+    ResultsAlreadyPublished = "results_already_published",
+    /// The rectification item is accepted and closed: nothing more can be added to it.
+    RectificationClosed = "rectification_closed",
+    /// The item's report waits for the organiser: no second report before it is sent back.
+    RectificationAwaitingReview = "rectification_awaiting_review",
+    /// The item has no report waiting for the organiser to accept or send back.
+    RectificationNotReported = "rectification_not_reported",
+    /// The unit (or official) already has an item for this survey (or round).
+    RectificationExists = "rectification_exists",
+    /// An attachment is not a PDF, JPEG, PNG, XLSX or DOCX file (recognised by its content).
+    AttachmentType = "attachment_type",
+
     // --- field sync (server) -----------------------------------------------------------------
     /// The client speaks a sync protocol version this server does not (or sent none): upgrade
     /// the client.

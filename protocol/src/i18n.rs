@@ -49,6 +49,7 @@ pub const FILES: &[(&str, &str, &str)] = catalogue_files![
     "field",
     "audit",
     "trends",
+    "rectification",
 ];
 
 struct Catalogue {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 mod json;
+pub mod rectification;
 pub mod rounds;
 pub mod sheets;
 pub mod stats;

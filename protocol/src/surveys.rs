@@ -157,6 +157,10 @@ pub struct Survey {
     /// The period it covers in its series.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
+    /// When the organiser published the results of the closed survey (the step that makes
+    /// the rectification items); `None` before.
+    #[serde(default)]
+    pub results_published_at: Option<i64>,
 }
 
 /// One version of a survey's questionnaire.

@@ -168,6 +168,24 @@ pub mod inspect {
         }
     }
 
+    /// Runs one statement that changes the database (what time would change, for a test).
+    ///
+    /// # Panics
+    /// When the database cannot be opened or the statement fails.
+    pub fn execute(url: &str, sql: &str) {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let mut conn =
+                diesel::SqliteConnection::establish(path).expect("open the SQLite test database");
+            conn.batch_execute("PRAGMA busy_timeout = 10000")
+                .expect("busy timeout");
+            conn.batch_execute(sql).expect("statement");
+        } else {
+            let mut conn =
+                diesel::PgConnection::establish(url).expect("open the PostgreSQL test database");
+            conn.batch_execute(sql).expect("statement");
+        }
+    }
+
     /// The tables of the database.
     #[must_use]
     pub fn tables(url: &str) -> Vec<String> {

@@ -141,6 +141,9 @@ error-action-read-round-results = read appraisal results
 error-action-collect-in-the-field = collect or upload answers in the field
 error-action-manage-instruments = manage surveys and appraisal rounds
 error-action-read-audit-log = read the audit log
+error-action-read-rectification = read the rectification ledger
+error-action-manage-rectification = manage rectification items
+error-action-write-rectification-report = write a rectification report
 error-metrics-refused = The metrics are served only to the server itself (loopback, not through a proxy) or with the metrics token.
 
 ## Sign-in and accounts
@@ -247,3 +250,31 @@ error-official-order = The order must be a whole number from 0 to { $max }.
 ## Submission keys
 
 error-submission-key = A submission key has 16 to 64 characters, each a letter, a digit, '_' or '-'.
+
+## Rectification
+
+error-survey-not-closed = Results can be published only once the survey is closed.
+error-results-already-published = This survey's results are published already.
+error-rectification-closed = This rectification item is accepted and closed: nothing more can be added to it.
+error-rectification-awaiting-review = A report of this item waits for the organiser; write again only once it is sent back.
+error-rectification-not-reported = This item has no report waiting to be accepted or sent back.
+error-rectification-exists = { $unit } already has a rectification item for this survey or round.
+error-attachment-type = An attachment must be a PDF, JPEG, PNG, XLSX or DOCX file.
+error-attachment-type-of = { $file } is not a PDF, JPEG, PNG, XLSX or DOCX file.
+error-attachment-too-large = { $file } is larger than { $limit } MB.
+error-attachment-too-many = At most { $max } files can be attached to one report.
+error-attachment-unreadable = { $file } could not be read (its content is not base64).
+error-attachment-empty = { $file } is empty.
+error-no-such-rectification-item = There is no such rectification item.
+error-no-such-attachment = There is no such attachment.
+error-rectification-not-own-unit = Only the leaders' accounts of { $unit } write its rectification report.
+error-rectification-text-too-long = { $field } can have at most { $max } characters.
+error-due-date-invalid = The due date must be a date written YYYY-MM-DD.
+error-due-date-past = The due date { $day } has passed already.
+error-rectification-source = Name either a survey and a unit, or a round and an official.
+error-rectification-not-target = { $unit } is not rated by this survey.
+error-rectification-survey-open = Items can be added to a survey only once it is closed.
+error-rectification-round-unpublished = Items can be added to a round only once its results are published.
+error-rectification-not-flagged = { $official } has no flag in this round.
+error-invalid-filter = “{ $value }” is not a value this filter takes.
+error-attachment-too-many-bytes = A report carries at most { $max } files of { $mb } MB each.

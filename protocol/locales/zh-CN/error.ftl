@@ -139,6 +139,9 @@ error-action-read-round-results = 查看测评结果
 error-action-collect-in-the-field = 实地收集或上传答卷
 error-action-manage-instruments = 管理问卷和民主测评
 error-action-read-audit-log = 查看操作日志
+error-action-read-rectification = 查看整改台账
+error-action-manage-rectification = 管理整改事项
+error-action-write-rectification-report = 填写整改报告
 error-metrics-refused = 运行指标只提供给本机(回环地址且未经代理)或持有指标令牌的请求。
 
 ## 登录和账号
@@ -239,3 +242,31 @@ error-official-order = 排序须为 0 到 { $max } 之间的整数。
 ## Submission keys
 
 error-submission-key = 提交密钥由16至64个字符组成,每个字符为字母、数字、“_”或“-”。
+
+## 整改
+
+error-survey-not-closed = 问卷关闭后才能公布结果。
+error-results-already-published = 该问卷的结果已经公布。
+error-rectification-closed = 该整改事项已验收销号，不能再添加内容。
+error-rectification-awaiting-review = 该事项的整改报告正等待组织部审核；退回后才能重新提交。
+error-rectification-not-reported = 该事项没有等待验收或退回的整改报告。
+error-rectification-exists = { $unit }在本次问卷或测评中已有整改事项。
+error-attachment-type = 附件必须是 PDF、JPEG、PNG、XLSX 或 DOCX 文件。
+error-attachment-type-of = “{ $file }”不是 PDF、JPEG、PNG、XLSX 或 DOCX 文件。
+error-attachment-too-large = “{ $file }”超过 { $limit } MB。
+error-attachment-too-many = 一份整改报告最多附 { $max } 个文件。
+error-attachment-unreadable = 无法读取“{ $file }”（内容不是 base64）。
+error-attachment-empty = “{ $file }”是空文件。
+error-no-such-rectification-item = 找不到该整改事项。
+error-no-such-attachment = 找不到该附件。
+error-rectification-not-own-unit = 只有{ $unit }的领导账号可以填写其整改报告。
+error-rectification-text-too-long = “{ $field }”最多 { $max } 个字。
+error-due-date-invalid = 整改期限须按 YYYY-MM-DD 填写。
+error-due-date-past = 整改期限 { $day } 已经过去。
+error-rectification-source = 请指定一个问卷和单位，或一次测评和一名干部。
+error-rectification-not-target = { $unit }不是该问卷的测评对象。
+error-rectification-survey-open = 问卷关闭后才能添加整改事项。
+error-rectification-round-unpublished = 测评结果公布后才能添加整改事项。
+error-rectification-not-flagged = { $official }在本次测评中没有预警。
+error-invalid-filter = 筛选条件不接受“{ $value }”。
+error-attachment-too-many-bytes = 一份整改报告最多附 { $max } 个文件，每个不超过 { $mb } MB。

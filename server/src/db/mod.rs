@@ -20,7 +20,8 @@
 //!   backends by the `schema` test (`tests/tests/schema`);
 //! * one module per entity: [`units`], [`accounts`], [`secrets`], [`throttle`], [`surveys`],
 //!   [`rounds`] (and a round's station setup, [`round_stations`]), [`sync`], [`audit`] (the
-//!   hash-chained record of organisers' actions).
+//!   hash-chained record of organisers' actions), [`rectification`] (the rectification ledger
+//!   and the surveys whose results are published).
 
 /// Makes our own statements runnable and cached by their text: a query id that is not static
 /// sends diesel's statement cache to the SQL text (as long as the fragment never calls
@@ -48,6 +49,7 @@ mod writer;
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod rectification;
 pub mod round_stations;
 pub mod rounds;
 pub mod schema;

@@ -301,6 +301,66 @@ diesel::table! {
 
 diesel::joinable!(round_stations -> rounds (round_id));
 
+diesel::table! {
+    survey_results_published (survey_id) {
+        survey_id -> BigInt,
+        published_at -> BigInt,
+        published_by -> BigInt,
+    }
+}
+
+diesel::table! {
+    rectification_items (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        survey_id -> Nullable<BigInt>,
+        round_id -> Nullable<BigInt>,
+        official_id -> Nullable<BigInt>,
+        by_rule -> Bool,
+        finding -> Text,
+        due_on -> Nullable<Text>,
+        status -> Text,
+        created_by -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    rectification_events (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        kind -> Text,
+        actor_id -> BigInt,
+        at -> BigInt,
+        body -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rectification_attachments (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        event_id -> BigInt,
+        file_name -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        content -> Binary,
+    }
+}
+
+diesel::joinable!(survey_results_published -> surveys (survey_id));
+diesel::joinable!(survey_results_published -> accounts (published_by));
+diesel::joinable!(rectification_items -> units (unit_id));
+diesel::joinable!(rectification_items -> surveys (survey_id));
+diesel::joinable!(rectification_items -> rounds (round_id));
+diesel::joinable!(rectification_items -> officials (official_id));
+diesel::joinable!(rectification_items -> accounts (created_by));
+diesel::joinable!(rectification_events -> rectification_items (item_id));
+diesel::joinable!(rectification_events -> accounts (actor_id));
+diesel::joinable!(rectification_attachments -> rectification_items (item_id));
+diesel::joinable!(rectification_attachments -> rectification_events (event_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     units,
     accounts,
@@ -327,4 +387,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_batches,
     submission_keys,
     round_stations,
+    survey_results_published,
+    rectification_items,
+    rectification_events,
+    rectification_attachments,
 );

@@ -53,6 +53,19 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("survey.open", "audit-action-survey-open"),
     ("survey.close", "audit-action-survey-close"),
     (
+        "survey.publish_results",
+        "audit-action-survey-publish-results",
+    ),
+    ("rectification.create", "audit-action-rectification-create"),
+    (
+        "rectification.set_due",
+        "audit-action-rectification-set-due",
+    ),
+    ("rectification.report", "audit-action-rectification-report"),
+    ("rectification.return", "audit-action-rectification-return"),
+    ("rectification.accept", "audit-action-rectification-accept"),
+    ("rectification.export", "audit-action-rectification-export"),
+    (
         "survey.print_questionnaire",
         "audit-action-survey-print-questionnaire",
     ),
@@ -501,6 +514,11 @@ fn lookup(
                 .and_then(|v| serde_json::from_str::<FormDefinition>(&v.definition).ok())
                 .map(|d| d.title.get(lang).to_owned())
         }
+        // a rectification item, by the unit that rectifies
+        "rectification" => {
+            let item = db::rectification::find_item(conn, id)?;
+            Some(db::units::find(conn, item.unit_id)?.name)
+        }
         _ => None,
     })
 }
@@ -515,6 +533,7 @@ fn object_kind_id(kind: &str) -> Option<&'static str> {
         "officials" => "audit-object-officials",
         "round" => "audit-object-round",
         "survey" => "audit-object-survey",
+        "rectification" => "audit-object-rectification",
         _ => return None,
     })
 }

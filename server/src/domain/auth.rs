@@ -288,6 +288,9 @@ pub enum Action {
     CollectInTheField,
     ManageInstruments,
     ReadAuditLog,
+    ReadRectification,
+    ManageRectification,
+    WriteRectificationReport,
 }
 
 impl Action {
@@ -313,6 +316,9 @@ impl Action {
             Action::CollectInTheField => msg!("error-action-collect-in-the-field"),
             Action::ManageInstruments => msg!("error-action-manage-instruments"),
             Action::ReadAuditLog => msg!("error-action-read-audit-log"),
+            Action::ReadRectification => msg!("error-action-read-rectification"),
+            Action::ManageRectification => msg!("error-action-manage-rectification"),
+            Action::WriteRectificationReport => msg!("error-action-write-rectification-report"),
         }
     }
 }

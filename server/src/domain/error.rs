@@ -187,6 +187,8 @@ pub enum Thing {
     Page,
     /// A survey or round series.
     Series,
+    RectificationItem,
+    Attachment,
 }
 
 impl Thing {
@@ -204,6 +206,8 @@ impl Thing {
             Thing::Official => msg!("error-no-such-official"),
             Thing::Page => msg!("error-no-such-page"),
             Thing::Series => msg!("trends-error-no-such-series"),
+            Thing::RectificationItem => msg!("error-no-such-rectification-item"),
+            Thing::Attachment => msg!("error-no-such-attachment"),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod ballot_codes;
 pub mod error;
 pub mod exports;
 pub mod printables;
+pub mod rectification;
 pub mod rounds;
 pub mod submissions;
 pub mod surveys;

@@ -1,6 +1,6 @@
-//! The answer export as a download, for the API and the dashboards alike: the header line, then
+//! Downloads for the API and the dashboards alike: the answer export (the header line, then
 //! one page of answers after another, each read on a pooled connection of its own, so memory
-//! stays flat however many answers there are.
+//! stays flat however many answers there are) and a file attached to a rectification report.
 
 use std::sync::Arc;
 
@@ -39,4 +39,33 @@ pub fn answers_csv(
         }
     });
     stream::once(async move { Ok(header) }).chain(pages)
+}
+
+/// A stored file as a download: its recognised type, never sniffed again by the browser.
+#[must_use]
+pub fn attachment(name: &str, media_type: &str, content: Vec<u8>) -> actix_web::HttpResponse {
+    use std::fmt::Write as _;
+    let mut encoded = String::with_capacity(name.len() * 3);
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            let _ = write!(encoded, "%{byte:02X}");
+        }
+    }
+    let ext = name.rsplit_once('.').map_or("bin", |(_, e)| e);
+    let ext: String = ext
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    actix_web::HttpResponse::Ok()
+        .content_type(media_type.to_string())
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"attachment.{ext}\"; filename*=UTF-8''{encoded}"),
+        ))
+        .insert_header((actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(content)
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod imports;
+pub mod rectification;
 pub mod rounds;
 pub mod surveys;
 pub mod sync;
@@ -40,6 +41,7 @@ use crate::http::ApiError;
         (name = "sync", description = "Field sync: the offline client's manifest and batches stored exactly once"),
         (name = "public", description = "What respondents use, without signing in"),
         (name = "trends", description = "Trends across periods: survey series and round series"),
+        (name = "rectification", description = "Rectification (整改): publishing a survey's results, the ledger, reports and their review"),
         (name = "audit", description = "The audit log of organisers' and administrators' actions"),
         (name = "health", description = "Liveness and database reachability"),
     )
@@ -106,6 +108,16 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(surveys::survey_results)
         .service(surveys::survey_coverage)
         .service(surveys::export_answers)
+        .service(rectification::publish_results)
+        .service(rectification::list_items)
+        .service(rectification::ledger_counts)
+        .service(rectification::create_item)
+        .service(rectification::get_item)
+        .service(rectification::set_due)
+        .service(rectification::write_report)
+        .service(rectification::accept)
+        .service(rectification::send_back)
+        .service(rectification::download_attachment)
         .service(rounds::list_officials)
         .service(rounds::create_official)
         .service(rounds::update_official)

@@ -84,6 +84,8 @@ pub struct Nav {
     pub console: Option<ConsoleNav>,
     /// The page where one changes one's own password.
     pub password: String,
+    /// The rectification ledger.
+    pub rectification: String,
 }
 
 /// The console's links in the navigation.
@@ -125,6 +127,7 @@ impl Nav {
                 officials: session.link("/dashboard/officials"),
             }),
             password: session.link("/dashboard/password"),
+            rectification: session.link("/dashboard/rectification"),
         }
     }
 }

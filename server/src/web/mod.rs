@@ -15,6 +15,7 @@ pub mod organiser;
 pub mod page;
 pub mod posters;
 pub mod print;
+pub mod rectification;
 pub mod session;
 pub mod slips;
 pub mod survey_form;
@@ -98,6 +99,16 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         // the field officers' offline app
         .service(field::shell)
         .service(field::asset)
+        // the rectification ledger: the export before the item's page, so that
+        // `export.xlsx` is not read as an item's id
+        .service(rectification::ledger)
+        .service(rectification::add_item)
+        .service(rectification::export_xlsx)
+        .service(rectification::show_item)
+        .service(rectification::set_due)
+        .service(rectification::review)
+        .service(rectification::write_report)
+        .service(rectification::attachment)
         .service(console::audit::audit_page)
         .service(console::audit::audit_csv);
 }

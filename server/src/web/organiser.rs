@@ -23,7 +23,7 @@ use super::session::{error_text, form_value, page_error, Session, WebError, CSRF
 use crate::domain::auth::Action;
 use crate::domain::error::{Error, Kind};
 use crate::domain::surveys::{self, Step};
-use crate::domain::{ballot_codes, rounds, units};
+use crate::domain::{ballot_codes, rectification, rounds, units};
 use crate::http::extract::parse_json;
 use crate::http::AppState;
 
@@ -58,6 +58,8 @@ pub struct SurveyManage {
     pub series_action: String,
     pub series: String,
     pub period: String,
+    /// When the results were published, in words.
+    pub results_published: Option<String>,
 }
 
 /// The lifecycle steps `survey` can take now, as buttons: publish its draft, if it has one;
@@ -70,8 +72,12 @@ pub fn survey_buttons(lang: Lang, survey: &Survey) -> Vec<StatusButton> {
     }
     match survey.status {
         SurveyStatus::Open => buttons.push(("close", "dashboard-manage-survey-close")),
-        SurveyStatus::Closed => buttons.push(("open", "dashboard-manage-survey-open")),
-        SurveyStatus::Draft => {}
+        // published results are final: the survey is not opened again
+        SurveyStatus::Closed if survey.results_published_at.is_none() => {
+            buttons.push(("open", "dashboard-manage-survey-open"));
+            buttons.push(("publish_results", "rectification-publish-results"));
+        }
+        SurveyStatus::Closed | SurveyStatus::Draft => {}
     }
     buttons
         .into_iter()
@@ -95,6 +101,13 @@ pub fn survey_manage(lang: Lang, survey: &Survey, link: &dyn Fn(&str) -> String)
         series_action: link(&format!("/dashboard/surveys/{id}/series")),
         series: survey.series.clone().unwrap_or_default(),
         period: survey.period.clone().unwrap_or_default(),
+        results_published: survey.results_published_at.map(|at| {
+            msg!(
+                "rectification-results-published",
+                when = crate::domain::audit::time_text(at)
+            )
+            .render(lang)
+        }),
     }
 }
 
@@ -215,6 +228,10 @@ pub fn survey_confirmation(lang: Lang, survey: &Survey, action: &str) -> Option<
             msg!("dashboard-confirm-survey-close-heading", survey = title),
             msg!("dashboard-confirm-survey-close-what"),
         ),
+        "publish_results" => (
+            msg!("rectification-confirm-publish-heading", survey = title),
+            msg!("rectification-confirm-publish-what"),
+        ),
         _ => (
             msg!("dashboard-confirm-survey-open-heading", survey = title),
             msg!("dashboard-confirm-survey-open-what"),
@@ -314,7 +331,7 @@ fn unknown_action(known: &str) -> Error {
     Error::invalid("action", msg!("error-form-action", known = known))
 }
 
-/// Publishes, opens or closes a survey, once the organiser has confirmed what that does (a
+/// Publishes, opens or closes a survey, or publishes its results, once the organiser has confirmed what that does (a
 /// post without `confirm=yes` answers with the confirmation page).
 #[post("/dashboard/surveys/{id}/status")]
 pub async fn survey_status(
@@ -327,10 +344,15 @@ pub async fn survey_status(
     let lang = session.lang;
     let (id, action, confirmed) = posted_step(&session, &req, &id, &body)?;
     let step = match action.as_str() {
-        "publish" => Step::Publish,
-        "open" => Step::Open,
-        "close" => Step::Close,
-        _ => return Err(page_error(lang)(unknown_action("publish, open, close"))),
+        "publish" => Some(Step::Publish),
+        "open" => Some(Step::Open),
+        "close" => Some(Step::Close),
+        "publish_results" => None,
+        _ => {
+            return Err(page_error(lang)(unknown_action(
+                "publish, open, close, publish_results",
+            )))
+        }
     };
     let (caller, base) = (session.caller.clone(), state.public_url.clone());
     let page = format!("/dashboard/surveys/{id}");
@@ -344,6 +366,17 @@ pub async fn survey_status(
             return Ok(confirm_page(&session, &req, c, &page, &action));
         }
     }
+    let Some(step) = step else {
+        // publishing the results makes the rectification items: shown next
+        let rule = state.settings.rectification();
+        state
+            .db(move |conn| rectification::publish_results(conn, &caller, id, rule))
+            .await
+            .map_err(page_error(lang))?;
+        return Ok(see_other(
+            &session.link(&format!("/dashboard/rectification?survey_id={id}")),
+        ));
+    };
     state
         .db(move |conn| surveys::take_step(conn, &caller, id, step, &base))
         .await
@@ -851,6 +884,48 @@ mod tests {
         assert_eq!(
             survey_buttons(Lang::En, &survey(SurveyStatus::Closed, None))[0].label,
             "Open again"
+        );
+        let closed = survey_buttons(Lang::En, &survey(SurveyStatus::Closed, None));
+        assert_eq!(actions(&closed), ["open", "publish_results"]);
+        assert_eq!(closed[1].label, "Publish the results");
+        // published results are final: neither opened again nor published twice
+        let mut published = survey(SurveyStatus::Closed, None);
+        published.results_published_at = Some(1_796_545_920);
+        assert!(survey_buttons(zh, &published).is_empty());
+    }
+
+    #[test]
+    fn publishing_the_results_is_confirmed_with_what_it_does() {
+        let c = survey_confirmation(
+            Lang::En,
+            &survey(SurveyStatus::Closed, None),
+            "publish_results",
+        )
+        .unwrap();
+        assert!(
+            c.heading.contains("Dongshan village services"),
+            "{}",
+            c.heading
+        );
+        assert!(c.what.contains("rectification ledger"), "{}", c.what);
+        assert_eq!(c.button, "Publish the results");
+        assert!(survey_confirmation(
+            Lang::En,
+            &survey(SurveyStatus::Open, None),
+            "publish_results"
+        )
+        .is_none());
+        assert!(
+            survey_manage(Lang::En, &survey(SurveyStatus::Closed, None), &link)
+                .results_published
+                .is_none()
+        );
+        let mut published = survey(SurveyStatus::Closed, None);
+        published.results_published_at = Some(1_796_545_920);
+        let m = survey_manage(Lang::En, &published, &link);
+        assert_eq!(
+            m.results_published.as_deref(),
+            Some("Results published on 2026-12-06 16:32.")
         );
     }
 

@@ -128,6 +128,7 @@ mod tests {
             opens_at: None,
             closes_at: None,
             public_url: "http://127.0.0.1:8080/s/ssssssss".into(),
+            results_published_at: None,
             created_at: 0,
             series: None,
             period: None,

@@ -21,6 +21,7 @@ mod openapi;
 mod openapi_responses;
 mod posters;
 mod print;
+mod rectification;
 mod rounds;
 mod rounds_editor;
 mod survey_form;

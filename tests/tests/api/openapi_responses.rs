@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use base64::Engine as _;
 use canvass_tests::fixtures::{county, link_slug, window_answers, OFFICER_PASSWORD};
 use canvass_tests::TestApp;
 use serde_json::{json, Value};
@@ -973,6 +974,168 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         Some(&officer_token),
         none,
         Some(&json!({"current_password": OFFICER_PASSWORD, "new_password": "a-new-password"})),
+    );
+
+    // rectification: the survey's results, an item by hand through its whole cycle
+    let publish_results = "/api/v1/surveys/{id}/results/publish";
+    k.call(
+        "post",
+        publish_results,
+        &format!("{this_survey}/results/publish"),
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "post",
+        close,
+        &format!("{this_survey}/close"),
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "post",
+        publish_results,
+        &format!("{this_survey}/results/publish"),
+        Some(&org),
+        none,
+        None,
+    );
+    let ledger = "/api/v1/rectification";
+    k.call(
+        "post",
+        ledger,
+        ledger,
+        Some(&org),
+        none,
+        Some(&json!({"survey_id": survey_id, "unit_id": c.departments[0]})),
+    );
+    let (_, created) = k.call(
+        "post",
+        ledger,
+        ledger,
+        Some(&org),
+        none,
+        Some(&json!({"survey_id": survey_id, "unit_id": c.departments[0], "note": "窗口等候时间长。"})),
+    );
+    let item_id = created["item"]["id"].as_i64().unwrap();
+    let this_item = format!("/api/v1/rectification/{item_id}");
+    k.call("get", ledger, ledger, Some(&org), none, None);
+    k.call(
+        "get",
+        ledger,
+        "/api/v1/rectification?status=late",
+        Some(&org),
+        none,
+        None,
+    );
+    let counts = "/api/v1/rectification/counts";
+    k.call("get", counts, counts, Some(&org), none, None);
+    k.call("get", counts, counts, None, none, None);
+    let item_path = "/api/v1/rectification/{id}";
+    k.call("get", item_path, &this_item, Some(&org), none, None);
+    k.call(
+        "get",
+        item_path,
+        "/api/v1/rectification/999999",
+        Some(&org),
+        none,
+        None,
+    );
+    let due = "/api/v1/rectification/{id}/due";
+    let due_at = format!("{this_item}/due");
+    k.call(
+        "put",
+        due,
+        &due_at,
+        Some(&org),
+        none,
+        Some(&json!({"due_on": "2099-12-31"})),
+    );
+    k.call(
+        "put",
+        due,
+        &due_at,
+        Some(&org),
+        none,
+        Some(&json!({"due_on": "2000-01-01"})),
+    );
+    let accept = "/api/v1/rectification/{id}/accept";
+    k.call(
+        "post",
+        accept,
+        &format!("{this_item}/accept"),
+        Some(&org),
+        none,
+        None,
+    );
+    app.create_account(
+        &admin,
+        "department",
+        "department-password",
+        "leader",
+        c.departments[0],
+    );
+    let department = app.login("department", "department-password");
+    let report = "/api/v1/rectification/{id}/report";
+    let report_at = format!("{this_item}/report");
+    let pdf = base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4\n%%EOF\n");
+    k.call("post", report, &report_at, Some(&department), none, Some(&json!({"text": "x", "attachments": [{"file_name": "a.exe", "content_base64": "TVqQAAMAAAAEAAAA"}]})));
+    let (_, reported) = k.call("post", report, &report_at, Some(&department), none, Some(&json!({"text": "已整改。", "attachments": [{"file_name": "整改报告.pdf", "content_base64": pdf}]})));
+    let attachment_id = reported["events"][2]["attachments"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let attachment = "/api/v1/rectification/{id}/attachments/{attachment_id}";
+    k.call(
+        "get",
+        attachment,
+        &format!("{this_item}/attachments/{attachment_id}"),
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "get",
+        attachment,
+        &format!("{this_item}/attachments/999999"),
+        Some(&org),
+        none,
+        None,
+    );
+    let send_back = "/api/v1/rectification/{id}/return";
+    let send_back_at = format!("{this_item}/return");
+    k.call(
+        "post",
+        send_back,
+        &send_back_at,
+        Some(&org),
+        none,
+        Some(&json!({})),
+    );
+    k.call(
+        "post",
+        send_back,
+        &send_back_at,
+        Some(&org),
+        none,
+        Some(&json!({"reason": "请补充回访记录。"})),
+    );
+    k.call(
+        "post",
+        report,
+        &report_at,
+        Some(&department),
+        none,
+        Some(&json!({"text": "已回访。"})),
+    );
+    k.call(
+        "post",
+        accept,
+        &format!("{this_item}/accept"),
+        Some(&org),
+        none,
+        None,
     );
 
     // and the check itself finds a body that does not fit

@@ -69,6 +69,7 @@ fn readable_as(backend: Backend, ty: &str) -> Option<&'static [&'static str]> {
         (_, "TEXT") => &["Text"],
         (_, "BOOLEAN") => &["Bool"],
         (_, "DOUBLE PRECISION") => &["Double"],
+        (Backend::Sqlite, "BLOB") | (Backend::Postgres, "BYTEA") => &["Binary"],
         _ => return None,
     })
 }

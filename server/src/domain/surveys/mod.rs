@@ -173,6 +173,7 @@ pub fn to_api(conn: &mut DbConnection, row: &SurveyRow, base_url: &str) -> Resul
         created_at: row.created_at,
         series: row.series.clone(),
         period: row.period.clone(),
+        results_published_at: crate::db::rectification::results_published(conn, row.id)?,
     })
 }
 
@@ -481,6 +482,13 @@ fn set_open(
         return Err(Error::conflict(
             ErrorCode::NothingToPublish,
             msg!("error-survey-publish-first"),
+        ));
+    }
+    // the published results, and the rectification items made from them, are final
+    if open && crate::db::rectification::results_published(conn, row.id)?.is_some() {
+        return Err(Error::conflict(
+            ErrorCode::ResultsAlreadyPublished,
+            ErrorCode::ResultsAlreadyPublished.message(),
         ));
     }
     store::set_status(

@@ -282,18 +282,22 @@ pub async fn overview_page(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     let rule = state.settings.rectification();
-    let (surveys, rounds) = state
+    let (surveys, rounds, counts) = state
         .db(move |conn| {
             Ok((
                 surveys::recent_results(conn, &caller, OVERVIEW_LIMIT, rule)?,
                 rounds::recent_reports(conn, &caller, OVERVIEW_LIMIT, &base)?,
+                crate::domain::rectification::counts(conn, &caller)?,
             ))
         })
         .await
         .map_err(page_error(lang))?;
-    let p = overview::page(lang, manages(&session), &surveys, &rounds, &|path| {
+    let mut p = overview::page(lang, manages(&session), &surveys, &rounds, &|path| {
         session.link(path)
     });
+    p.ledger = Some(overview::overview_line(lang, counts, &|path| {
+        session.link(path)
+    }));
     Ok(render(
         StatusCode::OK,
         &OverviewTemplate {

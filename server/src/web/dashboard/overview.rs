@@ -22,6 +22,8 @@ pub struct OverviewPage {
     pub rectify: Vec<RectifyItem>,
     /// The rectification rule in words.
     pub rectify_rule: String,
+    /// The rectification ledger's counts of the caller's subtree (open, overdue, closed).
+    pub ledger: Option<OverviewLine>,
 }
 
 /// A survey in the overview.
@@ -183,5 +185,49 @@ pub fn page(
         flags,
         rectify,
         rectify_rule: rectify_rule(lang, below),
+        ledger: None,
+    }
+}
+
+/// The rectification line of the leaders' overview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverviewLine {
+    pub open: u64,
+    pub overdue: u64,
+    pub closed: u64,
+    /// The counts in words.
+    pub words: String,
+    /// The ledger, and the ledger narrowed to overdue items.
+    pub ledger: Link,
+    pub overdue_link: Link,
+}
+
+/// The overview's rectification line of `counts`.
+#[must_use]
+pub fn overview_line(
+    lang: Lang,
+    counts: canvass_protocol::rectification::LedgerCounts,
+    link: &dyn Fn(&str) -> String,
+) -> OverviewLine {
+    OverviewLine {
+        open: counts.open,
+        overdue: counts.overdue,
+        closed: counts.closed,
+        words: canvass_protocol::msg!(
+            "rectification-overview-line",
+            open = counts.open,
+            overdue = counts.overdue,
+            reported = counts.reported,
+            closed = counts.closed
+        )
+        .render(lang),
+        ledger: Link {
+            label: i18n::tr(lang, "rectification-ledger"),
+            href: link("/dashboard/rectification"),
+        },
+        overdue_link: Link {
+            label: i18n::tr(lang, "rectification-overview-overdue"),
+            href: link("/dashboard/rectification?status=overdue"),
+        },
     }
 }

@@ -48,6 +48,8 @@ pub struct RoundPage {
     pub team: Option<OfficialLine>,
     pub hidden_groups: Vec<(String, String)>,
     pub flags: Vec<FlagItem>,
+    /// The rectification items found after the round.
+    pub rectification: Link,
     pub subjects: Vec<SubjectBlock>,
     pub turnout: Turnout,
 }
@@ -352,6 +354,10 @@ pub fn page(lang: Lang, r: &RoundReport, link: &dyn Fn(&str) -> String) -> Round
                 )
             })
             .collect(),
+        rectification: Link {
+            label: i18n::tr(lang, "rectification-link"),
+            href: link(&format!("/dashboard/rectification?round_id={id}")),
+        },
         flags: r
             .flags
             .iter()

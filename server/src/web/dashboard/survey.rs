@@ -56,6 +56,8 @@ pub struct SurveyPage {
     /// The trend of the survey's series, when it belongs to one (set by the page's handler,
     /// which knows the survey).
     pub trend: Option<Link>,
+    /// The rectification items found after the survey.
+    pub rectification: Link,
     /// The weekly trend as a chart, when the survey ran two weeks or more.
     pub week_chart: Option<charts::Columns>,
     pub weeks: Vec<(String, Fig)>,
@@ -432,6 +434,13 @@ pub fn page(
         manage: None,
         toc,
         trend: None,
+        rectification: Link {
+            label: i18n::tr(lang, "rectification-link"),
+            href: link(&format!(
+                "/dashboard/rectification?survey_id={}",
+                r.survey_id
+            )),
+        },
         coverage: Link {
             label: i18n::tr(lang, "coverage-link"),
             href: link(&format!("/dashboard/surveys/{}/coverage", r.survey_id)),
