@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use canvass_protocol::forms::Scale;
+
 use canvass_protocol::accounts::Role;
 use canvass_protocol::stats::{suppress_breakdown, Ranking, RectificationRule};
 use canvass_protocol::trends::{
@@ -93,22 +95,27 @@ fn period_figures(
     let definition = shown_definition(row, &store::versions(conn, row.id)?)?;
     let threshold = u64::try_from(row.min_group_size).unwrap_or(5);
     let targets = store::targets(conn, row.id)?;
-    let rating: Vec<&str> = definition
+    // the rating questions with their scales; counts per (target, question) by the scale's
+    // option order, merged across versions
+    let rating: Vec<(&str, &Scale)> = definition
         .questions
         .iter()
-        .filter(|q| definition.scale_of(q.id.as_str()).is_some())
-        .map(|q| q.id.as_str())
+        .filter_map(|q| Some((q.id.as_str(), definition.scale_of(q.id.as_str())?)))
         .collect();
-    // target → question → option → count, merged across versions
-    let mut tallies: HashMap<i64, HashMap<String, HashMap<String, u64>>> = HashMap::new();
-    for (target, question, option, count) in store::question_tallies(conn, row.id, &rating)? {
-        *tallies
-            .entry(target)
-            .or_default()
-            .entry(question)
-            .or_default()
-            .entry(option)
-            .or_default() += u64::try_from(count).unwrap_or(0);
+    let ids: Vec<&str> = rating.iter().map(|(id, _)| *id).collect();
+    let mut tallies: HashMap<(i64, usize), Vec<u64>> = HashMap::new();
+    for (target, question, option, count) in store::question_tallies(conn, row.id, &ids)? {
+        let Some(q) = ids.iter().position(|id| *id == question) else {
+            continue;
+        };
+        let scale = rating[q].1;
+        let Some(o) = scale.options.iter().position(|x| x.id.as_str() == option) else {
+            continue;
+        };
+        tallies
+            .entry((target, q))
+            .or_insert_with(|| vec![0; scale.options.len()])[o] +=
+            u64::try_from(count).unwrap_or(0);
     }
     let per_target = store::target_counts(conn, row.id)?;
     let counts: Vec<u64> = targets
@@ -116,22 +123,19 @@ fn period_figures(
         .map(|t| per_target.get(&t.unit_id).copied().unwrap_or(0))
         .collect();
     let breakdown = suppress_breakdown(&counts, threshold);
-    let empty = HashMap::new();
     let mut units = Vec::with_capacity(targets.len());
     let mut rankable = Vec::new();
     for ((target, &n), cell) in targets.iter().zip(&counts).zip(&breakdown.cells) {
         let hidden = reason(cell);
-        let by_question = tallies.get(&target.unit_id).unwrap_or(&empty);
         let mut pooled = Pooled::default();
-        for question in &rating {
-            let Some(scale) = definition.scale_of(question) else {
-                continue;
-            };
-            let options = by_question.get(*question);
+        for (q, (_, scale)) in rating.iter().enumerate() {
+            let options = tallies.get(&(target.unit_id, q));
             let summary = scale.summarize(|id| {
                 options
-                    .and_then(|o| o.get(id.as_str()))
-                    .copied()
+                    .and_then(|c| {
+                        let o = scale.options.iter().position(|x| x.id == *id)?;
+                        c.get(o).copied()
+                    })
                     .unwrap_or(0)
             });
             pooled.add(scale, &summary);
