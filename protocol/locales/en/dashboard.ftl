@@ -179,3 +179,11 @@ dashboard-upload-xlsform-problems = The XLSForm workbook cannot be used; nothing
         [one] 1 problem:
        *[other] { $count } problems:
     }
+
+dashboard-glance = At a glance
+dashboard-glance-under-way = Under way: { $surveys } surveys, { $rounds } rounds.
+dashboard-glance-flags = Flags raised now: { $count }.
+dashboard-glance-changes = Since the last period
+dashboard-glance-no-changes = No series has two periods to compare yet.
+dashboard-glance-survey-change = { $latest } against { $previous }: { $rose } units rose in the ranking, { $fell } fell; of the { $followed } units rectifying since the period before that can be compared, { $improved } scored higher.
+dashboard-glance-round-change = { $latest } against { $previous }: { $rose } officials rose in the ranking, { $fell } fell, { $flagged } newly flagged.

@@ -176,3 +176,11 @@ dashboard-confirm-round-publish-heading = 公布“{ $round }”的结果?
 dashboard-confirm-round-publish-what = 有权查看本轮的领导将看到结果。公布后不能再开始投票。
 dashboard-upload-xlsform-round = 民主测评不能从 XLSForm 工作簿读取:请上传 JSON 格式的定义。
 dashboard-upload-xlsform-problems = XLSForm 工作簿无法使用,未创建任何测评。共 { $count } 个问题:
+
+dashboard-glance = 一览
+dashboard-glance-under-way = 正在进行：问卷 { $surveys } 个，测评 { $rounds } 个。
+dashboard-glance-flags = 当前警示 { $count } 条。
+dashboard-glance-changes = 与上一期相比
+dashboard-glance-no-changes = 还没有两期可比的系列。
+dashboard-glance-survey-change = { $latest } 对比 { $previous }：排名上升 { $rose } 个单位，下降 { $fell } 个；上一期整改的单位中可比 { $followed } 个，得分提高 { $improved } 个。
+dashboard-glance-round-change = { $latest } 对比 { $previous }：排名上升 { $rose } 人，下降 { $fell } 人，新出现警示 { $flagged } 人。

@@ -905,3 +905,32 @@ fn an_xlsform_settings_sheet_puts_the_uploaded_survey_in_its_series() {
         "{survey}"
     );
 }
+
+#[test]
+fn the_overview_says_what_changed_since_the_last_period_at_the_top() {
+    let s = scene();
+    let web = crate::dashboard::Web::signed_in(&s.app, "leader", "leader-password");
+    let html = web.get("/dashboard").text();
+    let glance = &html[html.find("id=\"glance\"").expect("the glance section")..];
+    let glance = &glance[..glance.find("</section>").unwrap()];
+    // the last two of the three periods: nobody moved; 乙局, picked in the second, scored
+    // higher in the third
+    assert!(
+        glance.contains(&format!("href=\"{}\"", page_path())),
+        "{glance}"
+    );
+    assert!(
+        glance.contains(&format!("{} 对比 {}", PERIODS[2], PERIODS[1])),
+        "{glance}"
+    );
+    assert!(
+        glance.contains("排名上升 0 个单位，下降 0 个；上一期整改的单位中可比 1 个，得分提高 1 个"),
+        "{glance}"
+    );
+    assert!(glance.contains("正在进行"), "{glance}");
+    let english = web.get("/dashboard?lang=en").text();
+    assert!(
+        english.contains("of the 1 units rectifying since the period before that can be compared, 1 scored higher"),
+        "{english}"
+    );
+}

@@ -282,12 +282,13 @@ pub async fn overview_page(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     let rule = state.settings.rectification();
-    let (surveys, rounds, counts) = state
+    let (surveys, rounds, counts, changes) = state
         .db(move |conn| {
             Ok((
                 surveys::recent_results(conn, &caller, OVERVIEW_LIMIT, rule)?,
                 rounds::recent_reports(conn, &caller, OVERVIEW_LIMIT, &base)?,
                 crate::domain::rectification::counts(conn, &caller)?,
+                crate::domain::trends::latest_changes(conn, &caller, rule)?,
             ))
         })
         .await
@@ -298,6 +299,7 @@ pub async fn overview_page(
     p.ledger = Some(overview::overview_line(lang, counts, &|path| {
         session.link(path)
     }));
+    p.glance.changes = overview::change_lines(lang, &changes, &|path| session.link(path));
     Ok(render(
         StatusCode::OK,
         &OverviewTemplate {

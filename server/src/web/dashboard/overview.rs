@@ -4,10 +4,12 @@
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n;
 use canvass_protocol::rounds::RoundReport;
+use canvass_protocol::rounds::RoundStatus;
 use canvass_protocol::stats::DEFAULT_RECTIFY_BELOW_SCORE;
-use canvass_protocol::surveys::SurveyResults;
+use canvass_protocol::surveys::{SurveyResults, SurveyStatus};
 
 use super::{flag_numbers, round_status_label, survey_status_label, Fig, Link};
+use crate::domain::trends::{SeriesChange, SeriesKind};
 use crate::web::frame::{value_text, Fmt};
 use canvass_protocol::rounds::RoundInfo;
 
@@ -24,6 +26,72 @@ pub struct OverviewPage {
     pub rectify_rule: String,
     /// The rectification ledger's counts of the caller's subtree (open, overdue, closed).
     pub ledger: Option<OverviewLine>,
+    /// The first screen on a phone: what is under way, what is flagged, what changed.
+    pub glance: Glance,
+}
+
+/// The top of the overview, one line each: what is under way, what is flagged, and what
+/// changed since the last period (the ledger's line sits beside them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glance {
+    pub under_way: String,
+    pub flags: String,
+    /// Whether any flag is raised (the line is then marked).
+    pub flagged: bool,
+    pub changes: Vec<ChangeLine>,
+}
+
+/// What changed in one series between its last two periods, with the link to its trend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeLine {
+    pub series: Link,
+    pub words: String,
+}
+
+/// The overview's lines of `changes`, one per series.
+#[must_use]
+pub fn change_lines(
+    lang: Lang,
+    changes: &[SeriesChange],
+    link: &dyn Fn(&str) -> String,
+) -> Vec<ChangeLine> {
+    changes
+        .iter()
+        .map(|c| {
+            let (href, words) = match c.kind {
+                SeriesKind::Survey => (
+                    super::trends::survey_series_href(&c.key),
+                    canvass_protocol::msg!(
+                        "dashboard-glance-survey-change",
+                        latest = c.latest.as_str(),
+                        previous = c.previous.as_str(),
+                        rose = c.rose,
+                        fell = c.fell,
+                        followed = c.improved + c.not_improved,
+                        improved = c.improved
+                    ),
+                ),
+                SeriesKind::Round => (
+                    super::trends::round_series_href(&c.key),
+                    canvass_protocol::msg!(
+                        "dashboard-glance-round-change",
+                        latest = c.latest.as_str(),
+                        previous = c.previous.as_str(),
+                        rose = c.rose,
+                        fell = c.fell,
+                        flagged = c.newly_flagged
+                    ),
+                ),
+            };
+            ChangeLine {
+                series: Link {
+                    label: c.name.clone(),
+                    href: link(&href),
+                },
+                words: words.render(lang),
+            }
+        })
+        .collect()
 }
 
 /// A survey in the overview.
@@ -145,7 +213,7 @@ pub fn page(
             }
         })
         .collect();
-    let flags = rounds
+    let flags: Vec<FlagItem> = rounds
         .iter()
         .filter_map(|(_, r)| r.as_ref())
         .flat_map(|r| {
@@ -178,6 +246,25 @@ pub fn page(
     let below = surveys
         .first()
         .map_or(DEFAULT_RECTIFY_BELOW_SCORE, |(_, r)| r.rectify_below_score);
+    let open_surveys = surveys
+        .iter()
+        .filter(|(_, r)| r.status == SurveyStatus::Open)
+        .count();
+    let open_rounds = rounds
+        .iter()
+        .filter(|(info, _)| info.status == RoundStatus::Open)
+        .count();
+    let glance = Glance {
+        under_way: canvass_protocol::msg!(
+            "dashboard-glance-under-way",
+            surveys = open_surveys,
+            rounds = open_rounds
+        )
+        .render(lang),
+        flags: canvass_protocol::msg!("dashboard-glance-flags", count = flags.len()).render(lang),
+        flagged: !flags.is_empty(),
+        changes: Vec::new(),
+    };
     OverviewPage {
         exact,
         surveys: survey_lines,
@@ -186,6 +273,7 @@ pub fn page(
         rectify,
         rectify_rule: rectify_rule(lang, below),
         ledger: None,
+        glance,
     }
 }
 
