@@ -496,6 +496,7 @@ mod tests {
                     closes_at: None,
                     public_url: "http://x/s/tuvwxyz2".into(),
                     created_at: 0,
+                    requires_codes: false,
                 },
                 versions: vec![
                     ManifestVersion {

@@ -211,6 +211,8 @@ pub fn build_create_survey(
         min_group_size: options.min_group_size.or(file.min_group_size),
         opens_at,
         closes_at,
+        // set on the survey's page or with `PATCH /api/v1/surveys/{id}`
+        requires_codes: None,
     })
 }
 
@@ -267,6 +269,7 @@ pub fn build_from_xlsform(
             min_group_size: options.min_group_size,
             opens_at: options.opens_at,
             closes_at: options.closes_at,
+            requires_codes: None,
         },
         import.problems,
     ))

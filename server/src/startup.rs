@@ -187,7 +187,8 @@ impl Application {
                     scope::scope("/api/v1")
                         .configure(routes::api_v1)
                         // an API route whose answer is a page: see docs/ARCHITECTURE.md
-                        .service(crate::web::slips::generate_slips),
+                        .service(crate::web::slips::generate_slips)
+                        .service(crate::web::slips::generate_survey_slips),
                 )
                 .openapi_service(routes::openapi_resource)
                 .into_app()

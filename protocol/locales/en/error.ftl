@@ -34,6 +34,12 @@ error-service-unavailable = The server cannot reach its database right now; try 
 error-invalid-definition = The definition is not valid.
 error-survey-not-open = This survey is not open yet.
 error-survey-closed = This survey is closed.
+error-survey-code-required = This survey takes one answer per household: enter the code from your door card or slip.
+error-survey-code-invalid = This code was not issued for this survey and unit; check it and type it again.
+error-survey-code-used = This code has already been used for an answer.
+error-survey-codes-off = This survey does not require survey codes; require them before its first publication to hand out codes.
+error-survey-codes-village = Village is not one whose residents this survey asks.
+error-survey-codes-fixed = Whether answers need survey codes is fixed once the survey is published.
 error-version-not-published = This version of the form was never published.
 error-wrong-target = That is not one of this survey's target units.
 error-already-published = This cannot change once published.
@@ -247,3 +253,4 @@ error-official-order = The order must be a whole number from 0 to { $max }.
 ## Submission keys
 
 error-submission-key = A submission key has 16 to 64 characters, each a letter, a digit, '_' or '-'.
+error-unit-population = Population must be a whole number from 0 to { $max }.

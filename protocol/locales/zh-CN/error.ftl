@@ -33,6 +33,12 @@ error-service-unavailable = 服务器暂时无法连接数据库,请稍后再试
 error-invalid-definition = 定义有误。
 error-survey-not-open = 此问卷尚未开放。
 error-survey-closed = 此问卷已结束。
+error-survey-code-required = 本问卷每户限答一份：请输入门牌卡或答题条上的答题码。
+error-survey-code-invalid = 此答题码不属于本问卷或本单位，请核对后重新输入。
+error-survey-code-used = 此答题码已答过一份问卷，不能再用。
+error-survey-codes-off = 本问卷未设为凭答题码作答；须在首次发布前设置，才能生成答题码。
+error-survey-codes-village = 村（社区）不在本问卷的调查范围内。
+error-survey-codes-fixed = 问卷发布后，是否凭答题码作答不能再改。
 error-version-not-published = 此问卷版本从未发布。
 error-wrong-target = 该单位不是本问卷的评价对象。
 error-already-published = 发布后不能再更改。
@@ -239,3 +245,4 @@ error-official-order = 排序须为 0 到 { $max } 之间的整数。
 ## Submission keys
 
 error-submission-key = 提交密钥由16至64个字符组成,每个字符为字母、数字、“_”或“-”。
+error-unit-population = 人口须为 0 至 { $max } 之间的整数。

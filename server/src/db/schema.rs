@@ -16,6 +16,7 @@ diesel::table! {
         path -> Text,
         created_at -> BigInt,
         retired_at -> Nullable<BigInt>,
+        population -> Nullable<BigInt>,
     }
 }
 
@@ -91,6 +92,7 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> BigInt,
         updated_at -> BigInt,
+        requires_codes -> Bool,
     }
 }
 
@@ -207,6 +209,16 @@ diesel::table! {
         round_id -> BigInt,
         elector_group -> Text,
         used -> Bool,
+        instrument -> Text,
+    }
+}
+
+diesel::table! {
+    survey_bursts (survey_id, target_unit_id, hour) {
+        survey_id -> BigInt,
+        target_unit_id -> BigInt,
+        hour -> BigInt,
+        identical -> BigInt,
     }
 }
 
@@ -310,6 +322,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_versions,
     survey_targets,
     survey_responses,
+    survey_bursts,
     survey_tallies,
     survey_sums,
     survey_counts,

@@ -64,6 +64,14 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "survey.export_results",
         "audit-action-survey-export-results",
     ),
+    (
+        "survey_codes.generate",
+        "audit-action-survey-codes-generate",
+    ),
+    (
+        "survey_codes.print_slips",
+        "audit-action-survey-codes-print-slips",
+    ),
     ("round.create", "audit-action-round-create"),
     ("round.update", "audit-action-round-update"),
     ("round.draft", "audit-action-round-draft"),

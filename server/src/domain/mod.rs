@@ -12,6 +12,7 @@ pub mod exports;
 pub mod printables;
 pub mod rounds;
 pub mod submissions;
+pub mod survey_codes;
 pub mod surveys;
 pub mod sync;
 pub mod tally_sheets;

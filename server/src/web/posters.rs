@@ -129,6 +129,7 @@ mod tests {
             closes_at: None,
             public_url: "http://127.0.0.1:8080/s/ssssssss".into(),
             created_at: 0,
+            requires_codes: false,
         }
     }
 

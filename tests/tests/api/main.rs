@@ -3,6 +3,7 @@
 //! SQLite or on the PostgreSQL server named by `CANVASS_TEST_DATABASE_URL`.
 
 mod accounts;
+mod anomaly_flags;
 mod audit;
 mod auth;
 mod binary;
@@ -22,6 +23,7 @@ mod posters;
 mod print;
 mod rounds;
 mod rounds_editor;
+mod survey_codes;
 mod survey_form;
 mod surveys;
 mod sync;

@@ -588,6 +588,40 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         none,
         None,
     );
+    // survey codes, of a draft that requires them
+    let (_, with_codes) = k.call(
+        "post",
+        surveys,
+        surveys,
+        Some(&org),
+        none,
+        Some(&json!({"definition": definition, "targets": [c.departments[0]], "unit_id": c.root, "requires_codes": true})),
+    );
+    let code_survey = format!("/api/v1/surveys/{}", with_codes["id"].as_i64().unwrap());
+    for route in ["/api/v1/surveys/{id}/codes", "/api/v1/surveys/{id}/slips"] {
+        let at = format!("{code_survey}/{}", route.rsplit('/').next().unwrap());
+        let good = json!({"target_unit_id": c.departments[0], "count": 2});
+        k.call("post", route, &at, Some(&org), none, Some(&good));
+        let bad = json!({"target_unit_id": c.departments[0], "count": 0});
+        k.call("post", route, &at, Some(&org), none, Some(&bad));
+    }
+    let code_counts = "/api/v1/surveys/{id}/codes";
+    k.call(
+        "get",
+        code_counts,
+        &format!("{code_survey}/codes"),
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "get",
+        code_counts,
+        &format!("{code_survey}/codes"),
+        None,
+        none,
+        None,
+    );
 
     // officials and rounds
     let officials = "/api/v1/officials";

@@ -213,6 +213,12 @@ pub(super) fn results_of(
         })
         .collect();
 
+    // anomaly flags for review: the organiser's alone, like the exact figures
+    let flags = if exact {
+        super::flags::flags(conn, row, &targets, &per_village)?
+    } else {
+        Vec::new()
+    };
     Ok(SurveyResults {
         survey_id: row.id,
         title: definition.title.clone(),
@@ -230,6 +236,7 @@ pub(super) fn results_of(
         targets: results,
         villages,
         weeks,
+        flags,
     })
 }
 
