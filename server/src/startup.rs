@@ -159,12 +159,15 @@ impl Application {
                         if let Ok(res) = &res {
                             // counted by the route's pattern, never by the path a client sent
                             counted.metrics.request(
-                                method.as_str(),
-                                res.request()
-                                    .match_pattern()
-                                    .as_deref()
-                                    .unwrap_or("unmatched"),
+                                (
+                                    method.as_str(),
+                                    res.request()
+                                        .match_pattern()
+                                        .as_deref()
+                                        .unwrap_or("unmatched"),
+                                ),
                                 res.status().as_u16(),
+                                crate::http::metrics::error_code(res.response()),
                                 started.elapsed(),
                             );
                             tracing::info!(

@@ -17,6 +17,7 @@ mod field_app;
 mod imports;
 mod integrity;
 mod linking;
+mod metrics;
 mod openapi;
 mod openapi_responses;
 mod posters;
