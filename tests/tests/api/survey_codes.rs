@@ -610,3 +610,102 @@ fn the_organiser_sets_codes_on_a_draft_and_prints_slips_from_the_survey_page() {
     );
     assert_eq!(refused.status, 403);
 }
+
+/// Survey codes in Debian's headless chromium at a phone's width: the organiser prints slips
+/// (read back from the PDF), and a respondent's QR link opens the form with the code filled in.
+mod browser_survey_codes {
+    use canvass_tests::fixtures::{window_answers, ORGANISER_PASSWORD};
+    use canvass_tests::webdriver::{Browser, PHONE};
+    use serde_json::{json, Value};
+
+    use super::doors;
+
+    fn squeezed(text: &str) -> String {
+        text.split_whitespace().collect()
+    }
+
+    #[test]
+    #[ignore = "needs Debian's chromium, chromium-driver and poppler-utils (installed by .ci/run); run with --include-ignored"]
+    fn browser_slips_print_on_a_phone_and_a_slips_link_fills_the_code_in() {
+        let d = doors();
+        let browser = Browser::start(PHONE);
+        browser.goto(&d.app.url("/login"));
+        browser.type_into("#username", "organiser");
+        browser.type_into("#password", ORGANISER_PASSWORD);
+        browser.click("button[type=submit]");
+        browser.wait_for_text("h1", "看板总览");
+        browser.goto(&d.app.url(&format!("/dashboard/surveys/{}", d.survey)));
+        browser.wait_for_text("h1", "窗口服务群众满意度测评");
+        browser.type_into("#sc-count", "12");
+        browser.click("form[action*='/slips'] button[type=submit]");
+        browser.wait_until("the slips", |b| b.count(".slip") == 12);
+        assert_eq!(
+            browser.script(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1",
+                &[]
+            ),
+            Value::Bool(true),
+            "the slips fit a phone"
+        );
+        let codes: Vec<String> = serde_json::from_value(browser.script(
+            "return Array.from(document.querySelectorAll('.code')).map(e => e.textContent.trim())",
+            &[],
+        ))
+        .unwrap();
+        assert_eq!(codes.len(), 12);
+        let printed = browser.print_pdf("survey-slips-phone");
+        assert_eq!(printed.pages, 2, "ten slips to a page: {}", printed.text);
+        let text = squeezed(&printed.text);
+        for code in &codes {
+            assert_eq!(text.matches(code.as_str()).count(), 1, "{code} once");
+        }
+        assert_eq!(text.matches("每户限答一份").count(), 12, "{}", printed.text);
+        assert!(!text.contains("打印"), "the print button is not printed");
+
+        // the link a slip's QR code holds
+        let (_, survey) = d.app.call(
+            "GET",
+            &format!("/api/v1/surveys/{}", d.survey),
+            Some(&d.county.organiser),
+            None,
+        );
+        let target_url = survey["targets"][0]["public_url"].as_str().unwrap();
+        browser.goto(&format!("{target_url}#code={}", codes[3]));
+        browser.wait_for_text("h1", "窗口服务群众满意度测评");
+        assert_eq!(browser.property("#_code", "value"), json!(codes[3]));
+        assert!(
+            !browser.url().contains("code="),
+            "the code leaves the address bar: {}",
+            browser.url()
+        );
+        assert_eq!(
+            browser.script(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1",
+                &[]
+            ),
+            Value::Bool(true),
+            "the form fits a phone"
+        );
+        let answers = window_answers("satisfied");
+        for question in ["visit_purpose", "overall", "attitude", "efficiency"] {
+            let value = answers[question].as_str().unwrap();
+            browser.click(&format!("input[name={question}][value={value}]"));
+        }
+        browser.click("form button[type=submit]");
+        browser.wait_until("the thank-you page", |b| b.url().contains("/thanks"));
+        let counts = d.counts();
+        assert_eq!(counts[0]["used"], 1, "{counts}");
+        // the same code again, typed: refused beside the field
+        browser.goto(target_url);
+        browser.wait_for_text("h1", "窗口服务群众满意度测评");
+        browser.type_into("#_code", &codes[3]);
+        for question in ["visit_purpose", "overall", "attitude", "efficiency"] {
+            let value = answers[question].as_str().unwrap();
+            browser.click(&format!("input[name={question}][value={value}]"));
+        }
+        browser.click("form button[type=submit]");
+        browser.wait_for_text("#e-_code", "此答题码已答过一份问卷");
+        browser.screenshot("survey-code-used-phone");
+        assert_eq!(d.stored(), 1);
+    }
+}
