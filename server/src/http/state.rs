@@ -54,8 +54,7 @@ impl AppState {
     }
 
     /// Counts `outcome` against the address's refused-code allowance when it refused the code
-    /// itself (never issued, mistyped, or another round's; a survey code not issued for the
-    /// survey and unit).
+    /// itself (never issued, mistyped, or another round's).
     pub fn count_refused_code<T>(&self, req: &HttpRequest, outcome: &Result<T, Error>) {
         let refused = outcome.as_ref().err().is_some_and(|e| {
             matches!(
@@ -65,7 +64,6 @@ impl AppState {
                     | ErrorCode::BallotCodeInvalidCharacter
                     | ErrorCode::BallotCodeWrongLength
                     | ErrorCode::BallotCodeOtherRound
-                    | ErrorCode::SurveyCodeInvalid
             )
         });
         if let (true, Some(addr)) = (

@@ -463,6 +463,8 @@ fn error_page(lang: Lang, e: &Error) -> HttpResponse {
 pub fn preview(lang: Lang, form: &PublicForm, banner: &str) -> String {
     let mut page = form_page(lang, form, &Filled::default(), None);
     page.preview = Some(banner.to_string());
+    // nothing to fill in a preview, and its page allows no script
+    page.code_script = None;
     render_html(&page)
 }
 

@@ -587,6 +587,14 @@ fn the_organiser_sets_codes_on_a_draft_and_prints_slips_from_the_survey_page() {
     let page = web.get(&page_path).text();
     assert!(page.contains("取消凭答题码作答"), "{page}");
     assert!(page.contains("生成并打印答题码条"));
+    let preview = web
+        .get(&format!("/dashboard/surveys/{survey}/preview"))
+        .text();
+    assert!(
+        preview.contains("name=\"_code\""),
+        "the preview shows the code field"
+    );
+    assert!(!preview.contains("<script"), "and runs nothing");
     let target = county.departments[0].to_string();
     let village = county.village.to_string();
     let slips = web.post(
@@ -708,4 +716,39 @@ mod browser_survey_codes {
         browser.screenshot("survey-code-used-phone");
         assert_eq!(d.stored(), 1);
     }
+}
+
+#[test]
+fn guessing_survey_codes_from_one_address_is_stopped_by_the_submission_limit() {
+    let app = TestApp::spawn_with(|s| s.submissions_per_minute = 4);
+    let admin = app.admin_token();
+    let county = county(&app, &admin);
+    let survey = create_survey(&app, &county, true);
+    let slug = publish(&app, &county, survey);
+    let d = Doors {
+        app,
+        county,
+        survey,
+        slug,
+    };
+    let target = d.county.departments[0];
+    let codes = d.codes(target, None, 1);
+    let answers = window_answers("satisfied");
+    for guess in [
+        "ABCD-EFGH-JKLM",
+        "ABCD-EFGH-JKLN",
+        "ABCD-EFGH-JKLP",
+        "ABCD-EFGH-JKLQ",
+    ] {
+        let (status, body) = d.answer(target, Some(guess), &answers);
+        assert_eq!(
+            (status, code_of(&body)),
+            (422, "survey_code_invalid"),
+            "{body}"
+        );
+    }
+    let (status, body) = d.answer(target, Some(&codes[0]), &answers);
+    assert_eq!((status, code_of(&body)), (429, "rate_limited"), "{body}");
+    assert_eq!(d.stored(), 0);
+    assert_eq!(d.counts()[0]["used"], 0, "a stopped answer spends nothing");
 }
