@@ -537,6 +537,19 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         Some(&answer),
     );
     k.call("post", responses, &format!("/api/v1/public/surveys/{slug}/responses"), None, none, Some(&json!({"version": 1, "target_unit_id": c.departments[0], "answers": {"overall": "nonsense"}})));
+    // a burst of identical answers, so the results carry an anomaly flag to check; a different
+    // answer after it goes through the writer once the flag is stored
+    for _ in 0..5 {
+        let (status, _) = app.call(
+            "POST",
+            &format!("/api/v1/public/surveys/{slug}/responses"),
+            None,
+            Some(&answer),
+        );
+        assert_eq!(status, 201);
+    }
+    let (status, _) = app.call("POST", &format!("/api/v1/public/surveys/{slug}/responses"), None, Some(&json!({"version": 1, "target_unit_id": c.departments[0], "answers": window_answers("dissatisfied")})));
+    assert_eq!(status, 201);
     let csv = "/api/v1/surveys/{id}/answers.csv";
     k.call(
         "get",
@@ -555,7 +568,7 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         None,
     );
     let results = "/api/v1/surveys/{id}/results";
-    k.call(
+    let (_, with_flags) = k.call(
         "get",
         results,
         &format!("{this_survey}/results"),
@@ -563,6 +576,7 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         none,
         None,
     );
+    assert_eq!(with_flags["flags"][0]["kind"], "burst", "{with_flags}");
     k.call(
         "get",
         results,
