@@ -98,6 +98,9 @@ audit-detail-count = { $value } codes
 audit-detail-station = station { $value }
 audit-detail-stations = { $value } stations
 audit-detail-device = device { $value }
+audit-detail-survey-codes = { $value } survey codes
+audit-detail-unit = unit rated { $value }
+audit-detail-village = village { $value }
 audit-list-separator = {", "}
 
 ## On printed pages and exports

@@ -98,6 +98,9 @@ audit-detail-count = { $value } 个票码
 audit-detail-station = 投票点 { $value }
 audit-detail-stations = { $value } 个投票点
 audit-detail-device = 设备 { $value }
+audit-detail-survey-codes = { $value } 个答题码
+audit-detail-unit = 被测评单位 { $value }
+audit-detail-village = 村(社区) { $value }
 audit-list-separator = ，
 
 ## 打印页面和导出

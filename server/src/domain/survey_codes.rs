@@ -102,7 +102,7 @@ pub fn generate(
     let scope = scope(target.unit_id, request.village_id);
     crate::db::write_transaction(conn, |conn| {
         store::insert(conn, row.id, &scope, &hashes)?;
-        let object = format!("survey:{}/{scope}/count:{}", row.id, request.count);
+        let object = format!("survey:{}/{scope}/codes:{}", row.id, request.count);
         super::audit::record(conn, caller, "survey_codes.generate", &object)?;
         if printed {
             super::audit::record(conn, caller, "survey_codes.print_slips", &object)?;

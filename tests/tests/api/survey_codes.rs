@@ -340,6 +340,11 @@ fn nothing_stored_links_an_answer_to_its_code() {
         .collect();
     assert_eq!(generated.len(), 1, "{log}");
     assert_eq!(generated[0]["actor"], "organiser");
+    let details = generated[0]["details"].as_str().unwrap();
+    assert!(
+        details.contains("被测评单位 县市场监督管理局") && details.contains("5 个答题码"),
+        "{details}"
+    );
 }
 
 #[test]
