@@ -499,6 +499,7 @@ mod tests {
                     series: None,
                     period: None,
                     results_published_at: None,
+                    requires_codes: false,
                 },
                 versions: vec![
                     ManifestVersion {

@@ -219,6 +219,8 @@ pub fn build_create_survey(
         closes_at,
         series: file.series,
         period: file.period,
+        // set on the survey's page or with `PATCH /api/v1/surveys/{id}`
+        requires_codes: None,
     })
 }
 
@@ -277,6 +279,7 @@ pub fn build_from_xlsform(
             closes_at: options.closes_at,
             series: import.series,
             period: import.period,
+            requires_codes: None,
         },
         import.problems,
     ))

@@ -111,6 +111,12 @@ error_codes! {
     SurveyNotOpen = "survey_not_open",
     /// The survey is closed or its answering window has ended.
     SurveyClosed = "survey_closed",
+    /// The survey takes one answer per survey code, and none was sent.
+    SurveyCodeRequired = "survey_code_required",
+    /// No such survey code was issued for this survey and target unit (or village).
+    SurveyCodeInvalid = "survey_code_invalid",
+    /// The survey code has already been used for an answer.
+    SurveyCodeUsed = "survey_code_used",
     /// The answers name a version that does not exist or was never published.
     VersionNotPublished = "version_not_published",
     /// The target unit is not one of the survey's targets.

@@ -93,6 +93,10 @@ pub struct CreateSurvey {
     /// The period the survey covers in its series (`2026年第一季度`); at most 100 characters.
     #[serde(default)]
     pub period: Option<String>,
+    /// One answer per survey code (printed on door cards or slips): see `requires_codes` of
+    /// [`Survey`]. Off by default.
+    #[serde(default)]
+    pub requires_codes: Option<bool>,
 }
 
 /// Body of `PATCH /api/v1/surveys/{id}`: absent fields stay as they are.
@@ -119,6 +123,9 @@ pub struct UpdateSurvey {
     /// The period in the series; an empty string removes it.
     #[serde(default)]
     pub period: Option<String>,
+    /// Whether a public answer needs a survey code; only before the first publication.
+    #[serde(default)]
+    pub requires_codes: Option<bool>,
 }
 
 /// A target unit of a survey and its own short link.
@@ -161,6 +168,10 @@ pub struct Survey {
     /// the rectification items); `None` before.
     #[serde(default)]
     pub results_published_at: Option<i64>,
+    /// Whether each public answer needs a one-time survey code (one answer per household).
+    /// Answers collected by officers in the field need none (docs/privacy.md).
+    #[serde(default)]
+    pub requires_codes: bool,
 }
 
 /// One version of a survey's questionnaire.
@@ -184,6 +195,9 @@ pub struct PublicForm {
     pub villages: Vec<PublicTarget>,
     pub min_group_size: u32,
     pub accepting: bool,
+    /// Whether an answer needs a survey code (`code` of [`SubmitResponse`]).
+    #[serde(default)]
+    pub requires_code: bool,
 }
 
 /// A unit offered to a respondent.
@@ -210,6 +224,70 @@ pub struct SubmitResponse {
     /// nothing and is kept only hashed (docs/privacy.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submission_key: Option<String>,
+    /// The one-time survey code from a door card or slip, when the survey requires one. It is
+    /// used up by this answer and nothing stored links the two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// Body of `POST /api/v1/surveys/{id}/codes` (and of `/slips`): one-time survey codes for one
+/// target unit and, optionally, one village of the survey's area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateSurveyCodes {
+    pub target_unit_id: i64,
+    /// The village or community the codes are handed out in; an answer with such a code is
+    /// counted for that village.
+    #[serde(default)]
+    pub village_id: Option<i64>,
+    /// 1 to 2,000 codes per request.
+    pub count: u32,
+}
+
+/// Newly generated survey codes: shown this once (only their hashes are kept).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GeneratedSurveyCodes {
+    pub target_unit_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub village_id: Option<i64>,
+    pub codes: Vec<String>,
+    /// The target unit's own link; the printed QR code adds the code after a `#`, which the
+    /// browser keeps to itself.
+    pub public_url: String,
+}
+
+/// How many survey codes were issued and used for one target unit (and village).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SurveyCodeCount {
+    pub target_unit_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub village_id: Option<i64>,
+    pub issued: u64,
+    pub used: u64,
+}
+
+/// A pattern in a survey's answers worth a look (a flag for review, not a verdict).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AnomalyFlag {
+    /// At least `identical` answer sets, all the same, came for one target unit within a few
+    /// minutes in the hour starting at `hour` (seconds since the epoch).
+    Burst {
+        target_unit_id: i64,
+        target: String,
+        hour: i64,
+        identical: u64,
+    },
+    /// A village's share of the answers is far above its share of the population.
+    VillageShare {
+        unit_id: i64,
+        village: String,
+        answers: u64,
+        /// Its share of the answers from villages with a population, 0 to 1.
+        answer_share: f64,
+        /// Its share of those villages' population, 0 to 1.
+        population_share: f64,
+    },
 }
 
 /// Answer to an accepted submission: deliberately no id, nothing that could serve as a receipt.
@@ -272,6 +350,9 @@ pub struct SurveyResults {
     /// disclosure control.
     #[serde(default)]
     pub weeks: Vec<WeekCount>,
+    /// Anomaly flags for review, in the organiser's exact results only (empty otherwise).
+    #[serde(default)]
+    pub flags: Vec<AnomalyFlag>,
 }
 
 fn default_rectify_below_score() -> f64 {

@@ -91,6 +91,10 @@ pub struct Unit {
     /// A retired unit stays in results but takes no new survey, official or unit below it.
     #[serde(default)]
     pub retired: bool,
+    /// How many people live in the unit, when known (a village's residents): anomaly flags
+    /// compare a village's share of a survey's answers with its share of the people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<u64>,
 }
 
 /// Body of `POST /api/v1/units`.
@@ -122,6 +126,9 @@ pub struct UpdateUnit {
     /// brings it back.
     #[serde(default)]
     pub retired: Option<bool>,
+    /// How many people live in the unit; `0` forgets it.
+    #[serde(default)]
+    pub population: Option<u64>,
 }
 
 /// Longest unit name accepted, in characters.

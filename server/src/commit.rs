@@ -29,6 +29,7 @@ use tokio::sync::oneshot;
 use crate::db::{Pending, StoreError, Writer};
 use crate::domain::error::Error;
 use crate::domain::submissions::{self, Answers, BallotCast, Outcome, Submission};
+use crate::domain::surveys::flags::{self, BurstWatch};
 use crate::domain::surveys::{FormCache, Rejection};
 
 /// Most submissions stored in one transaction.
@@ -193,6 +194,7 @@ fn write_groups(
         .ok()
         .map(|_| stored);
     let mut swept_at = i64::MIN;
+    let mut watch = BurstWatch::default();
     while let Ok(first) = jobs.recv() {
         let mut group = Vec::with_capacity(16);
         group.push(first);
@@ -206,9 +208,9 @@ fn write_groups(
         stats
             .items
             .fetch_add(u64::try_from(group.len()).unwrap_or(0), Ordering::Relaxed);
-        let done = match writer
-            .with_connection(|conn| submissions::store_group(conn, pepper, forms, &group))
-        {
+        let done = match writer.with_connection(|conn| {
+            submissions::store_group(conn, pepper, (forms, &mut watch), &group)
+        }) {
             Ok((outcomes, pending)) => Stored {
                 group,
                 outcomes,
@@ -232,8 +234,17 @@ fn write_groups(
             log_failed_sync(&synced, std::slice::from_ref(&done));
             answer(done, synced.is_ok());
         }
-        // after the group is handed on, so no request waits for it; made durable by the next
-        // group's sync (a sweep lost in a power cut is done again)
+        // after the group is handed on, so no request waits for it, and in a transaction of
+        // its own, so no flag shares one with the answers it counts
+        let bursts = watch.take_found();
+        if !bursts.is_empty() {
+            match writer.with_connection(|conn| flags::record_bursts(conn, &bursts)) {
+                Ok((Ok(()), _)) => {}
+                Ok((Err(e), _)) => tracing::warn!(error = %e, "storing burst flags failed"),
+                Err(e) => tracing::warn!(error = %e, "storing burst flags failed"),
+            }
+        }
+        // made durable by the next group's sync (a sweep lost in a power cut is done again)
         let now = crate::domain::now();
         if now.saturating_sub(swept_at) >= KEY_SWEEP_SECONDS {
             swept_at = now;
@@ -330,6 +341,7 @@ mod tests {
                     respondent_unit_id: None,
                     answers: AnswerSet::new(),
                     submission_key: None,
+                    code: None,
                 },
                 checked: Cell::new(None),
                 now: 0,

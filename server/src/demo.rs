@@ -222,6 +222,7 @@ fn seed_survey(
     let id = crate::db::surveys::insert(
         conn,
         &crate::db::surveys::NewSurvey {
+            requires_codes: false,
             unit_id: county,
             slug: &slug,
             min_group_size: 5,

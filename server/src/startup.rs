@@ -159,12 +159,15 @@ impl Application {
                         if let Ok(res) = &res {
                             // counted by the route's pattern, never by the path a client sent
                             counted.metrics.request(
-                                method.as_str(),
-                                res.request()
-                                    .match_pattern()
-                                    .as_deref()
-                                    .unwrap_or("unmatched"),
+                                (
+                                    method.as_str(),
+                                    res.request()
+                                        .match_pattern()
+                                        .as_deref()
+                                        .unwrap_or("unmatched"),
+                                ),
                                 res.status().as_u16(),
+                                crate::http::metrics::error_code(res.response()),
                                 started.elapsed(),
                             );
                             tracing::info!(
@@ -187,7 +190,8 @@ impl Application {
                     scope::scope("/api/v1")
                         .configure(routes::api_v1)
                         // an API route whose answer is a page: see docs/ARCHITECTURE.md
-                        .service(crate::web::slips::generate_slips),
+                        .service(crate::web::slips::generate_slips)
+                        .service(crate::web::slips::generate_survey_slips),
                 )
                 .openapi_service(routes::openapi_resource)
                 .into_app()

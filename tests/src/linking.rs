@@ -757,9 +757,11 @@ fn page_content(page: &[u8], pgno: u32) -> PageContent {
             {
                 out.ballots.push((*round, group.clone(), id.clone(), cell));
             }
-            (4, [Field::Text(hash), Field::Int(round), Field::Text(group), Field::Int(used)])
-                if hex_of_len(hash, 64) =>
-            {
+            // a code row written since `instrument` was added has it fifth
+            (
+                4 | 5,
+                [Field::Text(hash), Field::Int(round), Field::Text(group), Field::Int(used), ..],
+            ) if hex_of_len(hash, 64) => {
                 out.codes
                     .push((*round, group.clone(), hash.clone(), *used == 1, cell));
             }
@@ -1037,7 +1039,7 @@ impl LogCopy {
 pub fn ballot_and_code_pages(url: &str) -> HashSet<u32> {
     inspect::strings(
         url,
-        "SELECT CAST(pageno AS TEXT) AS v FROM dbstat WHERE name IN ('ballots', 'ballot_codes', 'ballot_codes_round')",
+        "SELECT CAST(pageno AS TEXT) AS v FROM dbstat WHERE name IN ('ballots', 'ballot_codes', 'ballot_codes_round', 'ballot_codes_instrument')",
     )
     .into_iter()
     .flatten()

@@ -82,6 +82,8 @@ audit-action-round-print-ballot = Printed ballot papers
 audit-action-round-print-tally-sheet = Printed a blank tally sheet
 audit-action-round-export-results = Exported a round's results
 audit-action-ballot-codes-generate = Generated ballot codes
+audit-action-survey-codes-generate = Generated survey codes
+audit-action-survey-codes-print-slips = Printed survey-code slips
 audit-action-tally-sheet-enter = Entered a tally sheet
 audit-action-tally-sheet-correct = Corrected a tally sheet
 audit-action-audit-export = Exported the audit log
@@ -104,6 +106,9 @@ audit-detail-count = { $value } codes
 audit-detail-station = station { $value }
 audit-detail-stations = { $value } stations
 audit-detail-device = device { $value }
+audit-detail-survey-codes = { $value } survey codes
+audit-detail-unit = unit rated { $value }
+audit-detail-village = village { $value }
 audit-list-separator = {", "}
 
 ## On printed pages and exports

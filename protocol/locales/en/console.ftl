@@ -248,3 +248,10 @@ console-account-assign = Role and unit
 console-account-assign-hint = Moves the account to another role or unit of your area; it sees and does what the new role allows in the new unit's subtree from its next request.
 console-account-assign-save = Save the role and unit
 console-account-assigned = The account { $username } now has the role and unit shown.
+
+## A unit's population
+
+console-unit-population = Population
+console-unit-population-label = People living here
+console-unit-population-hint = Optional. For a village or community: its number of residents. A survey's results flag a village whose share of the answers is far above its share of the people. Leave empty to forget it.
+console-unit-population-saved = { $unit }'s population is saved.

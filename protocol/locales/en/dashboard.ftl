@@ -187,3 +187,30 @@ dashboard-glance-changes = Since the last period
 dashboard-glance-no-changes = No series has two periods to compare yet.
 dashboard-glance-survey-change = { $latest } against { $previous }: { $rose } units rose in the ranking, { $fell } fell; of the { $followed } units rectifying since the period before that can be compared, { $improved } scored higher.
 dashboard-glance-round-change = { $latest } against { $previous }: { $rose } officials rose in the ranking, { $fell } fell, { $flagged } newly flagged.
+## Survey codes (one answer per household)
+
+dashboard-manage-codes = Survey codes
+dashboard-manage-codes-on = Each answer needs a survey code from a door card or slip: one answer per household. Answers collected by officers in the field need none.
+dashboard-manage-codes-off = Anyone with the link may answer; no survey code is asked for.
+dashboard-manage-codes-require = Require survey codes
+dashboard-manage-codes-stop = Stop requiring survey codes
+dashboard-manage-codes-fixed = This can be changed only until the survey is first published.
+dashboard-manage-code-slips = Generate and print survey-code slips
+dashboard-manage-code-target = Unit rated
+dashboard-manage-code-village = Village or community (optional)
+dashboard-manage-code-village-column = Village or community
+dashboard-manage-code-any-village = Any
+dashboard-manage-code-count = Number of codes
+dashboard-manage-code-slips-hint = The codes appear on these slips only: the server keeps no readable copy. Each slip's QR code opens the form with its code filled in.
+dashboard-manage-code-slips-submit = Generate and print
+dashboard-manage-code-counts = Survey codes issued and used
+dashboard-manage-code-issued = Issued
+dashboard-manage-code-used = Used
+
+## Anomaly flags (organisers only)
+
+dashboard-anomaly-flags = Flags for review
+dashboard-anomaly-flags-what = Patterns worth a look, not verdicts: bursts of identical answers at one unit, and villages answering far above their share of the people. Computed without keeping anything that links an answer to a person.
+dashboard-anomaly-flags-none = Nothing flagged.
+dashboard-anomaly-flag-burst = { $unit }: { $count } identical answers within ten minutes, in the hour from { $hour }.
+dashboard-anomaly-flag-village-share = { $village }: { $count } answers, { $answers } of the answers from villages with a known population, against { $people } of their people.

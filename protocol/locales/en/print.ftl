@@ -67,6 +67,13 @@ print-slip-qr = QR code of the ballot page
 print-slip-kind = one-time ballot code
 print-slip-promise = Scan the QR code or open the address below and enter this code to vote. The code works once and is not tied to you: nobody, the system's administrators included, can know how you voted.
 
+## Survey-code slips and door cards
+
+print-survey-slips-title = Survey codes
+print-survey-slip-qr = QR code of the survey form, with the code filled in
+print-survey-slip-kind = one answer per household
+print-survey-slip-promise = Scan the QR code, or open the address below and enter this code, to answer the survey. The code works once and is not tied to your answers: nobody, the system's administrators included, can know what you answered.
+
 ## Survey posters
 
 print-posters-title = Survey posters

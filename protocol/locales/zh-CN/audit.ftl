@@ -82,6 +82,8 @@ audit-action-round-print-ballot = 打印测评票
 audit-action-round-print-tally-sheet = 打印空白计票单
 audit-action-round-export-results = 导出测评结果
 audit-action-ballot-codes-generate = 生成票码
+audit-action-survey-codes-generate = 生成答题码
+audit-action-survey-codes-print-slips = 打印答题码条
 audit-action-tally-sheet-enter = 录入计票单
 audit-action-tally-sheet-correct = 更正计票单
 audit-action-audit-export = 导出操作日志
@@ -104,6 +106,9 @@ audit-detail-count = { $value } 个票码
 audit-detail-station = 投票点 { $value }
 audit-detail-stations = { $value } 个投票点
 audit-detail-device = 设备 { $value }
+audit-detail-survey-codes = { $value } 个答题码
+audit-detail-unit = 被测评单位 { $value }
+audit-detail-village = 村(社区) { $value }
 audit-list-separator = ，
 
 ## 打印页面和导出

@@ -248,3 +248,10 @@ console-account-assign = 角色和单位
 console-account-assign-hint = 将该账号调整为您辖区内的其他角色或单位;从下一次操作起,它按新角色在新单位范围内查看和操作。
 console-account-assign-save = 保存角色和单位
 console-account-assigned = 账号 { $username } 的角色和单位已按下方所示调整。
+
+## A unit's population
+
+console-unit-population = 人口
+console-unit-population-label = 常住人口
+console-unit-population-hint = 可不填。村(社区)填常住人数。问卷结果会标记回答占比远高于人口占比的村(社区)。留空即清除。
+console-unit-population-saved = 已保存{ $unit }的人口。

@@ -184,3 +184,30 @@ dashboard-glance-changes = 与上一期相比
 dashboard-glance-no-changes = 还没有两期可比的系列。
 dashboard-glance-survey-change = { $latest } 对比 { $previous }：排名上升 { $rose } 个单位，下降 { $fell } 个；上一期整改的单位中可比 { $followed } 个，得分提高 { $improved } 个。
 dashboard-glance-round-change = { $latest } 对比 { $previous }：排名上升 { $rose } 人，下降 { $fell } 人，新出现警示 { $flagged } 人。
+## 答题码(每户限答一份)
+
+dashboard-manage-codes = 答题码
+dashboard-manage-codes-on = 每份回答须凭门牌卡或答题条上的答题码,每户限答一份。工作人员实地访问采集的回答不需要答题码。
+dashboard-manage-codes-off = 任何人凭链接即可作答,不要求答题码。
+dashboard-manage-codes-require = 设为凭答题码作答
+dashboard-manage-codes-stop = 取消凭答题码作答
+dashboard-manage-codes-fixed = 此项只能在问卷首次发布前修改。
+dashboard-manage-code-slips = 生成并打印答题码条
+dashboard-manage-code-target = 被测评单位
+dashboard-manage-code-village = 村(社区)(可不选)
+dashboard-manage-code-village-column = 村(社区)
+dashboard-manage-code-any-village = 不限
+dashboard-manage-code-count = 答题码数量
+dashboard-manage-code-slips-hint = 答题码只印在这些答题条上,服务器不保存可读的副本。每张答题条的二维码打开问卷时已填好答题码。
+dashboard-manage-code-slips-submit = 生成并打印
+dashboard-manage-code-counts = 答题码发放与使用
+dashboard-manage-code-issued = 已发放
+dashboard-manage-code-used = 已使用
+
+## 异常提示(仅组织部门可见)
+
+dashboard-anomaly-flags = 待核查的异常
+dashboard-anomaly-flags-what = 值得核查的迹象,不是结论:同一单位短时间内大量相同的答卷;某村(社区)的答卷占比远高于其人口占比。计算时不保存任何能把答卷与人联系起来的信息。
+dashboard-anomaly-flags-none = 未发现异常。
+dashboard-anomaly-flag-burst = { $unit }:{ $hour } 起的一小时内,十分钟内出现 { $count } 份完全相同的答卷。
+dashboard-anomaly-flag-village-share = { $village }:{ $count } 份答卷,占有人口数的村(社区)答卷的 { $answers },而人口只占 { $people }。

@@ -67,6 +67,13 @@ print-slip-qr = 投票页面二维码
 print-slip-kind = 一次性测评码
 print-slip-promise = 扫码或打开下方网址,输入此码投票。此码只能使用一次,与您的身份无关:任何人(包括系统管理员)都无法知道您投了什么票。
 
+## 答题码条与门牌卡
+
+print-survey-slips-title = 答题码
+print-survey-slip-qr = 问卷二维码(已带答题码)
+print-survey-slip-kind = 每户限答一份
+print-survey-slip-promise = 扫码,或打开下方网址并输入此码,即可作答。此码只能使用一次,与您的回答没有任何关联:任何人(包括系统管理员)都无法知道您答了什么。
+
 ## Survey posters
 
 print-posters-title = 测评海报

@@ -158,6 +158,7 @@ pub(crate) mod tests {
             window_unit: false,
             path: Vec::new(),
             retired: false,
+            population: None,
         }
     }
 

@@ -25,6 +25,7 @@ pub fn county_units() -> Vec<Unit> {
         window_unit: false,
         path: vec![1],
         retired: false,
+        population: None,
     }];
     for t in 0..20_i64 {
         let township = 2 + t * 11;
@@ -36,6 +37,7 @@ pub fn county_units() -> Vec<Unit> {
             window_unit: false,
             path: vec![1, township],
             retired: false,
+            population: None,
         });
         for v in 1..=10 {
             units.push(Unit {
@@ -46,6 +48,7 @@ pub fn county_units() -> Vec<Unit> {
                 window_unit: false,
                 path: vec![1, township, township + v],
                 retired: false,
+                population: None,
             });
         }
     }

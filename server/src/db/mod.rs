@@ -55,6 +55,7 @@ pub mod rounds;
 pub mod schema;
 pub mod secrets;
 pub mod submission_keys;
+pub mod survey_codes;
 pub mod surveys;
 pub mod sync;
 pub mod throttle;

@@ -279,13 +279,14 @@ pub fn insert_codes(
     Ok(())
 }
 
-/// A code's round, group and whether it is used.
+/// A ballot code's round, group and whether it is used (a survey code is no ballot code).
 pub fn find_code(
     conn: &mut DbConnection,
     hash: &str,
 ) -> Result<Option<(i64, String, bool)>, StoreError> {
     Ok(ballot_codes::table
         .find(hash)
+        .filter(ballot_codes::instrument.eq("round"))
         .select((
             ballot_codes::round_id,
             ballot_codes::elector_group,
@@ -300,6 +301,7 @@ pub fn redeem_code(conn: &mut DbConnection, hash: &str) -> Result<bool, StoreErr
     let changed = diesel::update(
         ballot_codes::table
             .find(hash)
+            .filter(ballot_codes::instrument.eq("round"))
             .filter(ballot_codes::used.eq(false)),
     )
     .set(ballot_codes::used.eq(true))

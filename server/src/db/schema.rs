@@ -16,6 +16,7 @@ diesel::table! {
         path -> Text,
         created_at -> BigInt,
         retired_at -> Nullable<BigInt>,
+        population -> Nullable<BigInt>,
     }
 }
 
@@ -93,6 +94,7 @@ diesel::table! {
         updated_at -> BigInt,
         series -> Nullable<Text>,
         period -> Nullable<Text>,
+        requires_codes -> Bool,
     }
 }
 
@@ -209,6 +211,16 @@ diesel::table! {
         round_id -> BigInt,
         elector_group -> Text,
         used -> Bool,
+        instrument -> Text,
+    }
+}
+
+diesel::table! {
+    survey_bursts (survey_id, target_unit_id, hour) {
+        survey_id -> BigInt,
+        target_unit_id -> BigInt,
+        hour -> BigInt,
+        identical -> BigInt,
     }
 }
 
@@ -372,6 +384,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     survey_versions,
     survey_targets,
     survey_responses,
+    survey_bursts,
     survey_tallies,
     survey_sums,
     survey_counts,

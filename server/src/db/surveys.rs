@@ -29,6 +29,8 @@ pub struct SurveyRow {
     pub series: Option<String>,
     /// The period it covers within its series (`2026年第一季度`), if any.
     pub period: Option<String>,
+    /// Whether a public answer needs a survey code.
+    pub requires_codes: bool,
 }
 
 /// A version row; `definition` is the form's JSON.
@@ -58,6 +60,7 @@ pub struct NewSurvey<'a> {
     pub opens_at: Option<i64>,
     pub closes_at: Option<i64>,
     pub created_by: i64,
+    pub requires_codes: bool,
     pub definition: &'a str,
     /// (unit id, slug) per target.
     pub targets: &'a [(i64, String)],
@@ -79,6 +82,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewSurvey<'_>, now: i64) -> Result<
                 surveys::opens_at.eq(new.opens_at),
                 surveys::closes_at.eq(new.closes_at),
                 surveys::created_by.eq(new.created_by),
+                surveys::requires_codes.eq(new.requires_codes),
                 surveys::created_at.eq(now),
                 surveys::updated_at.eq(now),
                 surveys::series.eq(new.series),
@@ -181,13 +185,14 @@ pub fn set_status(
     Ok(())
 }
 
-/// Sets the answering window and, before publication, the minimum group size.
+/// Sets the answering window and, before publication, the minimum group size and whether
+/// answers need survey codes.
 pub fn set_settings(
     conn: &mut DbConnection,
     id: i64,
-    opens_at: Option<i64>,
-    closes_at: Option<i64>,
+    (opens_at, closes_at): (Option<i64>, Option<i64>),
     min_group_size: i32,
+    requires_codes: bool,
     now: i64,
 ) -> Result<(), StoreError> {
     diesel::update(surveys::table.find(id))
@@ -195,6 +200,7 @@ pub fn set_settings(
             surveys::opens_at.eq(opens_at),
             surveys::closes_at.eq(closes_at),
             surveys::min_group_size.eq(min_group_size),
+            surveys::requires_codes.eq(requires_codes),
             surveys::updated_at.eq(now),
         ))
         .execute(conn)?;

@@ -21,6 +21,9 @@ pub struct UnitRow {
     /// When the unit was retired: it stays in results, takes no new surveys, officials or
     /// units below it.
     pub retired_at: Option<i64>,
+    /// How many people live in the unit, when known (a village's residents): to compare its
+    /// share of a survey's answers with its share of the people.
+    pub population: Option<i64>,
 }
 
 impl UnitRow {
@@ -47,6 +50,7 @@ impl UnitRow {
             window_unit: self.window_unit,
             path: path_ids(&self.path),
             retired: self.retired_at.is_some(),
+            population: self.population.and_then(|p| u64::try_from(p).ok()),
         }
     }
 }
@@ -199,6 +203,18 @@ pub fn set_retired(
 ) -> Result<(), StoreError> {
     diesel::update(units::table.find(id))
         .set(units::retired_at.eq(retired_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets (or, with `None`, forgets) how many people live in unit `id`.
+pub fn set_population(
+    conn: &mut DbConnection,
+    id: i64,
+    population: Option<i64>,
+) -> Result<(), StoreError> {
+    diesel::update(units::table.find(id))
+        .set(units::population.eq(population))
         .execute(conn)?;
     Ok(())
 }

@@ -77,6 +77,14 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "survey.export_results",
         "audit-action-survey-export-results",
     ),
+    (
+        "survey_codes.generate",
+        "audit-action-survey-codes-generate",
+    ),
+    (
+        "survey_codes.print_slips",
+        "audit-action-survey-codes-print-slips",
+    ),
     ("round.create", "audit-action-round-create"),
     ("round.update", "audit-action-round-update"),
     ("round.draft", "audit-action-round-draft"),
@@ -547,6 +555,9 @@ fn detail_id(key: &str) -> Option<&'static str> {
         "station" => "audit-detail-station",
         "device" => "audit-detail-device",
         "stations" => "audit-detail-stations",
+        "codes" => "audit-detail-survey-codes",
+        "unit" => "audit-detail-unit",
+        "village" => "audit-detail-village",
         _ => return None,
     })
 }
@@ -571,13 +582,21 @@ fn entry(
         },
         _ => value.to_owned(),
     };
-    let details = parts
-        .map(|(key, value)| match detail_id(key) {
+    let mut shown = Vec::new();
+    for (key, value) in parts {
+        // a unit or village detail (survey codes' scope) is named like an object
+        let value = match (key, value.parse::<i64>()) {
+            ("unit" | "village", Ok(id)) => names
+                .get(conn, "unit", id)?
+                .unwrap_or_else(|| msg!("audit-object-number", id = id).render(lang)),
+            _ => value.to_owned(),
+        };
+        shown.push(match detail_id(key) {
             Some(id) => Message::new(id).arg("value", value).render(lang),
             None => format!("{key}: {value}"),
-        })
-        .collect::<Vec<_>>()
-        .join(i18n::tr_static(lang, "audit-list-separator"));
+        });
+    }
+    let details = shown.join(i18n::tr_static(lang, "audit-list-separator"));
     Ok(AuditEntry {
         entry: row.id,
         at: row.at,

@@ -88,6 +88,17 @@ pub fn issue_codes(
     count: u32,
     pepper: &str,
 ) -> Result<Vec<String>, Error> {
+    let (codes, hashes) = draw_codes(count, pepper);
+    crate::db::write_transaction(conn, |conn| {
+        store::insert_codes(conn, round_id, group, &hashes)
+    })?;
+    Ok(codes)
+}
+
+/// Draws `count` random codes: the codes as printed, and their keyed hashes as stored. Ballot
+/// codes and survey codes are drawn alike.
+#[must_use]
+pub fn draw_codes(count: u32, pepper: &str) -> (Vec<String>, Vec<String>) {
     use rand::RngCore;
     let mut rng = rand::rngs::OsRng;
     let codes: Vec<BallotCode> = (0..count)
@@ -97,11 +108,8 @@ pub fn issue_codes(
             BallotCode::from_random_bytes(&bytes)
         })
         .collect();
-    let hashes: Vec<String> = codes.iter().map(|c| code_hash(pepper, c)).collect();
-    crate::db::write_transaction(conn, |conn| {
-        store::insert_codes(conn, round_id, group, &hashes)
-    })?;
-    Ok(codes.iter().map(ToString::to_string).collect())
+    let hashes = codes.iter().map(|c| code_hash(pepper, c)).collect();
+    (codes.iter().map(ToString::to_string).collect(), hashes)
 }
 
 /// Checks a code typed on the ballot page of the round at the link `slug` without using it:

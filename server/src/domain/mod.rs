@@ -13,6 +13,7 @@ pub mod printables;
 pub mod rectification;
 pub mod rounds;
 pub mod submissions;
+pub mod survey_codes;
 pub mod surveys;
 pub mod sync;
 pub mod tally_sheets;

@@ -23,6 +23,8 @@ use canvass_protocol::surveys::{Channel, SubmitResponse};
 use super::ballot_codes;
 use super::error::{Error, Thing};
 use super::rounds::stored_round;
+use super::survey_codes;
+use super::surveys::flags;
 use super::surveys::{self, Checked, FormCache, Rejection, SurveyContext};
 use canvass_protocol::msg;
 use sha2::{Digest, Sha256};
@@ -82,16 +84,20 @@ impl Outcome {
 }
 
 /// Stores a group in one transaction; when that fails as a whole, each item in its own, so one
-/// item never fails the others. `pepper` keys the ballot-code hashes; `forms` is where the
-/// published forms read are kept for the request workers.
+/// item never fails the others. `pepper` keys the ballot- and survey-code hashes; `forms` is
+/// where the published forms read are kept for the request workers; the answer sets stored are
+/// shown to `watch`, which looks for bursts of identical ones (`surveys::flags`).
 pub fn store_group<S: Borrow<Submission>>(
     conn: &mut DbConnection,
     pepper: &str,
-    forms: &Arc<FormCache>,
+    (forms, watch): (&Arc<FormCache>, &mut flags::BurstWatch),
     group: &[S],
 ) -> Vec<Outcome> {
     match write_transaction(conn, |conn| store_items(conn, pepper, forms, group)) {
-        Ok(outcomes) => outcomes,
+        Ok((outcomes, seen)) => {
+            watch.note_all(seen);
+            outcomes
+        }
         Err(e) if group.len() == 1 => vec![Outcome::failed(group[0].borrow(), e)],
         Err(e) => {
             tracing::warn!(
@@ -105,7 +111,13 @@ pub fn store_group<S: Borrow<Submission>>(
                     write_transaction(conn, |conn| {
                         store_items(conn, pepper, forms, std::slice::from_ref(item))
                     })
-                    .map_or_else(|e| Outcome::failed(item.borrow(), e), |mut o| o.remove(0))
+                    .map_or_else(
+                        |e| Outcome::failed(item.borrow(), e),
+                        |(mut o, seen)| {
+                            watch.note_all(seen);
+                            o.remove(0)
+                        },
+                    )
                 })
                 .collect()
         }
@@ -120,16 +132,23 @@ fn store_items<S: Borrow<Submission>>(
     pepper: &str,
     forms: &Arc<FormCache>,
     group: &[S],
-) -> Result<Vec<Outcome>, Error> {
+) -> Result<(Vec<Outcome>, Vec<flags::Seen>), Error> {
     let mut surveys: HashMap<&str, Option<(SurveyContext, Option<i64>)>> = HashMap::new();
     let mut rounds: HashMap<&str, Option<(RoundRow, Round)>> = HashMap::new();
     let mut tallies = TallyDelta::default();
     let mut round_tallies = RoundDelta::default();
     let mut outcomes = Vec::with_capacity(group.len());
+    let mut seen = Vec::new();
     for item in group {
         let outcome = match item.borrow() {
             Submission::Answers(a) => {
-                match store_answers(conn, a, forms, &mut surveys, &mut tallies) {
+                match store_answers(
+                    conn,
+                    (a, pepper),
+                    forms,
+                    &mut surveys,
+                    (&mut tallies, &mut seen),
+                ) {
                     Err(Rejection::Other(e)) if e.is_server_fault() => return Err(e),
                     r => Outcome::Answers(r),
                 }
@@ -145,15 +164,15 @@ fn store_items<S: Borrow<Submission>>(
     }
     tallies.write(conn)?;
     round_tallies.write(conn)?;
-    Ok(outcomes)
+    Ok((outcomes, seen))
 }
 
 fn store_answers<'a>(
     conn: &mut DbConnection,
-    answers: &'a Answers,
+    (answers, pepper): (&'a Answers, &str),
     forms: &Arc<FormCache>,
     cache: &mut HashMap<&'a str, Option<(SurveyContext, Option<i64>)>>,
-    tallies: &mut TallyDelta,
+    (tallies, seen): (&mut TallyDelta, &mut Vec<flags::Seen>),
 ) -> Result<(), Rejection> {
     if !cache.contains_key(answers.slug.as_str()) {
         let found = survey_store::find_by_slug(conn, &answers.slug)?.map(|(row, fixed)| {
@@ -187,9 +206,26 @@ fn store_answers<'a>(
                 answers.checked.take(),
             )
         });
+    // a survey code is checked once the answer itself passed, so an answer refused for its
+    // content leaves its code unspent
+    let stored = stored.and_then(|(mut stored, validated)| {
+        if context.row.requires_codes {
+            let code = survey_codes::check(
+                conn,
+                pepper,
+                context.row.id,
+                answers.body.code.as_deref(),
+                (stored.target_unit_id, stored.respondent_unit_id),
+            )?;
+            survey_codes::redeem(conn, &code)?;
+            stored.respondent_unit_id = stored.respondent_unit_id.or(code.village);
+        }
+        Ok((stored, validated))
+    });
     match (stored, key) {
         (Ok((stored, validated)), _) => {
             surveys::record_into(conn, &stored, &validated, tallies)?;
+            seen.push(flags::Seen::of(&stored, &validated, answers.now));
             Ok(())
         }
         (Err(refused), Some(hash)) => {

@@ -334,6 +334,8 @@ fn check_item(
                 respondent_unit_id: r.respondent_unit_id,
                 answers: r.answers.clone(),
                 submission_key: None,
+                // an officer's interview needs no survey code (docs/privacy.md)
+                code: None,
             };
             match context.prepare(conn, None, &body, r.channel.into(), r.collected_on.clone()) {
                 Ok((stored, validated)) => Ok(Ready::Response(stored, validated)),

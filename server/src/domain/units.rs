@@ -12,7 +12,7 @@ use canvass_protocol::units::{CreateUnit, Unit, UnitKind, UpdateUnit, UNIT_NAME_
 use canvass_protocol::ErrorCode;
 
 use super::auth::{Action, Caller};
-use super::error::{Error, Kind, Thing};
+use super::error::{Error, Field, Kind, Thing};
 use crate::db::units::{self as store, UnitRow};
 use crate::db::{self, DbConnection, StoreError};
 
@@ -130,6 +130,15 @@ pub fn update(
             store::move_subtree(conn, &unit, &parent)?;
         }
         store::update_fields(conn, id, name.as_deref(), body.window_unit)?;
+        if let Some(population) = body.population {
+            if population > MAX_POPULATION {
+                return Err(Error::invalid(
+                    Field::labelled("population", msg!("console-unit-population-label")),
+                    msg!("error-unit-population", max = MAX_POPULATION),
+                ));
+            }
+            store::set_population(conn, id, i64::try_from(population).ok().filter(|p| *p > 0))?;
+        }
         match body.retired {
             Some(true) if unit.retired_at.is_none() => retire(conn, caller, &unit)?,
             Some(false) if unit.retired_at.is_some() => {
@@ -144,6 +153,9 @@ pub fn update(
         Ok(store::find(conn, id)?.to_api())
     })
 }
+
+/// The largest population a unit may be given.
+pub const MAX_POPULATION: u64 = 100_000_000;
 
 /// Deletes a unit that has no child units and no accounts.
 pub fn delete(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<(), Error> {

@@ -86,7 +86,10 @@ pub fn json_answer(error: &Error, lang: Lang) -> HttpResponse {
     if let Kind::RateLimited { retry_after } = error.kind() {
         response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
     }
-    response.json(error.to_body(lang))
+    let mut answer = response.json(error.to_body(lang));
+    // for `/metrics`, which counts errors by code (and nothing else of them)
+    answer.extensions_mut().insert(error.code());
+    answer
 }
 
 /// Renders the JSON error answer of a request in the language its `Accept-Language` asks for

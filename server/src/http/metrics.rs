@@ -1,8 +1,9 @@
 //! `/metrics` in the Prometheus text format: requests by route and status class with their
-//! time, public answers and ballots stored, commit groups, field batches, audit entries and how
-//! long write transactions waited for their turn. Nothing about an answer, a ballot, a code, a
-//! client address or an account: a route is counted by its pattern (`/api/v1/rounds/{id}`),
-//! never by the path a client sent.
+//! time, a latency histogram per route, errors by their stable code, public answers and ballots
+//! stored, commit groups, field batches, audit entries and how long write transactions waited
+//! for their turn. Nothing about an answer, a ballot, a code, a client address or an account: a
+//! route is counted by its pattern (`/api/v1/rounds/{id}`), never by the path a client sent,
+//! and an error by its code (`survey_code_used`), never by its message or field.
 //!
 //! Who may read it (`docs/deployment.md`): requests from the loopback address that did not
 //! come through a proxy, and, when `metrics_token` is set, any request that carries it as a
@@ -28,11 +29,44 @@ struct RouteCounts {
     micros: u64,
 }
 
+/// The upper bounds of the latency histogram's buckets, in seconds (Prometheus' defaults).
+pub const LATENCY_BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// One route's latency histogram: how many requests took at most each bucket's bound (not
+/// cumulated here), those slower than the last, and their total time.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Histogram {
+    buckets: [u64; LATENCY_BUCKETS.len()],
+    slower: u64,
+    micros: u64,
+}
+
+impl Histogram {
+    fn observe(&mut self, took: Duration) {
+        let secs = took.as_secs_f64();
+        match LATENCY_BUCKETS.iter().position(|le| secs <= *le) {
+            Some(i) => self.buckets[i] += 1,
+            None => self.slower += 1,
+        }
+        self.micros += u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+    }
+
+    fn count(&self) -> u64 {
+        self.buckets.iter().sum::<u64>() + self.slower
+    }
+}
+
 /// What this process has counted since it started.
 #[derive(Debug, Default)]
 pub struct Metrics {
     /// (method, route pattern, status class) → counts.
     requests: Mutex<BTreeMap<(String, String, &'static str), RouteCounts>>,
+    /// (method, route pattern) → latency histogram.
+    latency: Mutex<BTreeMap<(String, String), Histogram>>,
+    /// Error answers by their stable code.
+    errors: Mutex<BTreeMap<&'static str, u64>>,
     batches_stored: AtomicU64,
     batches_duplicate: AtomicU64,
 }
@@ -50,17 +84,40 @@ pub fn status_class(status: u16) -> &'static str {
 }
 
 impl Metrics {
-    /// Counts one answered request of `route` (the pattern it matched; `unmatched` for none).
-    pub fn request(&self, method: &str, route: &str, status: u16, took: Duration) {
-        let mut requests = self
-            .requests
+    /// Counts one answered request of `route` (the pattern it matched; `unmatched` for none)
+    /// and, when it answered an error with a stable code, the code.
+    pub fn request(
+        &self,
+        (method, route): (&str, &str),
+        status: u16,
+        code: Option<ErrorCode>,
+        took: Duration,
+    ) {
+        {
+            let mut requests = self
+                .requests
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let counts = requests
+                .entry((method.to_owned(), route.to_owned(), status_class(status)))
+                .or_default();
+            counts.requests += 1;
+            counts.micros += u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        }
+        self.latency
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let counts = requests
-            .entry((method.to_owned(), route.to_owned(), status_class(status)))
-            .or_default();
-        counts.requests += 1;
-        counts.micros += u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry((method.to_owned(), route.to_owned()))
+            .or_default()
+            .observe(took);
+        if let Some(code) = code {
+            *self
+                .errors
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .entry(code.as_str())
+                .or_default() += 1;
+        }
     }
 
     /// Counts one field batch: stored, or acknowledged again as a duplicate.
@@ -144,6 +201,25 @@ impl Metrics {
                 seconds(c.micros)
             );
         }
+        self.render_latency(&mut out);
+        family(
+            &mut out,
+            "canvass_http_errors_total",
+            "counter",
+            "Error answers, by their stable error code.",
+        );
+        let errors = self
+            .errors
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        for (code, n) in &errors {
+            let _ = writeln!(
+                out,
+                "canvass_http_errors_total{{code=\"{}\"}} {n}",
+                label(code)
+            );
+        }
         for (name, help, value) in [
             (
                 "canvass_answers_stored_total",
@@ -204,6 +280,56 @@ impl Metrics {
         let _ = writeln!(out, "canvass_audit_entries {}", gauges.audit_entries);
         out
     }
+}
+
+impl Metrics {
+    /// The latency histograms, one per method and route pattern, buckets cumulated.
+    fn render_latency(&self, out: &mut String) {
+        let latency = self
+            .latency
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        family(
+            out,
+            "canvass_http_request_duration_seconds",
+            "histogram",
+            "How long requests took to answer, by method and route pattern.",
+        );
+        for ((method, route), h) in &latency {
+            let (method, route) = (label(method), label(route));
+            let mut cumulated = 0;
+            for (le, n) in LATENCY_BUCKETS.iter().zip(h.buckets) {
+                cumulated += n;
+                let _ = writeln!(
+                    out,
+                    "canvass_http_request_duration_seconds_bucket{{method=\"{method}\",route=\"{route}\",le=\"{le}\"}} {cumulated}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "canvass_http_request_duration_seconds_bucket{{method=\"{method}\",route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count()
+            );
+            let _ = writeln!(
+                out,
+                "canvass_http_request_duration_seconds_sum{{method=\"{method}\",route=\"{route}\"}} {}",
+                seconds(h.micros)
+            );
+            let _ = writeln!(
+                out,
+                "canvass_http_request_duration_seconds_count{{method=\"{method}\",route=\"{route}\"}} {}",
+                h.count()
+            );
+        }
+    }
+}
+
+/// The stable code of an error answer, as the JSON error answers record it in the response's
+/// extensions (`http::error::json_answer`); `None` for any other answer.
+#[must_use]
+pub fn error_code(response: &HttpResponse) -> Option<ErrorCode> {
+    response.extensions().get::<ErrorCode>().copied()
 }
 
 /// Whether `req` may read the metrics: from the loopback address and not through a proxy, or
@@ -278,9 +404,23 @@ mod tests {
     #[test]
     fn the_text_format_counts_routes_by_pattern_and_class() {
         let m = Metrics::default();
-        m.request("GET", "/api/v1/rounds/{id}", 200, Duration::from_millis(3));
-        m.request("GET", "/api/v1/rounds/{id}", 204, Duration::from_millis(1));
-        m.request("GET", "/api/v1/rounds/{id}", 404, Duration::from_millis(1));
+        let round = ("GET", "/api/v1/rounds/{id}");
+        m.request(round, 200, None, Duration::from_millis(3));
+        m.request(round, 204, None, Duration::from_millis(1));
+        m.request(
+            round,
+            404,
+            Some(ErrorCode::NotFound),
+            Duration::from_millis(1),
+        );
+        m.request(round, 200, None, Duration::from_secs(12));
+        let cast = ("POST", "/api/v1/public/rounds/{slug}/ballots");
+        m.request(
+            cast,
+            409,
+            Some(ErrorCode::BallotCodeUsed),
+            Duration::from_millis(40),
+        );
         m.batch(false);
         m.batch(true);
         m.batch(true);
@@ -289,10 +429,26 @@ mod tests {
             ..Gauges::default()
         });
         assert!(text.contains(
-            "canvass_http_requests_total{method=\"GET\",route=\"/api/v1/rounds/{id}\",status=\"2xx\"} 2"
+            "canvass_http_requests_total{method=\"GET\",route=\"/api/v1/rounds/{id}\",status=\"2xx\"} 3"
         ), "{text}");
         assert!(text.contains("status=\"4xx\"} 1"));
-        assert!(text.contains("canvass_http_request_seconds_total{method=\"GET\",route=\"/api/v1/rounds/{id}\",status=\"2xx\"} 0.004"));
+        assert!(text.contains("canvass_http_request_seconds_total{method=\"GET\",route=\"/api/v1/rounds/{id}\",status=\"2xx\"} 12.004"));
+        assert!(text.contains("# TYPE canvass_http_request_duration_seconds histogram\n"));
+        let bucket = |route: &str, le: &str| {
+            format!("canvass_http_request_duration_seconds_bucket{{method=\"GET\",route=\"{route}\",le=\"{le}\"}} ")
+        };
+        let rounds = "/api/v1/rounds/{id}";
+        for (le, n) in [("0.005", 3), ("0.01", 3), ("10", 3), ("+Inf", 4)] {
+            assert!(
+                text.contains(&format!("{}{n}\n", bucket(rounds, le))),
+                "{le}: {text}"
+            );
+        }
+        assert!(text.contains("canvass_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/rounds/{id}\"} 4\n"));
+        assert!(text.contains("canvass_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/public/rounds/{slug}/ballots\",le=\"0.025\"} 0\n"));
+        assert!(text.contains("canvass_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/public/rounds/{slug}/ballots\",le=\"0.05\"} 1\n"));
+        assert!(text.contains("canvass_http_errors_total{code=\"not_found\"} 1\n"));
+        assert!(text.contains("canvass_http_errors_total{code=\"ballot_code_used\"} 1\n"));
         assert!(text.contains("canvass_sync_batches_stored_total 1\n"));
         assert!(text.contains("canvass_sync_batches_duplicate_total 2\n"));
         assert!(text.contains("canvass_audit_entries 12\n"));

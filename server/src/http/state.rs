@@ -6,12 +6,13 @@ use std::sync::Arc;
 use actix_web::web;
 use actix_web::HttpRequest;
 use canvass_protocol::rounds::{GenerateCodes, RoundInfo};
+use canvass_protocol::surveys::GenerateSurveyCodes;
 use canvass_protocol::ErrorCode;
 
 use crate::db::{Backend, DbConnection, Pool, StoreError};
 use crate::domain::auth::{Caller, SignInRules, TokenKeys};
-use crate::domain::ballot_codes;
 use crate::domain::error::Error;
+use crate::domain::{ballot_codes, survey_codes};
 use crate::http::ratelimit::RateLimiter;
 use crate::settings::Settings;
 
@@ -121,6 +122,30 @@ impl AppState {
         let (group, count) = (request.elector_group.clone(), request.count);
         self.db(move |conn| {
             ballot_codes::generate(conn, &caller, round_id, (&group, count), &pepper, &base)
+        })
+        .await
+    }
+
+    /// Generates the survey codes `request` asks for in survey `survey_id`, for `caller`
+    /// (`printed`: for slips, which the audit log records too).
+    pub async fn generate_survey_codes(
+        &self,
+        caller: Caller,
+        survey_id: i64,
+        request: GenerateSurveyCodes,
+        printed: bool,
+    ) -> Result<survey_codes::IssuedCodes, Error> {
+        let base = self.public_url.clone();
+        let pepper = self.code_pepper.clone();
+        self.db(move |conn| {
+            survey_codes::generate(
+                conn,
+                &caller,
+                survey_id,
+                &request,
+                (&pepper, &base),
+                printed,
+            )
         })
         .await
     }

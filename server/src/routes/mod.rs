@@ -106,6 +106,8 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(surveys::close_survey)
         .service(surveys::get_survey_version)
         .service(surveys::survey_results)
+        .service(surveys::generate_survey_codes)
+        .service(surveys::survey_code_counts)
         .service(surveys::survey_coverage)
         .service(surveys::export_answers)
         .service(rectification::publish_results)

@@ -4,14 +4,14 @@
 use actix_web::http::header;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use canvass_protocol::surveys::{
-    CreateSurvey, PublicForm, SubmitResponse, Submitted, Survey, SurveyCoverage, SurveyResults,
-    SurveyVersion, UpdateSurvey,
+    CreateSurvey, GenerateSurveyCodes, GeneratedSurveyCodes, PublicForm, SubmitResponse, Submitted,
+    Survey, SurveyCodeCount, SurveyCoverage, SurveyResults, SurveyVersion, UpdateSurvey,
 };
 use canvass_protocol::ErrorBody;
 
 use crate::domain::auth::Caller;
 use crate::domain::surveys::{self, Step};
-use crate::domain::{exports, now};
+use crate::domain::{exports, now, survey_codes};
 use crate::http::{ApiError, ApiJson, AppState};
 
 /// Lists the surveys owned by units in the caller's subtree, newest first, each with its
@@ -325,8 +325,8 @@ pub async fn get_public_form(
         (status = 201, body = Submitted),
         (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "survey_not_open, survey_closed", body = ErrorBody),
-        (status = 422, description = "answer errors, wrong_target, version_not_published", body = ErrorBody),
+        (status = 409, description = "survey_not_open, survey_closed, survey_code_used", body = ErrorBody),
+        (status = 422, description = "answer errors, wrong_target, version_not_published, survey_code_required, survey_code_invalid", body = ErrorBody),
         (status = 429, description = "rate_limited", body = ErrorBody)
     )
 )]
@@ -337,6 +337,7 @@ pub async fn submit_response(
     slug: web::Path<String>,
     body: ApiJson<SubmitResponse>,
 ) -> Result<HttpResponse, ApiError> {
+    // every answer counts, so guessing survey codes is limited as answering is
     state.check_submission_rate(&req)?;
     // stored by the group-commit writer with the other submissions of the moment; answered
     // once committed
@@ -346,4 +347,55 @@ pub async fn submit_response(
         .await
         .map_err(|rejection| ApiError(rejection.into_error()))?;
     Ok(HttpResponse::Created().json(Submitted { accepted: true }))
+}
+
+/// Generates one-time survey codes for a target unit (and, optionally, a village) of a survey
+/// that requires them. The codes are in this answer only: the server keeps their keyed
+/// hashes. Print them with `POST /surveys/{id}/slips`.
+#[utoipa::path(
+    tag = "surveys",
+    params(("id" = i64, Path, description = "Survey id")),
+    request_body = GenerateSurveyCodes,
+    responses(
+        (status = 201, body = GeneratedSurveyCodes),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "survey_closed, or the survey does not require codes", body = ErrorBody),
+        (status = 422, body = ErrorBody)
+    ),
+    security(("bearer" = []))
+)]
+#[post("/surveys/{id}/codes")]
+pub async fn generate_survey_codes(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: ApiJson<GenerateSurveyCodes>,
+) -> Result<HttpResponse, ApiError> {
+    let issued = state
+        .generate_survey_codes(caller, id.into_inner(), body.0, false)
+        .await?;
+    Ok(HttpResponse::Created().json(issued.codes))
+}
+
+/// How many survey codes were issued and used, per target unit and village (never which code
+/// answered what).
+#[utoipa::path(
+    tag = "surveys",
+    params(("id" = i64, Path, description = "Survey id")),
+    responses((status = 200, body = [SurveyCodeCount]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+#[get("/surveys/{id}/codes")]
+pub async fn survey_code_counts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<SurveyCodeCount>>, ApiError> {
+    let id = id.into_inner();
+    Ok(web::Json(
+        state
+            .db(move |conn| survey_codes::counts(conn, &caller, id))
+            .await?,
+    ))
 }

@@ -66,6 +66,8 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(dashboard::survey_page)
         .service(organiser::round_status)
         .service(organiser::round_slips)
+        .service(organiser::survey_codes_setting)
+        .service(organiser::survey_slips)
         .service(dashboard::round_turnout)
         .service(tally_sheets::sheet_page)
         .service(tally_sheets::sheet_submit)

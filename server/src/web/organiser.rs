@@ -12,7 +12,10 @@ use canvass_protocol::i18n;
 use canvass_protocol::rounds::{CreateRound, GenerateCodes, RoundInfo, RoundStatus};
 use canvass_protocol::sheets::has_errors;
 use canvass_protocol::sheets::xlsform::import_xlsform;
-use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyStatus, UpdateSurvey};
+use canvass_protocol::surveys::{
+    CreateSurvey, GenerateSurveyCodes, PublicTarget, Survey, SurveyCodeCount, SurveyStatus,
+    UpdateSurvey,
+};
 use canvass_protocol::units::{Unit, UnitKind};
 use canvass_protocol::{msg, ErrorCode};
 
@@ -60,6 +63,104 @@ pub struct SurveyManage {
     pub period: String,
     /// When the results were published, in words.
     pub results_published: Option<String>,
+    /// Survey codes: the setting and the slips (`survey_codes_block`).
+    pub codes: Option<SurveyCodesBlock>,
+}
+
+/// The survey-code part of a survey's management block: whether answers need a code (which
+/// can change only before the first publication), generating and printing slips, and how many
+/// codes were issued and used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyCodesBlock {
+    /// Whether answers need a survey code.
+    pub required: bool,
+    /// Where the setting posts, and the value its one button sets; before publication only.
+    pub setting: Option<(String, &'static str)>,
+    /// The setting button's words.
+    pub setting_label: String,
+    /// Generating slips, while codes are required and the survey is not closed.
+    pub slips: Option<SurveySlipsForm>,
+    /// Codes per unit: (unit, village or "", issued, used).
+    pub counts: Vec<(String, String, u64, u64)>,
+}
+
+/// The form that generates survey-code slips for a target unit and, optionally, a village.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveySlipsForm {
+    pub action: String,
+    /// The target units: (id, name).
+    pub targets: Vec<(i64, String)>,
+    /// The villages respondents may name: (id, name).
+    pub villages: Vec<(i64, String)>,
+    pub max: u32,
+}
+
+/// The survey-code block of `survey`'s page, with the villages its respondents may name and
+/// its code counts.
+#[must_use]
+pub fn survey_codes_block(
+    lang: Lang,
+    survey: &Survey,
+    villages: &[PublicTarget],
+    counts: &[SurveyCodeCount],
+    link: &dyn Fn(&str) -> String,
+) -> SurveyCodesBlock {
+    let id = survey.id;
+    let name_of = |list: &[(i64, String)], unit: i64| {
+        list.iter()
+            .find(|(u, _)| *u == unit)
+            .map_or_else(|| format!("#{unit}"), |(_, n)| n.clone())
+    };
+    let targets: Vec<(i64, String)> = survey
+        .targets
+        .iter()
+        .map(|t| (t.unit_id, t.name.clone()))
+        .collect();
+    let villages: Vec<(i64, String)> = villages
+        .iter()
+        .map(|v| (v.unit_id, v.name.clone()))
+        .collect();
+    SurveyCodesBlock {
+        required: survey.requires_codes,
+        setting: survey.current_version.is_none().then(|| {
+            (
+                link(&format!("/dashboard/surveys/{id}/codes-setting")),
+                if survey.requires_codes {
+                    "false"
+                } else {
+                    "true"
+                },
+            )
+        }),
+        setting_label: i18n::tr(
+            lang,
+            if survey.requires_codes {
+                "dashboard-manage-codes-stop"
+            } else {
+                "dashboard-manage-codes-require"
+            },
+        ),
+        counts: counts
+            .iter()
+            .map(|c| {
+                (
+                    name_of(&targets, c.target_unit_id),
+                    c.village_id
+                        .map_or_else(String::new, |v| name_of(&villages, v)),
+                    c.issued,
+                    c.used,
+                )
+            })
+            .collect(),
+        slips: (survey.requires_codes && survey.status != SurveyStatus::Closed).then(|| {
+            SurveySlipsForm {
+                action: link(&format!("/dashboard/surveys/{id}/slips")),
+                targets,
+                villages,
+                max: ballot_codes::MAX_CODES_PER_REQUEST,
+            }
+        }),
+    }
 }
 
 /// The lifecycle steps `survey` can take now, as buttons: publish its draft, if it has one;
@@ -108,6 +209,7 @@ pub fn survey_manage(lang: Lang, survey: &Survey, link: &dyn Fn(&str) -> String)
             )
             .render(lang)
         }),
+        codes: None,
     }
 }
 
@@ -502,6 +604,62 @@ pub async fn round_slips(
     ))
 }
 
+/// Sets whether a survey's answers need survey codes (before its first publication), then
+/// goes back to its page.
+#[post("/dashboard/surveys/{id}/codes-setting")]
+pub async fn survey_codes_setting(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    let id = path_id(lang, &id)?;
+    let update = UpdateSurvey {
+        requires_codes: Some(form_value(&body, "requires_codes").as_deref() == Some("true")),
+        ..UpdateSurvey::default()
+    };
+    let caller = session.caller.clone();
+    let base = state.public_url.clone();
+    state
+        .db(move |conn| surveys::update(conn, &caller, id, &update, &base))
+        .await
+        .map_err(page_error(lang))?;
+    Ok(see_other(
+        &session.link(&format!("/dashboard/surveys/{id}")),
+    ))
+}
+
+/// Generates survey codes for a target unit (and village) and answers with the printable
+/// slips.
+#[post("/dashboard/surveys/{id}/slips")]
+pub async fn survey_slips(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let lang = session.lang;
+    session.check_csrf(&req, form_value(&body, CSRF_FIELD).as_deref())?;
+    let id = path_id(lang, &id)?;
+    let number = |name: &str| form_value(&body, name).and_then(|v| v.trim().parse().ok());
+    let request = GenerateSurveyCodes {
+        target_unit_id: number("target_unit_id").unwrap_or(0),
+        village_id: number("village_id"),
+        count: form_value(&body, "count")
+            .and_then(|c| c.trim().parse::<u32>().ok())
+            .unwrap_or(0),
+    };
+    let issued = state
+        .generate_survey_codes(session.caller.clone(), id, request, true)
+        .await
+        .map_err(page_error(lang))?;
+    Ok(super::slips::survey_response(lang, &issued))
+}
+
 // ---- uploading definitions ---------------------------------------------------------------
 
 /// Whether an error is shown on the form it came from, with what was typed kept, rather than
@@ -724,6 +882,7 @@ pub async fn new_submit(
                     };
                     let (definition, series, period) = definition;
                     let body = CreateSurvey {
+                        requires_codes: None,
                         definition,
                         targets,
                         unit_id,

@@ -132,6 +132,7 @@ mod tests {
             created_at: 0,
             series: None,
             period: None,
+            requires_codes: false,
         }
     }
 

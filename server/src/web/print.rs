@@ -587,6 +587,7 @@ mod tests {
             villages: Vec::new(),
             min_group_size: 5,
             accepting: true,
+            requires_code: false,
         }
     }
 

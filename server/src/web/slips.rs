@@ -10,11 +10,13 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use canvass_protocol::forms::Lang;
 use canvass_protocol::rounds::{GenerateCodes, RoundInfo};
+use canvass_protocol::surveys::GenerateSurveyCodes;
 use canvass_protocol::ErrorBody;
 use qrcode::QrCode;
 
 use super::page::{render_html, Words};
 use crate::domain::auth::Caller;
+use crate::domain::survey_codes::IssuedCodes;
 use crate::http::{ApiError, ApiJson, AppState};
 
 /// Generates codes and answers with printable slips (HTML, A4, many per page): each with the
@@ -120,9 +122,131 @@ pub fn render(lang: Lang, round: &RoundInfo, group: &str, codes: &[String]) -> S
     render_html(&slips(lang, round, group, codes))
 }
 
+/// Generates survey codes and answers with printable slips (door cards): each with the code,
+/// a QR code of the target unit's form that fills the code in, the survey's title, the unit
+/// (and village) and the anonymity promise. A route of the JSON API, like [`generate_slips`].
+#[utoipa::path(tag = "surveys", params(("id" = i64, Path, description = "Survey id")), request_body = GenerateSurveyCodes, responses((status = 201, description = "a printable page of slips", content_type = "text/html"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+#[post("/surveys/{id}/slips")]
+pub async fn generate_survey_slips(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: ApiJson<GenerateSurveyCodes>,
+) -> Result<HttpResponse, ApiError> {
+    let issued = state
+        .generate_survey_codes(caller, id.into_inner(), body.0, true)
+        .await?;
+    Ok(survey_response(
+        crate::http::request::accept_language(&req),
+        &issued,
+    ))
+}
+
+/// The survey slips page for codes just issued, as a `201 Created` answer.
+#[must_use]
+pub fn survey_response(lang: Lang, issued: &IssuedCodes) -> HttpResponse {
+    super::print::response(
+        StatusCode::CREATED,
+        render_html(&survey_slips(lang, issued)),
+    )
+}
+
+/// One survey-code slip: the code and the QR code of the form that fills it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveySlip {
+    pub code: String,
+    pub qr_path: String,
+    pub qr_size: usize,
+}
+
+/// The survey slips page: `templates/print/survey_slips.html`.
+#[derive(Debug, Template)]
+#[template(path = "print/survey_slips.html")]
+pub struct SurveySlips {
+    pub w: Words,
+    /// The survey's title in the page's language.
+    pub title: String,
+    /// The target unit, and the village when the codes were made for one.
+    pub unit: String,
+    /// The target unit's form, printed under each code (without it).
+    pub url: String,
+    pub slips: Vec<SurveySlip>,
+}
+
+/// The address a survey slip's QR code opens: the target's form, the code after a `#` (a
+/// fragment never leaves the browser: the server neither receives nor logs it).
+#[must_use]
+pub fn survey_code_link(url: &str, code: &str) -> String {
+    format!("{url}#code={code}")
+}
+
+/// The survey slips page's data for codes just issued.
+#[must_use]
+pub fn survey_slips(lang: Lang, issued: &IssuedCodes) -> SurveySlips {
+    let url = &issued.codes.public_url;
+    SurveySlips {
+        w: Words::new(lang),
+        title: issued.title.get(lang).to_string(),
+        unit: match &issued.village {
+            Some(village) => format!("{} · {village}", issued.target),
+            None => issued.target.clone(),
+        },
+        url: url.clone(),
+        slips: issued
+            .codes
+            .codes
+            .iter()
+            .map(|code| {
+                let (qr_path, qr_size) = qr_path(&survey_code_link(url, code));
+                SurveySlip {
+                    code: code.clone(),
+                    qr_path,
+                    qr_size,
+                }
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::qr_path;
+    use canvass_protocol::forms::{Lang, Localized};
+    use canvass_protocol::surveys::GeneratedSurveyCodes;
+
+    use super::{qr_path, survey_slips, IssuedCodes};
+    use crate::web::page::render_html;
+
+    #[test]
+    fn each_survey_slip_has_its_own_qr_code_of_the_form_with_its_code_after_a_hash() {
+        let issued = IssuedCodes {
+            codes: GeneratedSurveyCodes {
+                target_unit_id: 3,
+                village_id: Some(9),
+                codes: vec!["ABCD-EFGH-JKLM".into(), "NPQR-STUV-WXYZ".into()],
+                public_url: "http://127.0.0.1:8080/s/tttttttt".into(),
+            },
+            title: Localized::new("窗口服务满意度测评", "Window service survey"),
+            target: "县人社局".into(),
+            village: Some("东村".into()),
+        };
+        let page = survey_slips(Lang::ZhCn, &issued);
+        assert_eq!(page.title, "窗口服务满意度测评");
+        assert_eq!(page.unit, "县人社局 · 东村");
+        assert_eq!(page.slips.len(), 2);
+        assert_ne!(page.slips[0].qr_path, page.slips[1].qr_path);
+        assert_eq!(
+            page.slips[0].qr_path,
+            qr_path("http://127.0.0.1:8080/s/tttttttt#code=ABCD-EFGH-JKLM").0
+        );
+        let html = render_html(&page);
+        assert_eq!(html.matches("class=\"slip\"").count(), 2);
+        assert!(html.contains("NPQR-STUV-WXYZ"));
+        assert!(
+            !html.contains("#code="),
+            "the code travels in the QR code only, not as a printed address"
+        );
+    }
 
     #[test]
     fn a_qr_code_is_drawn_as_one_path() {

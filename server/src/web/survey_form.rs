@@ -1,14 +1,17 @@
 //! The public survey form at its short link (`/s/{slug}`): shown, submitted and thanked for,
-//! with no JavaScript. Every problem appears at once, each beside its question, and everything
+//! with no JavaScript (but for one line that fills a survey code in from the link's fragment,
+//! when the survey requires codes). Every problem appears at once, each beside its question, and everything
 //! typed is kept. The page is `templates/survey_form/form.html`, its data built by
 //! [`form_page`]. Each showing of the form carries a new submission key (`_key`), so the same
 //! form sent twice stores one answer (`domain::submissions`).
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
+use base64::Engine as _;
 use canvass_protocol::forms::{
     validate_answers, AnswerSet, ConditionValue, FormDefinition, Lang, Question, QuestionKind,
     Scale,
@@ -16,6 +19,7 @@ use canvass_protocol::forms::{
 use canvass_protocol::i18n;
 use canvass_protocol::surveys::{PublicForm, SubmitResponse};
 use canvass_protocol::{msg, ErrorCode};
+use sha2::{Digest, Sha256};
 
 use super::page::{render, render_html, Words};
 use super::page_lang;
@@ -92,6 +96,38 @@ pub struct FormPage {
     pub fields: Vec<FieldView>,
     /// The organiser's preview: its banner; the questions then stand in no form.
     pub preview: Option<String>,
+    /// The script that fills the survey code in from the link's `#code=` (a survey that
+    /// requires codes only).
+    pub code_script: Option<&'static str>,
+}
+
+/// Longest survey code typed (12 characters, with the spaces and dashes people add).
+const SURVEY_CODE_MAX_CHARS: usize = 40;
+
+/// The one script of a form that asks for a survey code: fills the code in from the link's
+/// fragment (`#code=…`, which a browser never sends to the server), then drops the fragment
+/// from the address bar and history. Allowed by its hash alone.
+pub const CODE_SCRIPT: &str = "(function(){var m=/^#code=([A-Za-z0-9-]{1,40})$/.exec(location.hash);if(!m)return;var i=document.getElementById('_code');if(i&&!i.value)i.value=m[1];history.replaceState(null,'',location.pathname+location.search);})();";
+
+static CODE_SCRIPT_HASH: LazyLock<String> = LazyLock::new(|| {
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CODE_SCRIPT.as_bytes()))
+});
+
+/// The form page as an HTML answer: as every page, plus the code script when it has one.
+fn form_response(status: StatusCode, page: &FormPage) -> HttpResponse {
+    let mut response = render(status, page);
+    if page.code_script.is_some() {
+        if let Ok(csp) = actix_web::http::header::HeaderValue::from_str(&format!(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'sha256-{}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            *CODE_SCRIPT_HASH
+        )) {
+            response.headers_mut().insert(
+                actix_web::http::header::CONTENT_SECURITY_POLICY,
+                csp,
+            );
+        }
+    }
+    response
 }
 
 /// One fieldset of the form: a question, the target or the village.
@@ -188,7 +224,7 @@ pub async fn show_form(
     let lang = page_lang(&req);
     let slug = slug.into_inner();
     match state.db(move |conn| form_to_answer(conn, &slug)).await {
-        Ok(form) => render(
+        Ok(form) => form_response(
             StatusCode::OK,
             &form_page(lang, &form, &Filled::default(), Some(new_key())),
         ),
@@ -249,6 +285,12 @@ pub async fn submit_form(
                 None
             }
             Err(Rejection::Other(e)) => match e.code() {
+                ErrorCode::SurveyCodeRequired
+                | ErrorCode::SurveyCodeInvalid
+                | ErrorCode::SurveyCodeUsed => {
+                    filled.mark("_code", e.message().render(lang));
+                    None
+                }
                 ErrorCode::WrongTarget => {
                     filled.mark("_target", i18n::tr(lang, "page-form-choose-target"));
                     None
@@ -268,7 +310,7 @@ pub async fn submit_form(
     let key = Some(filled.value("_key"))
         .filter(|k| !k.is_empty())
         .map_or_else(new_key, str::to_string);
-    render(
+    form_response(
         StatusCode::UNPROCESSABLE_ENTITY,
         &form_page(lang, &form, &filled, Some(key)),
     )
@@ -320,6 +362,12 @@ fn check(lang: Lang, form: &PublicForm, filled: &mut Filled) -> Option<SubmitRes
             village
         }
     };
+    if form.requires_code && filled.value("_code").trim().is_empty() {
+        filled.mark(
+            "_code",
+            ErrorCode::SurveyCodeRequired.message().render(lang),
+        );
+    }
     let answers = visible_answers(&form.definition, &filled.fields);
     if version == form.version {
         if let Err(refused) = validate_answers(&form.definition, &answers) {
@@ -338,6 +386,9 @@ fn check(lang: Lang, form: &PublicForm, filled: &mut Filled) -> Option<SubmitRes
         answers,
         submission_key: Some(filled.value("_key"))
             .filter(|k| !k.is_empty())
+            .map(str::to_string),
+        code: Some(filled.value("_code").trim())
+            .filter(|c| !c.is_empty())
             .map(str::to_string),
     })
 }
@@ -412,6 +463,8 @@ fn error_page(lang: Lang, e: &Error) -> HttpResponse {
 pub fn preview(lang: Lang, form: &PublicForm, banner: &str) -> String {
     let mut page = form_page(lang, form, &Filled::default(), None);
     page.preview = Some(banner.to_string());
+    // nothing to fill in a preview, and its page allows no script
+    page.code_script = None;
     render_html(&page)
 }
 
@@ -421,7 +474,21 @@ pub fn preview(lang: Lang, form: &PublicForm, banner: &str) -> String {
 pub fn form_page(lang: Lang, form: &PublicForm, filled: &Filled, key: Option<String>) -> FormPage {
     let def = &form.definition;
     let other = other_lang(lang);
-    let mut fields = Vec::with_capacity(def.questions.len() + 2);
+    let mut fields = Vec::with_capacity(def.questions.len() + 3);
+    if form.requires_code {
+        fields.push(FieldView {
+            name: "_code".into(),
+            legend: i18n::tr(lang, "page-form-survey-code"),
+            required: true,
+            hint: Some(i18n::tr(lang, "page-form-survey-code-hint")),
+            error: filled.errors.get("_code").cloned(),
+            input: Input::ShortText {
+                max: SURVEY_CODE_MAX_CHARS,
+                value: filled.value("_code").to_string(),
+                label: i18n::tr(lang, "page-form-survey-code"),
+            },
+        });
+    }
     if form.targets.len() > 1 {
         fields.push(FieldView {
             name: "_target".into(),
@@ -490,6 +557,7 @@ pub fn form_page(lang: Lang, form: &PublicForm, filled: &Filled, key: Option<Str
         key,
         fields,
         preview: None,
+        code_script: form.requires_code.then_some(CODE_SCRIPT),
     }
 }
 

@@ -3,6 +3,7 @@
 //! SQLite or on the PostgreSQL server named by `CANVASS_TEST_DATABASE_URL`.
 
 mod accounts;
+mod anomaly_flags;
 mod audit;
 mod auth;
 mod bad_input;
@@ -17,6 +18,7 @@ mod field_app;
 mod imports;
 mod integrity;
 mod linking;
+mod metrics;
 mod openapi;
 mod openapi_responses;
 mod posters;
@@ -24,6 +26,7 @@ mod print;
 mod rectification;
 mod rounds;
 mod rounds_editor;
+mod survey_codes;
 mod survey_form;
 mod surveys;
 mod sync;

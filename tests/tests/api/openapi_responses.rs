@@ -541,6 +541,19 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         Some(&answer),
     );
     k.call("post", responses, &format!("/api/v1/public/surveys/{slug}/responses"), None, none, Some(&json!({"version": 1, "target_unit_id": c.departments[0], "answers": {"overall": "nonsense"}})));
+    // a burst of identical answers, so the results carry an anomaly flag to check; a different
+    // answer after it goes through the writer once the flag is stored
+    for _ in 0..5 {
+        let (status, _) = app.call(
+            "POST",
+            &format!("/api/v1/public/surveys/{slug}/responses"),
+            None,
+            Some(&answer),
+        );
+        assert_eq!(status, 201);
+    }
+    let (status, _) = app.call("POST", &format!("/api/v1/public/surveys/{slug}/responses"), None, Some(&json!({"version": 1, "target_unit_id": c.departments[0], "answers": window_answers("dissatisfied")})));
+    assert_eq!(status, 201);
     let csv = "/api/v1/surveys/{id}/answers.csv";
     k.call(
         "get",
@@ -559,7 +572,7 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         None,
     );
     let results = "/api/v1/surveys/{id}/results";
-    k.call(
+    let (_, with_flags) = k.call(
         "get",
         results,
         &format!("{this_survey}/results"),
@@ -567,6 +580,7 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         none,
         None,
     );
+    assert_eq!(with_flags["flags"][0]["kind"], "burst", "{with_flags}");
     k.call(
         "get",
         results,
@@ -589,6 +603,40 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         coverage,
         "/api/v1/surveys/999999/coverage",
         Some(&org),
+        none,
+        None,
+    );
+    // survey codes, of a draft that requires them
+    let (_, with_codes) = k.call(
+        "post",
+        surveys,
+        surveys,
+        Some(&org),
+        none,
+        Some(&json!({"definition": definition, "targets": [c.departments[0]], "unit_id": c.root, "requires_codes": true})),
+    );
+    let code_survey = format!("/api/v1/surveys/{}", with_codes["id"].as_i64().unwrap());
+    for route in ["/api/v1/surveys/{id}/codes", "/api/v1/surveys/{id}/slips"] {
+        let at = format!("{code_survey}/{}", route.rsplit('/').next().unwrap());
+        let good = json!({"target_unit_id": c.departments[0], "count": 2});
+        k.call("post", route, &at, Some(&org), none, Some(&good));
+        let bad = json!({"target_unit_id": c.departments[0], "count": 0});
+        k.call("post", route, &at, Some(&org), none, Some(&bad));
+    }
+    let code_counts = "/api/v1/surveys/{id}/codes";
+    k.call(
+        "get",
+        code_counts,
+        &format!("{code_survey}/codes"),
+        Some(&org),
+        none,
+        None,
+    );
+    k.call(
+        "get",
+        code_counts,
+        &format!("{code_survey}/codes"),
+        None,
         none,
         None,
     );

@@ -342,7 +342,13 @@ fn nothing_links_a_code_to_its_ballot_or_records_when_it_was_used() {
     code_columns.sort();
     assert_eq!(
         code_columns,
-        ["code_hash", "elector_group", "round_id", "used"],
+        [
+            "code_hash",
+            "elector_group",
+            "instrument",
+            "round_id",
+            "used"
+        ],
         "no time, no ballot reference"
     );
     let mut ballot_columns = inspect::columns(url, "ballots");

@@ -790,3 +790,42 @@ fn concurrent_batches_public_answers_and_tally_sheets_all_land_without_a_server_
     );
     assert_eq!(sheets.as_array().unwrap().len(), 4 * 5);
 }
+
+#[test]
+fn field_interviews_need_no_survey_code_where_public_answers_do() {
+    let app = TestApp::spawn();
+    let mut f = field(&app);
+    let definition: Value = serde_json::from_str(WINDOW_FORM).unwrap();
+    let (status, survey) = app.call(
+        "POST",
+        "/api/v1/surveys",
+        Some(&f.organiser),
+        Some(&json!({"definition": definition, "targets": f.departments, "requires_codes": true})),
+    );
+    assert_eq!(status, 201, "{survey}");
+    f.survey = survey["id"].as_i64().unwrap();
+    let (status, published) = app.call(
+        "POST",
+        &format!("/api/v1/surveys/{}/publish", f.survey),
+        Some(&f.organiser),
+        None,
+    );
+    assert_eq!(status, 200, "{published}");
+    let slug = fixtures::link_slug(&published["public_url"]);
+    let (status, refused) = app.call(
+        "POST",
+        &format!("/api/v1/public/surveys/{slug}/responses"),
+        None,
+        Some(&json!({"version": 1, "target_unit_id": f.departments[0], "answers": answers("satisfied")})),
+    );
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["code"], "survey_code_required");
+    let (status, receipt) = push(
+        &app,
+        &f.officer,
+        batch(&batch_id(11), vec![response(&f, 1, "satisfied")]),
+    );
+    assert_eq!(status, 201, "{receipt}");
+    assert_eq!(receipt["survey_responses"], 1);
+    assert_eq!(stored_responses(&app), 1);
+}

@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod coverage;
+pub mod flags;
 pub mod results;
 pub mod trends;
 
@@ -174,6 +175,7 @@ pub fn to_api(conn: &mut DbConnection, row: &SurveyRow, base_url: &str) -> Resul
         series: row.series.clone(),
         period: row.period.clone(),
         results_published_at: crate::db::rectification::results_published(conn, row.id)?,
+        requires_codes: row.requires_codes,
     })
 }
 
@@ -310,6 +312,7 @@ pub fn create(
             opens_at: body.opens_at,
             closes_at: body.closes_at,
             created_by: caller.account.id,
+            requires_codes: body.requires_codes.unwrap_or(false),
             definition: &definition,
             targets: &targets,
             series: series.as_deref(),
@@ -325,7 +328,8 @@ pub fn create(
 
 /// Applies a `PATCH` to survey `id`: a new draft definition (a published version never
 /// changes: editing after publication starts the next version), targets (before any answer),
-/// the minimum group size (before publication), the answering window.
+/// the minimum group size and whether answers need survey codes (before publication), the
+/// answering window.
 pub fn update(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -368,15 +372,21 @@ pub fn update(
             Some(size) => checked_group_size(Some(size))?,
             None => u32::try_from(row.min_group_size).unwrap_or(MIN_GROUP_SIZE),
         };
+        if body.requires_codes.is_some_and(|r| r != row.requires_codes)
+            && row.current_version.is_some()
+        {
+            return Err(already_published(msg!("error-survey-codes-fixed")).at("requires_codes"));
+        }
+        let requires_codes = body.requires_codes.unwrap_or(row.requires_codes);
         let opens_at = body.opens_at.or(row.opens_at);
         let closes_at = body.closes_at.or(row.closes_at);
         checked_window(opens_at, closes_at)?;
         store::set_settings(
             conn,
             row.id,
-            opens_at,
-            closes_at,
+            (opens_at, closes_at),
             i32::try_from(group).unwrap_or(5),
+            requires_codes,
             now,
         )?;
         if body.series.is_some() || body.period.is_some() {
@@ -640,6 +650,7 @@ fn form_as_seen(
         villages: respondent_villages(conn, row)?,
         min_group_size: u32::try_from(row.min_group_size).unwrap_or(MIN_GROUP_SIZE),
         accepting,
+        requires_code: row.requires_codes,
     })
 }
 

@@ -237,6 +237,12 @@ pub(super) fn results_of(
         })
         .collect();
 
+    // anomaly flags for review: the organiser's alone, like the exact figures
+    let flags = if exact {
+        super::flags::flags(conn, row, &targets, counted.counts())?
+    } else {
+        Vec::new()
+    };
     Ok(SurveyResults {
         survey_id: row.id,
         title: definition.title.clone(),
@@ -254,6 +260,7 @@ pub(super) fn results_of(
         targets: results,
         villages,
         weeks,
+        flags,
     })
 }
 
@@ -448,6 +455,11 @@ impl VillageCounts {
             threshold,
             exact,
         }
+    }
+
+    /// The answer sheets per village, exact (0: no village named).
+    pub(super) fn counts(&self) -> &BTreeMap<i64, u64> {
+        &self.counts
     }
 
     /// The villages counted, in id order.

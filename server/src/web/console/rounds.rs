@@ -738,6 +738,7 @@ mod tests {
                 window_unit: false,
                 path: vec![2],
                 retired: false,
+                population: None,
             }],
             series: vec![("s-a".into(), "东山镇年度测评".into())],
         }

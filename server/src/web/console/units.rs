@@ -30,6 +30,8 @@ pub struct TreeUnit {
     pub depth: usize,
     pub window: bool,
     pub retired: bool,
+    /// How many people live in it, when known; empty otherwise.
+    pub population: String,
     /// Its page.
     pub href: String,
 }
@@ -118,6 +120,7 @@ pub fn tree(session: &Session, units: &[Unit]) -> Vec<TreeUnit> {
             depth: u.path.len().saturating_sub(top).min(3),
             window: u.window_unit,
             retired: u.retired,
+            population: u.population.map_or_else(String::new, |p| p.to_string()),
             href: session.link(&format!("/dashboard/units/{}", u.id)),
         })
         .collect()
@@ -357,6 +360,16 @@ pub async fn change_unit(
         "rename" => body.name = Some(posted.text("name")),
         "move" => body.parent_id = posted.id("parent_id"),
         "window" => body.window_unit = Some(posted.checked("window_unit")),
+        // empty forgets it (0); what is not a whole number is refused as out of range
+        "population" => {
+            let typed = posted.text("population");
+            let typed = typed.trim();
+            body.population = Some(if typed.is_empty() {
+                0
+            } else {
+                typed.parse().unwrap_or(u64::MAX)
+            });
+        }
         "retire" => body.retired = Some(true),
         "restore" => body.retired = Some(false),
         _ => return Err(WebError::from_error(lang, &Error::not_found(Thing::Page))),
@@ -391,6 +404,7 @@ pub async fn change_unit(
                 "move" => msg!("console-unit-moved", unit = name),
                 "window" if unit.window_unit => msg!("console-unit-window-on", unit = name),
                 "window" => msg!("console-unit-window-off", unit = name),
+                "population" => msg!("console-unit-population-saved", unit = name),
                 "retire" => msg!("console-unit-retired", unit = name),
                 _ => msg!("console-unit-restored", unit = name),
             };
@@ -406,7 +420,7 @@ pub async fn change_unit(
             .await
         }
         Err(e) if shown_on_form(&e) && e.code() != canvass_protocol::ErrorCode::OutOfScope => {
-            let errors = FieldErrors::of(lang, &e, &["name", "parent_id", "retired"]);
+            let errors = FieldErrors::of(lang, &e, &["name", "parent_id", "retired", "population"]);
             unit_page(
                 &state,
                 &session,

@@ -26,12 +26,12 @@ use canvass_protocol::stats::SuppressionReason;
 use canvass_protocol::surveys::{Figure, SurveyStatus};
 
 use super::frame::{grade_label, manages, path_id, value_text, Fmt, Nav};
-use super::organiser::{round_manage, survey_manage};
+use super::organiser::{round_manage, survey_codes_block, survey_manage};
 use super::page::{render, Words};
 use super::session::{page_error, Session, WebError};
 use crate::domain::audit::{self, ChainHead};
 use crate::domain::auth::Action;
-use crate::domain::{rounds, surveys};
+use crate::domain::{rounds, survey_codes, surveys};
 use crate::http::AppState;
 
 /// Most instruments of each kind the overview lists (newest first).
@@ -324,25 +324,36 @@ pub async fn survey_page(
     let caller = session.caller.clone();
     let base = state.public_url.clone();
     let rule = state.settings.rectification();
-    let (results, survey, chain_head) = state
+    let manager = manages(&session);
+    let (results, survey, chain_head, codes) = state
         .db(move |conn| {
             let results = surveys::results(conn, &caller, id, rule)?;
-            Ok((
-                results,
-                surveys::get(conn, &caller, id, &base)?,
-                audit::chain_head(conn)?,
-            ))
+            let survey = surveys::get(conn, &caller, id, &base)?;
+            // the survey-code block's villages and counts, for those who manage the survey
+            let codes = if manager {
+                Some((
+                    surveys::preview(conn, &caller, id)?.villages,
+                    survey_codes::counts(conn, &caller, id)?,
+                ))
+            } else {
+                None
+            };
+            Ok((results, survey, audit::chain_head(conn)?, codes))
         })
         .await
         .map_err(page_error(lang))?;
-    let manager = manages(&session);
     let mut p = survey::page(lang, manager, &results, &|path| session.link(path));
     p.trend = survey.series.as_deref().map(|series| Link {
         label: msg!("trends-link-survey", series = series).render(lang),
         href: session.link(&trends::survey_series_href(series)),
     });
     if manager {
-        p.manage = Some(survey_manage(lang, &survey, &|path| session.link(path)));
+        let link = |path: &str| session.link(path);
+        let mut manage = survey_manage(lang, &survey, &link);
+        if let Some((villages, counts)) = codes {
+            manage.codes = Some(survey_codes_block(lang, &survey, &villages, &counts, &link));
+        }
+        p.manage = Some(manage);
     }
     Ok(render(
         StatusCode::OK,

@@ -6,7 +6,7 @@ use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n;
 use canvass_protocol::msg;
 use canvass_protocol::surveys::{
-    Figure, QuestionResults, RankedTarget, SurveyResults, TargetResults,
+    AnomalyFlag, Figure, QuestionResults, RankedTarget, SurveyResults, TargetResults,
 };
 
 use super::overview::{place_words, rectify_rule};
@@ -62,6 +62,48 @@ pub struct SurveyPage {
     pub week_chart: Option<charts::Columns>,
     pub weeks: Vec<(String, Fig)>,
     pub targets: Vec<TargetSection>,
+    /// The anomaly flags for review, in words (organisers only: `None` for others).
+    pub flags: Option<Vec<String>>,
+}
+
+/// An anomaly flag in words: a burst with its unit, hour (China Standard Time) and size; a
+/// village with its shares of the answers and of the people.
+#[must_use]
+pub fn flag_text(lang: Lang, flag: &AnomalyFlag) -> String {
+    match flag {
+        AnomalyFlag::Burst {
+            target,
+            hour,
+            identical,
+            ..
+        } => {
+            let day = canvass_protocol::calendar::Day::of(*hour);
+            let hour_of_day = (hour + canvass_protocol::calendar::OFFSET_SECS)
+                .rem_euclid(canvass_protocol::calendar::SECS_PER_DAY)
+                / 3600;
+            msg!(
+                "dashboard-anomaly-flag-burst",
+                unit = target.as_str(),
+                hour = format!("{day} {hour_of_day:02}:00"),
+                count = *identical
+            )
+            .render(lang)
+        }
+        AnomalyFlag::VillageShare {
+            village,
+            answers,
+            answer_share,
+            population_share,
+            ..
+        } => msg!(
+            "dashboard-anomaly-flag-village-share",
+            village = village.as_str(),
+            count = *answers,
+            answers = format!("{:.0}%", answer_share * 100.0),
+            people = format!("{:.0}%", population_share * 100.0)
+        )
+        .render(lang),
+    }
 }
 
 /// One unit in the summary table.
@@ -409,6 +451,12 @@ pub fn page(
             href: "#villages".into(),
         },
     ];
+    if r.exact {
+        toc.push(Link {
+            label: i18n::tr(lang, "dashboard-anomaly-flags"),
+            href: "#flags".into(),
+        });
+    }
     if week_chart.is_some() {
         toc.push(Link {
             label: i18n::tr(lang, "dashboard-weeks"),
@@ -432,6 +480,9 @@ pub fn page(
         any_hidden,
         exports,
         manage: None,
+        flags: r
+            .exact
+            .then(|| r.flags.iter().map(|f| flag_text(lang, f)).collect()),
         toc,
         trend: None,
         rectification: Link {
