@@ -48,6 +48,10 @@ pub struct SurveyManage {
     pub public_url: String,
     /// The preview as a respondent sees it.
     pub preview: String,
+    /// The survey editor, filled with the latest questionnaire.
+    pub edit: String,
+    /// What the survey editor just did, in words (`?done=`); empty otherwise.
+    pub notice: String,
     /// Where the lifecycle buttons post.
     pub status: String,
     /// The lifecycle steps the survey can take now.
@@ -85,6 +89,8 @@ pub fn survey_manage(lang: Lang, survey: &Survey, link: &dyn Fn(&str) -> String)
     SurveyManage {
         public_url: survey.public_url.clone(),
         preview: link(&format!("/dashboard/surveys/{id}/preview")),
+        edit: link(&format!("/dashboard/surveys/{id}/edit")),
+        notice: String::new(),
         status: link(&format!("/dashboard/surveys/{id}/status")),
         buttons: survey_buttons(lang, survey),
         print_links: super::print::survey_links(lang, survey, link),
@@ -815,6 +821,7 @@ mod tests {
         let m = survey_manage(Lang::En, &survey(SurveyStatus::Open, None), &link);
         assert_eq!(m.public_url, "https://example.org/s/abc");
         assert_eq!(m.preview, "/dashboard/surveys/7/preview?lang=en");
+        assert_eq!(m.edit, "/dashboard/surveys/7/edit?lang=en");
         assert_eq!(m.status, "/dashboard/surveys/7/status?lang=en");
         assert_eq!(actions(&m.buttons), ["close"]);
         assert_eq!(

@@ -4,7 +4,9 @@
 
 pub mod answers;
 pub mod coverage;
+pub mod editor;
 pub mod results;
+pub mod templates;
 
 use canvass_protocol::accounts::Role;
 use canvass_protocol::forms::FormDefinition;

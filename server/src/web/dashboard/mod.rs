@@ -331,7 +331,9 @@ pub async fn survey_page(
     let manager = manages(&session);
     let mut p = survey::page(lang, manager, &results, &|path| session.link(path));
     if manager {
-        p.manage = Some(survey_manage(lang, &survey, &|path| session.link(path)));
+        let mut manage = survey_manage(lang, &survey, &|path| session.link(path));
+        manage.notice = crate::web::console::surveys::editor_notice(lang, req.query_string());
+        p.manage = Some(manage);
     }
     Ok(render(
         StatusCode::OK,
