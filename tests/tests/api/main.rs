@@ -24,6 +24,7 @@ mod rounds;
 mod rounds_editor;
 mod survey_form;
 mod surveys;
+mod surveys_editor;
 mod sync;
 mod tally_sheets;
 mod units;

@@ -922,3 +922,238 @@ pub fn editor_notice(lang: Lang, query: &str) -> String {
         _ => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use canvass_protocol::units::{Unit, UnitKind};
+    use canvass_protocol::ErrorCode;
+
+    use crate::domain::error::{Kind, Problem};
+
+    fn unit(id: i64, kind: UnitKind, path: Vec<i64>, window_unit: bool) -> Unit {
+        Unit {
+            id,
+            parent_id: None,
+            kind,
+            name: format!("单位{id}"),
+            window_unit,
+            path,
+            retired: false,
+        }
+    }
+
+    fn choices() -> Choices {
+        Choices {
+            units: vec![
+                unit(1, UnitKind::County, vec![1], false),
+                unit(2, UnitKind::Department, vec![1, 2], true),
+                unit(3, UnitKind::Township, vec![1, 3], false),
+                unit(4, UnitKind::Village, vec![1, 3, 4], false),
+            ],
+        }
+    }
+
+    fn posted(fields: &[(&str, &str)]) -> Posted {
+        Posted {
+            fields: fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_window_template_fills_the_form_with_skip_rules_and_window_units_ticked() {
+        let c = choices();
+        let draft = SurveyDraft::from_template(SurveyTemplate::Window, &c.units);
+        let form = editor_form(Lang::ZhCn, &draft, &c, None, &FieldErrors::default());
+        assert_eq!(form.title_zh, "窗口单位服务群众满意度测评");
+        let owners: Vec<&str> = form.units.iter().map(|u| u.value.as_str()).collect();
+        assert_eq!(owners, ["1", "2", "3"], "a village owns no survey");
+        let ticked: Vec<(&str, usize)> = form
+            .targets
+            .iter()
+            .filter(|t| t.chosen)
+            .map(|t| (t.name.as_str(), t.depth))
+            .collect();
+        assert_eq!(
+            ticked,
+            [("单位2", 1)],
+            "the window unit, indented under the county"
+        );
+        assert_eq!(form.targets[3].depth, 2);
+        let reasons = &form.questions[6];
+        assert!(reasons.show_if_ticked);
+        assert_eq!(reasons.show_if.len(), 6, "six earlier questions can decide");
+        let overall = &reasons.show_if[1];
+        assert_eq!(overall.question, "您对该单位窗口服务的总体评价");
+        let ticked: Vec<(&str, &str)> = overall
+            .values
+            .iter()
+            .filter(|v| v.selected)
+            .map(|v| (v.value.as_str(), v.label.as_str()))
+            .collect();
+        assert_eq!(ticked, [("overall:dissatisfied", "不满意")]);
+        assert!(form.questions[0].first && form.questions[7].last);
+        assert_eq!(form.questions[0].heading, "第1题");
+        assert_eq!(
+            form.questions[1]
+                .types
+                .iter()
+                .filter(|t| t.selected)
+                .count(),
+            1
+        );
+        let english = editor_form(
+            Lang::En,
+            &draft,
+            &c,
+            Some("清河县"),
+            &FieldErrors::default(),
+        );
+        assert!(english.units.is_empty(), "the owner stays when editing");
+        assert_eq!(
+            english.questions[6].show_if[1].values[2].label,
+            "Dissatisfied"
+        );
+    }
+
+    #[test]
+    fn a_skip_rule_on_a_question_no_longer_before_is_shown_ticked_to_be_seen() {
+        let c = choices();
+        let mut draft = SurveyDraft::from_template(SurveyTemplate::Window, &c.units);
+        draft.apply(Edit::MoveUp(6));
+        draft.apply(Edit::MoveUp(5));
+        draft.apply(Edit::MoveUp(4));
+        draft.apply(Edit::MoveUp(3));
+        draft.apply(Edit::MoveUp(2));
+        let form = editor_form(Lang::En, &draft, &c, None, &FieldErrors::default());
+        let groups = &form.questions[1].show_if;
+        let last = groups.last().unwrap();
+        assert!(last
+            .question
+            .starts_with("Answers of questions no longer before"));
+        assert_eq!(last.values[0].value, "overall:dissatisfied");
+        assert!(last.values[0].selected);
+        assert!(
+            form.questions[0].show_if.is_empty(),
+            "nothing before the first"
+        );
+    }
+
+    #[test]
+    fn problems_stand_beside_their_question_option_scale_or_field() {
+        let c = choices();
+        let draft = SurveyDraft::from_template(SurveyTemplate::Village, &c.units);
+        let problem = |field: &str| {
+            Problem::new(
+                ErrorCode::InvalidValue,
+                canvass_protocol::msg!("console-survey-number"),
+            )
+            .at(field)
+        };
+        let e = Error::many(
+            Kind::Invalid,
+            vec![
+                problem("title"),
+                problem("q1_label"),
+                problem("q5_o2"),
+                problem("q2_show_if"),
+                problem("targets"),
+                problem("q40_label"),
+                problem("min_group_size"),
+            ],
+            Error::internal_logged,
+        );
+        let errors = form_errors(Lang::En, &e, &draft);
+        assert_eq!(errors.on("title"), "Must be a number.");
+        assert_eq!(
+            errors.general.len(),
+            2,
+            "a row the form does not have, a field it does not show"
+        );
+        let form = editor_form(Lang::En, &draft, &c, None, &errors);
+        assert!(form.questions[1].bad());
+        assert_eq!(form.questions[1].err_of("label"), "Must be a number.");
+        assert_eq!(form.questions[5].options[2].err, "Must be a number.");
+        assert!(form.questions[5].bad());
+        assert!(!form.questions[0].bad());
+        assert!(!form.questions[2].err_of("show_if").is_empty());
+    }
+
+    #[test]
+    fn the_posted_form_is_read_row_by_row_as_typed() {
+        let p = posted(&[
+            ("unit", "3"),
+            ("title_zh", " 东山镇村务测评 "),
+            ("q0_id", "overall"),
+            ("q0_type", "rating"),
+            ("q0_label_zh", "总体评价"),
+            ("q0_required", "1"),
+            ("q0_scale", "five"),
+            ("q1_id", "why"),
+            ("q1_type", "multiple_choice"),
+            ("q1_label_zh", "原因"),
+            ("q1_show_if", "overall:bad"),
+            ("q1_show_if", "overall:worse"),
+            ("q1_o0_id", "a"),
+            ("q1_o0_zh", "甲"),
+            ("q1_o1_id", "b"),
+            ("q1_o1_zh", "乙"),
+            ("q1_o3_id", "skipped"),
+            ("q1_max", "两"),
+            ("q3_id", "after_a_gap"),
+            ("s0_id", "five"),
+            ("s0_o0_id", "good"),
+            ("s0_o0_zh", "好"),
+            ("s0_o0_score", "100"),
+            ("s0_o0_satisfied", "1"),
+            ("s0_o1_id", "bad"),
+            ("s0_o1_score", ""),
+            ("targets", "2"),
+            ("targets", "4"),
+            ("op", "save"),
+        ]);
+        let d = draft_of(&p);
+        assert_eq!(d.unit, "3");
+        assert_eq!(d.title_zh, "东山镇村务测评", "trimmed");
+        assert_eq!(
+            d.questions.len(),
+            2,
+            "reading stops at the first missing row"
+        );
+        assert!(d.questions[0].required && !d.questions[1].required);
+        assert_eq!(d.questions[1].show_if, ["overall:bad", "overall:worse"]);
+        assert_eq!(d.questions[1].options.len(), 2);
+        assert_eq!(d.questions[1].max, "两", "kept as typed");
+        assert_eq!(d.scales[0].options[0].score, "100");
+        assert!(d.scales[0].options[0].satisfied && !d.scales[0].options[1].satisfied);
+        assert_eq!(d.targets, ["2", "4"]);
+        assert_eq!(button_of(&p), None, "save");
+        assert_eq!(
+            button_of(&posted(&[("op", "down:1")])),
+            Some(Edit::MoveDown(1))
+        );
+    }
+
+    #[test]
+    fn templates_link_to_the_editor_filled_with_them() {
+        let links = template_links(Lang::En, &|p| format!("{p}?lang=en"));
+        let hrefs: Vec<&str> = links.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "/dashboard/surveys/new?lang=en&template=window",
+                "/dashboard/surveys/new?lang=en&template=village",
+                "/dashboard/surveys/new?lang=en&template=blank",
+            ]
+        );
+        assert_eq!(links[0].label, "Public satisfaction with window units");
+        assert_eq!(
+            editor_notice(Lang::ZhCn, "done=created"),
+            tr(Lang::ZhCn, "console-survey-created")
+        );
+        assert_eq!(editor_notice(Lang::En, "done=<b>"), "");
+    }
+}
