@@ -568,7 +568,7 @@ fn browser_a_clerk_on_a_phone_builds_a_survey_from_the_template_and_previews_it(
         b.url().ends_with("/dashboard/surveys/new")
     });
     browser.click("a[href='/dashboard/surveys/new?template=window']");
-    browser.wait_for_text("main", "窗口单位服务群众满意度测评");
+    browser.wait_for_text("main", "第8题");
     let fits = "return document.documentElement.scrollWidth <= window.innerWidth";
     assert_eq!(browser.script(fits, &[]), true, "the editor fits 360 px");
     browser.screenshot("survey-editor-1-template");
