@@ -179,3 +179,8 @@ dashboard-upload-xlsform-problems = The XLSForm workbook cannot be used; nothing
         [one] 1 problem:
        *[other] { $count } problems:
     }
+dashboard-upload-created-warnings = The draft survey is created. { $count ->
+    [one] One thing in the file was ignored or needs attention:
+   *[other] { $count } things in the file were ignored or need attention:
+}
+dashboard-upload-created-open = Open the survey (preview, change, publish)

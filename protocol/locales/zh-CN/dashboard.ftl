@@ -176,3 +176,5 @@ dashboard-confirm-round-publish-heading = 公布“{ $round }”的结果?
 dashboard-confirm-round-publish-what = 有权查看本轮的领导将看到结果。公布后不能再开始投票。
 dashboard-upload-xlsform-round = 民主测评不能从 XLSForm 工作簿读取:请上传 JSON 格式的定义。
 dashboard-upload-xlsform-problems = XLSForm 工作簿无法使用,未创建任何测评。共 { $count } 个问题:
+dashboard-upload-created-warnings = 测评草稿已创建。文件中有 { $count } 处被忽略或需要留意的内容:
+dashboard-upload-created-open = 打开这份问卷(预览、修改、发布)
