@@ -50,7 +50,8 @@ pub struct SurveyManage {
     pub preview: String,
     /// The survey editor, filled with the latest questionnaire.
     pub edit: String,
-    /// What the survey editor just did, in words (`?done=`); empty otherwise.
+    /// What the survey editor just did, in words (`?done=`), shown under the page's title;
+    /// empty otherwise.
     pub notice: String,
     /// Where the lifecycle buttons post.
     pub status: String,
