@@ -13,6 +13,7 @@ use canvass_protocol::rounds::{CreateRound, GenerateCodes, GeneratedCodes, Round
 use canvass_protocol::sheets::ImportReport;
 use canvass_protocol::surveys::{CreateSurvey, Survey, SurveyVersion};
 use canvass_protocol::sync::{FieldCoverage, Manifest, Receipt, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use canvass_protocol::units::{CreateUnit, Unit};
 use canvass_protocol::{msg, t, ErrorBody, ErrorCode, ErrorDetail};
 
 /// The longest piece of an unexpected answer quoted back to the user.
@@ -295,6 +296,17 @@ impl ApiClient {
     /// `GET /api/v1/auth/me`: the signed-in account; fails when the token is refused.
     pub fn me(&self) -> Result<Account, ClientError> {
         Self::parse(self.send(self.http.get(self.url("/api/v1/auth/me")))?)
+    }
+
+    /// `GET /api/v1/units`: the units of the account's subtree, root first.
+    pub fn list_units(&self) -> Result<Vec<Unit>, ClientError> {
+        Self::parse(self.send(self.http.get(self.url("/api/v1/units")))?)
+    }
+
+    /// `POST /api/v1/units`: adds a unit.
+    pub fn create_unit(&self, unit: &CreateUnit) -> Result<Unit, ClientError> {
+        let request = self.http.post(self.url("/api/v1/units")).json(unit);
+        Self::parse(self.send(request)?)
     }
 
     /// `GET /api/v1/surveys`: the surveys of the account's units.

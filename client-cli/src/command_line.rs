@@ -124,6 +124,16 @@ pub enum RoundCommand {
 /// `canvass unit ...`
 #[derive(Debug, Subcommand)]
 pub enum UnitCommand {
+    List,
+    Add {
+        name: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long = "parent", value_name = "UNIT_ID")]
+        parent: Option<i64>,
+        #[arg(long)]
+        window: bool,
+    },
     Import {
         file: PathBuf,
         #[arg(long)]

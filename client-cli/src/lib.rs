@@ -28,6 +28,7 @@ pub mod table;
 pub mod tally;
 #[cfg(test)]
 mod test_http;
+pub mod units;
 
 pub use api::{ApiClient, ClientError, SurveyAction};
 pub use credentials::{CredentialStore, Credentials, CredentialsError};

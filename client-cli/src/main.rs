@@ -95,6 +95,23 @@ fn run(command: Command, lang: Lang) -> Result<u8, CliError> {
         }
         Command::Survey(command) => survey(command, lang),
         Command::Round(command) => round(command, lang),
+        Command::Unit(UnitCommand::List) => {
+            let store = CredentialStore::from_env()?;
+            let units = canvass_cli::units::list(&store, lang)?;
+            println!("{}", canvass_cli::units::render_list(&units, lang));
+            Ok(EXIT_OK)
+        }
+        Command::Unit(UnitCommand::Add {
+            name,
+            kind,
+            parent,
+            window,
+        }) => {
+            let store = CredentialStore::from_env()?;
+            let unit = canvass_cli::units::add(&store, &name, &kind, parent, window, lang)?;
+            println!("{}", canvass_cli::units::render_added(&unit, lang));
+            Ok(EXIT_OK)
+        }
         Command::Unit(UnitCommand::Import { file, yes }) => {
             sheet_import(canvass_cli::api::SheetKind::Units, &file, yes, lang)
         }

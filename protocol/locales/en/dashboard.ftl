@@ -214,3 +214,8 @@ dashboard-anomaly-flags-what = Patterns worth a look, not verdicts: bursts of id
 dashboard-anomaly-flags-none = Nothing flagged.
 dashboard-anomaly-flag-burst = { $unit }: { $count } identical answers within ten minutes, in the hour from { $hour }.
 dashboard-anomaly-flag-village-share = { $village }: { $count } answers, { $answers } of the answers from villages with a known population, against { $people } of their people.
+dashboard-upload-created-warnings = The draft survey is created. { $count ->
+    [one] One thing in the file was ignored or needs attention:
+   *[other] { $count } things in the file were ignored or need attention:
+}
+dashboard-upload-created-open = Open the survey (preview, change, publish)

@@ -211,3 +211,5 @@ dashboard-anomaly-flags-what = 值得核查的迹象,不是结论:同一单位�
 dashboard-anomaly-flags-none = 未发现异常。
 dashboard-anomaly-flag-burst = { $unit }:{ $hour } 起的一小时内,十分钟内出现 { $count } 份完全相同的答卷。
 dashboard-anomaly-flag-village-share = { $village }:{ $count } 份答卷,占有人口数的村(社区)答卷的 { $answers },而人口只占 { $people }。
+dashboard-upload-created-warnings = 测评草稿已创建。文件中有 { $count } 处被忽略或需要留意的内容:
+dashboard-upload-created-open = 打开这份问卷(预览、修改、发布)

@@ -52,6 +52,12 @@ pub fn dashboards(cfg: &mut actix_web::web::ServiceConfig) {
         .service(console::rounds::edit_form)
         .service(console::rounds::update_round)
         .service(console::rounds::ballot_preview)
+        // the survey editor, before the survey's page so that `/dashboard/surveys/new` is not
+        // read as a survey's id
+        .service(console::surveys::new_form)
+        .service(console::surveys::create_survey)
+        .service(console::surveys::edit_form)
+        .service(console::surveys::update_survey)
         .service(organiser::new_page)
         .service(organiser::new_submit)
         .service(export::survey_csv)

@@ -51,6 +51,11 @@ pub struct SurveyManage {
     pub public_url: String,
     /// The preview as a respondent sees it.
     pub preview: String,
+    /// The survey editor, filled with the latest questionnaire.
+    pub edit: String,
+    /// What the survey editor just did, in words (`?done=`), shown under the page's title;
+    /// empty otherwise.
+    pub notice: String,
     /// Where the lifecycle buttons post.
     pub status: String,
     /// The lifecycle steps the survey can take now.
@@ -196,6 +201,8 @@ pub fn survey_manage(lang: Lang, survey: &Survey, link: &dyn Fn(&str) -> String)
     SurveyManage {
         public_url: survey.public_url.clone(),
         preview: link(&format!("/dashboard/surveys/{id}/preview")),
+        edit: link(&format!("/dashboard/surveys/{id}/edit")),
+        notice: String::new(),
         status: link(&format!("/dashboard/surveys/{id}/status")),
         buttons: survey_buttons(lang, survey),
         print_links: super::print::survey_links(lang, survey, link),
@@ -775,6 +782,37 @@ fn upload_response(
     )
 }
 
+/// The page that says a survey was created from an XLSForm workbook whose reading left notes
+/// (columns and rows ignored), with each note and the way to the survey
+/// (`templates/organiser/created.html`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedPage {
+    /// "The draft survey is created; the file has 2 notes", in the reader's language.
+    pub heading: String,
+    /// Every note with its sheet, row and column.
+    pub warnings: Vec<String>,
+    /// The survey's page.
+    pub href: String,
+}
+
+/// The page of a survey created from a workbook with `warnings`, its page at `href`.
+#[must_use]
+pub fn created_with_warnings(lang: Lang, warnings: Vec<String>, href: String) -> CreatedPage {
+    CreatedPage {
+        heading: msg!("dashboard-upload-created-warnings", count = warnings.len()).render(lang),
+        warnings,
+        href,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organiser/created.html")]
+struct CreatedTemplate {
+    w: Words,
+    nav: Nav,
+    p: CreatedPage,
+}
+
 /// What the upload form sent.
 #[derive(Debug, Default)]
 struct Upload {
@@ -832,6 +870,8 @@ pub async fn new_submit(
     // an XLSForm workbook is read before anything is stored; each of its problems is listed
     // with its sheet, row and column
     let mut problems = Vec::new();
+    // the notes of a workbook that was read (ignored columns and rows), shown once it is stored
+    let mut warnings = Vec::new();
     let read: Result<Definition, Error> = if !workbook {
         Ok(Definition::Json(sent))
     } else if round {
@@ -845,11 +885,14 @@ pub async fn new_submit(
             .await
             .map_err(|e| WebError::from_error(lang, &Error::internal(&e)))?;
         match import.form {
-            Some(form) if !has_errors(&import.problems) => Ok(Definition::Form(
-                Box::new(form),
-                import.series.clone(),
-                import.period.clone(),
-            )),
+            Some(form) if !has_errors(&import.problems) => {
+                warnings = import.problems.iter().map(|p| p.render(lang)).collect();
+                Ok(Definition::Form(
+                    Box::new(form),
+                    import.series.clone(),
+                    import.period.clone(),
+                ))
+            }
             _ => {
                 problems = import.problems.iter().map(|p| p.render(lang)).collect();
                 Err(Error::new(
@@ -899,6 +942,14 @@ pub async fn new_submit(
         }
     };
     match outcome {
+        Ok(location) if !warnings.is_empty() => Ok(render(
+            StatusCode::OK,
+            &CreatedTemplate {
+                w: Words::new(lang),
+                nav: Nav::new(&session, &req),
+                p: created_with_warnings(lang, warnings, session.link(&location)),
+            },
+        )),
         Ok(location) => Ok(see_other(&session.link(&location))),
         Err(e) if shown_on_the_form(&e) => {
             let choices = unit_choices(&state, &session).await?;
@@ -1093,6 +1144,7 @@ mod tests {
         let m = survey_manage(Lang::En, &survey(SurveyStatus::Open, None), &link);
         assert_eq!(m.public_url, "https://example.org/s/abc");
         assert_eq!(m.preview, "/dashboard/surveys/7/preview?lang=en");
+        assert_eq!(m.edit, "/dashboard/surveys/7/edit?lang=en");
         assert_eq!(m.status, "/dashboard/surveys/7/status?lang=en");
         assert_eq!(actions(&m.buttons), ["close"]);
         assert_eq!(
@@ -1170,6 +1222,19 @@ mod tests {
             "重新开始投票"
         );
         assert!(round_confirmation(Lang::ZhCn, &round(RoundStatus::Open), "publish").is_none());
+    }
+
+    #[test]
+    fn a_workbook_read_with_notes_lists_them_once_stored() {
+        let p = created_with_warnings(
+            Lang::En,
+            vec!["sheet “survey”, row 2".into()],
+            "/dashboard/surveys/3?lang=en".into(),
+        );
+        assert!(p.heading.contains("created"), "{}", p.heading);
+        assert!(p.heading.contains("One thing"), "{}", p.heading);
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.href, "/dashboard/surveys/3?lang=en");
     }
 
     #[test]

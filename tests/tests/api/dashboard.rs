@@ -1419,3 +1419,70 @@ fn an_xlsform_workbook_uploaded_on_the_page_becomes_a_draft_survey_or_every_prob
     let preview = web.get(&format!("/dashboard/surveys/{id}/preview"));
     assert_eq!(preview.status, 200);
 }
+
+#[test]
+fn an_xlsform_workbook_with_ignored_columns_and_rows_says_so_once_the_survey_is_created() {
+    let s = scene();
+    let web = Web::signed_in(&s.app, "organiser", "organiser-password");
+    let fields = vec![
+        ("csrf", web.csrf()),
+        ("kind", "survey".to_string()),
+        ("unit_id", s.east.to_string()),
+        ("targets", s.east_targets[0].to_string()),
+    ];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let rows: [(&str, &[&[&str]]); 2] = [
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "required", "constraint_message"],
+                &["start", "start", "", "", ""],
+                &["rating", "overall", "总体评价", "yes", "请选择一项"],
+            ],
+        ),
+        ("settings", &[&["form_title"], &["东山镇服务测评"]]),
+    ];
+    for (name, table) in rows {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for (r, row) in table.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet
+                    .write_string(u32::try_from(r).unwrap(), u16::try_from(c).unwrap(), *cell)
+                    .unwrap();
+            }
+        }
+    }
+    let workbook = book.save_to_buffer().unwrap();
+    let created = upload_file(&web, "", &fields, Some(("form.xlsx", &workbook)));
+    assert_eq!(
+        created.status,
+        200,
+        "the notes are shown: {}",
+        created.text()
+    );
+    let html = created.text();
+    assert!(html.contains("测评草稿已创建。文件中有 2 处"), "{html}");
+    assert!(html.contains("第 2 行"), "the ignored row is named: {html}");
+    assert!(
+        html.contains("constraint_message"),
+        "the ignored column is named: {html}"
+    );
+    let (_, list) = s
+        .app
+        .call("GET", "/api/v1/surveys", Some(&s.organiser), None);
+    let survey = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["title"]["zh-CN"] == "东山镇服务测评")
+        .expect("the survey is created")
+        .clone();
+    let id = survey["id"].as_i64().unwrap();
+    assert!(
+        html.contains(&format!("href=\"/dashboard/surveys/{id}\"")),
+        "the way to the survey: {html}"
+    );
+    let english = upload_file(&web, "?lang=en", &fields, Some(("form.xlsx", &workbook)));
+    assert_eq!(english.status, 200);
+    assert!(english.text().contains("2 things in the file were ignored"));
+}

@@ -29,6 +29,7 @@ mod rounds_editor;
 mod survey_codes;
 mod survey_form;
 mod surveys;
+mod surveys_editor;
 mod sync;
 mod tally_sheets;
 mod trends;

@@ -9,3 +9,4 @@ mod rounds;
 mod session;
 mod support;
 mod surveys;
+mod units;

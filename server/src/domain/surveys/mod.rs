@@ -4,8 +4,10 @@
 
 pub mod answers;
 pub mod coverage;
+pub mod editor;
 pub mod flags;
 pub mod results;
+pub mod templates;
 pub mod trends;
 
 use canvass_protocol::accounts::Role;

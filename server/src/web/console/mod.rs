@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod officials;
 pub mod rounds;
+pub mod surveys;
 pub mod units;
 
 use std::collections::HashMap;
@@ -87,6 +88,20 @@ impl Posted {
             .filter(|(k, _)| k == name)
             .map(|(_, v)| String::from_utf8_lossy(v).trim().to_owned())
             .collect()
+    }
+
+    /// Every field's texts by name, trimmed, in the order sent: one look-up per field for a
+    /// form of many fields.
+    #[must_use]
+    pub fn fields_by_name(&self) -> HashMap<String, Vec<String>> {
+        let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in &self.fields {
+            by_name
+                .entry(k.clone())
+                .or_default()
+                .push(String::from_utf8_lossy(v).trim().to_owned());
+        }
+        by_name
     }
 
     /// The text of field `name`, empty when absent.

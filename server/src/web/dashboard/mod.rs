@@ -353,6 +353,7 @@ pub async fn survey_page(
         if let Some((villages, counts)) = codes {
             manage.codes = Some(survey_codes_block(lang, &survey, &villages, &counts, &link));
         }
+        manage.notice = crate::web::console::surveys::editor_notice(lang, req.query_string());
         p.manage = Some(manage);
     }
     Ok(render(
