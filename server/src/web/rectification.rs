@@ -87,7 +87,7 @@ pub fn finding_lines(lang: Lang, f: &Finding) -> Vec<String> {
         lines.push(msg!("rectification-found-answers", answers = n).render(lang));
     }
     if let Some(below) = f.rectify_below_score {
-        lines.push(crate::web::dashboard::overview::rectify_rule(lang, below));
+        lines.push(crate::web::dashboard::rectify_rule(lang, below));
     }
     if !f.flags.is_empty() {
         lines.push(msg!("rectification-found-flags", flags = f.flags.join("、")).render(lang));
@@ -1024,7 +1024,7 @@ mod tests {
                 "Composite score 56.00, place 3 of 3",
                 "Satisfaction rate 50.0%",
                 "6 answer sheets",
-                &crate::web::dashboard::overview::rectify_rule(Lang::En, 60.0),
+                &crate::web::dashboard::rectify_rule(Lang::En, 60.0),
             ]
         );
         assert_eq!(

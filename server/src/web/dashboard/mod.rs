@@ -445,3 +445,13 @@ pub async fn round_turnout(
     );
     Ok(response)
 }
+
+/// The rectification rule in words, for a score threshold of `below`.
+#[must_use]
+pub fn rectify_rule(lang: Lang, below: f64) -> String {
+    canvass_protocol::msg!(
+        "dashboard-rectify-rule",
+        score = value_text(below, Fmt::Count)
+    )
+    .render(lang)
+}

@@ -8,7 +8,7 @@ use canvass_protocol::rounds::RoundStatus;
 use canvass_protocol::stats::DEFAULT_RECTIFY_BELOW_SCORE;
 use canvass_protocol::surveys::{SurveyResults, SurveyStatus};
 
-use super::{flag_numbers, round_status_label, survey_status_label, Fig, Link};
+use super::{flag_numbers, rectify_rule, round_status_label, survey_status_label, Fig, Link};
 use crate::domain::trends::{SeriesChange, SeriesKind};
 use crate::web::frame::{value_text, Fmt};
 use canvass_protocol::rounds::RoundInfo;
@@ -147,16 +147,6 @@ pub fn place_words(lang: Lang, rank: u32, score: &str, answers: u64) -> String {
         rank = rank,
         score = score,
         answers = answers
-    )
-    .render(lang)
-}
-
-/// The rectification rule in words, for a score threshold of `below`.
-#[must_use]
-pub fn rectify_rule(lang: Lang, below: f64) -> String {
-    canvass_protocol::msg!(
-        "dashboard-rectify-rule",
-        score = value_text(below, Fmt::Count)
     )
     .render(lang)
 }

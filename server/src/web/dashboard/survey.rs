@@ -9,7 +9,8 @@ use canvass_protocol::surveys::{
     AnomalyFlag, Figure, QuestionResults, RankedTarget, SurveyResults, TargetResults,
 };
 
-use super::overview::{place_words, rectify_rule};
+use super::overview::place_words;
+use super::rectify_rule;
 use super::{reason_words, survey_status_label, Fig, Link};
 use crate::web::charts::{self, Row, Segment, NEUTRAL, PALETTE};
 use crate::web::frame::{value_text, Fmt};

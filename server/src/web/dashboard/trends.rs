@@ -14,8 +14,7 @@ use canvass_protocol::rounds::{Grade, Scale};
 use canvass_protocol::surveys::Figure;
 use canvass_protocol::trends::{OfficialPeriod, RoundTrend, SurveyTrend, TrendSeries, UnitPeriod};
 
-use super::overview::rectify_rule;
-use super::{reason_words, Fig, Link};
+use super::{reason_words, rectify_rule, Fig, Link};
 use crate::domain::trends;
 use crate::http::AppState;
 use crate::web::charts::{self, LineSeries, Row, Segment, PALETTE};
