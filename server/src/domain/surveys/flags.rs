@@ -29,6 +29,10 @@ use crate::domain::error::Error;
 pub const BURST_SIZE: usize = 5;
 /// The window of a burst, in seconds.
 pub const BURST_WINDOW: i64 = 600;
+/// Most answer sets the burst watch keeps at once: past it, those seen only once are forgotten
+/// first (then all), so its memory stays bounded under any flood (a few MB), at the cost of
+/// missing a burst whose first set was forgotten.
+pub const BURST_TRACKED: usize = 100_000;
 /// How many times its population share a village's answer share must be to be flagged.
 pub const SHARE_FACTOR: f64 = 2.0;
 /// How far (0 to 1) a village's answer share must be above its population share.
@@ -95,6 +99,12 @@ impl BurstWatch {
             self.recent
                 .retain(|_, times| times.back().is_some_and(|t| *t > since));
             self.pruned_at = seen.at;
+        }
+        if self.recent.len() >= BURST_TRACKED {
+            self.recent.retain(|_, times| times.len() > 1);
+            if self.recent.len() >= BURST_TRACKED {
+                self.recent.clear();
+            }
         }
         let times = self
             .recent
@@ -246,6 +256,27 @@ mod tests {
             digest: [answer; 32],
             at,
         }
+    }
+
+    #[test]
+    fn the_watch_keeps_at_most_its_bound_and_forgets_sets_seen_once_first() {
+        let mut watch = BurstWatch::default();
+        let at = 1_800_000_000;
+        // a set seen twice, then a flood of distinct sets within the window
+        watch.note(seen(7, 1, at));
+        watch.note(seen(7, 1, at + 1));
+        for i in 0..BURST_TRACKED + 10 {
+            let mut s = seen(8, 0, at + 2);
+            s.digest[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            s.digest[8] = 0xff;
+            watch.note(s);
+            assert!(watch.recent.len() <= BURST_TRACKED);
+        }
+        // the repeated set survived the forgetting and still makes a burst
+        for i in 0..3 {
+            watch.note(seen(7, 1, at + 3 + i));
+        }
+        assert_eq!(watch.take_found().len(), 1);
     }
 
     #[test]

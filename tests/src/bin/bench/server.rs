@@ -56,6 +56,9 @@ impl Server {
             .env("CANVASS_LOG", "warn")
             // every load client shares 127.0.0.1, so the per-address limit is off
             .env("CANVASS_SUBMISSIONS_PER_MINUTE", "0")
+            // and so is the per-address connection cap: 256 load clients and the scenario
+            // before them would share it
+            .env("CANVASS_MAX_CONNECTIONS_PER_ADDRESS", "0")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
