@@ -1078,13 +1078,33 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         None,
     );
     let ledger = "/api/v1/rectification";
+    // by hand, on a second survey closed with no answers (the first one's only target was
+    // picked by the rule when its results were published)
+    let (status, second) = app.call(
+        "POST",
+        "/api/v1/surveys",
+        Some(&org),
+        Some(&json!({"definition": definition, "targets": [c.departments[1]], "unit_id": c.root})),
+    );
+    assert_eq!(status, 201, "{second}");
+    let second_id = second["id"].as_i64().unwrap();
+    for step in ["publish", "close"] {
+        let (status, body) = app.call(
+            "POST",
+            &format!("/api/v1/surveys/{second_id}/{step}"),
+            Some(&org),
+            None,
+        );
+        assert_eq!(status, 200, "{step}: {body}");
+    }
+    let by_hand = c.departments[1];
     k.call(
         "post",
         ledger,
         ledger,
         Some(&org),
         none,
-        Some(&json!({"survey_id": survey_id, "unit_id": c.departments[0]})),
+        Some(&json!({"survey_id": second_id, "unit_id": by_hand})),
     );
     let (_, created) = k.call(
         "post",
@@ -1092,9 +1112,11 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         ledger,
         Some(&org),
         none,
-        Some(&json!({"survey_id": survey_id, "unit_id": c.departments[0], "note": "窗口等候时间长。"})),
+        Some(&json!({"survey_id": second_id, "unit_id": by_hand, "note": "窗口等候时间长。"})),
     );
-    let item_id = created["item"]["id"].as_i64().unwrap();
+    let item_id = created["item"]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{created}"));
     let this_item = format!("/api/v1/rectification/{item_id}");
     k.call("get", ledger, ledger, Some(&org), none, None);
     k.call(
@@ -1150,7 +1172,7 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         "department",
         "department-password",
         "leader",
-        c.departments[0],
+        by_hand,
     );
     let department = app.login("department", "department-password");
     let report = "/api/v1/rectification/{id}/report";
