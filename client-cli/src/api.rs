@@ -5,7 +5,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use canvass_protocol::accounts::Account;
+use canvass_protocol::accounts::{
+    Account, CreateAccount, CreatedAccount, TemporaryPassword, UpdateAccount,
+};
 use canvass_protocol::auth::{Health, LoginRequest, LoginResponse};
 use canvass_protocol::forms::Lang;
 use canvass_protocol::i18n::Message;
@@ -296,6 +298,30 @@ impl ApiClient {
     /// `GET /api/v1/auth/me`: the signed-in account; fails when the token is refused.
     pub fn me(&self) -> Result<Account, ClientError> {
         Self::parse(self.send(self.http.get(self.url("/api/v1/auth/me")))?)
+    }
+
+    /// `GET /api/v1/accounts`: the accounts of the account's subtree.
+    pub fn list_accounts(&self) -> Result<Vec<Account>, ClientError> {
+        Self::parse(self.send(self.http.get(self.url("/api/v1/accounts")))?)
+    }
+
+    /// `POST /api/v1/accounts`: creates an account (without a password: with a temporary one,
+    /// answered once).
+    pub fn create_account(&self, body: &CreateAccount) -> Result<CreatedAccount, ClientError> {
+        let request = self.http.post(self.url("/api/v1/accounts")).json(body);
+        Self::parse(self.send(request)?)
+    }
+
+    /// `PATCH /api/v1/accounts/{id}`: changes an account (disabled, role, unit, ...).
+    pub fn update_account(&self, id: i64, body: &UpdateAccount) -> Result<Account, ClientError> {
+        let path = format!("/api/v1/accounts/{id}");
+        Self::parse(self.send(self.http.patch(self.url(&path)).json(body))?)
+    }
+
+    /// `POST /api/v1/accounts/{id}/reset-password`: a temporary password, answered once.
+    pub fn reset_password(&self, id: i64) -> Result<TemporaryPassword, ClientError> {
+        let path = format!("/api/v1/accounts/{id}/reset-password");
+        Self::parse(self.send(self.http.post(self.url(&path)))?)
     }
 
     /// `GET /api/v1/units`: the units of the account's subtree, root first.

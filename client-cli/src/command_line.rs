@@ -49,6 +49,8 @@ pub enum Command {
     Unit(UnitCommand),
     #[command(subcommand)]
     Official(OfficialCommand),
+    #[command(subcommand)]
+    Account(AccountCommand),
     Pull,
     Collect {
         survey: String,
@@ -141,6 +143,35 @@ pub enum UnitCommand {
     },
 }
 
+/// `canvass account ...`
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    List,
+    Create {
+        username: String,
+        /// Checked after the command line is read, so a wrong role is explained in the
+        /// reader's language with the valid ones listed.
+        #[arg(long)]
+        role: String,
+        #[arg(long = "unit", value_name = "UNIT_ID")]
+        unit: i64,
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    Disable {
+        #[arg(value_name = "USERNAME_OR_ID")]
+        account: String,
+    },
+    Enable {
+        #[arg(value_name = "USERNAME_OR_ID")]
+        account: String,
+    },
+    ResetPassword {
+        #[arg(value_name = "USERNAME_OR_ID")]
+        account: String,
+    },
+}
+
 /// `canvass official ...`
 #[derive(Debug, Subcommand)]
 pub enum OfficialCommand {
@@ -177,6 +208,19 @@ pub enum SurveyCommand {
     },
     Open {
         id: i64,
+    },
+    ImportXlsform {
+        file: PathBuf,
+        #[arg(long = "target", value_name = "UNIT_ID")]
+        targets: Vec<i64>,
+        #[arg(long = "unit", value_name = "UNIT_ID")]
+        unit: Option<i64>,
+        #[arg(long, value_name = "N")]
+        min_group_size: Option<u32>,
+        #[arg(long, value_name = "WHEN")]
+        opens: Option<String>,
+        #[arg(long, value_name = "WHEN")]
+        closes: Option<String>,
     },
     ExportXlsform {
         id: i64,

@@ -2,6 +2,7 @@
 //! API client, the stored sign-in, the survey commands; the local store and the sync engine as
 //! they arrive) so tests can drive it without a terminal; `main.rs` is only the command line.
 
+pub mod accounts;
 pub mod api;
 pub mod attention;
 pub mod catalog;

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use canvass_cli::command_line::{
-    Command, OfficialCommand, RoundCommand, SurveyCommand, UnitCommand,
+    AccountCommand, Command, OfficialCommand, RoundCommand, SurveyCommand, UnitCommand,
 };
 use canvass_cli::dates::{parse_moment, DayBound};
 use canvass_cli::session::{self, default_device_name, read_password_line};
@@ -118,8 +118,42 @@ fn run(command: Command, lang: Lang) -> Result<u8, CliError> {
         Command::Official(OfficialCommand::Import { file, yes }) => {
             sheet_import(canvass_cli::api::SheetKind::Officials, &file, yes, lang)
         }
+        Command::Account(command) => account(command, lang),
         command => field(command, lang),
     }
+}
+
+/// `canvass account ...`: the accounts of the subtree, through the same API as the console.
+fn account(command: AccountCommand, lang: Lang) -> Result<u8, CliError> {
+    use canvass_cli::accounts;
+    let store = CredentialStore::from_env()?;
+    let text = match command {
+        AccountCommand::List => {
+            let (list, units) = accounts::list(&store, lang)?;
+            accounts::render_list(&list, &units, lang)
+        }
+        AccountCommand::Create {
+            username,
+            role,
+            unit,
+            name,
+        } => {
+            let created = accounts::create(&store, &username, &role, unit, name.as_deref(), lang)?;
+            accounts::render_created(&created, lang)
+        }
+        AccountCommand::Disable { account } => {
+            accounts::render_disabled(&accounts::set_disabled(&store, &account, true, lang)?, lang)
+        }
+        AccountCommand::Enable { account } => accounts::render_disabled(
+            &accounts::set_disabled(&store, &account, false, lang)?,
+            lang,
+        ),
+        AccountCommand::ResetPassword { account } => {
+            accounts::render_password(&accounts::reset_password(&store, &account, lang)?, lang)
+        }
+    };
+    println!("{text}");
+    Ok(EXIT_OK)
 }
 
 /// The field officer's offline commands.
@@ -285,7 +319,8 @@ fn field(command: Command, lang: Lang) -> Result<u8, CliError> {
         | Command::Survey(_)
         | Command::Round(_)
         | Command::Unit(_)
-        | Command::Official(_) => {
+        | Command::Official(_)
+        | Command::Account(_) => {
             unreachable!("handled in run")
         }
     }
@@ -462,6 +497,27 @@ fn survey(command: SurveyCommand, lang: Lang) -> Result<u8, CliError> {
                 closes_at: parse_when(closes, DayBound::End, lang)?,
             };
             let (survey, warnings) = surveys::create(&store, &file, &options, lang)?;
+            for warning in &warnings {
+                eprintln!("{}", warning.render(lang));
+            }
+            (survey, Done::Created)
+        }
+        SurveyCommand::ImportXlsform {
+            file,
+            targets,
+            unit,
+            min_group_size,
+            opens,
+            closes,
+        } => {
+            let options = SurveyOptions {
+                targets,
+                unit_id: unit,
+                min_group_size,
+                opens_at: parse_when(opens, DayBound::Start, lang)?,
+                closes_at: parse_when(closes, DayBound::End, lang)?,
+            };
+            let (survey, warnings) = surveys::import_xlsform(&store, &file, &options, lang)?;
             for warning in &warnings {
                 eprintln!("{}", warning.render(lang));
             }

@@ -396,18 +396,24 @@ fn signed_in_lines(c: &Credentials, account: &Account, lang: Lang) -> Vec<String
     ]
 }
 
+/// The name of `role`, to render in the reader's language.
+#[must_use]
+pub fn role_name(role: Role) -> Message {
+    match role {
+        Role::Admin => msg!("cli-role-admin"),
+        Role::Organiser => msg!("cli-role-organiser"),
+        Role::Leader => msg!("cli-role-leader"),
+        Role::Officer => msg!("cli-role-officer"),
+    }
+}
+
 /// `li.wei (李伟, officer, unit 3)` in `lang`.
 fn describe_account(account: &Account, lang: Lang) -> String {
     let scope = account.unit_id.map_or_else(
         || tr(lang, "cli-account-whole-installation"),
         |u| t!(lang, "cli-unit-by-id", id = u),
     );
-    let role = match account.role {
-        Role::Admin => msg!("cli-role-admin"),
-        Role::Organiser => msg!("cli-role-organiser"),
-        Role::Leader => msg!("cli-role-leader"),
-        Role::Officer => msg!("cli-role-officer"),
-    };
+    let role = role_name(account.role);
     let mut parts = Vec::new();
     if account.display_name != account.username {
         parts.push(account.display_name.clone());

@@ -33,8 +33,36 @@ pub fn create(
     lang: Lang,
 ) -> Result<(Survey, Vec<SheetProblem>), CliError> {
     let bytes = crate::files::read_input(file)?;
-    let (body, warnings) = if is_workbook(&bytes) {
-        build_from_xlsform(&bytes, options)?
+    create_from(store, file, &bytes, options, lang)
+}
+
+/// `canvass survey import-xlsform FILE`: what [`create`] does with an XLSForm workbook; a file
+/// that is not a workbook is refused before anything is sent.
+pub fn import_xlsform(
+    store: &CredentialStore,
+    file: &Path,
+    options: &SurveyOptions,
+    lang: Lang,
+) -> Result<(Survey, Vec<SheetProblem>), CliError> {
+    let bytes = crate::files::read_input(file)?;
+    if !is_workbook(&bytes) {
+        return Err(CliError::Input(msg!(
+            "cli-survey-not-xlsform",
+            path = file.display().to_string()
+        )));
+    }
+    create_from(store, file, &bytes, options, lang)
+}
+
+fn create_from(
+    store: &CredentialStore,
+    file: &Path,
+    bytes: &[u8],
+    options: &SurveyOptions,
+    lang: Lang,
+) -> Result<(Survey, Vec<SheetProblem>), CliError> {
+    let (body, warnings) = if is_workbook(bytes) {
+        build_from_xlsform(bytes, options)?
     } else {
         let text = crate::files::read_input_text(file)?;
         (build_create_survey(&text, options, lang)?, Vec::new())

@@ -93,10 +93,36 @@ pub struct CreateAccount {
     /// Defaults to the username.
     #[serde(default)]
     pub display_name: Option<String>,
-    /// At least 10 characters, at most 128.
-    pub password: String,
+    /// At least 10 characters, at most 128. Absent: the server makes a temporary password,
+    /// answered once in [`CreatedAccount::temporary_password`], which must be changed at the
+    /// first sign-in.
+    #[serde(default)]
+    pub password: Option<String>,
     pub role: Role,
     pub unit_id: i64,
+}
+
+/// Answer of `POST /api/v1/accounts`: the account, and the temporary password the server
+/// made when the request gave none (shown this once, never stored in the clear).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreatedAccount {
+    #[serde(flatten)]
+    pub account: Account,
+    /// Present only when the request gave no password: it must be changed at the next
+    /// sign-in (`must_change_password` is set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporary_password: Option<String>,
+}
+
+/// Answer of `POST /api/v1/accounts/{id}/reset-password`: the account (signed out everywhere,
+/// its devices revoked, `must_change_password` set) and its temporary password, shown this
+/// once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TemporaryPassword {
+    pub account: Account,
+    /// Three groups of four letters and digits (`k7mq-3xrd-pa2w`); it must be changed at the
+    /// next sign-in.
+    pub temporary_password: String,
 }
 
 /// Body of `PATCH /api/v1/accounts/{id}`: absent fields stay as they are.

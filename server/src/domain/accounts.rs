@@ -2,7 +2,7 @@
 //! may see their own account and devices and revoke their own device tokens.
 
 use canvass_protocol::accounts::{
-    check_username, Account, CreateAccount, Device, Role, UpdateAccount,
+    check_username, Account, CreateAccount, CreatedAccount, Device, Role, UpdateAccount,
 };
 use canvass_protocol::{msg, ErrorCode};
 
@@ -22,11 +22,42 @@ pub fn list(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<Account>, Er
     Ok(rows.iter().map(AccountRow::to_api).collect())
 }
 
-/// Creates an account in a unit of the caller's subtree (administrators only).
+/// Creates an account in a unit of the caller's subtree (administrators only), with the
+/// password given, or without one with a temporary password (as the console does) that is
+/// answered once and must be changed at the first sign-in.
 pub fn create(
     conn: &mut DbConnection,
     caller: &Caller,
     body: &CreateAccount,
+) -> Result<CreatedAccount, Error> {
+    match &body.password {
+        Some(password) => Ok(CreatedAccount {
+            account: insert(conn, caller, body, password)?,
+            temporary_password: None,
+        }),
+        None => {
+            let created = create_with_temporary_password(
+                conn,
+                caller,
+                &body.username,
+                body.display_name.as_deref(),
+                body.role,
+                body.unit_id,
+            )?;
+            Ok(CreatedAccount {
+                account: created.account,
+                temporary_password: Some(created.password),
+            })
+        }
+    }
+}
+
+/// Checks and stores a new account with `password`; every problem of the form at once.
+fn insert(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    body: &CreateAccount,
+    password: &str,
 ) -> Result<Account, Error> {
     caller.require(caller.role().manages_accounts(), Action::CreateAccounts)?;
     check_role(caller, body.role)?;
@@ -37,7 +68,7 @@ pub fn create(
     }
     let display_name = checked_display_name(body.display_name.as_deref().unwrap_or(&body.username))
         .map_err(|e| problems.extend(e.details()));
-    if let Err(e) = auth::check_password("password", &body.password) {
+    if let Err(e) = auth::check_password("password", password) {
         problems.extend(e.details());
     }
     match visible_unit(conn, caller, body.unit_id) {
@@ -55,7 +86,7 @@ pub fn create(
     if !problems.is_empty() {
         return Err(Error::many(Kind::Invalid, problems, Error::internal_logged));
     }
-    let hash = auth::hash_password(&body.password)?;
+    let hash = auth::hash_password(password)?;
     let new = NewAccount {
         username: &body.username,
         display_name: &display_name,
@@ -248,7 +279,7 @@ fn checked_display_name(name: &str) -> Result<String, Error> {
     Ok(name.to_string())
 }
 
-// ---- the console: temporary passwords ---------------------------------------------------------
+// ---- temporary passwords (the console and the JSON API) -------------------------------------
 
 /// Letters and digits of a temporary password: lowercase, without those read alike (i l 1 o 0).
 const TEMPORARY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
@@ -291,12 +322,12 @@ pub fn create_with_temporary_password(
     let body = CreateAccount {
         username: username.to_owned(),
         display_name: display_name.map(str::to_owned),
-        password: password.clone(),
+        password: None,
         role,
         unit_id,
     };
     db::write_transaction(conn, |conn| {
-        let account = create(conn, caller, &body)?;
+        let account = insert(conn, caller, &body, &password)?;
         store::set_must_change_password(conn, account.id, true)?;
         Ok(WithTemporaryPassword {
             account: store::find(conn, account.id)?.to_api(),

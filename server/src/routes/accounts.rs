@@ -2,7 +2,9 @@
 //! account and devices.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use canvass_protocol::accounts::{Account, CreateAccount, Device, UpdateAccount};
+use canvass_protocol::accounts::{
+    Account, CreateAccount, CreatedAccount, Device, TemporaryPassword, UpdateAccount,
+};
 use canvass_protocol::ErrorBody;
 
 use crate::domain::accounts;
@@ -25,12 +27,14 @@ pub async fn list_accounts(
     ))
 }
 
-/// Creates an account in a unit of the caller's subtree (administrators only).
+/// Creates an account in a unit of the caller's subtree (administrators only). Without a
+/// password the server makes a temporary one, answered once in `temporary_password`, which
+/// must be changed at the first sign-in.
 #[utoipa::path(
     tag = "accounts",
     request_body = CreateAccount,
     responses(
-        (status = 201, body = Account),
+        (status = 201, body = CreatedAccount),
         (status = 400, body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 409, description = "username_taken", body = ErrorBody),
@@ -48,6 +52,36 @@ pub async fn create_account(
         .db(move |conn| accounts::create(conn, &caller, &body.0))
         .await?;
     Ok(HttpResponse::Created().json(account))
+}
+
+/// Resets another account's password to a temporary one, answered this once, which must be
+/// changed at its next sign-in; the account is signed out everywhere and its devices are
+/// revoked (administrators and organisers, within their subtree, for roles not above their
+/// own; never one's own account).
+#[utoipa::path(
+    tag = "accounts",
+    params(("id" = i64, Path, description = "Account id")),
+    responses(
+        (status = 200, body = TemporaryPassword),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)
+    ),
+    security(("bearer" = []))
+)]
+#[post("/accounts/{id}/reset-password")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<TemporaryPassword>, ApiError> {
+    let id = id.into_inner();
+    let done = state
+        .db(move |conn| accounts::reset_password(conn, &caller, id))
+        .await?;
+    Ok(web::Json(TemporaryPassword {
+        account: done.account,
+        temporary_password: done.password,
+    }))
 }
 
 /// One account: one's own, or (for administrators) any in the subtree.

@@ -95,6 +95,7 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
         .service(accounts::create_account)
         .service(accounts::get_account)
         .service(accounts::update_account)
+        .service(accounts::reset_password)
         .service(accounts::list_devices)
         .service(accounts::revoke_device)
         .service(surveys::list_surveys)

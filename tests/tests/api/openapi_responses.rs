@@ -365,6 +365,33 @@ fn every_route_answers_what_the_openapi_document_says_on_success_and_on_error() 
         none,
         Some(&json!({"display_name": "李伟"})),
     );
+    // a temporary password: made at creation without one, and by a reset
+    let (_, temporary) = k.call(
+        "post",
+        accounts,
+        accounts,
+        Some(&admin),
+        none,
+        Some(&json!({"username": "clerk", "role": "officer", "unit_id": c.root})),
+    );
+    assert!(temporary["temporary_password"].is_string(), "{temporary}");
+    let reset = "/api/v1/accounts/{id}/reset-password";
+    k.call(
+        "post",
+        reset,
+        &format!("/api/v1/accounts/{leader}/reset-password"),
+        Some(&admin),
+        none,
+        None,
+    );
+    k.call(
+        "post",
+        reset,
+        "/api/v1/accounts/999999/reset-password",
+        Some(&admin),
+        none,
+        None,
+    );
     let devices = "/api/v1/accounts/{id}/devices";
     k.call(
         "get",

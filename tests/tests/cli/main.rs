@@ -2,6 +2,7 @@
 //! with its own configuration directory, against the server started in-process on a fresh
 //! database (SQLite, or PostgreSQL when `CANVASS_TEST_DATABASE_URL` is set).
 
+mod accounts;
 mod faults;
 mod field;
 mod imports;

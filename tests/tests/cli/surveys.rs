@@ -514,3 +514,90 @@ fn an_xlsform_with_three_mistakes_reports_all_three_and_sends_nothing() {
     }
     assert_eq!(surveys_as_admin(&app), Vec::<Value>::new(), "nothing sent");
 }
+
+#[test]
+fn survey_import_xlsform_does_what_create_does_with_a_workbook_and_takes_nothing_else() {
+    let app = TestApp::spawn();
+    let cli = Cli::new();
+    let c = county_with_organiser(&app, &cli);
+    let target = c.departments[0].to_string();
+    let json_file = write(&cli, "form.json", WINDOW_FORM);
+    let run = cli.run(
+        &[
+            "survey",
+            "create",
+            json_file.to_str().unwrap(),
+            "--target",
+            &target,
+        ],
+        None,
+    );
+    run.expect_code(0);
+    let first = created_id(&run);
+    let xlsx = cli.scratch().join("window.xlsx");
+    cli.run(
+        &[
+            "survey",
+            "export-xlsform",
+            &first.to_string(),
+            "--output",
+            xlsx.to_str().unwrap(),
+        ],
+        None,
+    )
+    .expect_code(0);
+
+    // a workbook holds no target units: one is required, before anything is sent
+    let run = cli.run(&["survey", "import-xlsform", xlsx.to_str().unwrap()], None);
+    run.expect_code(2);
+    // a JSON file is not a workbook: refused, nothing sent
+    let run = cli.run(
+        &[
+            "survey",
+            "import-xlsform",
+            json_file.to_str().unwrap(),
+            "--target",
+            &target,
+        ],
+        None,
+    );
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("is not an XLSForm workbook"),
+        "{run:#?}"
+    );
+    let chinese = cli.run(
+        &[
+            "survey",
+            "import-xlsform",
+            json_file.to_str().unwrap(),
+            "--target",
+            &target,
+            "--lang",
+            "zh",
+        ],
+        None,
+    );
+    chinese.expect_code(1);
+    assert!(chinese.stderr.contains("不是 XLSForm 表格"), "{chinese:#?}");
+    assert_eq!(surveys_as_admin(&app).len(), 1, "nothing sent");
+
+    let run = cli.run(
+        &[
+            "survey",
+            "import-xlsform",
+            xlsx.to_str().unwrap(),
+            "--target",
+            &target,
+        ],
+        None,
+    );
+    run.expect_code(0);
+    let second = created_id(&run);
+    assert_ne!(first, second);
+    assert_eq!(
+        version_definition(&app, &cli, second),
+        version_definition(&app, &cli, first),
+        "the same form as survey create makes of it"
+    );
+}
