@@ -247,7 +247,9 @@ pub fn flags(
 mod tests {
     use canvass_protocol::surveys::AnomalyFlag;
 
-    use super::{village_share_flags, Burst, BurstWatch, Seen, VillageFigures, BURST_WINDOW};
+    use super::{
+        village_share_flags, Burst, BurstWatch, Seen, VillageFigures, BURST_TRACKED, BURST_WINDOW,
+    };
 
     fn seen(target: i64, answer: u8, at: i64) -> Seen {
         Seen {
