@@ -88,7 +88,12 @@ pub fn export_xlsform(
         .or(survey.current_version)
         .unwrap_or(1);
     let form = client.survey_version(id, version)?.definition;
-    let bytes = canvass_protocol::sheets::xlsform::export_xlsform(&form).map_err(|e| {
+    let bytes = canvass_protocol::sheets::xlsform::export_xlsform_in_series(
+        &form,
+        survey.series.as_deref(),
+        survey.period.as_deref(),
+    )
+    .map_err(|e| {
         CliError::Input(msg!(
             "cli-survey-xlsform-export-failed",
             reason = e.to_string()

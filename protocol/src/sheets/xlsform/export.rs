@@ -134,6 +134,16 @@ fn localized<'h>(
 /// one `docs/forms.md` describes; importing the bytes gives `form` back (a skip rule's `any_of`
 /// of a single value comes back as `equals`, which means the same).
 pub fn export_xlsform(form: &FormDefinition) -> Result<Vec<u8>, ExportError> {
+    export_xlsform_in_series(form, None, None)
+}
+
+/// [`export_xlsform`], with the survey's series and period in the `settings` sheet (the
+/// columns the import reads back into the survey's series and period), when it has them.
+pub fn export_xlsform_in_series(
+    form: &FormDefinition,
+    series: Option<&str>,
+    period: Option<&str>,
+) -> Result<Vec<u8>, ExportError> {
     let pair = |base: &str| [header(base, ZH), header(base, EN)];
     let label = pair("label");
     let hint = pair("hint");
@@ -284,9 +294,14 @@ pub fn export_xlsform(form: &FormDefinition) -> Result<Vec<u8>, ExportError> {
         }
     }
 
-    let mut settings = Table::new(&[&title[0], &title[1], "default_language"]);
+    let mut settings = Table::new(&[&title[0], &title[1], "default_language", "series", "period"]);
     let mut row = vec![("default_language", text(ZH))];
     localized(&mut row, &title, Some(&form.title));
+    for (column, value) in [("series", series), ("period", period)] {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            row.push((column, text(value.to_owned())));
+        }
+    }
     settings.row(row);
 
     let mut workbook = Workbook::new();

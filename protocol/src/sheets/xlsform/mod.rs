@@ -9,7 +9,7 @@ mod expr;
 mod import;
 mod locate;
 
-pub use export::{export_xlsform, ExportError};
+pub use export::{export_xlsform, export_xlsform_in_series, ExportError};
 pub use import::{import_workbook, import_xlsform};
 
 use crate::forms::FormDefinition;

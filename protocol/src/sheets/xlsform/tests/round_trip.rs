@@ -249,3 +249,26 @@ proptest! {
         round_trip(&form);
     }
 }
+
+#[test]
+fn a_surveys_series_and_period_go_out_in_the_settings_sheet_and_come_back() {
+    let form: FormDefinition = serde_json::from_value(serde_json::json!({
+        "title": {"zh-CN": "窗口服务满意度", "en": "Window service"},
+        "questions": [{"id": "overall", "type": "rating", "label": {"zh-CN": "总体", "en": "Overall"}}]
+    }))
+    .unwrap();
+    let bytes = export_xlsform_in_series(
+        &form,
+        Some("县直部门窗口服务满意度测评"),
+        Some("2026年第三季度"),
+    )
+    .unwrap();
+    let import = import_xlsform(&bytes);
+    assert!(import.problems.is_empty());
+    assert_eq!(import.form.as_ref(), Some(&form));
+    assert_eq!(import.series.as_deref(), Some("县直部门窗口服务满意度测评"));
+    assert_eq!(import.period.as_deref(), Some("2026年第三季度"));
+    // without them, no such columns
+    let import = import_xlsform(&export_xlsform(&form).unwrap());
+    assert_eq!((import.series, import.period), (None, None));
+}
